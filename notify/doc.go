@@ -1,0 +1,3 @@
+// Package notify owns correction requests: the directory of offices,
+// composing, the outbox, sending and follow-up.
+package notify
