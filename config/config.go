@@ -1,0 +1,349 @@
+// Package config loads and validates rxintake's YAML configuration: one
+// struct, defaults first, every key checked at load with an error that names
+// it. Secrets never sit in the file: *_env names an environment variable and
+// *_file a file that holds the secret.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// ErrInvalid wraps every validation failure; the message names the key.
+var ErrInvalid = errors.New("config")
+
+// Config is the whole configuration file.
+type Config struct {
+	DataDir  string           `yaml:"data_dir"`
+	Mailbox  Mailbox          `yaml:"mailbox"`
+	Schedule string           `yaml:"schedule"`
+	SMTP     SMTP             `yaml:"smtp"`
+	Offices  []Office         `yaml:"offices"`
+	Payers   map[string]Payer `yaml:"payers"`
+	Review   Review           `yaml:"review"`
+	Limits   Limits           `yaml:"limits"`
+	OCR      OCR              `yaml:"ocr"`
+	Fax      Fax              `yaml:"fax"`
+	Practice Practice         `yaml:"practice"`
+	Notify   Notify           `yaml:"notify"`
+	Extra    map[string]any   `yaml:",inline"`
+	path     string           // file it was loaded from
+	raw      []byte           // bytes it was loaded from, for the audit hash
+}
+
+// Mailbox is the IMAP account the referrals arrive in.
+type Mailbox struct {
+	Host         string  `yaml:"host"`
+	Port         int     `yaml:"port"`
+	TLS          string  `yaml:"tls"` // implicit | starttls | none
+	CAFile       string  `yaml:"ca_file"`
+	Username     string  `yaml:"username"`
+	PasswordEnv  string  `yaml:"password_env"`
+	PasswordFile string  `yaml:"password_file"`
+	Folder       string  `yaml:"folder"`
+	Folders      Folders `yaml:"folders"`
+}
+
+// Folders are where a processed message is filed, by outcome. "/" separates
+// levels; rxintake maps it to the server's hierarchy delimiter.
+type Folders struct {
+	Complete   string `yaml:"complete"`
+	Correction string `yaml:"correction"`
+	Review     string `yaml:"review"`
+}
+
+// SMTP is the submission server correction requests leave through.
+type SMTP struct {
+	Host         string `yaml:"host"`
+	Port         int    `yaml:"port"`
+	TLS          string `yaml:"tls"`
+	CAFile       string `yaml:"ca_file"`
+	Username     string `yaml:"username"`
+	PasswordEnv  string `yaml:"password_env"`
+	PasswordFile string `yaml:"password_file"`
+	From         string `yaml:"from"`
+	ReplyTo      string `yaml:"reply_to"`
+}
+
+// Office is a physician's office: the only addresses a correction request
+// may go to.
+type Office struct {
+	Name   string   `yaml:"name"`
+	Emails []string `yaml:"emails"`
+	Fax    []string `yaml:"fax"`
+	NPI    []string `yaml:"npi"`
+}
+
+// Payer is a payer profile. "default" applies when no payer is named.
+type Payer struct {
+	Allow97124  bool     `yaml:"allow_97124"`
+	RxValidDays int      `yaml:"rx_valid_days"`
+	Required    []string `yaml:"required"`    // extra rule ids promoted to errors
+	NotCovered  []string `yaml:"not_covered"` // CPT codes the payer does not pay
+	UnitMethod  string   `yaml:"unit_method"` // cms (default)
+	Description string   `yaml:"description"`
+}
+
+// Review is the office manager's web page.
+type Review struct {
+	Listen    string `yaml:"listen"`
+	UsersFile string `yaml:"users_file"`
+	TLSCert   string `yaml:"tls_cert"`
+	TLSKey    string `yaml:"tls_key"`
+}
+
+// Limits protect the worker from hostile or broken input.
+type Limits struct {
+	PagesPerDocument int           `yaml:"pages_per_document"`
+	PixelsPerPage    int64         `yaml:"pixels_per_page"`
+	OCRPerPage       time.Duration `yaml:"ocr_per_page"`
+	BytesPerMessage  int64         `yaml:"bytes_per_message"`
+}
+
+// OCR configures the Tesseract workers.
+type OCR struct {
+	Workers  int    `yaml:"workers"`  // concurrent single-threaded OCR processes
+	Language string `yaml:"language"` // tesseract language, "eng"
+}
+
+// Fax holds the patterns that find the sender's fax number in a fax-to-email
+// notification (subject or body). Each must have one capturing group.
+type Fax struct {
+	SenderPatterns []string `yaml:"sender_patterns"`
+}
+
+// Practice is how the massage practice signs its correction requests.
+type Practice struct {
+	Name      string `yaml:"name"`
+	Phone     string `yaml:"phone"`
+	Fax       string `yaml:"fax"`
+	Signature string `yaml:"signature"`
+}
+
+// Notify configures correction requests and their follow-up.
+type Notify struct {
+	AttachOriginal    *bool `yaml:"attach_original"`
+	ReminderAfterDays int   `yaml:"reminder_after_business_days"`
+	DailyCapPerOffice int   `yaml:"daily_cap_per_office"`
+	DailyCap          int   `yaml:"daily_cap"`
+}
+
+// Default returns the configuration every loaded file starts from.
+func Default() Config {
+	on := true
+	return Config{
+		DataDir: "./data",
+		Mailbox: Mailbox{
+			Port: 993, TLS: "implicit", Folder: "INBOX",
+			Folders: Folders{Complete: "Rx/Complete", Correction: "Rx/Needs-Correction", Review: "Rx/Needs-Review"},
+		},
+		Schedule: "*/5 * * * *",
+		SMTP:     SMTP{Port: 465, TLS: "implicit"},
+		Payers:   map[string]Payer{"default": {Allow97124: false, RxValidDays: 90, UnitMethod: "cms"}},
+		Review:   Review{Listen: "127.0.0.1:8080", UsersFile: ""},
+		Limits: Limits{
+			PagesPerDocument: 50,
+			PixelsPerPage:    60_000_000,
+			OCRPerPage:       60 * time.Second,
+			BytesPerMessage:  40 << 20,
+		},
+		OCR:    OCR{Workers: 0, Language: "eng"},
+		Fax:    Fax{SenderPatterns: DefaultSenderPatterns},
+		Notify: Notify{AttachOriginal: &on, ReminderAfterDays: 3, DailyCapPerOffice: 20, DailyCap: 200},
+	}
+}
+
+// DefaultSenderPatterns match the notifications of common fax-to-email
+// services; the first capturing group is the number.
+var DefaultSenderPatterns = []string{
+	`(?i)fax (?:received )?from[: ]+\+?1?[ (.-]*(\d{3}[) .-]*\d{3}[ .-]*\d{4})`,
+	`(?i)caller[ -]?id[: ]+\+?1?[ (.-]*(\d{3}[) .-]*\d{3}[ .-]*\d{4})`,
+	`(?i)\bfrom[: ]+\+?1?[ (.-]*(\d{3}[) .-]*\d{3}[ .-]*\d{4})\b`,
+}
+
+// Load reads, defaults and validates the file at path.
+func Load(path string) (*Config, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	return Parse(raw, path)
+}
+
+// Parse is Load on bytes; path is used to resolve relative paths.
+func Parse(raw []byte, path string) (*Config, error) {
+	c := Default()
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
+	}
+	c.path, c.raw = path, raw
+	if def, ok := c.Payers["default"]; ok {
+		if def.RxValidDays == 0 {
+			def.RxValidDays = 90
+		}
+		c.Payers["default"] = def
+	} else {
+		c.Payers["default"] = Payer{RxValidDays: 90, UnitMethod: "cms"}
+	}
+	if c.DataDir != "" && !filepath.IsAbs(c.DataDir) && path != "" {
+		c.DataDir = filepath.Join(filepath.Dir(path), c.DataDir)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Raw returns the bytes the configuration was loaded from.
+func (c *Config) Raw() []byte { return c.raw }
+
+// Path returns the file the configuration was loaded from.
+func (c *Config) Path() string { return c.path }
+
+func bad(key, format string, args ...any) error {
+	return fmt.Errorf("%w: %s: %s", ErrInvalid, key, fmt.Sprintf(format, args...))
+}
+
+// Validate checks every key and names the first bad one.
+func (c *Config) Validate() error {
+	if c.DataDir == "" {
+		return bad("data_dir", "must be set")
+	}
+	if err := checkTLS("mailbox", c.Mailbox.TLS, c.Mailbox.Host); err != nil {
+		return err
+	}
+	if c.Mailbox.Host != "" {
+		if c.Mailbox.Port <= 0 || c.Mailbox.Port > 65535 {
+			return bad("mailbox.port", "%d is not a port", c.Mailbox.Port)
+		}
+		if c.Mailbox.Username == "" {
+			return bad("mailbox.username", "must be set")
+		}
+		if c.Mailbox.PasswordEnv == "" && c.Mailbox.PasswordFile == "" {
+			return bad("mailbox.password_env", "set password_env or password_file (secrets never sit in the file)")
+		}
+		if c.Mailbox.Folder == "" {
+			return bad("mailbox.folder", "must be set")
+		}
+	}
+	if c.SMTP.Host != "" {
+		if err := checkTLS("smtp", c.SMTP.TLS, c.SMTP.Host); err != nil {
+			return err
+		}
+		if c.SMTP.From == "" {
+			return bad("smtp.from", "must be set")
+		}
+	}
+	for i, o := range c.Offices {
+		key := fmt.Sprintf("offices[%d]", i)
+		if o.Name == "" {
+			return bad(key+".name", "must be set")
+		}
+		for _, e := range o.Emails {
+			if !strings.Contains(e, "@") {
+				return bad(key+".emails", "%q is not an email address", e)
+			}
+		}
+		for j, f := range o.Fax {
+			n := NormalizePhone(f)
+			if n == "" {
+				return bad(key+".fax", "%q is not a 10-digit US number", f)
+			}
+			c.Offices[i].Fax[j] = n
+		}
+	}
+	for name, p := range c.Payers {
+		if p.RxValidDays < 0 {
+			return bad("payers."+name+".rx_valid_days", "must not be negative")
+		}
+		if p.UnitMethod != "" && p.UnitMethod != "cms" {
+			return bad("payers."+name+".unit_method", "%q is not supported (cms)", p.UnitMethod)
+		}
+	}
+	if c.Limits.PagesPerDocument <= 0 {
+		return bad("limits.pages_per_document", "must be positive")
+	}
+	if c.Limits.PixelsPerPage <= 0 {
+		return bad("limits.pixels_per_page", "must be positive")
+	}
+	if c.Limits.OCRPerPage <= 0 {
+		return bad("limits.ocr_per_page", "must be positive")
+	}
+	if c.Limits.BytesPerMessage <= 0 {
+		return bad("limits.bytes_per_message", "must be positive")
+	}
+	if c.OCR.Workers < 0 {
+		return bad("ocr.workers", "must not be negative")
+	}
+	return nil
+}
+
+func checkTLS(section, mode, host string) error {
+	switch mode {
+	case "implicit", "starttls":
+		return nil
+	case "none":
+		if host != "" && !IsLoopback(host) {
+			return bad(section+".tls", "none is allowed only for a loopback host, not %q", host)
+		}
+		return nil
+	default:
+		return bad(section+".tls", "%q is not one of implicit, starttls, none", mode)
+	}
+}
+
+// IsLoopback reports whether host names this machine.
+func IsLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// NormalizePhone returns the 10-digit US number in s, or "" when s is not one.
+func NormalizePhone(s string) string {
+	var d []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			d = append(d, s[i])
+		}
+	}
+	if len(d) == 11 && d[0] == '1' {
+		d = d[1:]
+	}
+	if len(d) != 10 || d[0] == '0' || d[0] == '1' {
+		return ""
+	}
+	return string(d)
+}
+
+// Secret reads a secret named by an *_env or *_file key.
+func Secret(key, env, file string) (string, error) {
+	switch {
+	case env != "":
+		v, ok := os.LookupEnv(env)
+		if !ok || v == "" {
+			return "", bad(key+"_env", "environment variable %s is not set", env)
+		}
+		return v, nil
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", bad(key+"_file", "%v", err)
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	}
+	return "", bad(key+"_env", "not set")
+}
