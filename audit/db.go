@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 
@@ -24,7 +25,10 @@ func OpenDB(ctx context.Context, dataDir string) (*sql.DB, error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrOpen, err)
 	}
-	dsn := "file:" + filepath.Join(dataDir, DBFile) +
+	// The path is escaped for the URI: a data_dir holding '?', '#' or '%'
+	// would otherwise open another file, or lose the parameters after it.
+	path := (&url.URL{Path: filepath.ToSlash(filepath.Join(dataDir, DBFile))}).EscapedPath()
+	dsn := "file:" + path +
 		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {

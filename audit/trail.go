@@ -1,0 +1,293 @@
+package audit
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// The audit trail is the record the office manager (and, one day, an auditor)
+// reads to learn who did what to which case and when. It is not the log: every
+// kind of event has its own method (see trail_event.go) with typed arguments,
+// so that protected health information (patient names, dates of birth, OCR
+// text, patients' addresses) has no parameter to arrive through.
+//
+// Each entry is chained to the one before it: its hash covers its own fields
+// and the previous entry's hash, and the first entry chains from genesisHash.
+// Changing, removing or reordering an entry breaks the chain and Verify names
+// the first entry affected. Removing entries from the end, or rewriting the
+// whole tail with recomputed hashes, leaves a chain that is consistent in
+// itself; checkpoints (checkpoint.go), kept away from the database, catch that.
+//
+// Retention: HIPAA requires the trail to be kept for six years from the date
+// an entry was written (45 CFR 164.316(b)(2)(i)). The application never
+// updates or deletes entries: Trail has no method for it, and triggers in the
+// database refuse UPDATE and DELETE on the trail. Disposing of entries older
+// than RetentionYears is a deliberate act outside the application: export
+// them first (ExportCSV, ExportJSONL) together with a checkpoint, and expect
+// Verify to report the removed beginning afterwards.
+
+// RetentionYears is how long audit entries must be kept.
+const RetentionYears = 6
+
+var (
+	// ErrInvalid reports an event argument that is malformed or could carry
+	// PHI. It is permanent: the caller has a bug, and nothing was written.
+	ErrInvalid = errors.New("audit: invalid event argument")
+	// ErrStore reports that the trail's database could not be read or
+	// written. It is usually temporary (a busy or full disk, a lock held too
+	// long): the caller may retry the operation.
+	ErrStore = errors.New("audit: trail database")
+)
+
+var timeNow = time.Now // replaced in tests
+
+// genesisHash is the prev_hash of the first entry.
+const genesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// hashDomain separates trail hashes from every other SHA-256 use.
+const hashDomain = "rxintake audit trail v1\x00"
+
+// Actors.
+const (
+	ActorWorker    = "worker"
+	ActorAnonymous = "anonymous" // a failed sign-in that named no known user
+	actorUserPref  = "user:"
+)
+
+// Event names, as stored in the event column and used by List filters.
+const (
+	EventMessageReceived        = "message-received"
+	EventCaseOpened             = "case-opened"
+	EventDocumentRead           = "document-read"
+	EventFindings               = "findings"
+	EventDecision               = "decision"
+	EventCorrectionQueued       = "correction-queued"
+	EventCorrectionSent         = "correction-sent"
+	EventCorrectionFailed       = "correction-failed"
+	EventCorrectionReminded     = "correction-reminded"
+	EventMessageFiled           = "message-filed"
+	EventCorrectedRxLinked      = "corrected-rx-linked"
+	EventCaseOverridden         = "case-overridden"
+	EventPageViewed             = "page-viewed"
+	EventUserSignedIn           = "user-signed-in"
+	EventUserSignInFailed       = "user-sign-in-failed"
+	EventConfigLoaded           = "config-loaded"
+	EventDuplicateSendSuspected = "duplicate-send-suspected"
+)
+
+// TrailOptions configures a Trail. The zero value works: no checkpoint
+// directory, the default logger.
+type TrailOptions struct {
+	// CheckpointDir is where checkpoint files are written by Checkpoint and
+	// read by Verify; normally CheckpointDir(dataDir). Empty: the checkpoint
+	// table only.
+	CheckpointDir string
+	Logger        *slog.Logger
+}
+
+// Trail is the append-only, hash-chained audit trail. It is safe for
+// concurrent use, and several processes may append to the same database:
+// every append runs in a BEGIN IMMEDIATE transaction (the DSN of OpenDB sets
+// _txlock=immediate), so the chain stays linear.
+type Trail struct {
+	db   *sql.DB
+	opts TrailOptions
+	log  *slog.Logger
+	mu   sync.Mutex // serializes this process's appends; SQLite serializes processes
+}
+
+// Entry is one row of the trail.
+type Entry struct {
+	Seq      int64           `json:"seq"`
+	At       time.Time       `json:"at"`
+	Actor    string          `json:"actor"`
+	CaseID   string          `json:"case_id"`
+	Event    string          `json:"event"`
+	Outcome  string          `json:"outcome"`
+	Detail   json.RawMessage `json:"detail"`
+	PrevHash string          `json:"prev_hash"`
+	Hash     string          `json:"hash"`
+}
+
+var trailSchema = []string{
+	`CREATE TABLE IF NOT EXISTS audit_trail (
+		seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+		at        TEXT NOT NULL,
+		actor     TEXT NOT NULL,
+		case_id   TEXT NOT NULL DEFAULT '',
+		event     TEXT NOT NULL,
+		outcome   TEXT NOT NULL,
+		detail    TEXT NOT NULL,
+		prev_hash TEXT NOT NULL,
+		hash      TEXT NOT NULL
+	)`,
+	`CREATE INDEX IF NOT EXISTS audit_trail_case ON audit_trail (case_id, seq)`,
+	`CREATE INDEX IF NOT EXISTS audit_trail_event ON audit_trail (event, seq)`,
+	`CREATE INDEX IF NOT EXISTS audit_trail_actor ON audit_trail (actor, seq)`,
+	// Defence in depth against a stray statement elsewhere in the program;
+	// someone with the sqlite3 shell can drop them, and Verify then catches
+	// what they change.
+	`CREATE TRIGGER IF NOT EXISTS audit_trail_no_update BEFORE UPDATE ON audit_trail
+		BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END`,
+	`CREATE TRIGGER IF NOT EXISTS audit_trail_no_delete BEFORE DELETE ON audit_trail
+		BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END`,
+	`CREATE TABLE IF NOT EXISTS audit_checkpoint (
+		id   INTEGER PRIMARY KEY,
+		seq  INTEGER NOT NULL,
+		hash TEXT NOT NULL,
+		at   TEXT NOT NULL,
+		line TEXT NOT NULL
+	)`,
+	`CREATE TRIGGER IF NOT EXISTS audit_checkpoint_no_update BEFORE UPDATE ON audit_checkpoint
+		BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END`,
+	`CREATE TRIGGER IF NOT EXISTS audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint
+		BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END`,
+}
+
+// NewTrail returns the trail stored in db, creating its tables if needed.
+// db should come from OpenDB.
+func NewTrail(ctx context.Context, db *sql.DB, opts TrailOptions) (*Trail, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: create tables: %v", ErrStore, err)
+	}
+	defer tx.Rollback()
+	for _, stmt := range trailSchema {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return nil, fmt.Errorf("%w: create tables: %v", ErrStore, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("%w: create tables: %v", ErrStore, err)
+	}
+	return &Trail{db: db, opts: opts, log: log}, nil
+}
+
+// record is what an event method hands to append; the rest is filled in.
+type record struct {
+	actor, caseID, event, outcome string
+	detail                        any // marshalled to a JSON object
+}
+
+// append writes one entry at the end of the chain and returns it.
+func (t *Trail) append(ctx context.Context, r record) (Entry, error) {
+	detail, err := json.Marshal(r.detail)
+	if err != nil {
+		return Entry{}, fmt.Errorf("%w: %s detail: %v", ErrInvalid, r.event, err)
+	}
+	if len(detail) == 0 || detail[0] != '{' {
+		return Entry{}, fmt.Errorf("%w: %s detail is not an object", ErrInvalid, r.event)
+	}
+
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tx, err := t.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Entry{}, fmt.Errorf("%w: append %s: %v", ErrStore, r.event, err)
+	}
+	defer tx.Rollback()
+
+	// The next seq follows the highest ever used (sqlite_sequence remembers
+	// it even if the last rows were deleted), so entries removed from the end
+	// stay visible as a gap once the trail grows again. The chain continues
+	// from the last row present.
+	var lastSeq, maxSeq int64
+	prev := genesisHash
+	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_trail ORDER BY seq DESC LIMIT 1`).Scan(&lastSeq, &prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return Entry{}, fmt.Errorf("%w: append %s: read head: %v", ErrStore, r.event, err)
+	}
+	err = tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'audit_trail'), 0)`).Scan(&maxSeq)
+	if err != nil {
+		return Entry{}, fmt.Errorf("%w: append %s: read sequence: %v", ErrStore, r.event, err)
+	}
+	e := Entry{
+		Seq:      max(lastSeq, maxSeq) + 1,
+		At:       timeNow().UTC(),
+		Actor:    r.actor,
+		CaseID:   r.caseID,
+		Event:    r.event,
+		Outcome:  r.outcome,
+		Detail:   detail,
+		PrevHash: prev,
+	}
+	at := e.At.Format(time.RFC3339Nano)
+	e.Hash = entryHash(e.Seq, at, e.Actor, e.CaseID, e.Event, e.Outcome, string(detail), e.PrevHash)
+	_, err = tx.ExecContext(ctx,
+		`INSERT INTO audit_trail (seq, at, actor, case_id, event, outcome, detail, prev_hash, hash)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, at, e.Actor, e.CaseID, e.Event, e.Outcome, string(detail), e.PrevHash, e.Hash)
+	if err != nil {
+		return Entry{}, fmt.Errorf("%w: append %s: %v", ErrStore, r.event, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return Entry{}, fmt.Errorf("%w: append %s: commit: %v", ErrStore, r.event, err)
+	}
+	return e, nil
+}
+
+// entryHash is the hex SHA-256 of an entry. The encoding is unambiguous:
+// a domain string, seq as 8 big-endian bytes, then every text field as its
+// length (8 big-endian bytes) followed by its bytes exactly as stored.
+func entryHash(seq int64, at, actor, caseID, event, outcome, detail, prevHash string) string {
+	h := sha256.New()
+	var n [8]byte
+	h.Write([]byte(hashDomain))
+	binary.BigEndian.PutUint64(n[:], uint64(seq))
+	h.Write(n[:])
+	for _, f := range [...]string{at, actor, caseID, event, outcome, detail, prevHash} {
+		binary.BigEndian.PutUint64(n[:], uint64(len(f)))
+		h.Write(n[:])
+		h.Write([]byte(f))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// row is an entry as stored, every field as text, which is what the hash
+// covers.
+type row struct {
+	seq                                                   int64
+	at, actor, caseID, event, outcome, detail, prev, hash string
+}
+
+const rowColumns = `seq, at, actor, case_id, event, outcome, detail, prev_hash, hash`
+
+func scanRow(rows *sql.Rows) (row, error) {
+	var r row
+	err := rows.Scan(&r.seq, &r.at, &r.actor, &r.caseID, &r.event, &r.outcome, &r.detail, &r.prev, &r.hash)
+	return r, err
+}
+
+func (r row) computeHash(seq int64, prev string) string {
+	return entryHash(seq, r.at, r.actor, r.caseID, r.event, r.outcome, r.detail, prev)
+}
+
+func (r row) entry() Entry {
+	at, _ := time.Parse(time.RFC3339Nano, r.at)
+	return Entry{
+		Seq: r.seq, At: at, Actor: r.actor, CaseID: r.caseID, Event: r.event,
+		Outcome: r.outcome, Detail: json.RawMessage(r.detail), PrevHash: r.prev, Hash: r.hash,
+	}
+}
+
+// when renders a stored timestamp for a sentence: "2026-11-20 14:02 UTC".
+func when(at string) string {
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		return fmt.Sprintf("%q", at)
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
