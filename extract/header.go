@@ -23,7 +23,7 @@ type FaxHeader struct {
 var (
 	reHdrDate  = regexp.MustCompile(`(?i)\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*[ -]?\d{1,2}[, -]+\d{2,4}|\d{4}-\d{2}-\d{2})\b`)
 	reHdrTime  = regexp.MustCompile(`(?i)\b\d{1,2}:\d{2}(:\d{2})?\s*([AP]\.?M\.?)?`)
-	reHdrPage  = regexp.MustCompile(`(?i)\b(?:P(?:G|AGE)?\.?\s*#?\s*(\d{1,3})\s*(?:/|OF)\s*(\d{1,3})|(\d{1,3})\s*/\s*(\d{1,3})\s*$)`)
+	reHdrPage  = regexp.MustCompile(`(?i)\b(?:P(?:G|AGE)?\.?\s*#?\s*(\d{1,3})\s*(?:/|OF)\s*(\d{1,3})|(\d{1,3})\s*/\s*(\d{1,3})\s*$|\bP\.\s*(\d{1,3})\s*$)`)
 	reHdrPhone = regexp.MustCompile(`\(?\b\d{3}\)?[ .-]*\d{3}[ .-]*\d{4}\b|\b\d{10}\b`)
 	reHdrFrom  = regexp.MustCompile(`(?i)\bFROM\s*[:\-]?\s*`)
 	reHdrTo    = regexp.MustCompile(`(?i)\bTO\s*[:\-]?\s*`)
@@ -55,14 +55,21 @@ func parseFaxHeader(line string) (*FaxHeader, bool) {
 	if reHdrWords.MatchString(line) {
 		score++
 	}
-	if score < 3 || (page == nil && len(phones) == 0) {
+	fromTo := reHdrFrom.MatchString(line) && reHdrTo.MatchString(line)
+	if fromTo {
+		score++
+	}
+	if score < 3 || (page == nil && len(phones) == 0 && !fromTo) {
 		return nil, false
 	}
 	h := &FaxHeader{Text: line}
 	if page != nil {
 		n, of := page[1], page[2]
-		if n == "" {
+		switch {
+		case page[3] != "":
 			n, of = page[3], page[4]
+		case page[5] != "":
+			n = page[5]
 		}
 		h.Page, _ = strconv.Atoi(n)
 		h.Of, _ = strconv.Atoi(of)

@@ -137,8 +137,11 @@ func (w *walker) entity(e *message.Entity, depth int, where string) {
 	}
 	body, err := io.ReadAll(e.Body)
 	if err != nil {
-		w.note("a part could not be decoded (%v); it was skipped", err)
-		return
+		if len(body) == 0 {
+			w.note("a part could not be decoded (%v); it was skipped", err)
+			return
+		}
+		w.note("a part ends early (%v); what arrived was read", err)
 	}
 	name := fileName(e.Header, params)
 	disp, _, _ := e.Header.ContentDisposition()

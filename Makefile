@@ -1,0 +1,58 @@
+# rxintake: `make demo` runs the product on its embedded sample mailbox,
+# `make test` runs the tests. Both install what is missing first.
+
+GO        ?= go
+BIN       := bin/rxintake
+VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo devel)
+LDFLAGS   := -X main.version=$(VERSION)
+FUZZTIME  ?= 30s
+DEMO_ARGS ?=
+
+# Debian packages: the same lists the Dockerfile installs.
+RUNTIME_PACKAGES := tesseract-ocr-eng tesseract-ocr-osd poppler-utils
+BUILD_PACKAGES   := gcc g++ pkg-config libtesseract-dev libleptonica-dev libtiff-dev
+TEST_PACKAGES    := dovecot-imapd fonts-liberation fonts-dejavu-core fonts-courier-prime \
+                    fonts-crosextra-carlito fonts-urw-base35 fonts-dkg-handwriting \
+                    fonts-femkeklaver fonts-humor-sans
+
+# Tesseract's OpenMP threads make OCR 5-8x slower on small machines; the
+# OCR workers set this themselves, and so does everything make starts.
+export OMP_THREAD_LIMIT := 1
+
+.PHONY: all build test check fuzz demo eval bench deps deps-test clean
+
+all: build
+
+deps:
+	@./scripts/deps.sh $(RUNTIME_PACKAGES) $(BUILD_PACKAGES)
+
+deps-test:
+	@./scripts/deps.sh $(RUNTIME_PACKAGES) $(BUILD_PACKAGES) $(TEST_PACKAGES)
+
+build: deps
+	@mkdir -p bin
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/rxintake
+
+demo: build
+	./$(BIN) demo $(DEMO_ARGS)
+
+test: deps-test
+	$(GO) test -timeout 20m ./...
+
+check: test
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	@if command -v staticcheck >/dev/null; then staticcheck ./...; else echo "staticcheck not installed: go install honnef.co/go/tools/cmd/staticcheck@latest"; fi
+	@if command -v govulncheck >/dev/null; then govulncheck ./...; else echo "govulncheck not installed: go install golang.org/x/vuln/cmd/govulncheck@latest"; fi
+
+fuzz: deps
+	$(GO) test ./extract -run '^$$' -fuzz '^FuzzSniff$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./extract -run '^$$' -fuzz '^FuzzWalkMessage$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./extract -run '^$$' -fuzz '^FuzzReadTIFFPages$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./extract -run '^$$' -fuzz '^FuzzFaxHeader$$' -fuzztime $(FUZZTIME)
+
+bench: deps-test
+	$(GO) test ./extract -run '^$$' -bench . -benchtime 5x
+
+clean:
+	rm -rf bin demo-out
