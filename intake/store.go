@@ -1,0 +1,99 @@
+package intake
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// originals keeps every message as fetched, content-addressed:
+// DIR/ab/cdef….eml where abcdef… is the SHA-256 of the bytes.
+type originals struct{ dir string }
+
+// ErrOriginalMissing reports that a stored original is absent or does not
+// match its name.
+var ErrOriginalMissing = errors.New("intake: stored original missing or damaged")
+
+func digest(raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])
+}
+
+func (o originals) path(sum string) string {
+	return filepath.Join(o.dir, sum[:2], sum[2:]+".eml")
+}
+
+// put stores raw durably (temp file, fsync, rename, fsync the directory)
+// unless an intact copy is already there, and returns its path.
+func (o originals) put(sum string, raw []byte) (string, error) {
+	p := o.path(sum)
+	if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, raw) {
+		return p, nil
+	}
+	dir := filepath.Dir(p)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("intake: store original: %w", err)
+	}
+	if err := writeFileSync(dir, filepath.Base(p), raw); err != nil {
+		return "", fmt.Errorf("intake: store original: %w", err)
+	}
+	return p, nil
+}
+
+// get reads the original with digest sum and checks it.
+func (o originals) get(sum string) ([]byte, error) {
+	raw, err := os.ReadFile(o.path(sum))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrOriginalMissing
+	}
+	if err != nil {
+		return nil, fmt.Errorf("intake: read original: %w", err)
+	}
+	if digest(raw) != sum {
+		return nil, ErrOriginalMissing
+	}
+	return raw, nil
+}
+
+// writeFileSync writes dir/name so that after a crash it holds either its
+// old content or all of data.
+func writeFileSync(dir, name string, data []byte) error {
+	f, err := os.CreateTemp(dir, "."+name+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	fail := func(err error) error {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		return fail(err)
+	}
+	if _, err := f.Write(data); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

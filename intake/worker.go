@@ -1,0 +1,548 @@
+package intake
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"regexp"
+	"runtime/debug"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+
+	"rxintake/audit"
+	"rxintake/config"
+)
+
+var timeNow = time.Now // replaced in tests
+
+// Summary is what one cycle did.
+type Summary struct {
+	Fetched         int // new messages taken from the mailbox
+	Complete        int // outcomes committed this cycle, by status
+	NeedsCorrection int
+	NeedsReview     int
+	Filed           int // messages moved to their folder (or marked) this cycle
+	Retrying        int // temporary failures put off to a later cycle
+	Errors          int // failures this cycle: temporary ones, and messages that could not be filed
+	Elapsed         time.Duration
+}
+
+// Options tune the worker; the zero value gives the defaults.
+type Options struct {
+	Logger      *slog.Logger  // default slog.Default()
+	MaxAttempts int           // processing attempts before a case goes to review; default 5
+	RetryAfter  time.Duration // wait after the first temporary failure, doubling after each; default 5 minutes
+	RetryMax    time.Duration // longest wait between attempts; default 6 hours
+}
+
+// Worker takes referrals from one IMAP folder, one cycle at a time.
+type Worker struct {
+	mb          config.Mailbox
+	tls         *tls.Config
+	folders     map[Status]string
+	dataDir     string
+	maxBytes    int64
+	maxAttempts int
+	retryAfter  time.Duration
+	retryMax    time.Duration
+	faxPatterns []*regexp.Regexp
+	me          identity
+	ledger      audit.Ledger
+	proc        Processor
+	originals   originals
+	log         *slog.Logger
+
+	// hook, when set, is called at named points of a message's way through
+	// a cycle ("fetched", "claimed", "committed", "filed"): the crash tests
+	// stop the process there.
+	hook func(point string, key audit.MessageKey)
+}
+
+// New makes a worker for the mailbox in cfg. It checks now what it can (the
+// password can be read, the CA file holds certificates, the fax patterns
+// compile) so that a bad configuration fails at start-up.
+func New(cfg *config.Config, ledger audit.Ledger, proc Processor, opts Options) (*Worker, error) {
+	mb := cfg.Mailbox
+	if mb.Host == "" {
+		return nil, fmt.Errorf("%w: mailbox.host: must be set", config.ErrInvalid)
+	}
+	if _, err := config.Secret("mailbox.password", mb.PasswordEnv, mb.PasswordFile); err != nil {
+		return nil, err
+	}
+	if mb.TLS == "none" && !config.IsLoopback(mb.Host) {
+		return nil, fmt.Errorf("%w, not %q", ErrInsecure, mb.Host)
+	}
+	tlsCfg, err := tlsConfig(mb.Host, mb.CAFile)
+	if err != nil {
+		return nil, err
+	}
+	patterns, err := compilePatterns(cfg.Fax.SenderPatterns)
+	if err != nil {
+		return nil, err
+	}
+	w := &Worker{
+		mb:  mb,
+		tls: tlsCfg,
+		folders: map[Status]string{
+			StatusComplete:        mb.Folders.Complete,
+			StatusNeedsCorrection: mb.Folders.Correction,
+			StatusNeedsReview:     mb.Folders.Review,
+		},
+		dataDir:     cfg.DataDir,
+		maxBytes:    cfg.Limits.BytesPerMessage,
+		maxAttempts: opts.MaxAttempts,
+		retryAfter:  opts.RetryAfter,
+		retryMax:    opts.RetryMax,
+		faxPatterns: patterns,
+		me:          newIdentity(cfg),
+		ledger:      ledger,
+		proc:        proc,
+		originals:   originals{dir: filepath.Join(cfg.DataDir, "originals")},
+		log:         opts.Logger,
+	}
+	for s, f := range w.folders {
+		if f == "" {
+			return nil, fmt.Errorf("%w: mailbox.folders: no folder for %s", config.ErrInvalid, s)
+		}
+	}
+	if w.maxAttempts <= 0 {
+		w.maxAttempts = 5
+	}
+	if w.retryAfter <= 0 {
+		w.retryAfter = 5 * time.Minute
+	}
+	if w.retryMax <= 0 {
+		w.retryMax = 6 * time.Hour
+	}
+	if w.log == nil {
+		w.log = slog.Default()
+	}
+	return w, nil
+}
+
+// MessageIDHash is how logs name a message: the first 12 hex digits of the
+// SHA-256 of its Message-ID, which identifies it without showing it.
+func MessageIDHash(messageID string) string {
+	if messageID == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(messageID))
+	return hex.EncodeToString(sum[:6])
+}
+
+// RunCycle takes what is new in the mailbox, finishes what an earlier cycle
+// left unfinished, and files each message by its outcome. Only one cycle
+// runs at a time across processes: another one gets ErrBusy. When ctx is
+// cancelled the cycle finishes the message at hand and stops. A failure of
+// one message is counted in the summary and the cycle goes on; the error
+// return means the cycle could not run or had to stop (no connection, the
+// ledger failing).
+func (w *Worker) RunCycle(ctx context.Context) (Summary, error) {
+	start := time.Now()
+	var sum Summary
+	err := w.cycle(ctx, &sum)
+	sum.Elapsed = time.Since(start)
+	attrs := []any{
+		"fetched", sum.Fetched, "complete", sum.Complete, "needs_correction", sum.NeedsCorrection,
+		"needs_review", sum.NeedsReview, "filed", sum.Filed, "retrying", sum.Retrying,
+		"errors", sum.Errors, "elapsed", sum.Elapsed.Round(time.Millisecond),
+	}
+	if err != nil {
+		w.log.Warn("intake cycle", append(attrs, "error", err)...)
+	} else {
+		w.log.Info("intake cycle", attrs...)
+	}
+	return sum, err
+}
+
+func (w *Worker) cycle(ctx context.Context, sum *Summary) error {
+	lock, err := lockCycle(w.dataDir)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+
+	password, err := config.Secret("mailbox.password", w.mb.PasswordEnv, w.mb.PasswordFile)
+	if err != nil {
+		return err
+	}
+	s, err := dial(ctx, w.mb, password, w.tls)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	if err := s.selectFolder(w.mb.Folder); err != nil {
+		return err
+	}
+
+	// A message's work, once begun, is not cut short by ctx: it runs to its
+	// commit and its filing. ctx is looked at between messages.
+	mctx := context.WithoutCancel(ctx)
+	stopped := func() error {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("intake: cycle stopped early: %w", err)
+		}
+		return nil
+	}
+
+	unfinished, err := w.ledger.Unfinished(mctx, w.mb.Username, w.mb.Folder, s.uidValidity)
+	if err != nil {
+		return err
+	}
+	for i := range unfinished {
+		if err := stopped(); err != nil {
+			return err
+		}
+		if err := w.handle(mctx, s, &unfinished[i], nil, sum); err != nil {
+			return err
+		}
+	}
+
+	hw, err := w.ledger.HighWater(mctx, w.mb.Username, w.mb.Folder, s.uidValidity)
+	if err != nil {
+		return err
+	}
+	uids, err := s.newUIDs(hw)
+	if err != nil {
+		return err
+	}
+	sizes, err := s.sizes(uids)
+	if err != nil {
+		return err
+	}
+	for _, uid := range uids {
+		if err := stopped(); err != nil {
+			return err
+		}
+		size, ok := sizes[uid]
+		if !ok {
+			continue // expunged by someone else since the search
+		}
+		if err := w.take(mctx, s, uid, size, sum); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// content is a message's bytes and what intake read from them.
+type content struct {
+	raw  []byte
+	p    *parsed // nil when the header could not be read
+	perr error
+}
+
+func newContent(raw []byte) *content {
+	p, err := parseMessage(raw)
+	return &content{raw: raw, p: p, perr: err}
+}
+
+func (c *content) from() string {
+	if c == nil || c.p == nil {
+		return ""
+	}
+	return c.p.from
+}
+
+func (w *Worker) faxOf(c *content) string {
+	if c == nil || c.p == nil {
+		return ""
+	}
+	return senderFax(w.faxPatterns, c.p.subject, c.p.text)
+}
+
+// take claims a new message and sees it through. The error return stops the
+// cycle; everything that concerns only this message is handled here.
+func (w *Worker) take(ctx context.Context, s *session, uid imap.UID, size int64, sum *Summary) error {
+	key := audit.MessageKey{Account: w.mb.Username, Mailbox: w.mb.Folder, UIDValidity: s.uidValidity, UID: uint32(uid)}
+	claim := audit.Claim{Key: key, Size: size}
+	var (
+		c        *content
+		fetchErr error
+	)
+	if size <= w.maxBytes {
+		raw, err := s.fetch(uid, w.maxBytes, false)
+		switch {
+		case err == nil:
+			c = newContent(raw)
+			claim.SHA256 = digest(raw)
+		case errors.Is(err, errGone):
+			return nil // expunged by someone else before we read it
+		case s.broken():
+			return err
+		case !errors.Is(err, ErrTooLarge):
+			fetchErr = err // claim it anyway, so that the messages after it go on
+		}
+	}
+	if c == nil && fetchErr == nil {
+		// Too large: the header alone says who sent it.
+		if hdr, err := s.fetch(uid, 1<<20, true); err == nil {
+			if p, _, err := parseHeader(hdr); err == nil {
+				c = &content{p: p}
+			}
+		} else if s.broken() {
+			return err
+		}
+	}
+	if c != nil && c.p != nil {
+		claim.MessageID = c.p.messageID
+		claim.SenderAddress = c.p.from
+		claim.SenderFax = w.faxOf(c)
+	}
+	w.at("fetched", key)
+
+	e, adopted, err := w.ledger.Claim(ctx, claim)
+	if err != nil {
+		return err
+	}
+	sum.Fetched++
+	w.at("claimed", key)
+	if adopted {
+		w.log.Info("message recognised from an earlier UIDVALIDITY", append(w.ids(e), "state", string(e.State))...)
+	}
+	if c != nil && c.p != nil {
+		w.log.Debug("message taken", append(w.ids(e), "from", c.p.from, "subject", c.p.subject)...)
+	}
+	if fetchErr != nil {
+		if e, err = w.ledger.Begin(ctx, key); err != nil {
+			return err
+		}
+		return w.failed(ctx, s, e, nil, fetchErr, sum)
+	}
+	if c != nil && c.raw == nil {
+		c = nil // header only: handle decides "too large" from the entry
+	}
+	return w.handle(ctx, s, e, c, sum)
+}
+
+// handle drives an entry to filed from whatever state it is in. c holds the
+// message when it is at hand; otherwise it comes from the stored original, or
+// from the mailbox again.
+func (w *Worker) handle(ctx context.Context, s *session, e *audit.LedgerEntry, c *content, sum *Summary) error {
+	switch e.State {
+	case audit.EntryFiled:
+		return nil
+	case audit.EntryProcessed:
+		return w.file(ctx, s, e, sum)
+	case audit.EntryRetry:
+		if timeNow().Before(e.NextAttempt) {
+			return nil // not due yet
+		}
+	}
+	if e.SHA256 == "" && e.Size > w.maxBytes {
+		reason := fmt.Sprintf("message-too-large: %d bytes exceeds limits.bytes_per_message (%d)", e.Size, w.maxBytes)
+		return w.decide(ctx, s, e, nil, Outcome{Status: StatusNeedsReview, Reasons: []string{reason}}, "", sum)
+	}
+	if e.Attempts >= w.maxAttempts {
+		last := e.LastError
+		if e.State == audit.EntryProcessing || last == "" {
+			last = "the last attempt did not finish"
+		}
+		reason := fmt.Sprintf("retry-limit: gave up after %d attempts: %s", e.Attempts, last)
+		return w.decide(ctx, s, e, c, Outcome{Status: StatusNeedsReview, Reasons: []string{reason}}, last, sum)
+	}
+
+	e, err := w.ledger.Begin(ctx, e.MessageKey)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		raw, err := w.load(ctx, s, e)
+		switch {
+		case err == nil:
+			c = newContent(raw)
+		case s.broken():
+			return err
+		case errors.Is(err, errGone), errors.Is(err, ErrTooLarge):
+			return w.decide(ctx, s, e, nil, Outcome{Status: StatusNeedsReview, Reasons: []string{"message-unavailable: " + err.Error()}}, err.Error(), sum)
+		default:
+			return w.failed(ctx, s, e, nil, err, sum)
+		}
+	}
+	out, err := w.attempt(ctx, e, c)
+	if err != nil {
+		return w.failed(ctx, s, e, c, err, sum)
+	}
+	return w.decide(ctx, s, e, c, out, "", sum)
+}
+
+// load reads an entry's message from the stored original, or else from the
+// mailbox (and then records its hash if the ledger lacked it).
+func (w *Worker) load(ctx context.Context, s *session, e *audit.LedgerEntry) ([]byte, error) {
+	if e.SHA256 != "" {
+		if raw, err := w.originals.get(e.SHA256); err == nil {
+			return raw, nil
+		}
+	}
+	raw, err := s.fetch(imap.UID(e.UID), w.maxBytes, false)
+	if err != nil {
+		return nil, err
+	}
+	sum := digest(raw)
+	if e.SHA256 == "" {
+		id := ""
+		if p, _, err := parseHeader(raw); err == nil {
+			id = p.messageID
+		}
+		if err := w.ledger.Identify(ctx, e.MessageKey, id, sum, int64(len(raw))); err != nil {
+			return nil, err
+		}
+		e.SHA256, e.MessageID = sum, id
+	} else if sum != e.SHA256 {
+		return nil, fmt.Errorf("intake: UID %d now has other content than when it was claimed", e.UID)
+	}
+	return raw, nil
+}
+
+// attempt is one processing attempt: store the original, sort out what is
+// not a referral, and hand the rest to the processor.
+func (w *Worker) attempt(ctx context.Context, e *audit.LedgerEntry, c *content) (Outcome, error) {
+	path, err := w.originals.put(digest(c.raw), c.raw)
+	if err != nil {
+		return Outcome{}, TemporaryError(err)
+	}
+	if c.p == nil {
+		return Outcome{Status: StatusNeedsReview, Reasons: []string{"unreadable: " + c.perr.Error()}}, nil
+	}
+	if reason := notReferral(c.p, w.me); reason != "" {
+		return Outcome{Status: StatusNeedsReview, Reasons: []string{reason}}, nil
+	}
+	m := &Message{
+		Key:          e.MessageKey,
+		CaseID:       e.CaseID,
+		Attempt:      e.Attempts,
+		MessageID:    e.MessageID,
+		SHA256:       e.SHA256,
+		OriginalPath: path,
+		Raw:          c.raw,
+		Date:         c.p.date,
+		From:         c.p.from,
+		Subject:      c.p.subject,
+		Text:         c.p.text,
+		Attachments:  c.p.attachments,
+		SenderFax:    w.faxOf(c),
+	}
+	return w.process(ctx, m)
+}
+
+// process calls the processor; a panic in it is a permanent failure of this
+// message, not the end of the worker.
+func (w *Worker) process(ctx context.Context, m *Message) (out Outcome, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			w.log.Error("processor panicked", "case", m.CaseID, "uid", m.Key.UID, "panic", fmt.Sprint(r))
+			w.log.Debug("processor panic stack", "case", m.CaseID, "stack", string(debug.Stack()))
+			err = PermanentError(fmt.Errorf("processor panicked: %v", r))
+		}
+	}()
+	out, err = w.proc.Process(ctx, m)
+	if err == nil && !out.Status.valid() {
+		return Outcome{}, PermanentError(fmt.Errorf("processor returned status %q", out.Status))
+	}
+	return out, err
+}
+
+// failed records a failed attempt (begun on the ledger): another try later
+// with backoff, or, when the failure is permanent or the attempts are spent,
+// review.
+func (w *Worker) failed(ctx context.Context, s *session, e *audit.LedgerEntry, c *content, cause error, sum *Summary) error {
+	msg := cause.Error()
+	if !IsTemporary(cause) {
+		return w.decide(ctx, s, e, c, Outcome{Status: StatusNeedsReview, Reasons: []string{"processing-failed: " + msg}}, msg, sum)
+	}
+	if e.Attempts >= w.maxAttempts {
+		reason := fmt.Sprintf("retry-limit: gave up after %d attempts: %s", e.Attempts, msg)
+		return w.decide(ctx, s, e, c, Outcome{Status: StatusNeedsReview, Reasons: []string{reason}}, msg, sum)
+	}
+	next := timeNow().Add(w.backoff(e.Attempts))
+	if err := w.ledger.Retry(ctx, e.MessageKey, msg, next); err != nil {
+		return err
+	}
+	sum.Retrying++
+	sum.Errors++
+	w.log.Warn("message will be retried", append(w.ids(e), "attempt", e.Attempts, "next", next.UTC().Format(time.RFC3339), "error", msg)...)
+	return nil
+}
+
+// backoff is the wait after the n-th failed attempt.
+func (w *Worker) backoff(n int) time.Duration {
+	d := w.retryAfter
+	for i := 1; i < n && d < w.retryMax; i++ {
+		d *= 2
+	}
+	return min(d, w.retryMax)
+}
+
+// decide commits an outcome, then files the message.
+func (w *Worker) decide(ctx context.Context, s *session, e *audit.LedgerEntry, c *content, out Outcome, lastErr string, sum *Summary) error {
+	d := audit.Decision{
+		Outcome:       string(out.Status),
+		Reasons:       out.Reasons,
+		LastError:     lastErr,
+		SenderFax:     config.NormalizePhone(out.SenderFax),
+		SenderAddress: c.from(),
+	}
+	if d.SenderFax == "" {
+		d.SenderFax = w.faxOf(c)
+	}
+	if err := w.ledger.Decide(ctx, e.MessageKey, d); err != nil {
+		return err
+	}
+	e.State, e.Outcome, e.Reasons = audit.EntryProcessed, d.Outcome, d.Reasons
+	switch out.Status {
+	case StatusComplete:
+		sum.Complete++
+	case StatusNeedsCorrection:
+		sum.NeedsCorrection++
+	default:
+		sum.NeedsReview++
+	}
+	w.log.Info("message decided", append(w.ids(e), "status", d.Outcome)...)
+	w.log.Debug("message decided: reasons", append(w.ids(e), "reasons", d.Reasons)...)
+	w.at("committed", e.MessageKey)
+	return w.file(ctx, s, e, sum)
+}
+
+// file moves a decided message to its outcome's folder. A message that
+// cannot be filed now stays decided on the ledger and is filed next cycle.
+func (w *Worker) file(ctx context.Context, s *session, e *audit.LedgerEntry, sum *Summary) error {
+	status := Status(e.Outcome)
+	folder, ok := w.folders[status]
+	if !ok {
+		status, folder = StatusNeedsReview, w.folders[StatusNeedsReview]
+	}
+	where, by, err := s.file(imap.UID(e.UID), folder, status)
+	if err != nil {
+		if s.broken() {
+			return err
+		}
+		sum.Errors++
+		w.log.Warn("message not filed; the next cycle tries again", append(w.ids(e), "error", err)...)
+		return nil
+	}
+	if err := w.ledger.Filed(ctx, e.MessageKey, where, by); err != nil {
+		return err
+	}
+	e.State = audit.EntryFiled
+	sum.Filed++
+	w.log.Info("message filed", append(w.ids(e), "status", e.Outcome, "folder", where, "by", by)...)
+	w.at("filed", e.MessageKey)
+	return nil
+}
+
+// ids are the attributes that name a message in a log line: no PHI.
+func (w *Worker) ids(e *audit.LedgerEntry) []any {
+	return []any{"case", e.CaseID, "uid", e.UID, "uidvalidity", e.UIDValidity, "msgid", MessageIDHash(e.MessageID)}
+}
+
+func (w *Worker) at(point string, key audit.MessageKey) {
+	if w.hook != nil {
+		w.hook(point, key)
+	}
+}
