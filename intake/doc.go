@@ -23,5 +23,5 @@
 // goes to review at once. When UIDVALIDITY changes, the ledger recognises
 // messages it has seen by Message-ID and SHA-256, so none is processed twice.
 //
-// Logs above debug name messages by case id, UID and MessageIDHash only.
+// Logs above debug name messages by case id, UID and audit.MessageIDHash only.
 package intake

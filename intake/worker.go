@@ -2,9 +2,7 @@ package intake
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/tls"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -124,16 +122,6 @@ func New(cfg *config.Config, ledger audit.Ledger, proc Processor, opts Options) 
 		w.log = slog.Default()
 	}
 	return w, nil
-}
-
-// MessageIDHash is how logs name a message: the first 12 hex digits of the
-// SHA-256 of its Message-ID, which identifies it without showing it.
-func MessageIDHash(messageID string) string {
-	if messageID == "" {
-		return ""
-	}
-	sum := sha256.Sum256([]byte(messageID))
-	return hex.EncodeToString(sum[:6])
 }
 
 // RunCycle takes what is new in the mailbox, finishes what an earlier cycle
@@ -538,7 +526,7 @@ func (w *Worker) file(ctx context.Context, s *session, e *audit.LedgerEntry, sum
 
 // ids are the attributes that name a message in a log line: no PHI.
 func (w *Worker) ids(e *audit.LedgerEntry) []any {
-	return []any{"case", e.CaseID, "uid", e.UID, "uidvalidity", e.UIDValidity, "msgid", MessageIDHash(e.MessageID)}
+	return []any{"case", e.CaseID, "uid", e.UID, "uidvalidity", e.UIDValidity, "msgid", audit.MessageIDHash(e.MessageID)}
 }
 
 func (w *Worker) at(point string, key audit.MessageKey) {

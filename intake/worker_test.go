@@ -141,7 +141,7 @@ func TestCycleFilesByOutcome(t *testing.T) {
 			t.Errorf("info log shows %q:\n%s", phi, logs)
 		}
 	}
-	if !strings.Contains(logs, "case=RX-") || !strings.Contains(logs, "msgid="+MessageIDHash(msgID("rx", 1))) {
+	if !strings.Contains(logs, "case=RX-") || !strings.Contains(logs, "msgid="+audit.MessageIDHash(msgID("rx", 1))) {
 		t.Errorf("info log does not name messages by case id and Message-ID hash:\n%s", logs)
 	}
 
