@@ -27,8 +27,20 @@ var ErrInsecure = errors.New("intake: plaintext IMAP is allowed only to a loopba
 // ErrTooLarge reports a message above limits.bytes_per_message.
 var ErrTooLarge = errors.New("intake: message too large")
 
-// dialTimeout bounds connecting and the TLS handshake.
+// dialTimeout bounds connecting, the TLS handshake and logging in.
 const dialTimeout = 30 * time.Second
+
+// commandTimeout bounds one IMAP exchange (long enough to fetch the largest
+// message allowed over a slow line): a server that stops answering must not
+// hold the cycle, and its lock, forever.
+var commandTimeout = 10 * time.Minute // shortened in tests
+
+// watch closes the connection when the exchange at hand outlasts
+// commandTimeout; the caller sees an error and s.broken().
+func (s *session) watch() (stop func()) {
+	t := time.AfterFunc(commandTimeout, func() { s.c.Close() })
+	return func() { t.Stop() }
+}
 
 // tlsConfig verifies the server against the system roots plus caFile.
 func tlsConfig(host, caFile string) (*tls.Config, error) {
@@ -122,6 +134,7 @@ func dial(ctx context.Context, mb config.Mailbox, password string, tlsCfg *tls.C
 }
 
 func (s *session) readNamespace() error {
+	defer s.watch()()
 	if s.caps.Has(imap.CapNamespace) {
 		ns, err := s.c.Namespace().Wait()
 		if err != nil {
@@ -143,6 +156,7 @@ func (s *session) readNamespace() error {
 }
 
 func (s *session) close() {
+	defer s.watch()()
 	s.c.Logout().Wait()
 	s.c.Close()
 }
@@ -160,6 +174,7 @@ func (s *session) broken() bool {
 
 // selectFolder opens the intake folder read-write.
 func (s *session) selectFolder(name string) error {
+	defer s.watch()()
 	d, err := s.c.Select(name, nil).Wait()
 	if err != nil {
 		return fmt.Errorf("intake: select %s: %w", name, err)
@@ -174,6 +189,7 @@ func (s *session) selectFolder(name string) error {
 
 // newUIDs lists the UIDs above hw, ascending.
 func (s *session) newUIDs(hw uint32) ([]imap.UID, error) {
+	defer s.watch()()
 	crit := &imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: imap.UID(hw + 1), Stop: 0}}}}
 	d, err := s.c.UIDSearch(crit, nil).Wait()
 	if err != nil {
@@ -195,6 +211,7 @@ func (s *session) sizes(uids []imap.UID) (map[imap.UID]int64, error) {
 	if len(uids) == 0 {
 		return out, nil
 	}
+	defer s.watch()()
 	msgs, err := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, RFC822Size: true}).Collect()
 	if err != nil {
 		return nil, fmt.Errorf("intake: fetch sizes: %w", err)
@@ -212,6 +229,7 @@ var errGone = errors.New("intake: message no longer in the mailbox")
 // alone, refusing more than limit bytes. With headerOnly it reads just the
 // header block.
 func (s *session) fetch(uid imap.UID, limit int64, headerOnly bool) ([]byte, error) {
+	defer s.watch()()
 	section := &imap.FetchItemBodySection{Peek: true}
 	if headerOnly {
 		section.Specifier = imap.PartSpecifierHeader
@@ -278,6 +296,7 @@ func (s *session) serverName(folder string) string {
 // ensure makes sure folder exists. ok is false when the server will not
 // create it (no permission, bad name): the caller marks instead of moving.
 func (s *session) ensure(name string) (ok bool, err error) {
+	defer s.watch()()
 	if s.exists[name] {
 		return true, nil
 	}
@@ -323,6 +342,7 @@ func transientCode(c imap.ResponseCode) bool {
 // created, it marks the message with the outcome's keyword and leaves it.
 // Plain EXPUNGE is never used: it would remove other clients' \Deleted mail.
 func (s *session) file(uid imap.UID, folder string, status Status) (where, by string, err error) {
+	defer s.watch()()
 	set := imap.UIDSetNum(uid)
 	canMove, canUIDExpunge := s.caps.Has(imap.CapMove), s.caps.Has(imap.CapUIDPlus)
 	if canMove || canUIDExpunge {

@@ -1,9 +1,12 @@
 package intake
 
 import (
+	"bufio"
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -551,5 +554,57 @@ func TestOriginalsStore(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(p))
 	if len(entries) != 1 {
 		t.Errorf("temp files left behind: %v", entries)
+	}
+}
+
+// A server that stops answering ends the cycle instead of holding it, and
+// its lock, forever.
+func TestHungServerEndsTheCycle(t *testing.T) {
+	commandTimeout = 200 * time.Millisecond
+	t.Cleanup(func() { commandTimeout = 10 * time.Minute })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		fmt.Fprint(conn, "* OK [CAPABILITY IMAP4rev1] hello\r\n")
+		sc := bufio.NewScanner(conn)
+		for sc.Scan() {
+			tag, cmd, _ := strings.Cut(sc.Text(), " ")
+			switch {
+			case strings.HasPrefix(cmd, "LOGIN"):
+				fmt.Fprintf(conn, "%s OK logged in\r\n", tag)
+			case strings.HasPrefix(cmd, "CAPABILITY"):
+				fmt.Fprintf(conn, "* CAPABILITY IMAP4rev1\r\n%s OK done\r\n", tag)
+			case strings.HasPrefix(cmd, "LIST"):
+				fmt.Fprintf(conn, "* LIST () \"/\" \"\"\r\n%s OK done\r\n", tag)
+			} // SELECT, and anything after it, gets no answer
+		}
+	}()
+	srv := server{host: "127.0.0.1", port: ln.Addr().(*net.TCPAddr).Port, tlsMode: "none", user: testUser, password: testPassword}
+	h := newHarness(t, testConfig(t, t.TempDir(), srv, "", ""), Options{})
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.w.RunCycle(context.Background())
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "select INBOX") {
+			t.Errorf("cycle against a hung server: %v, want a failed SELECT", err)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("cycle against a hung server did not end")
+	}
+	if l, err := lockCycle(h.cfg.DataDir); err != nil {
+		t.Errorf("the lock is still held: %v", err)
+	} else {
+		l.release()
 	}
 }
