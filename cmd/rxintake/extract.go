@@ -12,17 +12,30 @@ import (
 
 	"rxintake/config"
 	"rxintake/extract"
+	"rxintake/icd10cm"
+	"rxintake/validate"
 )
 
 // extractLine is one line of `extract --json` (CONTRACTS.md).
 type extractLine struct {
-	File      string     `json:"file"`
-	Status    string     `json:"status"`
-	Pages     int        `json:"pages"`
-	PageTexts []pageText `json:"page_texts,omitempty"`
-	Body      string     `json:"body,omitempty"`
-	FaxNumber string     `json:"fax_number,omitempty"`
-	Findings  []finding  `json:"findings"`
+	File         string                `json:"file"`
+	Status       string                `json:"status"`
+	Pages        int                   `json:"pages"`
+	Prescription *extract.Prescription `json:"prescription"`
+	Findings     []validate.Finding    `json:"findings"`
+	AsOf         string                `json:"as_of"`
+	Payer        string                `json:"payer"`
+	CodeSet      string                `json:"code_set"`
+	Sender       *sender               `json:"sender,omitempty"`
+	PageTexts    []pageText            `json:"page_texts,omitempty"`
+}
+
+// sender is who sent the document, as the transport shows it.
+type sender struct {
+	Fax     string `json:"fax,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Email   string `json:"email,omitempty"`
+	Subject string `json:"-"`
 }
 
 type pageText struct {
@@ -37,18 +50,15 @@ type pageText struct {
 	FaxHeader  *extract.FaxHeader `json:"fax_header,omitempty"`
 }
 
-type finding struct {
-	Rule     string `json:"rule"`
-	Severity string `json:"severity"`
-	Message  string `json:"message"`
-}
-
 func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Bool("json", true, "print one JSON object per file (CONTRACTS.md); the default")
 	asText := fs.Bool("text", false, "print each page's text with page markers")
 	cfgPath := fs.String("config", "", "configuration `file` (limits, payers); optional")
+	asOfFlag := fs.String("as-of", "", "`date` (YYYY-MM-DD) validity windows are measured at (default: today; an email's Date header wins)")
+	payer := fs.String("payer", "", "payer profile `name` from the configuration (default: default)")
+	withText := fs.Bool("with-text", false, "add each page's text to the JSON line")
 	workers := fs.Int("workers", 0, "OCR worker processes (default: one per CPU)")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
 	fs.Usage = func() {
@@ -71,14 +81,30 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		cfg = *c
 	}
+	profile, err := validate.ProfileFor(&cfg, *payer)
+	if err != nil {
+		fmt.Fprintln(stderr, "rxintake:", err)
+		return exitBadConfig
+	}
+	asOf := timeNow().UTC().Truncate(24 * time.Hour)
+	if *asOfFlag != "" {
+		t, err := time.Parse("2006-01-02", *asOfFlag)
+		if err != nil {
+			fmt.Fprintf(stderr, "rxintake: --as-of %q is not a YYYY-MM-DD date\n", *asOfFlag)
+			return exitBadConfig
+		}
+		asOf = t
+	}
 	if *workers == 0 {
 		*workers = cfg.OCR.Workers
 	}
+	var reader *extract.Reader
 	pool := extract.NewOCRPool(extract.OCROptions{Workers: *workers, Timeout: cfg.Limits.OCRPerPage,
 		MaxPixels: cfg.Limits.PixelsPerPage, Language: cfg.OCR.Language})
 	defer pool.Close()
-	reader := extract.NewReader(pool, extract.Limits{PagesPerDocument: cfg.Limits.PagesPerDocument,
+	reader = extract.NewReader(pool, extract.Limits{PagesPerDocument: cfg.Limits.PagesPerDocument,
 		PixelsPerPage: cfg.Limits.PixelsPerPage, BytesPerMessage: cfg.Limits.BytesPerMessage})
+	reader.KeepImages = true // signature detection looks at the ink
 
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
@@ -89,6 +115,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		start := time.Now()
 		doc := readFile(ctx, reader, name, cfg.Limits.BytesPerMessage)
+		line := check(doc, profile, asOf)
 		if !*quiet {
 			fmt.Fprintf(stderr, "[%d/%d] %s: %d page(s), %.1f s\n", i+1, fs.NArg(), name, len(doc.Pages), time.Since(start).Seconds())
 		}
@@ -96,7 +123,10 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		case *asText:
 			printText(stdout, doc)
 		default:
-			if err := enc.Encode(lineFor(doc)); err != nil {
+			if !*withText {
+				line.PageTexts = nil
+			}
+			if err := enc.Encode(line); err != nil {
 				failed++
 			}
 		}
@@ -131,16 +161,44 @@ func pathErr(err error) string {
 	return err.Error()
 }
 
-func lineFor(doc *extract.Document) extractLine {
-	l := extractLine{File: doc.File, Status: "needs-review", Pages: len(doc.Pages), Body: doc.Body,
-		FaxNumber: doc.FaxNumber, Findings: []finding{}}
+// timeNow is the clock; tests replace it.
+var timeNow = time.Now
+
+// check reads the prescription in doc and applies the rules. For an email
+// the Date header is the receipt date the validity window is measured at.
+func check(doc *extract.Document, profile validate.Profile, asOf time.Time) extractLine {
+	if doc.Email != nil && !doc.Email.Date.IsZero() {
+		asOf = doc.Email.Date.UTC().Truncate(24 * time.Hour)
+	}
+	rx := extract.ReadPrescription(doc, asOf)
+	res, err := validate.Check(doc, rx, profile, asOf)
+	if err != nil {
+		res = validate.Result{Status: validate.StatusNeedsReview, Findings: []validate.Finding{
+			{Rule: validate.RuleUnreadable, Severity: validate.Error, Message: err.Error()}}}
+	}
+	l := extractLine{File: doc.File, Status: res.Status, Pages: len(doc.Pages), Prescription: rx,
+		Findings: res.Findings, AsOf: asOf.Format("2006-01-02"), Payer: profile.Name,
+		CodeSet: fmt.Sprintf("FY%d", icd10cm.For(asOf).FiscalYear())}
+	if l.Findings == nil {
+		l.Findings = []validate.Finding{}
+	}
+	s := &sender{Fax: doc.FaxNumber}
+	for _, p := range doc.Pages {
+		if p.Header != nil && p.Header.SenderName != "" {
+			s.Name = p.Header.SenderName
+			break
+		}
+	}
+	if doc.Email != nil {
+		s.Email = doc.Email.From
+	}
+	if *s != (sender{}) {
+		l.Sender = s
+	}
 	for _, p := range doc.Pages {
 		l.PageTexts = append(l.PageTexts, pageText{Page: p.Number, Source: p.Source, Text: p.Text,
 			Confidence: p.Confidence, TextLayer: p.TextLayer, Resampled: p.Resampled, Rotation: p.Rotation,
 			CoverSheet: p.CoverSheet, FaxHeader: p.Header})
-	}
-	for _, p := range doc.Problems {
-		l.Findings = append(l.Findings, finding{Rule: "unreadable", Severity: "error", Message: p.Reason})
 	}
 	return l
 }

@@ -1,0 +1,284 @@
+// Command rxeval measures the prescription reader against a generated
+// corpus: per-field accuracy, false accepts, false correction requests and
+// the review rate, with the handwriting tier reported apart.
+//
+//	go run ./cmd/rxcorpus -eval testdata/eval -n 240 -seed 1
+//	go run ./cmd/rxeval testdata/eval
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"rxintake/corpus"
+	"rxintake/extract"
+	"rxintake/validate"
+)
+
+func main() {
+	extract.ServeOCRWorker()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("rxeval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	verbose := fs.Bool("v", false, "print every mismatch")
+	only := fs.String("only", "", "evaluate only files whose name contains this")
+	workers := fs.Int("workers", 0, "OCR workers (default: one per CPU)")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: rxeval [-v] [-only SUBSTR] DIR")
+		return 2
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	truths, err := filepath.Glob(filepath.Join(fs.Arg(0), "*.truth.json"))
+	if err != nil || len(truths) == 0 {
+		fmt.Fprintf(stderr, "rxeval: no truth files in %s\n", fs.Arg(0))
+		return 2
+	}
+	sort.Strings(truths)
+	pool := extract.NewOCRPool(extract.OCROptions{Workers: *workers})
+	defer pool.Close()
+	reader := extract.NewReader(pool, extract.DefaultLimits)
+	reader.KeepImages = true
+
+	type job struct {
+		truth *corpus.Truth
+		got   *outcome
+	}
+	var jobs []*job
+	for _, tp := range truths {
+		if *only != "" && !strings.Contains(tp, *only) {
+			continue
+		}
+		t, err := corpus.LoadTruth(tp)
+		if err != nil {
+			fmt.Fprintln(stderr, "rxeval:", err)
+			return 2
+		}
+		jobs = append(jobs, &job{truth: t})
+	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	var mu sync.Mutex
+	done := 0
+	for _, j := range jobs {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			j.got = evaluate(ctx, reader, fs.Arg(0), j.truth)
+			mu.Lock()
+			done++
+			fmt.Fprintf(stderr, "\r[%d/%d] %s", done, len(jobs), time.Since(start).Round(time.Second))
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	fmt.Fprintln(stderr)
+
+	tiers := map[string]*tally{}
+	for _, j := range jobs {
+		tier := j.truth.Tier
+		if tier == "" {
+			tier = corpus.TierTyped
+		}
+		if tiers[tier] == nil {
+			tiers[tier] = newTally()
+		}
+		tiers[tier].add(j.truth, j.got, *verbose, stdout)
+	}
+	for _, name := range []string{corpus.TierTyped, corpus.TierHandwriting} {
+		if t := tiers[name]; t != nil {
+			t.print(stdout, name)
+		}
+	}
+	fmt.Fprintf(stdout, "\n%d documents in %s\n", len(jobs), time.Since(start).Round(time.Second))
+	return 0
+}
+
+// outcome is what the reader said about one document.
+type outcome struct {
+	doc    *extract.Document
+	rx     *extract.Prescription
+	result validate.Result
+}
+
+func evaluate(ctx context.Context, r *extract.Reader, dir string, t *corpus.Truth) *outcome {
+	data, err := os.ReadFile(filepath.Join(dir, t.File))
+	if err != nil {
+		return &outcome{doc: &extract.Document{Problems: []extract.Problem{{Reason: err.Error()}}}, rx: &extract.Prescription{}}
+	}
+	asOf, _ := time.Parse("2006-01-02", t.AsOf)
+	doc := r.Read(ctx, t.File, data)
+	if doc.Email != nil && !doc.Email.Date.IsZero() {
+		asOf = doc.Email.Date.UTC().Truncate(24 * time.Hour)
+	}
+	rx := extract.ReadPrescription(doc, asOf)
+	res, _ := validate.Check(doc, rx, validate.DefaultProfile, asOf)
+	return &outcome{doc, rx, res}
+}
+
+// tally counts one tier's results.
+type tally struct {
+	docs, review, falseAccept, falseCorrection, statusRight int
+	handRightOrReview                                       int
+	fields                                                  map[string][2]int // right, total
+}
+
+func newTally() *tally { return &tally{fields: map[string][2]int{}} }
+
+var fieldOrder = []string{"patient.name", "patient.dob", "prescriber.name", "prescriber.credentials", "prescriber.npi",
+	"date", "procedures", "diagnoses", "areas", "session.minutes", "session.units", "frequency.visits",
+	"frequency.weeks", "medically_necessary", "signature.present", "signature.kind", "pages"}
+
+func (t *tally) add(truth *corpus.Truth, got *outcome, verbose bool, w io.Writer) {
+	t.docs++
+	status := got.result.Status
+	switch {
+	case status == validate.StatusNeedsReview:
+		t.review++
+	case truth.Status == corpus.StatusNeedsCorrection && status == validate.StatusComplete:
+		t.falseAccept++
+	case truth.Status == corpus.StatusComplete && status == validate.StatusNeedsCorrection:
+		t.falseCorrection++
+	}
+	if status == truth.Status {
+		t.statusRight++
+	}
+	want, have := truthFields(truth), gotFields(got)
+	allRight := true
+	for _, f := range fieldOrder {
+		c := t.fields[f]
+		c[1]++
+		if want[f] == have[f] {
+			c[0]++
+		} else {
+			allRight = false
+			if verbose {
+				fmt.Fprintf(w, "%s: %s = %q, want %q\n", truth.File, f, have[f], want[f])
+			}
+		}
+		t.fields[f] = c
+	}
+	if status == validate.StatusNeedsReview || (allRight && status == truth.Status) {
+		t.handRightOrReview++
+	}
+	if verbose && status != truth.Status {
+		var rules []string
+		for _, f := range got.result.Findings {
+			rules = append(rules, f.Rule)
+		}
+		fmt.Fprintf(w, "%s: status %s, want %s (findings %v, want %v)\n", truth.File, status, truth.Status, rules, truth.Rules())
+	}
+}
+
+func (t *tally) print(w io.Writer, tier string) {
+	fmt.Fprintf(w, "\n== %s tier: %d documents\n", tier, t.docs)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "field\tright\tof\taccuracy\t")
+	right, total := 0, 0
+	for _, f := range fieldOrder {
+		c := t.fields[f]
+		right += c[0]
+		total += c[1]
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.3f\t\n", f, c[0], c[1], ratio(c[0], c[1]))
+	}
+	fmt.Fprintf(tw, "all fields\t%d\t%d\t%.3f\t\n", right, total, ratio(right, total))
+	tw.Flush()
+	fmt.Fprintf(w, "status right:            %d/%d (%.3f)\n", t.statusRight, t.docs, ratio(t.statusRight, t.docs))
+	fmt.Fprintf(w, "false accepts:           %d\n", t.falseAccept)
+	fmt.Fprintf(w, "false correction reqs:   %d (%.3f)\n", t.falseCorrection, ratio(t.falseCorrection, t.docs))
+	fmt.Fprintf(w, "review rate:             %d (%.3f)\n", t.review, ratio(t.review, t.docs))
+	if tier == corpus.TierHandwriting {
+		fmt.Fprintf(w, "right or needs-review:   %d/%d\n", t.handRightOrReview, t.docs)
+	}
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func norm(s string) string {
+	s = strings.ToLower(strings.ReplaceAll(s, ".", ""))
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func truthFields(t *corpus.Truth) map[string]string {
+	p := t.Prescription
+	m := map[string]string{"date": p.Date, "medically_necessary": fmt.Sprint(p.MedicallyNecessary),
+		"signature.present": fmt.Sprint(p.Signature.Present), "signature.kind": p.Signature.Kind,
+		"pages": fmt.Sprint(t.Pages)}
+	if p.Patient != nil {
+		m["patient.name"], m["patient.dob"] = norm(p.Patient.Name), p.Patient.DOB
+	}
+	if p.Prescriber != nil {
+		m["prescriber.name"], m["prescriber.credentials"], m["prescriber.npi"] = norm(p.Prescriber.Name), norm(p.Prescriber.Credentials), p.Prescriber.NPI
+	}
+	var cpts, codes []string
+	for _, pr := range p.Procedures {
+		cpts = append(cpts, pr.CPT)
+	}
+	for _, d := range p.Diagnoses {
+		codes = append(codes, d.Code)
+	}
+	m["procedures"], m["diagnoses"], m["areas"] = set(cpts), set(codes), set(p.Areas)
+	if p.Session != nil {
+		m["session.minutes"], m["session.units"] = fmt.Sprint(p.Session.Minutes), fmt.Sprint(p.Session.Units)
+	}
+	if p.Frequency != nil {
+		m["frequency.visits"], m["frequency.weeks"] = fmt.Sprint(p.Frequency.Visits), fmt.Sprint(p.Frequency.Weeks)
+	}
+	return m
+}
+
+func gotFields(o *outcome) map[string]string {
+	p := o.rx
+	m := map[string]string{"date": p.Date, "medically_necessary": fmt.Sprint(p.MedicallyNecessary),
+		"signature.present": fmt.Sprint(p.Signature.Present), "signature.kind": p.Signature.Kind,
+		"pages": fmt.Sprint(len(o.doc.Pages))}
+	if p.Patient != nil {
+		m["patient.name"], m["patient.dob"] = norm(p.Patient.Name), p.Patient.DOB
+	}
+	if p.Prescriber != nil {
+		m["prescriber.name"], m["prescriber.credentials"], m["prescriber.npi"] = norm(p.Prescriber.Name), norm(p.Prescriber.Credentials), p.Prescriber.NPI
+	}
+	var cpts, codes []string
+	for _, pr := range p.Procedures {
+		cpts = append(cpts, pr.CPT)
+	}
+	for _, d := range p.Diagnoses {
+		codes = append(codes, d.Code)
+	}
+	m["procedures"], m["diagnoses"], m["areas"] = set(cpts), set(codes), set(p.Areas)
+	if p.Session != nil {
+		m["session.minutes"], m["session.units"] = fmt.Sprint(p.Session.Minutes), fmt.Sprint(p.Session.Units)
+	}
+	if p.Frequency != nil {
+		m["frequency.visits"], m["frequency.weeks"] = fmt.Sprint(p.Frequency.Visits), fmt.Sprint(p.Frequency.Weeks)
+	}
+	return m
+}
+
+func set(xs []string) string {
+	ys := slices.Clone(xs)
+	slices.Sort(ys)
+	return strings.Join(slices.Compact(ys), ",")
+}

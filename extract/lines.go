@@ -1,0 +1,169 @@
+package extract
+
+import (
+	"image"
+	"regexp"
+	"strings"
+)
+
+// textLine is one line of prescription text with where it came from.
+type textLine struct {
+	Text string
+	Conf float64 // 0..1
+	Page *Page   // nil for the email body or a text file
+	Box  image.Rectangle
+	Idx  int // position in the document's line list
+}
+
+func (l textLine) evidence(text string) Evidence {
+	e := Evidence{Text: strings.TrimSpace(text), Confidence: round2(l.Conf)}
+	if l.Page != nil {
+		e.Page = l.Page.Number
+	}
+	if e.Text == "" {
+		e.Text = strings.TrimSpace(l.Text)
+	}
+	return e
+}
+
+func round2(f float64) float64 { return float64(int(f*100+0.5)) / 100 }
+
+// docLines lists the prescription lines of a document: the body, then every
+// page that is not a cover sheet, transmit headers already set aside.
+func docLines(d *Document) []textLine {
+	var out []textLine
+	add := func(l textLine) {
+		l.Text = cleanLine(l.Text)
+		if l.Text == "" {
+			return
+		}
+		l.Idx = len(out)
+		out = append(out, l)
+	}
+	for line := range strings.SplitSeq(d.Body, "\n") {
+		add(textLine{Text: line, Conf: 1})
+	}
+	for _, p := range d.Pages {
+		if p.CoverSheet || p.Unreadable != "" {
+			continue
+		}
+		if p.TextLayer || len(p.Lines) == 0 {
+			for line := range strings.SplitSeq(p.Text, "\n") {
+				add(textLine{Text: line, Conf: p.Confidence, Page: p})
+			}
+			continue
+		}
+		for _, l := range p.Lines {
+			add(textLine{Text: l.Text, Conf: l.Conf / 100, Page: p, Box: l.Box})
+		}
+	}
+	return out
+}
+
+var reSpaces = regexp.MustCompile(`[ \t\x{00a0}]+`)
+
+// cleanLine folds the typographic variants OCR and word processors produce
+// into plain ASCII where it matters for reading.
+func cleanLine(s string) string {
+	s = strings.NewReplacer(
+		"\u2018", "'", "\u2019", "'", "\u201c", `"`, "\u201d", `"`,
+		"\u2013", "-", "\u2014", "-", "\u2212", "-", "\u00d7", "x",
+		"\ufb01", "fi", "\ufb02", "fl", "|", " ",
+	).Replace(s)
+	s = reSpaces.ReplaceAllString(s, " ")
+	return strings.TrimSpace(s)
+}
+
+// labelled is a value that follows a form label on a line.
+type labelled struct {
+	Field string
+	Label string
+	Value string
+	Line  textLine
+}
+
+// formLabels are the labels of referral forms and EHR orders, by field. The
+// order matters where one label is a prefix of another.
+var formLabels = []struct {
+	field string
+	re    string
+}{
+	{"dob", `d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date`},
+	{"npi", `(?:prescriber|provider|physician|individual)?\s*npi\s*(?:#|no\.?|number)?`},
+	{"patient", `patient(?:'s)?\s*(?:full\s+)?name|name\s+of\s+patient|pt\.?\s*name|patient|client\s*name|client|re`},
+	{"prescriber", `(?:referring|ordering|prescribing|treating|attending)\s+(?:physician|provider|doctor|practitioner|clinician)(?:'s)?(?:\s*name)?|(?:physician|provider|prescriber|doctor|practitioner)(?:'s)?\s*(?:name)?|referred\s+by|ordered\s+by`},
+	{"date", `(?:rx|order|referral|prescription)\s*date|date\s+(?:of\s+)?(?:order|referral|prescription|rx|written|ordered|signed)|date\s+written|dated|date`},
+	{"diagnosis", `diagnos[ie]s(?:\s*codes?)?(?:\s*\(?icd[- ]?10(?:[- ]?cm)?\)?(?:\s*codes?)?)?|dx(?:\s*codes?)?|icd[- ]?10(?:[- ]?cm)?(?:\s*codes?)?|reason\s+for\s+referral|indications?`},
+	{"frequency", `frequency\s*(?:/|&|and)\s*duration|frequency|duration\s+of\s+(?:care|treatment|therapy|plan)|plan\s+of\s+care|treatment\s+plan|plan`},
+	{"session", `session\s+length|length\s+of\s+(?:each\s+)?(?:session|visit|treatment|appointment)|(?:session|visit|treatment)\s+(?:duration|length|time)|time\s+per\s+(?:session|visit)|units\s+per\s+(?:session|visit)|units|duration`},
+	{"areas", `areas?\s+to\s+(?:be\s+)?treat(?:ed)?|(?:treatment\s+)?areas?|body\s+(?:sites?|parts?|regions?|areas?)|location(?:s)?|region(?:s)?`},
+	{"treatment", `treatment\s+ordered|treatment\s+requested|services?\s+(?:ordered|requested)|type\s+of\s+(?:massage|therapy|treatment)|procedure(?:s)?|modality|orders?|therapy|treatment|rx`},
+	{"signature", `(?:physician|provider|prescriber|doctor)(?:'s)?\s+signature|signature|signed|sign`},
+	{"necessity", `medically\s+necessary`},
+}
+
+var reLabel = func() *regexp.Regexp {
+	var alts []string
+	for _, l := range formLabels {
+		alts = append(alts, "(?P<"+l.field+">"+l.re+")")
+	}
+	// A label starts a line or follows a gap; it ends in a colon (OCR often
+	// reads it as a semicolon) or "#".
+	return regexp.MustCompile(`(?i)(?:^|\s{1,}|\b)(?:` + strings.Join(alts, "|") + `)\s*[:;#]`)
+}()
+
+// labels finds every "Label: value" pair in the lines. A line may carry
+// several ("Patient: Mary Jones   DOB: 04/02/1961").
+func labels(lines []textLine) []labelled {
+	var out []labelled
+	names := reLabel.SubexpNames()
+	for _, l := range lines {
+		locs := reLabel.FindAllStringSubmatchIndex(l.Text, -1)
+		for i, loc := range locs {
+			field := ""
+			for g := 1; g < len(names); g++ {
+				if loc[2*g] >= 0 {
+					field = names[g]
+					break
+				}
+			}
+			end := len(l.Text)
+			if i+1 < len(locs) {
+				end = locs[i+1][0]
+			}
+			// A label must start the line or stand after a gap of two
+			// spaces / a column; otherwise "Re: Date: ..." and prose such
+			// as "the diagnosis: ..." would be split oddly. Prose colons
+			// are rare on orders, so accept mid-line labels after any
+			// space only when the line starts with a label.
+			if loc[0] > 0 && i == 0 && !startsLabel(l.Text[:loc[0]]) {
+				continue
+			}
+			out = append(out, labelled{
+				Field: field,
+				Label: strings.TrimSpace(l.Text[loc[0]:loc[1]]),
+				Value: strings.TrimSpace(l.Text[loc[1]:end]),
+				Line:  l,
+			})
+		}
+	}
+	return out
+}
+
+// startsLabel reports whether the text before a label looks like a
+// checkbox or list marker, which may precede a label.
+func startsLabel(prefix string) bool {
+	p := strings.TrimSpace(prefix)
+	return p == "" || len(p) <= 3
+}
+
+// blankValue reports a form field left empty: nothing, underscores, dashes,
+// or "N/A".
+func blankValue(v string) bool {
+	v = strings.Trim(strings.TrimSpace(v), "_-.=:[]() ")
+	switch strings.ToLower(v) {
+	case "", "n/a", "na", "none", "tbd", "pending":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,83 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// credentials are the letters after a prescriber's name, as printed.
+var reCredentials = regexp.MustCompile(`(?i)(?:,?\s*\b(?:M\.?\s?D|D\.?\s?O|N\.?\s?P|F\.?N\.?P(?:-?C|-?BC)?|A\.?P\.?R\.?N|A\.?R\.?N\.?P|D\.?N\.?P|C\.?N\.?P|P\.?A(?:-?C)?|D\.?P\.?M|D\.?C|M\.?B\.?B\.?S|Ph\.?\s?D|FACP|FAAFP|FAAPMR|FACS|FAAOS|RN|MPH|MS|MBA)\b\.?)+\s*$`)
+
+var reTitle = regexp.MustCompile(`(?i)^(?:dr|doctor|mr|mrs|ms|miss|mx)\.?\s+`)
+
+// splitCredentials separates "Anil Patel, MD, FACP" into the name and
+// "MD, FACP".
+func splitCredentials(s string) (name, creds string) {
+	s = strings.TrimSpace(s)
+	if loc := reCredentials.FindStringIndex(s); loc != nil && loc[0] > 0 {
+		creds = strings.Trim(s[loc[0]:], " ,.")
+		s = s[:loc[0]]
+		// Normalise "M.D." to "MD", keep the list order.
+		var parts []string
+		for p := range strings.SplitSeq(creds, ",") {
+			p = strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(p), ".", ""), " ", "")
+			if p != "" {
+				parts = append(parts, strings.ToUpper(p))
+			}
+		}
+		creds = strings.Join(parts, ", ")
+	}
+	return strings.Trim(s, " ,.;:"), creds
+}
+
+var reNameToken = regexp.MustCompile(`^[A-Za-z][A-Za-z'’.-]*$`)
+
+// personName cleans a printed name: drops titles and credentials, turns
+// "JONES, MARY K" into "MARY K JONES", and refuses what is not a name.
+func personName(s string) (name, creds string, ok bool) {
+	s = strings.TrimSpace(s)
+	s = strings.Trim(s, " ,;:-_()[]\"'")
+	s = reTitle.ReplaceAllString(s, "")
+	name, creds = splitCredentials(s)
+	name = reTitle.ReplaceAllString(name, "")
+	if i := strings.Index(name, ","); i > 0 {
+		last, first := strings.TrimSpace(name[:i]), strings.TrimSpace(name[i+1:])
+		if first != "" && !strings.Contains(first, ",") {
+			name = first + " " + last
+		}
+	}
+	fields := strings.Fields(name)
+	if len(fields) < 2 || len(fields) > 5 {
+		return "", "", false
+	}
+	for _, f := range fields {
+		if !reNameToken.MatchString(f) {
+			return "", "", false
+		}
+		if stopName[strings.ToLower(strings.Trim(f, "."))] {
+			return "", "", false
+		}
+	}
+	if !unicode.IsUpper(rune(fields[0][0])) {
+		return "", "", false
+	}
+	return strings.Join(fields, " "), creds, true
+}
+
+// stopName are words that appear where a name is expected but are not one.
+var stopName = map[string]bool{
+	"signature": true, "date": true, "dob": true, "npi": true, "patient": true, "name": true,
+	"physician": true, "provider": true, "phone": true, "fax": true, "the": true, "for": true,
+	"and": true, "with": true, "medical": true, "massage": true, "therapy": true, "clinic": true,
+	"center": true, "family": true, "medicine": true, "health": true, "street": true, "suite": true,
+	"signed": true, "electronically": true, "referral": true, "order": true, "diagnosis": true,
+	"treatment": true, "please": true, "thank": true, "sincerely": true, "regards": true,
+	"unspecified": true, "pain": true, "low": true, "back": true, "neck": true, "week": true,
+	"weeks": true, "units": true, "minutes": true, "hour": true, "file": true, "on": true,
+	"to": true, "of": true, "by": true, "in": true, "at": true, "a": true, "an": true,
+	"rx": true, "md": true, "do": true, "po": true, "box": true, "avenue": true, "road": true,
+	"blvd": true, "drive": true, "bayside": true, "practice": true, "office": true, "group": true,
+	"associates": true, "hospital": true, "orthopedics": true, "orthopaedics": true, "spine": true,
+	"primary": true, "care": true, "urgent": true, "internal": true, "pediatrics": true, "sports": true,
+}

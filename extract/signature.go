@@ -1,0 +1,218 @@
+package extract
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"regexp"
+	"strings"
+)
+
+var (
+	reSigLabel    = regexp.MustCompile(`(?i)\b(?:(?:physician|provider|prescriber|doctor|practitioner)(?:'s)?\s+)?signature\b|\bsigned\s*[:_]|\bsign\s*(?:here)?\s*[:_x]|^x\s*_{2,}|_{6,}`)
+	reSigAwaiting = regexp.MustCompile(`(?i)awaiting\s+(?:(?:provider|physician|prescriber|doctor)(?:'s)?\s+)?signature|pending\s+(?:provider\s+)?signature|unsigned|not\s+signed|signature\s+(?:required|pending|on\s+file)|needs?\s+(?:a\s+)?signature`)
+	reSigStamp    = regexp.MustCompile(`(?i)signature\s+on\s+file|\bstamp(?:ed)?\b|facsimile\s+signature`)
+)
+
+// signature decides whether the prescriber signed: an electronic-signature
+// statement naming someone, or ink where the prescriber signs.
+func (r *rxReader) signature(d *Document) {
+	sig := &r.rx.Signature
+	awaiting := false
+	for _, l := range r.lines {
+		if reSigAwaiting.MatchString(l.Text) {
+			awaiting = true
+			sig.Evidence = l.evidence(l.Text)
+			sig.Printed = "awaiting"
+			if reSigStamp.MatchString(l.Text) {
+				sig.Printed = "stamp"
+			}
+		}
+	}
+	if !awaiting {
+		for _, l := range r.lines {
+			if m := reESigned.FindStringSubmatch(l.Text); m != nil {
+				if _, _, ok := personName(m[1]); ok {
+					*sig = Signature{Present: true, Kind: "electronic", Evidence: l.evidence(l.Text)}
+					return
+				}
+			}
+			if m := reSlashS.FindStringSubmatch(l.Text); m != nil {
+				*sig = Signature{Present: true, Kind: "electronic", Evidence: l.evidence(l.Text)}
+				return
+			}
+		}
+	}
+	if awaiting {
+		return
+	}
+	// Wet ink: look at the page images where the prescriber signs.
+	for _, p := range d.Pages {
+		if p.CoverSheet || p.Image == nil || len(p.Lines) == 0 {
+			continue
+		}
+		if ok, ev, conf := inkWhereSigned(p, r.prescriberName()); ok {
+			*sig = Signature{Present: true, Kind: "wet", Evidence: Evidence{Text: ev, Confidence: round2(conf), Page: p.Number}}
+			return
+		}
+	}
+	// Nothing: say what stands in the signature place.
+	for _, l := range r.lines {
+		if reSigLabel.MatchString(l.Text) {
+			sig.Evidence = l.evidence(l.Text)
+			sig.Printed = "blank"
+			if r.prescriberName() != "" {
+				sig.Printed = "typed-name"
+			}
+			return
+		}
+	}
+	if r.prescriberName() != "" {
+		sig.Printed = "typed-name"
+	}
+}
+
+func (r *rxReader) prescriberName() string {
+	if r.rx.Prescriber == nil {
+		return ""
+	}
+	return r.rx.Prescriber.Name
+}
+
+// inkWhereSigned looks for handwriting near the places a prescriber signs:
+// beside or above a signature label or line, and above the typed
+// prescriber name. Printed words that OCR read with confidence are masked;
+// rules (the line to sign on) are ignored.
+func inkWhereSigned(p *Page, prescriber string) (bool, string, float64) {
+	img, err := png.Decode(bytes.NewReader(p.Image))
+	if err != nil {
+		return false, "", 0
+	}
+	gray := toGray(img)
+	b := gray.Bounds()
+	lineH := medianLineHeight(p.Lines)
+	lastName := ""
+	if f := strings.Fields(prescriber); len(f) > 0 {
+		lastName = strings.ToLower(f[len(f)-1])
+	}
+	type region struct {
+		r    image.Rectangle
+		text string
+	}
+	var regions []region
+	for i, l := range p.Lines {
+		if reSigLabel.MatchString(l.Text) {
+			// Beside the label and above the line it sits on.
+			x0 := l.Box.Min.X
+			for _, w := range l.Words {
+				if reSigLabel.MatchString(w.Text) || strings.HasSuffix(w.Text, ":") {
+					x0 = w.Box.Max.X
+					break
+				}
+			}
+			regions = append(regions, region{image.Rect(x0, l.Box.Min.Y-2*lineH, min(b.Max.X, x0+14*lineH), l.Box.Max.Y+lineH/2), l.Text})
+			regions = append(regions, region{image.Rect(l.Box.Min.X, l.Box.Min.Y-3*lineH, min(b.Max.X, l.Box.Min.X+16*lineH), l.Box.Min.Y), l.Text})
+		}
+		if lastName != "" && strings.Contains(strings.ToLower(l.Text), lastName) && i > len(p.Lines)/3 {
+			regions = append(regions, region{image.Rect(l.Box.Min.X-2*lineH, l.Box.Min.Y-3*lineH, l.Box.Max.X+6*lineH, l.Box.Min.Y), l.Text})
+		}
+	}
+	for _, rg := range regions {
+		rect := rg.r.Intersect(b)
+		if rect.Empty() {
+			continue
+		}
+		if inkScore(gray, rect, p.Words, lineH) {
+			return true, "ink near \"" + rg.text + "\"", p.Confidence
+		}
+	}
+	return false, "", 0
+}
+
+func toGray(img image.Image) *image.Gray {
+	if g, ok := img.(*image.Gray); ok {
+		return g
+	}
+	b := img.Bounds()
+	g := image.NewGray(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, gg, bb, _ := img.At(x, y).RGBA()
+			g.Pix[(y-b.Min.Y)*g.Stride+(x-b.Min.X)] = uint8((r*299 + gg*587 + bb*114) / 1000 >> 8)
+		}
+	}
+	return g
+}
+
+func medianLineHeight(lines []Line) int {
+	var hs []int
+	for _, l := range lines {
+		if h := l.Box.Dy(); h > 0 {
+			hs = append(hs, h)
+		}
+	}
+	if len(hs) == 0 {
+		return 40
+	}
+	for i := 1; i < len(hs); i++ {
+		for j := i; j > 0 && hs[j] < hs[j-1]; j-- {
+			hs[j], hs[j-1] = hs[j-1], hs[j]
+		}
+	}
+	return max(hs[len(hs)/2], 12)
+}
+
+// inkScore reports whether rect holds handwriting: enough dark pixels that
+// are neither confidently read printed words nor straight rules, spread
+// over several columns.
+func inkScore(g *image.Gray, rect image.Rectangle, words []Word, lineH int) bool {
+	mask := make([]bool, rect.Dx()*rect.Dy())
+	for _, w := range words {
+		if w.Conf < 70 || len(strings.Trim(w.Text, "_-—~.")) < 2 {
+			continue // handwriting reads as doubtful words; rules as underscores
+		}
+		wb := w.Box.Intersect(rect)
+		for y := wb.Min.Y; y < wb.Max.Y; y++ {
+			for x := wb.Min.X; x < wb.Max.X; x++ {
+				mask[(y-rect.Min.Y)*rect.Dx()+(x-rect.Min.X)] = true
+			}
+		}
+	}
+	dark := func(x, y int) bool { return g.Pix[(y-g.Rect.Min.Y)*g.Stride+(x-g.Rect.Min.X)] < 128 }
+	ink := 0
+	cols := make([]bool, rect.Dx())
+	rowsWithInk := 0
+	for y := rect.Min.Y; y < rect.Max.Y; y++ {
+		// A row that is mostly dark is the rule to sign on.
+		run, maxRun := 0, 0
+		for x := rect.Min.X; x < rect.Max.X; x++ {
+			if dark(x, y) {
+				run++
+				maxRun = max(maxRun, run)
+			} else {
+				run = 0
+			}
+		}
+		if maxRun > 4*lineH {
+			continue
+		}
+		n := 0
+		for x := rect.Min.X; x < rect.Max.X; x++ {
+			if dark(x, y) && !mask[(y-rect.Min.Y)*rect.Dx()+(x-rect.Min.X)] {
+				n++
+				cols[x-rect.Min.X] = true
+			}
+		}
+		ink += n
+		if n > 0 {
+			rowsWithInk++
+		}
+	}
+	spread := 0
+	for _, c := range cols {
+		if c {
+			spread++
+		}
+	}
+	return ink > lineH*lineH/2 && spread > 2*lineH && rowsWithInk > lineH/2
+}

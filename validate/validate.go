@@ -1,0 +1,369 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"rxintake/config"
+	"rxintake/extract"
+	"rxintake/icd10cm"
+)
+
+// Statuses of a document (RX-RULES.md).
+const (
+	StatusComplete        = "complete"
+	StatusNeedsCorrection = "needs-correction"
+	StatusNeedsReview     = "needs-review"
+)
+
+// Severities.
+const (
+	Error   = "error"
+	Warning = "warning"
+)
+
+// Rule ids of RX-RULES.md, and the review reasons rxintake adds.
+const (
+	RuleModalityMissing    = "modality-missing"
+	RuleModalityUnspecific = "modality-unspecific"
+	RuleNotCovered         = "payer-not-covered"
+	RuleAreasMissing       = "areas-missing"
+	RuleDiagnosisMissing   = "diagnosis-missing"
+	RuleDiagnosisInvalid   = "diagnosis-invalid"
+	RuleDiagnosisSingle    = "diagnosis-single"
+	RuleSessionMissing     = "session-length-missing"
+	RuleFrequencyMissing   = "frequency-missing"
+	RuleSignatureMissing   = "signature-missing"
+	RuleNecessityMissing   = "medical-necessity-missing"
+	RulePatientMissing     = "patient-missing"
+	RulePrescriberMissing  = "prescriber-missing"
+	RuleNPIInvalid         = "npi-invalid"
+	RuleNPIMissing         = "npi-missing"
+	RuleDateMissing        = "date-missing"
+	RuleRxExpired          = "rx-expired"
+
+	// Review reasons: a person decides, no email goes out.
+	RuleUnreadable       = "unreadable"
+	RuleNotPrescription  = "not-a-prescription"
+	RuleLowConfidence    = "low-confidence"
+	RuleOrderAmbiguous   = "order-ambiguous"
+	RuleDiagnosisMisread = "diagnosis-misread"
+)
+
+// reviewRules send a document to a person whatever else is found.
+var reviewRules = map[string]bool{
+	RuleUnreadable: true, RuleNotPrescription: true, RuleLowConfidence: true,
+	RuleOrderAmbiguous: true, RuleDiagnosisMisread: true,
+}
+
+// IsReviewRule reports whether a finding of rule sends a document to review.
+func IsReviewRule(rule string) bool { return reviewRules[rule] }
+
+// Finding is one rule's verdict on a prescription.
+type Finding struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+	// Fix says how to write the missing element, in the words of the
+	// correction request; Children lists the billable codes under a
+	// header code.
+	Fix      string         `json:"fix,omitempty"`
+	Code     string         `json:"code,omitempty"`
+	Children []icd10cm.Code `json:"children,omitempty"`
+}
+
+// Profile is a payer's requirements.
+type Profile struct {
+	Name        string
+	Allow97124  bool
+	RxValidDays int
+	Required    []string // rule ids promoted to errors
+	NotCovered  []string // CPT codes the payer does not pay
+}
+
+// ErrUnknownPayer reports a payer name the configuration does not define.
+var ErrUnknownPayer = errors.New("validate: unknown payer")
+
+// ProfileFor returns the named payer's profile from the configuration, or
+// the default profile when name is empty.
+func ProfileFor(cfg *config.Config, name string) (Profile, error) {
+	if name == "" {
+		name = "default"
+	}
+	p, ok := cfg.Payers[name]
+	if !ok {
+		var names []string
+		for n := range cfg.Payers {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		return Profile{}, fmt.Errorf("%w %q (configured: %s)", ErrUnknownPayer, name, strings.Join(names, ", "))
+	}
+	days := p.RxValidDays
+	if days == 0 {
+		days = 90
+	}
+	return Profile{Name: name, Allow97124: p.Allow97124, RxValidDays: days, Required: p.Required, NotCovered: p.NotCovered}, nil
+}
+
+// DefaultProfile is the default payer of RX-RULES.md: 97124 not covered,
+// orders valid 90 days.
+var DefaultProfile = Profile{Name: "default", RxValidDays: 90}
+
+// Result is the verdict on one document.
+type Result struct {
+	Status   string    `json:"status"`
+	Findings []Finding `json:"findings"`
+}
+
+// lowConfidence is the OCR confidence below which a deciding element is
+// not trusted.
+const lowConfidence = 0.60
+
+// Check applies the rules to what was read from doc. asOf is the receipt
+// date the validity window is measured at. The error return means the
+// rules could not run; findings are data.
+func Check(doc *extract.Document, rx *extract.Prescription, p Profile, asOf time.Time) (Result, error) {
+	if doc == nil || rx == nil {
+		return Result{}, errors.New("validate: nothing to check")
+	}
+	c := &checker{rx: rx, p: p, asOf: asOf}
+	for _, pr := range doc.Problems {
+		c.add(RuleUnreadable, Error, pr.Reason, "")
+	}
+	if len(doc.Pages) == 0 && strings.TrimSpace(doc.Body) == "" && len(doc.Problems) == 0 {
+		c.add(RuleUnreadable, Error, "The document has no pages and no text.", "")
+	}
+	if len(doc.Problems) == 0 && !looksLikePrescription(rx) {
+		c.add(RuleNotPrescription, Error, notPrescriptionMessage(doc), "")
+	}
+	c.rules()
+	c.review(doc)
+	return Result{Status: c.status(), Findings: c.findings}, nil
+}
+
+type checker struct {
+	rx       *extract.Prescription
+	p        Profile
+	asOf     time.Time
+	findings []Finding
+}
+
+func (c *checker) add(rule, severity, message, fix string) *Finding {
+	if severity == Warning && slices.Contains(c.p.Required, rule) {
+		severity = Error
+	}
+	c.findings = append(c.findings, Finding{Rule: rule, Severity: severity, Message: message, Fix: fix})
+	return &c.findings[len(c.findings)-1]
+}
+
+func (c *checker) has(rule string) bool {
+	return slices.ContainsFunc(c.findings, func(f Finding) bool { return f.Rule == rule })
+}
+
+// looksLikePrescription: at least two of the elements of an order.
+func looksLikePrescription(rx *extract.Prescription) bool {
+	n := 0
+	for _, ok := range []bool{len(rx.Procedures) > 0, len(rx.Diagnoses) > 0, rx.Frequency != nil,
+		rx.Session != nil, len(rx.Areas) > 0, rx.Prescriber != nil && rx.Prescriber.NPI != ""} {
+		if ok {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+func notPrescriptionMessage(doc *extract.Document) string {
+	covers := 0
+	for _, p := range doc.Pages {
+		if p.CoverSheet {
+			covers++
+		}
+	}
+	if covers > 0 && covers == len(doc.Pages) {
+		return "Only a fax cover sheet arrived; the prescription pages are missing."
+	}
+	return "This does not look like a prescription for massage therapy: no treatment, diagnosis or plan was found."
+}
+
+// Words of the source article, for the correction request.
+const (
+	fixModality  = `Type of massage: write "myofascial release", "neuromuscular therapy" or "97140".`
+	fixAreas     = `Areas to be treated: name the body regions, for example "low back and both hips".`
+	fixDiagnosis = `Diagnosis: include the relevant ICD-10 diagnosis codes, preferably several.`
+	fixSession   = `Length of each treatment: write it in units or time, for example "4 units" or "one hour".`
+	fixFrequency = `Treatment plan: give the frequency and duration, for example "3x/week for 1 week, 2x/week for 1 week, and then 1x/week thereafter for six weeks", or "12x 1-hour treatments over 4 weeks".`
+	fixSignature = `Signature: be sure to sign the prescription (a typed name or a stamp is not a signature).`
+	fixNecessity = `Add the words "Medically Necessary"; they help the patient's coverage.`
+	fixPatient   = `Patient: write the patient's full name and date of birth.`
+	fixPrescrib  = `Prescriber: print the prescriber's name and NPI.`
+	fixDate      = `Date: date the prescription.`
+)
+
+func (c *checker) rules() {
+	rx, p := c.rx, c.p
+	if c.has(RuleNotPrescription) || c.has(RuleUnreadable) && !looksLikePrescription(rx) {
+		return
+	}
+	// Modality.
+	var has97140, has97124 bool
+	for _, pr := range rx.Procedures {
+		has97140 = has97140 || pr.CPT == "97140"
+		has97124 = has97124 || pr.CPT == "97124"
+		if slices.Contains(p.NotCovered, pr.CPT) {
+			c.add(RuleNotCovered, Error, fmt.Sprintf("This payer (%s) does not reimburse CPT %s.", p.Name, pr.CPT), "")
+		}
+	}
+	switch {
+	case len(rx.Procedures) == 0:
+		c.add(RuleModalityMissing, Error, "The type of massage is not stated.", fixModality)
+	case has97124 && !has97140 && !p.Allow97124:
+		c.add(RuleModalityUnspecific, Error, `"Massage" alone is billed as 97124, which most insurers, this one included, do not cover.`, fixModality)
+	}
+	if len(rx.Areas) == 0 {
+		c.add(RuleAreasMissing, Error, "The areas to be treated are not stated.", fixAreas)
+	}
+	// Diagnoses.
+	switch len(rx.Diagnoses) {
+	case 0:
+		c.add(RuleDiagnosisMissing, Error, "No ICD-10 diagnosis code is given.", fixDiagnosis)
+	case 1:
+		c.add(RuleDiagnosisSingle, Warning, "Only one diagnosis code is given; insurers prefer several.", fixDiagnosis)
+	}
+	set := icd10cm.For(c.asOf)
+	for _, dx := range rx.Diagnoses {
+		if dx.Billable {
+			continue
+		}
+		if dx.Header {
+			kids := set.Children(dx.Code)
+			f := c.add(RuleDiagnosisInvalid, Error,
+				fmt.Sprintf("%s is a category, not a billable ICD-10-CM code (FY%d code set); a more specific code is required.", dx.Code, set.FiscalYear()),
+				fmt.Sprintf("Replace %s with one of its billable codes: %s.", dx.Code, listCodes(kids, 8)))
+			f.Code, f.Children = dx.Code, kids
+			continue
+		}
+		f := c.add(RuleDiagnosisInvalid, Error,
+			fmt.Sprintf("%s is not a valid ICD-10-CM code (FY%d code set).", dx.Code, set.FiscalYear()),
+			fmt.Sprintf("Check diagnosis code %s and write a valid, billable ICD-10-CM code.", dx.Code))
+		f.Code = dx.Code
+	}
+	if rx.Session == nil {
+		c.add(RuleSessionMissing, Error, "The length of each treatment is not stated.", fixSession)
+	}
+	if rx.Frequency == nil {
+		c.add(RuleFrequencyMissing, Error, "There is no treatment plan (how often, for how long).", fixFrequency)
+	}
+	if !rx.Signature.Present {
+		msg := "The prescription is not signed."
+		switch rx.Signature.Printed {
+		case "typed-name":
+			msg = "The prescription carries a typed name but no signature."
+		case "stamp":
+			msg = "The prescription carries a stamp or \"signature on file\", which is not a signature."
+		case "awaiting":
+			msg = "The prescription is marked as awaiting the provider's signature."
+		}
+		c.add(RuleSignatureMissing, Error, msg, fixSignature)
+	}
+	if !rx.MedicallyNecessary {
+		c.add(RuleNecessityMissing, Warning, `The phrase "Medically Necessary" is missing.`, fixNecessity)
+	}
+	if rx.Patient == nil || rx.Patient.Name == "" {
+		c.add(RulePatientMissing, Error, "The patient's name is missing.", fixPatient)
+	}
+	switch {
+	case rx.Prescriber == nil || rx.Prescriber.Name == "":
+		c.add(RulePrescriberMissing, Error, "The prescriber's name is missing.", fixPrescrib)
+	}
+	switch {
+	case rx.Prescriber == nil || rx.Prescriber.NPI == "":
+		c.add(RuleNPIMissing, Warning, "The prescriber's NPI is missing.", "Add the prescriber's 10-digit NPI.")
+	case !extract.ValidNPI(rx.Prescriber.NPI):
+		c.add(RuleNPIInvalid, Error, fmt.Sprintf("The NPI %s is not a valid NPI (its check digit does not match).", rx.Prescriber.NPI),
+			"Check the prescriber's NPI: it has 10 digits and starts with 1 or 2.")
+	}
+	if rx.Date == "" {
+		c.add(RuleDateMissing, Error, "The prescription is not dated.", fixDate)
+	} else if d, err := time.Parse("2006-01-02", rx.Date); err == nil {
+		if c.asOf.Sub(d) > time.Duration(p.RxValidDays)*24*time.Hour {
+			c.add(RuleRxExpired, Error,
+				fmt.Sprintf("The prescription is dated %s, more than %d days before it was received (%s).", rx.Date, p.RxValidDays, c.asOf.Format("2006-01-02")),
+				"Please send a new, current, signed prescription.")
+		}
+	}
+}
+
+// review adds the reasons a person must look before anyone is emailed.
+func (c *checker) review(doc *extract.Document) {
+	rx := c.rx
+	for _, a := range rx.Ambiguities {
+		rule := RuleOrderAmbiguous
+		if a.Kind == "diagnosis-misread" {
+			rule = RuleDiagnosisMisread
+		}
+		c.add(rule, Warning, a.Message+" (read: \""+a.Text+"\")", "")
+	}
+	// A deciding element read with low confidence.
+	low := func(field string, conf float64) {
+		if conf > 0 && conf < lowConfidence {
+			c.add(RuleLowConfidence, Warning, fmt.Sprintf("The %s was read with low confidence (%.0f%%).", field, conf*100), "")
+		}
+	}
+	for _, dx := range rx.Diagnoses {
+		low("diagnosis code "+dx.Code, dx.Confidence)
+	}
+	if rx.Prescriber != nil && rx.Prescriber.NPI != "" {
+		low("NPI", rx.Prescriber.Confidence)
+	}
+	if rx.Session != nil {
+		low("treatment length", rx.Session.Confidence)
+	}
+	if rx.Frequency != nil {
+		low("treatment plan", rx.Frequency.Confidence)
+	}
+	if e, ok := rx.Evidence["date"]; ok {
+		low("date", e.Confidence)
+	}
+	// Elements reported missing from pages that were hard to read may
+	// simply not have been read.
+	if c.hasError() {
+		for _, p := range doc.Pages {
+			if !p.CoverSheet && !p.TextLayer && p.Unreadable == "" && p.Confidence < lowConfidence {
+				c.add(RuleLowConfidence, Warning, fmt.Sprintf("Page %d was read with low confidence (%.0f%%); what seems missing may be there.", p.Number, p.Confidence*100), "")
+				break
+			}
+		}
+	}
+}
+
+func (c *checker) hasError() bool {
+	return slices.ContainsFunc(c.findings, func(f Finding) bool { return f.Severity == Error && !reviewRules[f.Rule] })
+}
+
+func (c *checker) status() string {
+	for _, f := range c.findings {
+		if reviewRules[f.Rule] {
+			return StatusNeedsReview
+		}
+	}
+	if c.hasError() {
+		return StatusNeedsCorrection
+	}
+	return StatusComplete
+}
+
+func listCodes(codes []icd10cm.Code, max int) string {
+	var parts []string
+	for i, k := range codes {
+		if i == max {
+			parts = append(parts, fmt.Sprintf("and %d more", len(codes)-max))
+			break
+		}
+		parts = append(parts, k.Code+" ("+k.Description+")")
+	}
+	return strings.Join(parts, "; ")
+}
