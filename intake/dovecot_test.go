@@ -4,8 +4,10 @@ package intake
 // loopback ports, with a throwaway configuration, passwd-file and maildirs
 // in t.TempDir() and its own self-signed certificate, which the worker
 // verifies through mailbox.ca_file. They need the dovecot binary
-// (apt-get install dovecot-imapd) and root (Dovecot's master switches to the
-// mail user). Without them the tests skip, unless CI=true: then they fail.
+// (apt-get install dovecot-imapd). As root, Dovecot's processes run as the
+// users its package creates (dovecot, dovenull) and mail is accessed as
+// nobody; as anyone else, everything runs as that user. Without dovecot the
+// tests skip, unless CI=true: then they fail.
 //
 // The crash tests re-execute the test binary as a child that runs one cycle
 // and pauses at a named point, reporting it on a pipe; the test SIGKILLs it
@@ -23,6 +25,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -40,7 +43,6 @@ import (
 const (
 	childEnv  = "RXINTAKE_TEST_CHILD" // path of the child's configuration file
 	pauseEnv  = "RXINTAKE_TEST_PAUSE" // hook point the child pauses at
-	mailUID   = 65534                 // nobody: Dovecot refuses mail access as root
 	waitLimit = 60 * time.Second      // for a signal from a child or Dovecot
 )
 
@@ -76,14 +78,8 @@ func dovecotBinary() string {
 func skipUnlessDovecot(t *testing.T) string {
 	t.Helper()
 	bin := dovecotBinary()
-	why := ""
-	switch {
-	case bin == "":
-		why = "dovecot is not installed (apt-get install dovecot-imapd)"
-	case os.Geteuid() != 0:
-		why = "the Dovecot tests must run as root: Dovecot's master switches to the mail user"
-	}
-	if why != "" {
+	if bin == "" {
+		const why = "dovecot is not installed (apt-get install dovecot-imapd)"
 		if os.Getenv("CI") == "true" {
 			t.Fatal(why)
 		}
@@ -107,28 +103,44 @@ func startDovecot(t *testing.T, users ...string) *dovecot {
 	t.Helper()
 	bin := skipUnlessDovecot(t)
 	dir := t.TempDir()
-	// The mail user must be able to reach its maildirs below the test's
-	// private temporary directories.
-	for p := dir; p != os.TempDir() && p != "/"; p = filepath.Dir(p) {
-		if err := os.Chmod(p, 0o711); err != nil {
-			t.Fatal(err)
-		}
-	}
 	for _, sub := range []string{"run", "state", "mail"} {
 		if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := os.Chown(filepath.Join(dir, "mail"), mailUID, mailUID); err != nil {
-		t.Fatal(err)
+	// Who Dovecot's processes and the mail access run as.
+	internalUser, internalGroup, loginUser := "dovecot", "dovecot", "dovenull"
+	mailUID, mailGID := 65534, 65534 // nobody: Dovecot refuses mail access as root
+	if os.Geteuid() == 0 {
+		// The mail user must reach its maildirs below the test's private
+		// temporary directories.
+		for p := dir; p != os.TempDir() && p != "/"; p = filepath.Dir(p) {
+			if err := os.Chmod(p, 0o711); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chown(filepath.Join(dir, "mail"), mailUID, mailGID); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		u, err := user.Current()
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := user.LookupGroupId(u.Gid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		internalUser, internalGroup, loginUser = u.Username, g.Name, u.Username
+		mailUID, mailGID = os.Geteuid(), os.Getegid()
 	}
 	certFile, keyFile, _ := testCert(t, dir)
 	d := &dovecot{dir: dir, imapPort: freePort(t), imapsPort: freePort(t), caFile: certFile}
 	// All accounts up front: Dovecot looks at a changed passwd-file at most
-	// once a second. The auth process reads it as user dovecot.
+	// once a second. The auth process reads it as the internal user.
 	var passwd strings.Builder
 	for _, u := range users {
-		fmt.Fprintf(&passwd, "%s:{PLAIN}%s:%d:%d::::\n", u, testPassword, mailUID, mailUID)
+		fmt.Fprintf(&passwd, "%s:{PLAIN}%s:%d:%d::::\n", u, testPassword, mailUID, mailGID)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "passwd"), []byte(passwd.String()), 0o644); err != nil {
 		t.Fatal(err)
@@ -145,9 +157,9 @@ ssl_key = <%[3]s
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = yes
 auth_mechanisms = plain
-default_internal_user = dovecot
-default_internal_group = dovecot
-default_login_user = dovenull
+default_internal_user = %[6]s
+default_internal_group = %[7]s
+default_login_user = %[8]s
 mail_location = maildir:%[1]s/mail/%%u
 namespace inbox {
   inbox = yes
@@ -160,7 +172,11 @@ userdb {
   driver = passwd-file
   args = username_format=%%u %[1]s/passwd
 }
+service anvil {
+  chroot =
+}
 service imap-login {
+  chroot =
   inet_listener imap {
     address = 127.0.0.1
     port = %[4]d
@@ -171,7 +187,7 @@ service imap-login {
     ssl = yes
   }
 }
-`, dir, certFile, keyFile, d.imapPort, d.imapsPort)
+`, dir, certFile, keyFile, d.imapPort, d.imapsPort, internalUser, internalGroup, loginUser)
 	confFile := filepath.Join(dir, "dovecot.conf")
 	if err := os.WriteFile(confFile, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
