@@ -1,0 +1,584 @@
+package extract
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Frequency is the treatment plan: how many visits over how many weeks.
+type Frequency struct {
+	// Visits is the total number of visits of the plan.
+	Visits int `json:"visits,omitempty"`
+	// Weeks is the total duration; 0 when only a number of visits was
+	// given ("12 visits").
+	Weeks int `json:"weeks,omitempty"`
+	// Text is the evidence, as printed.
+	Text string `json:"text"`
+	// Range is set when the plan gave ranges ("1-2x/week x 6-8 weeks");
+	// Visits and Weeks then count at the upper bounds.
+	Range bool `json:"range,omitempty"`
+	// Reason says, when ParseFrequency returns ok == false although text
+	// talks about frequency, why that is not a plan ("PRN", an open end).
+	Reason string `json:"reason,omitempty"`
+	// Evidence is filled in by the prescription reader: the line this was
+	// read from and how sure the reading is. In JSON, Text above stands for
+	// its Text.
+	Evidence
+}
+
+// Reasons ParseFrequency gives for statements that are not a plan.
+const (
+	FrequencyPRN         = "PRN: as needed is not a plan"
+	FrequencyOpenEnded   = "open-ended: a frequency without an end"
+	FrequencyNoDuration  = "a frequency without a duration"
+	FrequencyBiweekly    = `"biweekly" may mean twice a week or every two weeks`
+	FrequencyConflicting = "conflicting plans"
+)
+
+// Bounds of a plausible plan; numbers outside are read as something else.
+const (
+	freqMaxPerWeek = 7
+	freqMaxWeeks   = 52
+	freqMaxMonths  = 12
+	freqMaxVisits  = 100
+)
+
+// reFreqNum is a number or a range of numbers ("2", "two", "1-2", "2 to 3",
+// "1 or 2").
+const reFreqNum = rxNumRE + `(?:\s*(?:-|–|to|or)\s*` + rxNumRE + `)?`
+
+// freqRateRE finds visits per week.
+var freqRateRE = func() *regexp.Regexp {
+	re := regexp.MustCompile(`(?i)` + strings.Join([]string{
+		// "2x/week", "2x/wk", "2 times per week", "2 visits a week", "2/wk", "1-2x/week"
+		`\b(?P<n>` + reFreqNum + `)\s*(?:x|×|times?|visits?|sessions?|treatments?|tx|days?|appointments?|appts?)?\s*(?:/|per|a|an|each|every|in\s+a)\s*(?:weeks?|wks?|w)\b`,
+		// "2x weekly", "2x wk", "two times weekly"
+		`\b(?P<nx>` + reFreqNum + `)\s*(?:x|×|times?)\s*(?:weekly|weeks?|wks?|w)\b`,
+		// "twice a week", "twice weekly", "once/wk"
+		`\b(?P<word>once|twice|thrice)\s*(?:/|per|a|an|each|every|in\s+a)?\s*(?:weekly|weeks?|wks?)\b`,
+		// "BIW", "TIW", "QW", "weekly", "every week", "semiweekly"
+		`\b(?P<code>biw|tiw|qiw|qw|qwk|q\s?w(?:ee)?k|every\s+week|each\s+week|weekly|semi[\s-]?weekly)\b`,
+		// "Q2W", "every other week", "every 2 weeks", "QOW"
+		`\b(?P<every>every\s+other\s+week|every\s+(?:2nd|second)\s+week|every\s+(?P<everyn>[2-4]|two|three|four)\s+weeks|q\s?(?P<qn>[2-4])\s?w(?:ee)?ks?|q\s?(?P<qn2>[2-4])\s?w|qow|fortnightly)\b`,
+		// "biweekly": twice a week or every two weeks?
+		`\b(?P<biweekly>bi[\s-]?weekly)\b`,
+	}, "|"))
+	re.Longest()
+	return re
+}()
+
+// freqDurationRE finds durations.
+var freqDurationRE = func() *regexp.Regexp {
+	re := regexp.MustCompile(`(?i)(?:\b(?P<prefix>for|x|×|over|during|lasting|times|duration(?:\s+of)?)\s*:?\s*(?:the\s+next\s+|a\s+period\s+of\s+|a\s+total\s+of\s+|up\s+to\s+|another\s+|an\s+additional\s+)?|\b)` +
+		`(?P<d>` + reFreqNum + `|an?)\s*-?\s*(?P<unit>weeks?|wks?|w|months?|mos?)\b`)
+	re.Longest()
+	return re
+}()
+
+// freqCountRE finds numbers of visits, with or without the weeks they take.
+var freqCountRE = func() *regexp.Regexp {
+	dur := `(?:\s*(?:total)?\s*,?\s*(?:over|in|within|during|for|x|×|across|spread\s+over)\s*(?:the\s+next\s+|a\s+period\s+of\s+)?(?P<cd>` + reFreqNum + `|an?)\s*-?\s*(?P<cdu>weeks?|wks?|months?|mos?)\b)?`
+	re := regexp.MustCompile(`(?i)` + strings.Join([]string{
+		// "12 visits", "12x 1-hour treatments over 4 weeks", "8 sessions over 4 weeks"
+		`\b(?P<c>` + reFreqNum + `)\s*(?:x\s*)?(?:(?:\d{1,3}(?:\.\d+)?|one|an?|half)[\s-]*(?:hours?|hrs?|minutes?|mins?)[\s-]*(?:long\s+)?)?(?:(?:massage|therapy|treatment|MFR|PT)\s+)?(?:visits?|sessions?|treatments?|txs?|appointments?|appts?)\b` + dur,
+		// "visits: 12", "# of sessions: 8"
+		`\b(?:(?:#|no\.?|number)\s*(?:of\s*)?)?(?:visits|sessions|treatments)\s*[:=#]\s*(?P<cl>\d{1,3})\b` + dur,
+	}, "|"))
+	re.Longest()
+	return re
+}()
+
+// freqAfterLabelCountRE rejects "visits: 2x/week" as a count.
+var freqAfterLabelCountRE = regexp.MustCompile(`(?i)^\s*(?:x|×|/|per\b|times\b)`)
+
+// freqOpenRE is an open end right after a frequency.
+var freqOpenRE = regexp.MustCompile(`(?i)^[\s,;:-]*(?:then\s+)?(?:thereafter|there\s+after|after\s+that|afterwards?|ongoing|indefinitely|until\s+(?:discharge|further\s+notice|resolved|resolution|goals\s+(?:are\s+)?met)|as\s+needed|prn|p\.r\.n\b|continuing|to\s+continue)\b`)
+
+// freqPRNRE is "as needed" anywhere.
+var freqPRNRE = regexp.MustCompile(`(?i)\b(?:prn|p\.r\.n\b|as\s+needed)`)
+
+// freqPRNAfterRE is "then PRN" right after a plan.
+var freqPRNAfterRE = regexp.MustCompile(`(?i)^[\s,;:.-]*(?:(?:and\s+)?then\s+|followed\s+by\s+)?(?:prn|p\.r\.n\b|as\s+needed)`)
+
+// freqDurationLabelRE is a labelled duration: "Duration: 6 weeks".
+var freqDurationLabelRE = regexp.MustCompile(`(?i)(?:\b(?:duration|length)(?:\s+of\s+(?:treatment|care|therapy|plan|tx))?\s*[:=-]\s*$|^duration\b)`)
+
+// freqHistoryWords in the gap between a frequency and a duration say that the
+// duration is about the complaint ("2x/week; pt has had LBP for 6 weeks").
+var freqHistoryWords = map[string]bool{
+	"history": true, "hx": true, "since": true, "ago": true, "onset": true,
+	"past": true, "last": true, "prior": true, "previous": true,
+	"previously": true, "had": true, "has": true, "have": true, "having": true,
+	"experienced": true, "symptoms": true, "sx": true, "started": true,
+	"began": true, "noticed": true, "reports": true, "complains": true,
+	"c/o": true, "duration of symptoms": true,
+}
+
+// freqJoinWords may stand between the phases of one plan.
+var freqJoinWords = map[string]bool{
+	"then": true, "and": true, "followed": true, "by": true, "after": true,
+	"that": true, "next": true, "finally": true, "with": true,
+}
+
+type freqKind int
+
+const (
+	freqRate freqKind = iota
+	freqDuration
+	freqCount
+)
+
+type freqMention struct {
+	kind       freqKind
+	start, end int
+	rng        bool
+	// rate
+	perWeek, every int // every > 0: one visit every so many weeks
+	biweekly       bool
+	// duration, or a count's own duration
+	weeks int
+	// count
+	visits int
+	used   bool
+}
+
+type freqPhase struct {
+	start, end    int
+	visits, weeks int
+	rng           bool
+	conflict      bool
+}
+
+// ParseFrequency reads the treatment plan from text and returns its total
+// visits and weeks.
+//
+// It reads visits per week ("2x/week", "2x/wk", "2 times per week", "twice a
+// week", "two times weekly", "BIW", "TIW", "QW", "weekly", "once weekly",
+// "Q2W", "every other week") joined to a duration ("for 6 weeks", "x 6 wks",
+// "for six weeks"); phases of a taper joined by commas, "then" or "followed
+// by" add up ("3x/week for 1 week, 2x/week for 1 week, then 1x/week for 6
+// weeks" = 11 visits, 8 weeks); numbers of visits ("12 visits", "12
+// treatments over 4 weeks", "12x 1-hour treatments over 4 weeks", "8
+// sessions over 4 weeks", "2x/week for 12 visits"). Ranges count at the upper
+// bound and set Range ("1-2x/week x 6-8 weeks" = 16 visits, 8 weeks). A
+// duration in months counts 52/12 weeks a month, rounded down (1 month = 4
+// weeks, 3 months = 13 weeks). Number words run from one to ninety-nine.
+//
+// ok is false when text holds no plan. Reason then says why when text talks
+// about frequency all the same: "PRN", an open end ("1x/week thereafter", a
+// taper ending "then 1x/week" or "then PRN"), a frequency with no duration
+// ("2x/week"), "biweekly" (ambiguous), or plans that disagree.
+//
+// A duration joins a frequency when it follows within 40 characters in the
+// same clause; words about the complaint in between ("pt has had LBP for 6
+// weeks", "since", "ago") keep it apart.
+func ParseFrequency(text string) (Frequency, bool) {
+	ms := freqMentions(text)
+
+	var phases []freqPhase
+	var openRates []*freqMention
+	for i := range ms {
+		r := &ms[i]
+		if r.kind != freqRate || r.used {
+			continue
+		}
+		if p, ok := freqAttach(text, ms, i); ok {
+			phases = append(phases, p)
+			continue
+		}
+		openRates = append(openRates, r)
+	}
+	slices.SortFunc(phases, func(a, b freqPhase) int { return a.start - b.start })
+
+	type sequence struct {
+		freqPhase
+		open bool
+	}
+	var seqs []sequence
+	for _, p := range phases {
+		if n := len(seqs); n > 0 && freqJoinable(text[seqs[n-1].end:p.start]) {
+			s := &seqs[n-1]
+			s.end = p.end
+			s.visits += p.visits
+			s.weeks += p.weeks
+			s.rng = s.rng || p.rng
+			s.conflict = s.conflict || p.conflict
+			continue
+		}
+		seqs = append(seqs, sequence{freqPhase: p})
+	}
+	for i := range seqs {
+		s := &seqs[i]
+		for _, r := range openRates {
+			if r.start >= s.end && freqJoinable(text[s.end:r.start]) {
+				s.open = true
+				s.end = r.end
+			}
+		}
+		if m := freqPRNAfterRE.FindStringIndex(text[s.end:]); m != nil {
+			s.open = true
+			s.end += m[1]
+		}
+	}
+
+	var plans []freqPhase
+	for _, s := range seqs {
+		if s.open {
+			return Frequency{Text: text[s.start:s.end], Reason: FrequencyOpenEnded}, false
+		}
+		plans = append(plans, s.freqPhase)
+	}
+	for _, c := range ms {
+		if c.kind == freqCount && !c.used {
+			plans = append(plans, freqPhase{start: c.start, end: c.end, visits: c.visits, weeks: c.weeks, rng: c.rng})
+		}
+	}
+	if len(plans) == 0 && len(openRates) == 1 {
+		if p, ok := freqLabelledDuration(text, ms, openRates[0]); ok {
+			plans = append(plans, p)
+			openRates = nil
+		}
+	}
+
+	if len(plans) == 0 {
+		for _, r := range openRates {
+			if r.biweekly {
+				continue
+			}
+			reason := FrequencyNoDuration
+			if freqOpenRE.MatchString(text[r.end:]) {
+				reason = FrequencyOpenEnded
+			}
+			return Frequency{Text: text[r.start:r.end], Reason: reason}, false
+		}
+		if loc := freqPRNRE.FindStringIndex(text); loc != nil {
+			return Frequency{Text: text[loc[0]:loc[1]], Reason: FrequencyPRN}, false
+		}
+		for _, r := range openRates {
+			return Frequency{Text: text[r.start:r.end], Reason: FrequencyBiweekly}, false
+		}
+		return Frequency{}, false
+	}
+
+	// Prefer a plan with weeks; every other plan must agree with it.
+	best := plans[0]
+	for _, p := range plans {
+		if best.weeks == 0 && p.weeks > 0 {
+			best = p
+		}
+	}
+	for _, p := range plans {
+		if p.conflict || p.visits != best.visits || (p.weeks > 0 && p.weeks != best.weeks) {
+			return Frequency{Text: text[best.start:best.end], Reason: FrequencyConflicting}, false
+		}
+	}
+	return Frequency{Visits: best.visits, Weeks: best.weeks, Text: text[best.start:best.end], Range: best.rng}, true
+}
+
+// freqMentions finds rates, durations and counts, drops the ones that
+// overlap a rate or a count, and returns them in text order.
+func freqMentions(text string) []freqMention {
+	var rates, counts, durs []freqMention
+	for _, m := range freqRateRE.FindAllStringSubmatchIndex(text, -1) {
+		if fm, ok := freqReadRate(text, m); ok {
+			rates = append(rates, fm)
+		}
+	}
+	for _, m := range freqCountRE.FindAllStringSubmatchIndex(text, -1) {
+		if fm, ok := freqReadCount(text, m); ok && !freqOverlaps(fm, rates) {
+			counts = append(counts, fm)
+		}
+	}
+	for _, m := range freqDurationRE.FindAllStringSubmatchIndex(text, -1) {
+		if fm, ok := freqReadDuration(text, m); ok && !freqOverlaps(fm, rates) && !freqOverlaps(fm, counts) {
+			durs = append(durs, fm)
+		}
+	}
+	all := slices.Concat(rates, counts, durs)
+	slices.SortFunc(all, func(a, b freqMention) int { return a.start - b.start })
+	return all
+}
+
+func freqOverlaps(m freqMention, others []freqMention) bool {
+	for _, o := range others {
+		if m.start < o.end && o.start < m.end {
+			return true
+		}
+	}
+	return false
+}
+
+// freqGroup returns the text of the named group of a match, and whether it
+// took part.
+func freqGroup(re *regexp.Regexp, text string, m []int, name string) (string, bool) {
+	i := re.SubexpIndex(name)
+	if i < 0 || m[2*i] < 0 {
+		return "", false
+	}
+	return text[m[2*i]:m[2*i+1]], true
+}
+
+var freqRangeSepRE = regexp.MustCompile(`(?i)\s*(?:-|–|\bto\b|\bor\b)\s*`)
+
+// freqRange reads "2", "two", "1-2", "2 to 3": the upper bound and whether it
+// was a range.
+func freqRange(s string, article bool) (n int, rng bool, ok bool) {
+	parts := freqRangeSepRE.Split(strings.TrimSpace(s), -1)
+	if len(parts) > 2 {
+		return 0, false, false
+	}
+	for _, p := range parts {
+		v, ok := rxNum(p, article)
+		if !ok {
+			return 0, false, false
+		}
+		n = max(n, v)
+	}
+	return n, len(parts) == 2, true
+}
+
+func freqReadRate(text string, m []int) (freqMention, bool) {
+	re := freqRateRE
+	fm := freqMention{kind: freqRate, start: m[0], end: m[1]}
+	g := func(name string) (string, bool) { return freqGroup(re, text, m, name) }
+	if s, ok := g("n"); ok {
+		fm.perWeek, fm.rng, ok = freqRange(s, false)
+		if !ok {
+			return fm, false
+		}
+	} else if s, ok := g("nx"); ok {
+		fm.perWeek, fm.rng, ok = freqRange(s, false)
+		if !ok {
+			return fm, false
+		}
+	} else if s, ok := g("word"); ok {
+		fm.perWeek = map[string]int{"once": 1, "twice": 2, "thrice": 3}[strings.ToLower(s)]
+	} else if s, ok := g("code"); ok {
+		c := strings.Join(strings.Fields(strings.ToLower(s)), "")
+		switch {
+		case c == "biw" || strings.HasPrefix(c, "semi"):
+			fm.perWeek = 2
+		case c == "tiw":
+			fm.perWeek = 3
+		case c == "qiw":
+			fm.perWeek = 4
+		default: // qw, qwk, q week, weekly, every week
+			fm.perWeek = 1
+		}
+	} else if _, ok := g("every"); ok {
+		fm.every = 2
+		for _, name := range []string{"everyn", "qn", "qn2"} {
+			if s, ok := g(name); ok {
+				fm.every, _ = rxNum(s, false)
+			}
+		}
+	} else if _, ok := g("biweekly"); ok {
+		fm.biweekly = true
+		return fm, true
+	}
+	if fm.every == 0 && (fm.perWeek < 1 || fm.perWeek > freqMaxPerWeek) {
+		return fm, false
+	}
+	return fm, true
+}
+
+// freqWeeks converts a duration to weeks.
+func freqWeeks(n int, unit string) (int, bool) {
+	if strings.HasPrefix(strings.ToLower(unit), "m") {
+		if n < 1 || n > freqMaxMonths {
+			return 0, false
+		}
+		return n * 52 / 12, true
+	}
+	if n < 1 || n > freqMaxWeeks {
+		return 0, false
+	}
+	return n, true
+}
+
+func freqReadDuration(text string, m []int) (freqMention, bool) {
+	re := freqDurationRE
+	fm := freqMention{kind: freqDuration, start: m[0], end: m[1]}
+	d, _ := freqGroup(re, text, m, "d")
+	unit, _ := freqGroup(re, text, m, "unit")
+	prefix, hasPrefix := freqGroup(re, text, m, "prefix")
+	article := hasPrefix && strings.EqualFold(prefix, "for")
+	n, rng, ok := freqRange(d, article)
+	if !ok {
+		return fm, false
+	}
+	fm.weeks, ok = freqWeeks(n, unit)
+	fm.rng = rng
+	return fm, ok
+}
+
+func freqReadCount(text string, m []int) (freqMention, bool) {
+	re := freqCountRE
+	fm := freqMention{kind: freqCount, start: m[0], end: m[1]}
+	var ok bool
+	if s, found := freqGroup(re, text, m, "c"); found {
+		fm.visits, fm.rng, ok = freqRange(s, false)
+	} else if s, found := freqGroup(re, text, m, "cl"); found {
+		if freqAfterLabelCountRE.MatchString(text[m[1]:]) {
+			return fm, false
+		}
+		fm.visits, fm.rng, ok = freqRange(s, false)
+	}
+	if !ok || fm.visits < 1 || fm.visits > freqMaxVisits {
+		return fm, false
+	}
+	if d, found := freqGroup(re, text, m, "cd"); found {
+		unit, _ := freqGroup(re, text, m, "cdu")
+		n, rng, ok := freqRange(d, true)
+		if !ok {
+			return fm, false
+		}
+		if fm.weeks, ok = freqWeeks(n, unit); !ok || fm.visits > freqMaxPerWeek*fm.weeks {
+			return fm, false
+		}
+		fm.rng = fm.rng || rng
+	}
+	return fm, true
+}
+
+// freqAttach joins the rate ms[i] to the duration or count that completes
+// it: the next mention after it, or a duration right before it.
+func freqAttach(text string, ms []freqMention, i int) (freqPhase, bool) {
+	r := &ms[i]
+	if r.biweekly {
+		return freqPhase{}, false
+	}
+	if i+1 < len(ms) {
+		n := &ms[i+1]
+		if !n.used && n.kind != freqRate && freqGapOK(text[r.end:n.start]) {
+			var p freqPhase
+			switch {
+			case n.kind == freqDuration:
+				p = freqPhase{visits: freqVisits(r, n.weeks), weeks: n.weeks}
+			case n.weeks > 0: // "3x/week, 12 visits over 4 weeks"
+				p = freqPhase{visits: n.visits, weeks: n.weeks}
+				p.conflict = !r.rng && !n.rng && freqVisits(r, n.weeks) != n.visits
+			default: // "2x/week for 12 visits"
+				p = freqPhase{visits: n.visits, weeks: freqWeeksFor(r, n.visits)}
+			}
+			p.start, p.end = r.start, n.end
+			p.rng = r.rng || n.rng
+			r.used, n.used = true, true
+			return p, true
+		}
+	}
+	if i > 0 {
+		d := &ms[i-1]
+		gap := text[d.end:r.start]
+		if !d.used && d.kind == freqDuration && (freqConnectorsOnly(gap, 12) || len(gap) <= 40 && strings.Contains(strings.ToLower(gap), "frequency") && freqGapOK(gap)) {
+			r.used, d.used = true, true
+			return freqPhase{start: d.start, end: r.end, visits: freqVisits(r, d.weeks), weeks: d.weeks, rng: r.rng || d.rng}, true
+		}
+	}
+	return freqPhase{}, false
+}
+
+// freqVisits is the number of visits a rate makes over weeks.
+func freqVisits(r *freqMention, weeks int) int {
+	if r.every > 0 {
+		return (weeks + r.every - 1) / r.every
+	}
+	return r.perWeek * weeks
+}
+
+// freqWeeksFor is the number of weeks a rate takes to make visits.
+func freqWeeksFor(r *freqMention, visits int) int {
+	if r.every > 0 {
+		return (visits-1)*r.every + 1
+	}
+	return (visits + r.perWeek - 1) / r.perWeek
+}
+
+// freqLabelledDuration completes a lone rate with a labelled duration
+// elsewhere in text ("Frequency: 2x/week ... Duration: 6 weeks").
+func freqLabelledDuration(text string, ms []freqMention, r *freqMention) (freqPhase, bool) {
+	var found *freqMention
+	for i := range ms {
+		d := &ms[i]
+		if d.kind != freqDuration || d.used {
+			continue
+		}
+		if !freqDurationLabelRE.MatchString(text[max(0, d.start-40):d.start]) && !freqDurationLabelRE.MatchString(text[d.start:d.end]) {
+			continue
+		}
+		if found != nil {
+			return freqPhase{}, false
+		}
+		found = d
+	}
+	if found == nil {
+		return freqPhase{}, false
+	}
+	start, end := min(r.start, found.start), max(r.end, found.end)
+	if end-start > 200 {
+		return freqPhase{}, false
+	}
+	return freqPhase{start: start, end: end, visits: freqVisits(r, found.weeks), weeks: found.weeks, rng: r.rng || found.rng}, true
+}
+
+// freqSentenceBreakRE is the end of a sentence followed by the next one.
+var freqSentenceBreakRE = regexp.MustCompile(`[.!?]\s+[A-Z]|\n\s*\n`)
+
+// freqGapOK reports whether a duration or count after a rate, separated by
+// gap, belongs to it.
+func freqGapOK(gap string) bool {
+	if len(gap) > 40 || strings.ContainsRune(gap, ';') {
+		return false
+	}
+	if loc := freqSentenceBreakRE.FindStringIndex(gap); loc != nil {
+		// A new sentence may only be the duration itself ("2x/wk. For 6
+		// weeks").
+		if !freqConnectorsOnly(gap[loc[1]-1:], 12) {
+			return false
+		}
+	}
+	low := strings.ToLower(gap)
+	for _, w := range strings.FieldsFunc(low, func(r rune) bool { return !('a' <= r && r <= 'z' || r == '/') }) {
+		if freqHistoryWords[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// freqConnectorsOnly reports whether gap holds only punctuation and words that
+// join a frequency and its duration.
+func freqConnectorsOnly(gap string, maxLen int) bool {
+	if len(gap) > maxLen {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(gap), func(r rune) bool { return !('a' <= r && r <= 'z') }) {
+		switch w {
+		case "for", "x", "at", "over", "duration", "frequency", "of", "then", "and":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// freqJoinable reports whether gap, between two phases, holds only
+// separators: punctuation, list numbers and joining words.
+func freqJoinable(gap string) bool {
+	if len(gap) > 30 || strings.Contains(gap, "\n\n") {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(gap), func(r rune) bool {
+		return strings.ContainsRune(" \t\r\n,;.:-–•*()/&+", r)
+	}) {
+		if freqJoinWords[w] {
+			continue
+		}
+		if len(w) <= 2 && strings.Trim(w, "0123456789") == "" {
+			continue // list numbers: "1)", "2."
+		}
+		return false
+	}
+	return true
+}

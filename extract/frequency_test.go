@@ -1,0 +1,162 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseFrequency(t *testing.T) {
+	tests := []struct {
+		text          string
+		visits, weeks int
+		rng           bool
+		evidence      string // "" means the whole text
+	}{
+		{"2x/week for 6 weeks", 12, 6, false, ""},
+		{"2x/wk x 6 wks", 12, 6, false, ""},
+		{"2 times per week for 6 weeks", 12, 6, false, ""},
+		{"twice a week x 6 weeks", 12, 6, false, ""},
+		{"two times weekly for six weeks", 12, 6, false, ""},
+		{"2X/WEEK FOR 6 WEEKS", 12, 6, false, ""},
+		{"2x per week x 6 weeks", 12, 6, false, ""},
+		{"2x week for 6 weeks", 12, 6, false, ""},
+		{"2xwk x 6wks", 12, 6, false, ""},
+		{"2/wk x 6 wks", 12, 6, false, ""},
+		{"2 visits per week for 6 weeks", 12, 6, false, ""},
+		{"3 days a week for 4 weeks", 12, 4, false, ""},
+		{"2x/week × 6 weeks", 12, 6, false, ""},
+		{"BIW x 4 weeks", 8, 4, false, ""},
+		{"TIW x 4 wks", 12, 4, false, ""},
+		{"QW x 8 weeks", 8, 8, false, ""},
+		{"q week x 4 weeks", 4, 4, false, ""},
+		{"weekly x 6 weeks", 6, 6, false, ""},
+		{"once weekly for 6 weeks", 6, 6, false, ""},
+		{"once a week for 6 weeks", 6, 6, false, ""},
+		{"semi-weekly for 4 weeks", 8, 4, false, ""},
+		{"Q2W x 6 weeks", 3, 6, false, ""},
+		{"Q2W x 5 weeks", 3, 5, false, ""},
+		{"every other week for 8 weeks", 4, 8, false, ""},
+		{"every 2 weeks for 8 weeks", 4, 8, false, ""},
+		{"every 3 weeks for 9 weeks", 3, 9, false, ""},
+		{"QOW x 12 weeks", 6, 12, false, ""},
+		{"3x/week for 1 week, 2x/week for 1 week, then 1x/week for 6 weeks", 11, 8, false, ""},
+		{"3x/week for 1 week, 2x/week for 1 week, and then 1x/week thereafter for six weeks", 11, 8, false, ""},
+		{"3x/wk x 2 wks followed by 2x/wk x 4 wks", 14, 6, false, ""},
+		{"1) 3x/week x 2 weeks\n2) 2x/week x 2 weeks\n3) 1x/week x 4 weeks", 14, 8, false, "3x/week x 2 weeks\n2) 2x/week x 2 weeks\n3) 1x/week x 4 weeks"},
+		{"12 treatments over 4 weeks", 12, 4, false, ""},
+		{"12x 1-hour treatments over 4 weeks", 12, 4, false, ""},
+		{"12 visits", 12, 0, false, ""},
+		{"twelve visits", 12, 0, false, ""},
+		{"8 sessions over 4 weeks", 8, 4, false, ""},
+		{"a total of 12 visits within 6 weeks", 12, 6, false, "12 visits within 6 weeks"},
+		{"Visits: 12", 12, 0, false, ""},
+		{"2x/week for 12 visits", 12, 6, false, ""},
+		{"3x/week, 12 visits over 4 weeks", 12, 4, false, ""},
+		{"2x/week x 6 weeks (12 visits)", 12, 6, false, "2x/week x 6 weeks"},
+		{"1-2x/week x 6-8 weeks", 16, 8, true, ""},
+		{"two to three times per week for four to six weeks", 18, 6, true, ""},
+		{"1 or 2 times a week for 6 weeks", 12, 6, true, ""},
+		{"12-16 visits", 16, 0, true, ""},
+		{"2x/week for 1 month", 8, 4, false, ""},
+		{"twice weekly for a month", 8, 4, false, ""},
+		{"1x/week for 3 months", 13, 13, false, ""},
+		{"for 6 weeks at 2x/week", 12, 6, false, ""},
+		{"6 weeks, 2x/week", 12, 6, false, ""},
+		{"Frequency: 2x/week   Duration: 6 weeks", 12, 6, false, "2x/week   Duration: 6 weeks"},
+		{"Duration: 6 weeks\nFrequency: 2x/week", 12, 6, false, ""},
+		{"Frequency: 2x/week\nDiagnosis: M54.50 Low back pain\nPlease treat the lumbar region\nDuration: 6 weeks", 12, 6, false, "2x/week\nDiagnosis: M54.50 Low back pain\nPlease treat the lumbar region\nDuration: 6 weeks"},
+		{"Duration of treatment: 8 weeks. Medical massage. Frequency: once weekly.", 8, 8, false, "8 weeks. Medical massage. Frequency: once weekly"},
+		{"MFR 2x/week (60 min each) for 6 weeks", 12, 6, false, "2x/week (60 min each) for 6 weeks"},
+		{"2x/wk. For 6 weeks", 12, 6, false, ""},
+		{"97140 x 2/week x 6 weeks", 12, 6, false, "2/week x 6 weeks"},
+		{"Rx: Myofascial release to low back, 60 min, 2x/week for 6 weeks. Medically necessary.", 12, 6, false, "2x/week for 6 weeks"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			got, ok := ParseFrequency(tt.text)
+			if !ok {
+				t.Fatalf("ParseFrequency(%q): no plan (%+v)", tt.text, got)
+			}
+			ev := tt.evidence
+			if ev == "" {
+				ev = tt.text
+			}
+			want := Frequency{Visits: tt.visits, Weeks: tt.weeks, Range: tt.rng, Text: ev}
+			if got != want {
+				t.Errorf("ParseFrequency(%q) =\n %+v, want\n %+v", tt.text, got, want)
+			}
+		})
+	}
+}
+
+func TestParseFrequencyNotAPlan(t *testing.T) {
+	tests := []struct {
+		text, reason, evidence string
+	}{
+		{"PRN", FrequencyPRN, "PRN"},
+		{"Massage as needed", FrequencyPRN, "as needed"},
+		{"1x/week thereafter", FrequencyOpenEnded, "1x/week"},
+		{"weekly, ongoing", FrequencyOpenEnded, "weekly"},
+		{"3x/week for 2 weeks, then 1x/week thereafter", FrequencyOpenEnded, "3x/week for 2 weeks, then 1x/week"},
+		{"2x/week for 6 weeks then PRN", FrequencyOpenEnded, "2x/week for 6 weeks then PRN"},
+		{"2x/week", FrequencyNoDuration, "2x/week"},
+		{"1x/wk x 6", FrequencyNoDuration, "1x/wk"},
+		{"Massage 2x/week, pt has had LBP for 6 weeks", FrequencyNoDuration, "2x/week"},
+		{"LBP x 6 weeks. Massage 2x/week.", FrequencyNoDuration, "2x/week"},
+		{"Neck pain since 3 weeks; massage twice weekly", FrequencyNoDuration, "twice weekly"},
+		{"biweekly x 6 weeks", FrequencyBiweekly, "biweekly"},
+		{"2x/week x 6 weeks (10 visits)", FrequencyConflicting, "2x/week x 6 weeks"},
+		{"3x/week, 10 visits over 4 weeks", FrequencyConflicting, "3x/week, 10 visits over 4 weeks"},
+		{"", "", ""},
+		{"Return in 4 weeks", "", ""},
+		{"Follow up in 6 weeks. Medically necessary.", "", ""},
+		{"20 visits over 2 weeks", "", ""}, // 10 a week: not a plausible massage plan
+		{"DOB 4/12/1961", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			got, ok := ParseFrequency(tt.text)
+			if ok {
+				t.Fatalf("ParseFrequency(%q) = %+v, want no plan", tt.text, got)
+			}
+			want := Frequency{Reason: tt.reason, Text: tt.evidence}
+			if got != want {
+				t.Errorf("ParseFrequency(%q) =\n %+v, want\n %+v", tt.text, got, want)
+			}
+		})
+	}
+}
+
+func FuzzParseFrequency(f *testing.F) {
+	for _, s := range []string{
+		"2x/week for 6 weeks", "3x/week for 1 week, 2x/week for 1 week, then 1x/week for 6 weeks",
+		"12x 1-hour treatments over 4 weeks", "1-2x/week x 6-8 weeks", "Q2W x 6 weeks", "PRN",
+		"1x/week thereafter", "Frequency: 2x/week Duration: 6 weeks", "2x/week for 12 visits", "twice weekly for a month",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		fr, ok := ParseFrequency(text)
+		if fr.Text != "" && !strings.Contains(text, fr.Text) {
+			t.Fatalf("evidence %q not in text", fr.Text)
+		}
+		if !ok {
+			if fr.Visits != 0 || fr.Weeks != 0 || fr.Range {
+				t.Fatalf("no plan but %+v", fr)
+			}
+			if fr.Reason != "" && fr.Text == "" {
+				t.Fatalf("reason without evidence: %+v", fr)
+			}
+			return
+		}
+		if fr.Reason != "" || fr.Text == "" {
+			t.Fatalf("plan %+v: reason or no evidence", fr)
+		}
+		if fr.Visits < 1 || fr.Weeks < 0 {
+			t.Fatalf("plan %+v: bad totals", fr)
+		}
+		if fr.Weeks > 0 && fr.Visits > freqMaxPerWeek*fr.Weeks {
+			t.Fatalf("plan %+v: more than %d visits a week", fr, freqMaxPerWeek)
+		}
+	})
+}

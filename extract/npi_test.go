@@ -1,0 +1,73 @@
+package extract
+
+import (
+	"strconv"
+	"testing"
+)
+
+func TestValidNPI(t *testing.T) {
+	tests := []struct {
+		npi  string
+		want bool
+	}{
+		{"1234567893", true}, // the CMS example
+		{"1234567890", false},
+		{"1234567891", false},
+		{"1234567892", false},
+		{"1234567894", false},
+		{"1234567899", false},
+		{"1245319599", true},
+		{"1003000126", true},
+		{"1003000127", false},
+		{"2000000002", true}, // first digit 2
+		{"2000000008", false},
+		{"3234567893", false}, // first digit must be 1 or 2
+		{"0234567893", false},
+		{"123456789", false},   // 9 digits
+		{"12345678933", false}, // 11 digits
+		{"123456789O", false},  // letter O
+		{"1234-56789", false},
+		{" 1234567893", false},
+		{"", false},
+		{"１２３４５６７８９３", false}, // full-width digits
+	}
+	for _, tt := range tests {
+		t.Run(tt.npi, func(t *testing.T) {
+			if got := ValidNPI(tt.npi); got != tt.want {
+				t.Errorf("ValidNPI(%q) = %v, want %v", tt.npi, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestValidNPICheckDigit checks that exactly one check digit completes any
+// nine-digit payload, and that a single changed digit is always caught.
+func TestValidNPICheckDigit(t *testing.T) {
+	for _, base := range []string{"123456789", "100300012", "199999999", "200000000", "176543210"} {
+		valid := 0
+		var good string
+		for d := 0; d <= 9; d++ {
+			s := base + strconv.Itoa(d)
+			if ValidNPI(s) {
+				valid++
+				good = s
+			}
+		}
+		if valid != 1 {
+			t.Errorf("%s: %d valid check digits, want 1", base, valid)
+			continue
+		}
+		for i := 1; i < 9; i++ {
+			for d := byte('0'); d <= '9'; d++ {
+				b := []byte(good)
+				if b[i] == d {
+					continue
+				}
+				b[i] = d
+				if ValidNPI(string(b)) {
+					t.Errorf("%s with digit %d changed to %c passes", good, i, d)
+				}
+			}
+		}
+	}
+}
