@@ -13,6 +13,9 @@ type textLine struct {
 	Page *Page   // nil for the email body or a text file
 	Box  image.Rectangle
 	Idx  int // position in the document's line list
+	// Words are the OCR words of the line, one per space-separated token
+	// of Text, for finding where a token stands on the page image.
+	Words []Word
 }
 
 func (l textLine) evidence(text string) Evidence {
@@ -54,7 +57,20 @@ func docLines(d *Document) []textLine {
 			continue
 		}
 		for _, l := range p.Lines {
-			add(textLine{Text: l.Text, Conf: l.Conf / 100, Page: p, Box: l.Box})
+			var toks []string
+			var words []Word
+			for _, w := range l.Words {
+				for t := range strings.FieldsSeq(cleanLine(w.Text)) {
+					toks = append(toks, t)
+					words = append(words, w)
+				}
+			}
+			if len(toks) == 0 {
+				continue
+			}
+			l := textLine{Text: strings.Join(toks, " "), Conf: l.Conf / 100, Page: p, Box: l.Box, Words: words}
+			l.Idx = len(out)
+			out = append(out, l)
 		}
 	}
 	return out
@@ -90,16 +106,17 @@ var formLabels = []struct {
 }{
 	{"dob", `d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date`},
 	{"npi", `(?:prescriber|provider|physician|individual)?\s*npi\s*(?:#|no\.?|number)?`},
-	{"patient", `patient(?:'s)?\s*(?:full\s+)?name|name\s+of\s+patient|pt\.?\s*name|patient|client\s*name|client|re`},
-	{"prescriber", `(?:referring|ordering|prescribing|treating|attending)\s+(?:physician|provider|doctor|practitioner|clinician)(?:'s)?(?:\s*name)?|(?:physician|provider|prescriber|doctor|practitioner)(?:'s)?\s*(?:name)?|referred\s+by|ordered\s+by`},
-	{"date", `(?:rx|order|referral|prescription)\s*date|date\s+(?:of\s+)?(?:order|referral|prescription|rx|written|ordered|signed)|date\s+written|dated|date`},
-	{"diagnosis", `diagnos[ie]s(?:\s*codes?)?(?:\s*\(?icd[- ]?10(?:[- ]?cm)?\)?(?:\s*codes?)?)?|dx(?:\s*codes?)?|icd[- ]?10(?:[- ]?cm)?(?:\s*codes?)?|reason\s+for\s+referral|indications?`},
-	{"frequency", `frequency\s*(?:/|&|and)\s*duration|frequency|duration\s+of\s+(?:care|treatment|therapy|plan)|plan\s+of\s+care|treatment\s+plan|plan`},
-	{"session", `session\s+length|length\s+of\s+(?:each\s+)?(?:session|visit|treatment|appointment)|(?:session|visit|treatment)\s+(?:duration|length|time)|time\s+per\s+(?:session|visit)|units\s+per\s+(?:session|visit)|units|duration`},
-	{"areas", `areas?\s+to\s+(?:be\s+)?treat(?:ed)?|(?:treatment\s+)?areas?|body\s+(?:sites?|parts?|regions?|areas?)|location(?:s)?|region(?:s)?`},
+	{"prescriber", `(?:referring|ordering|prescribing|treating|attending|signing|authori[sz]ing)\s+(?:physician|provider|doctor|practitioner|clinician)(?:'s)?(?:\s*name)?|(?:physician|provider|prescriber|doctor|practitioner)(?:'s)?\s*(?:name)?|referred\s+by|ordered\s+by|authori[sz]ed\s+by|authori[sz]ing`},
+	{"patient", `patient(?:'s)?\s*(?:full\s+)?name|name\s+of\s+patient|pt\.?\s*name|patient|client\s*name|client|name|for|re`},
 	{"treatment", `treatment\s+ordered|treatment\s+requested|services?\s+(?:ordered|requested)|type\s+of\s+(?:massage|therapy|treatment)|procedure(?:s)?|modality|orders?|therapy|treatment|rx`},
+	{"date", `(?:rx|order|referral|prescription)\s*date|date\s+(?:of\s+)?(?:order|referral|prescription|rx|written|ordered|signed)|date\s+written|dated|ordered|date`},
+	{"diagnosis", `(?:associated\s+|primary\s+|secondary\s+)?diagnos[ie]s(?:\s*codes?)?(?:\s*\(?icd[- ]?10(?:[- ]?cm)?\)?(?:\s*codes?)?)?|dx(?:\s*codes?)?|icd[- ]?10(?:[- ]?cm)?(?:\s*codes?)?|reason\s+for\s+referral|indications?`},
+	{"frequency", `frequency\s*(?:/|&|and)\s*duration|frequency|freq|plan\s+of\s+care|treatment\s+plan|plan`},
+	{"duration", `duration\s+of\s+(?:care|treatment|therapy|plan)|duration`},
+	{"session", `session\s+length|length\s+of\s+(?:each\s+)?(?:session|visit|treatment|appointment)|(?:session|visit|treatment)\s+(?:duration|length|time)|time\s+per\s+(?:session|visit)|units\s+per\s+(?:session|visit)|units|length|time`},
+	{"areas", `areas?\s*(?:\(s\))?\s+to\s+(?:be\s+)?treat(?:ed)?|(?:treatment\s+)?areas?(?:\(s\))?|body\s+(?:sites?|parts?|regions?|areas?)|location(?:s)?|region(?:s)?|sites?|to`},
 	{"signature", `(?:physician|provider|prescriber|doctor)(?:'s)?\s+signature|signature|signed|sign`},
-	{"necessity", `medically\s+necessary`},
+	{"necessity", `medically\s+necessary|medical\s+necessity`},
 }
 
 var reLabel = func() *regexp.Regexp {
@@ -131,14 +148,6 @@ func labels(lines []textLine) []labelled {
 			if i+1 < len(locs) {
 				end = locs[i+1][0]
 			}
-			// A label must start the line or stand after a gap of two
-			// spaces / a column; otherwise "Re: Date: ..." and prose such
-			// as "the diagnosis: ..." would be split oddly. Prose colons
-			// are rare on orders, so accept mid-line labels after any
-			// space only when the line starts with a label.
-			if loc[0] > 0 && i == 0 && !startsLabel(l.Text[:loc[0]]) {
-				continue
-			}
 			out = append(out, labelled{
 				Field: field,
 				Label: strings.TrimSpace(l.Text[loc[0]:loc[1]]),
@@ -148,13 +157,6 @@ func labels(lines []textLine) []labelled {
 		}
 	}
 	return out
-}
-
-// startsLabel reports whether the text before a label looks like a
-// checkbox or list marker, which may precede a label.
-func startsLabel(prefix string) bool {
-	p := strings.TrimSpace(prefix)
-	return p == "" || len(p) <= 3
 }
 
 // blankValue reports a form field left empty: nothing, underscores, dashes,

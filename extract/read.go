@@ -1,8 +1,8 @@
 package extract
 
 import (
+	"image"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -17,7 +17,7 @@ const lowConfidence = 0.60
 // text. asOf is the date the code set and validity window are taken at
 // (the receipt date).
 func ReadPrescription(d *Document, asOf time.Time) *Prescription {
-	r := &rxReader{lines: docLines(d), asOf: asOf, rx: &Prescription{Evidence: EvidenceMap{}}}
+	r := &rxReader{lines: docLines(d), asOf: asOf, rx: &Prescription{Evidence: EvidenceMap{}}, pix: map[*Page]*image.Gray{}}
 	r.labs = labels(r.lines)
 	r.diagnoses()
 	r.patient()
@@ -40,7 +40,8 @@ type rxReader struct {
 	labs   []labelled
 	asOf   time.Time
 	rx     *Prescription
-	dxLine map[int]bool // lines that carry diagnosis codes
+	dxSpan map[int][][2]int // per line, the spans of diagnosis codes and their descriptions
+	pix    map[*Page]*image.Gray
 }
 
 // field returns the labelled values of a field, in document order.
@@ -82,20 +83,39 @@ func (r *rxReader) orderLines() []textLine {
 	skip := map[string]bool{"patient": true, "dob": true, "npi": true, "prescriber": true, "date": true, "signature": true}
 	skipLine := map[int]bool{}
 	for _, l := range r.labs {
-		if skip[l.Field] && l.Line.Text[:min(len(l.Line.Text), len(l.Label))] == l.Label {
+		if skip[l.Field] && strings.HasPrefix(l.Line.Text, l.Label) {
 			skipLine[l.Line.Idx] = true
 		}
 	}
 	var out []textLine
 	for _, l := range r.lines {
-		if !skipLine[l.Idx] && !r.dxLine[l.Idx] && !reAddressLine.MatchString(l.Text) {
-			out = append(out, l)
+		if skipLine[l.Idx] || reAddressLine.MatchString(l.Text) {
+			continue
 		}
+		out = append(out, r.masked(l))
 	}
 	return out
 }
 
-var reAddressLine = regexp.MustCompile(`(?i)^(?:to|from|cc|attn)\s*:|\b(?:phone|tel|fax|ph)\b\.?\s*:?\s*\(?\d{3}|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\s*$|^\d+\s+\w+.*\b(?:street|st|avenue|ave|road|rd|blvd|boulevard|drive|dr|lane|ln|way|suite|ste|parkway|pkwy|court|ct)\b`)
+// masked returns the line with its diagnosis codes and their descriptions
+// blanked out, so that "low back pain" in a diagnosis is not read as an
+// area to treat.
+func (r *rxReader) masked(l textLine) textLine {
+	spans := r.dxSpan[l.Idx]
+	if len(spans) == 0 {
+		return l
+	}
+	b := []byte(l.Text)
+	for _, sp := range spans {
+		for i := sp[0]; i < sp[1] && i < len(b); i++ {
+			b[i] = ' '
+		}
+	}
+	l.Text = string(b)
+	return l
+}
+
+var reAddressLine = regexp.MustCompile(`(?i)\b(?:phone|tel|fax|ph)\b\.?\s*:?\s*\(?\d{3}|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\s*$|^\d+\s+\w+.*\b(?:street|st|avenue|ave|road|rd|blvd|boulevard|drive|dr|lane|ln|way|suite|ste|parkway|pkwy|court|ct)\b`)
 
 // ---- patient ----
 
@@ -169,7 +189,7 @@ func cutAtDOB(s string) string {
 // ---- prescriber ----
 
 var (
-	reESigned  = regexp.MustCompile(`(?i)\b(?:electronically|digitally|e-?)\s*signed(?:\s+and\s+authenticated)?\s*(?:by)?\s*:?\s*(?:dr\.?\s+)?([A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]*){1,3}(?:,?\s*(?:M\.?D|D\.?O|NP|FNP(?:-C)?|APRN|ARNP|PA(?:-C)?|DPM|DC)\.?)*)`)
+	reESigned  = regexp.MustCompile(`(?i:\b(?:electronically|digitally|e-?)\s*signed(?:\s+and\s+authenticated)?\s*(?:by)?\s*:?\s*(?:dr\.?\s+)?)([A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]*){1,3}(?:,?\s*(?:M\.?D|D\.?O|NP|FNP(?:-C)?|APRN|ARNP|PA(?:-C)?|DPM|DC)\.?)*)`)
 	reSlashS   = regexp.MustCompile(`(?i)^/s/\s*([A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]*){1,3}(?:,?\s*(?:MD|DO|NP|PA-C|PA)\.?)*)`)
 	reNameCred = regexp.MustCompile(`^(?:Dr\.?\s+)?([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){1,2}),?\s+(M\.?\s?D\.?|D\.?\s?O\.?|N\.?P\.?|F\.?N\.?P(?:-C)?|A\.?P\.?R\.?N\.?|A\.?R\.?N\.?P\.?|P\.?A\.?(?:-C)?|D\.?P\.?M\.?|D\.?C\.?)(?:,?\s*[A-Z]{2,6})*\s*$`)
 	reDrName   = regexp.MustCompile(`\bDr\.?\s+([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){0,2})`)
@@ -317,7 +337,7 @@ var (
 )
 
 func (r *rxReader) diagnoses() {
-	r.dxLine = map[int]bool{}
+	r.dxSpan = map[int][][2]int{}
 	set := icd10cm.For(r.asOf)
 	dxLabelled := map[int]bool{}
 	for _, l := range r.field("diagnosis") {
@@ -365,8 +385,8 @@ func (r *rxReader) addDiagnosis(set *icd10cm.Set, code, text string, start, end 
 		return
 	}
 	seen[code] = true
-	r.dxLine[l.Idx] = true
-	desc := dxDescription(text, start, end)
+	desc, ds, de := dxDescription(text, start, end)
+	r.dxSpan[l.Idx] = append(r.dxSpan[l.Idx], [2]int{min(start, ds), max(end, de)})
 	dx := Diagnosis{Code: code, Description: desc, CodeSet: set.FiscalYear(), Evidence: l.evidence(text)}
 	_, dx.Billable = set.Lookup(code)
 	dx.Header = !dx.Billable && set.IsHeader(code)
@@ -384,57 +404,89 @@ func (r *rxReader) addDiagnosis(set *icd10cm.Set, code, text string, start, end 
 var reDescTrim = regexp.MustCompile(`^[\s:;.,)\-–—=]+|[\s:;,(\-–—=]+$`)
 
 // dxDescription is the text printed with a code: after it ("M54.50 Low back
-// pain"), or before it ("Low back pain (M54.50)").
-func dxDescription(text string, start, end int) string {
+// pain"), or before it ("Low back pain (M54.50)"). It returns the
+// description and where it stands in text.
+func dxDescription(text string, start, end int) (string, int, int) {
 	after := text[end:]
+	stop := len(after)
 	if i := reICD.FindStringIndex(after); i != nil {
-		after = after[:i[0]]
+		stop = i[0]
 	}
-	after = reDescTrim.ReplaceAllString(strings.TrimSpace(after), "")
-	after = strings.TrimSuffix(after, ")")
-	if len(after) >= 4 {
-		return after
+	if i := strings.IndexAny(after[:stop], ";"); i >= 0 {
+		stop = i
+	}
+	if i := reDescStop.FindStringIndex(after[:stop]); i != nil {
+		stop = i[0]
+	}
+	desc := reDescTrim.ReplaceAllString(strings.TrimSpace(after[:stop]), "")
+	desc = strings.TrimSuffix(desc, ")")
+	if len(desc) >= 4 && !strings.HasPrefix(strings.TrimSpace(text[end:]), ")") {
+		return desc, end, end + stop
 	}
 	before := text[:start]
+	from := 0
 	if i := strings.LastIndexAny(before, ":;,"); i >= 0 {
-		before = before[i+1:]
+		from = i + 1
 	}
-	before = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(before), "(-–—"))
-	before = strings.TrimLeft(before, "0123456789.) ")
-	if len(before) >= 4 {
-		return before
+	if loc := reICD.FindAllStringIndex(before, -1); len(loc) > 0 && loc[len(loc)-1][1] > from {
+		from = loc[len(loc)-1][1]
 	}
-	return ""
+	if loc := reDescLead.FindAllStringIndex(before, -1); len(loc) > 0 && loc[len(loc)-1][1] > from {
+		from = loc[len(loc)-1][1]
+	}
+	desc = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(before[from:]), "(-=[ "))
+	desc = strings.TrimLeft(desc, "0123456789.) -")
+	if len(desc) >= 4 {
+		return desc, from, start
+	}
+	return "", start, end
 }
+
+var (
+	reDescStop = regexp.MustCompile(`(?i)\s(?:and|with)\s+[A-TV-Z]\d|\.\s+[A-Z]`)
+	reDescLead = regexp.MustCompile(`(?i)\b(?:diagnosed\s+with|diagnos[ie]s\s+(?:is|are|of)|dx\s*:?|with|and|of)\s`)
+)
 
 // ---- order ----
 
-func (r *rxReader) orderText(field string) ([]textLine, bool) {
-	var ls []textLine
-	for _, l := range r.field(field) {
-		if blankValue(l.Value) {
-			// An empty form field: the element is missing, whatever the
-			// rest of the page says.
-			return nil, true
+// orderText returns the text of a labelled field: the value beside each
+// label, or the lines under a label whose value is printed below it
+// ("Rx:" then the order). labelled reports that the document has the label
+// at all; blank that every such label was left empty.
+func (r *rxReader) orderText(fields ...string) (lines []textLine, labelled, blank bool) {
+	blank = true
+	for _, field := range fields {
+		for _, l := range r.field(field) {
+			labelled = true
+			if !blankValue(l.Value) {
+				blank = false
+				lines = append(lines, r.masked(textLine{Text: l.Value, Conf: l.Line.Conf, Page: l.Line.Page, Idx: l.Line.Idx, Box: l.Line.Box}))
+				continue
+			}
+			for _, f := range r.following(l, 3) {
+				if !blankValue(f.Text) {
+					blank = false
+					lines = append(lines, r.masked(f))
+				}
+			}
 		}
-		ls = append(ls, textLine{Text: l.Value, Conf: l.Line.Conf, Page: l.Line.Page, Idx: l.Line.Idx})
-		ls = append(ls, r.following(l, 2)...)
 	}
-	return ls, len(r.field(field)) > 0
+	return lines, labelled, labelled && blank
 }
 
 func (r *rxReader) procedures() {
-	lines, labelled := r.orderText("treatment")
-	if !labelled {
+	lines, _, _ := r.orderText("treatment")
+	if len(lines) == 0 {
 		lines = r.orderLines()
 	}
 	seen := map[string]bool{}
 	for _, l := range lines {
 		for _, p := range Procedures(l.Text) {
-			if seen[p.CPT+"|"+strings.ToLower(p.Text)] {
+			key := p.CPT + "|" + strings.ToLower(p.Text)
+			if seen[key] || r.unchecked(l, p.Text) {
 				continue
 			}
-			seen[p.CPT+"|"+strings.ToLower(p.Text)] = true
+			seen[key] = true
 			p.Evidence = l.evidence(l.Text)
 			r.rx.Procedures = append(r.rx.Procedures, p)
 		}
@@ -444,14 +496,20 @@ func (r *rxReader) procedures() {
 var reOrderWords = regexp.MustCompile(`(?i)\b(treat|therapy|release|massage|areas?|to the|focus|region|mobili[sz]ation|97\d{3})`)
 
 func (r *rxReader) areas() {
-	lines, labelled := r.orderText("areas")
-	if !labelled {
+	lines, _, blank := r.orderText("areas")
+	found := r.readAreas(lines)
+	if !found && !blank {
+		var order []textLine
 		for _, l := range r.orderLines() {
 			if reOrderWords.MatchString(l.Text) {
-				lines = append(lines, l)
+				order = append(order, l)
 			}
 		}
+		r.readAreas(order)
 	}
+}
+
+func (r *rxReader) readAreas(lines []textLine) bool {
 	set := map[string]bool{}
 	var ev []string
 	conf := 1.0
@@ -463,80 +521,117 @@ func (r *rxReader) areas() {
 		for _, a := range got {
 			set[a] = true
 		}
-		ev = append(ev, l.Text)
+		ev = append(ev, strings.TrimSpace(l.Text))
 		conf = min(conf, l.Conf)
 	}
 	if len(set) == 0 {
-		return
+		return false
 	}
-	for _, a := range canonicalAreas {
+	for _, a := range AreaNames() {
 		if set[a] {
 			r.rx.Areas = append(r.rx.Areas, a)
 		}
 	}
 	r.rx.Evidence["areas"] = Evidence{Text: strings.Join(ev, " / "), Confidence: round2(conf)}
+	return true
 }
 
 func (r *rxReader) session() {
-	lines, labelled := r.orderText("session")
-	if !labelled {
-		lines = r.orderLines()
+	lines, _, blank := r.orderText("session")
+	if dur, _, _ := r.orderText("duration"); len(dur) > 0 {
+		lines = append(lines, dur...) // "Duration: 60 minutes"
 	}
+	if r.readSession(lines) || blank {
+		return
+	}
+	r.readSession(r.orderLines())
+}
+
+func (r *rxReader) readSession(lines []textLine) bool {
 	for _, l := range lines {
-		if s, ok := ParseSession(l.Text); ok {
-			if s.Ambiguous {
-				r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "order-ambiguous", Field: "session",
-					Message: "\"" + s.Text + "\" may mean units or visits", Evidence: l.evidence(l.Text)})
-				continue
-			}
-			s.Evidence = l.evidence(l.Text)
-			r.rx.Session = &s
-			return
+		s, ok := ParseSession(l.Text)
+		if !ok {
+			continue
 		}
+		if s.Ambiguous {
+			r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "order-ambiguous", Field: "session",
+				Message: "\"" + s.Text + "\" may mean units per visit or a number of visits", Evidence: l.evidence(l.Text)})
+			return true
+		}
+		s.Evidence = l.evidence(l.Text)
+		r.rx.Session = &s
+		return true
 	}
+	return false
 }
 
 func (r *rxReader) frequency() {
-	lines, labelled := r.orderText("frequency")
-	if !labelled {
-		lines = r.orderLines()
+	lines, _, blank := r.orderText("frequency")
+	dur, _, _ := r.orderText("duration")
+	// "Frequency: 2x/week" and "Duration: 6 weeks" are one plan.
+	if len(lines) > 0 && len(dur) > 0 {
+		joined := textLine{Text: lines[0].Text + " for " + dur[0].Text, Conf: min(lines[0].Conf, dur[0].Conf), Page: lines[0].Page, Idx: lines[0].Idx}
+		lines = append([]textLine{joined}, lines...)
 	}
-	// A plan may wrap over two lines: try each line, then each pair.
+	if r.readFrequency(lines) || blank {
+		return
+	}
+	r.readFrequency(r.orderLines())
+}
+
+func (r *rxReader) readFrequency(lines []textLine) bool {
 	for _, l := range lines {
 		if f, ok := ParseFrequency(l.Text); ok {
 			f.Evidence = l.evidence(l.Text)
 			r.rx.Frequency = &f
-			return
+			return true
 		}
 	}
+	// A plan may wrap over two lines.
 	for i := 0; i+1 < len(lines); i++ {
 		joined := lines[i].Text + " " + lines[i+1].Text
 		if f, ok := ParseFrequency(joined); ok {
 			f.Evidence = lines[i].evidence(joined)
 			f.Confidence = round2(min(lines[i].Conf, lines[i+1].Conf))
 			r.rx.Frequency = &f
-			return
+			return true
 		}
 	}
+	return false
 }
 
 var (
-	reNecessary    = regexp.MustCompile(`(?i)\bmedically\s+necessary\b|\bmedical\s+necessity\b`)
-	reNotNecessary = regexp.MustCompile(`(?i)\bnot\s+(?:deemed\s+)?medically\s+necessary|\[\s*\]\s*medically|☐\s*medically`)
+	reNecessary    = regexp.MustCompile(`(?i)\bmed(?:ically|\.)?\s+necessary\b|\bmedical\s+necessity\b`)
+	reNotNecessary = regexp.MustCompile(`(?i)\bnot\s+(?:deemed\s+)?med(?:ically|\.)?\s+necessary|\[\s*\]\s*med|necessity\s*:\s*no\b|necessary\s*:\s*no\b`)
+	reYesNo        = regexp.MustCompile(`(?i)\b(yes|no)\b`)
 )
 
 func (r *rxReader) necessity() {
 	for _, l := range r.lines {
-		if reNecessary.MatchString(l.Text) && !reNotNecessary.MatchString(l.Text) {
-			r.rx.MedicallyNecessary = true
-			r.rx.Evidence["medically_necessary"] = l.evidence(l.Text)
-			return
+		if !reNecessary.MatchString(l.Text) || reNotNecessary.MatchString(l.Text) {
+			continue
 		}
+		// "Medically necessary: [x] Yes [ ] No": the checked answer counts.
+		if yn := reYesNo.FindAllStringIndex(l.Text, -1); len(yn) >= 2 {
+			yes, no := -1, -1
+			for _, m := range yn {
+				word := strings.ToLower(l.Text[m[0]:m[1]])
+				st := r.checkState(l, m[0])
+				if st == boxChecked {
+					if word == "yes" {
+						yes = 1
+					} else {
+						no = 1
+					}
+				}
+			}
+			if yes != 1 || no == 1 {
+				continue
+			}
+		}
+		r.rx.MedicallyNecessary = true
+		r.rx.Evidence["medically_necessary"] = l.evidence(l.Text)
+		return
 	}
 }
 
-// canonicalAreas is the order areas are reported in.
-var canonicalAreas = []string{"head", "cervical", "thoracic", "lumbar", "sacral", "shoulder", "arm",
-	"wrist-hand", "chest", "abdomen", "hip", "leg", "ankle-foot", "full-body"}
-
-var _ = slices.Contains[[]string]
