@@ -47,10 +47,10 @@ func pickWeighted[T any](r *rand.Rand, xs []weighted[T]) T {
 var (
 	evalLayouts = []weighted[Layout]{{LayoutRxPad, 28}, {LayoutForm, 24}, {LayoutEHR, 16}, {LayoutLetter, 16}, {LayoutEmail, 16}}
 	evalMedia   = map[Layout][]weighted[Media]{
-		LayoutRxPad:  {{MediaFaxFine, 22}, {MediaFaxStandard, 12}, {MediaFaxPDF, 18}, {MediaFaxEmail, 16}, {MediaPhotoJPEG, 14}, {MediaScanPNG, 10}, {MediaScanEmail, 8}},
-		LayoutForm:   {{MediaFaxFine, 22}, {MediaFaxStandard, 12}, {MediaFaxPDF, 18}, {MediaFaxEmail, 16}, {MediaPhotoJPEG, 14}, {MediaScanPNG, 10}, {MediaScanEmail, 8}},
-		LayoutEHR:    {{MediaTextPDF, 45}, {MediaFaxFine, 15}, {MediaFaxPDF, 15}, {MediaFaxEmail, 15}, {MediaScanPNG, 10}},
-		LayoutLetter: {{MediaTextPDF, 15}, {MediaFaxFine, 15}, {MediaFaxPDF, 10}, {MediaFaxEmail, 10}, {MediaText, 20}, {MediaPhotoJPEG, 10}, {MediaScanPNG, 10}, {MediaPlainEmail, 10}},
+		LayoutRxPad:  {{MediaFaxFine, 22}, {MediaFaxStandard, 12}, {MediaFaxPDF, 18}, {MediaFaxEmail, 16}, {MediaPhotoJPEG, 14}, {MediaScanPNG, 8}, {MediaScanPDF, 5}, {MediaScanEmail, 8}},
+		LayoutForm:   {{MediaFaxFine, 22}, {MediaFaxStandard, 12}, {MediaFaxPDF, 18}, {MediaFaxEmail, 16}, {MediaPhotoJPEG, 14}, {MediaScanPNG, 8}, {MediaScanPDF, 5}, {MediaScanEmail, 8}},
+		LayoutEHR:    {{MediaTextPDF, 45}, {MediaFaxFine, 15}, {MediaFaxPDF, 15}, {MediaFaxEmail, 15}, {MediaScanPNG, 5}, {MediaScanPDF, 5}},
+		LayoutLetter: {{MediaTextPDF, 15}, {MediaFaxFine, 15}, {MediaFaxPDF, 10}, {MediaFaxEmail, 10}, {MediaText, 20}, {MediaPhotoJPEG, 10}, {MediaScanPNG, 5}, {MediaScanPDF, 5}, {MediaPlainEmail, 10}},
 		LayoutEmail:  {{MediaPlainEmail, 50}, {MediaHTMLEmail, 35}, {MediaText, 15}},
 	}
 	evalDefects = []weighted[Defect]{

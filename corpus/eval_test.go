@@ -33,7 +33,7 @@ func TestEvalSpecs(t *testing.T) {
 	if hand < 15 || hand > 60 {
 		t.Errorf("%d handwritten specs of 240", hand)
 	}
-	if len(layouts) != len(Layouts) || len(media) < 11 {
+	if len(layouts) != len(Layouts) || len(media) < 12 {
 		t.Errorf("layouts %v media %v: not every kind drawn", layouts, media)
 	}
 }

@@ -169,6 +169,14 @@ var fixtures = []fixture{
 			session: oneHour, freq: sixWeeks},
 	},
 	{
+		spec: Spec{Name: "letter-scan", Seed: 118, Layout: LayoutLetter, Media: MediaScanPDF, Angle: 0.5, Font: "Nimbus Roman", Hand: "Z003"},
+		order: order{patient: &person{first: "Dmitri", last: "Novak", dob: time.Date(1949, 12, 5, 0, 0, 0, 0, time.UTC)}, doctor: robertKim, practice: lakewood,
+			rxDate: day(2026, 10, 21, 0, 0), received: day(2026, 10, 26, 12, 30),
+			modalities: []string{"trigger point therapy", "myofascial release"}, areas: []string{"right hip/piriformis", "R IT band"}, codes: []string{"G57.01", "M76.31", "M25.551"},
+			session: &sessionSpec{text: "45 min", minutes: 45, units: 3}, freq: &freqSpec{text: "12 visits over 6 weeks", visits: 12, weeks: 6, plan: true},
+			apply: func(c *content) { c.sig = sigWet }},
+	},
+	{
 		spec: Spec{Name: "warnings-only", Seed: 117, Layout: LayoutEHR, Media: MediaTextPDF, Font: "Liberation Serif"},
 		order: order{doctor: sarahChen, practice: bayfront, rxDate: day(2026, 11, 13, 0, 0), received: day(2026, 11, 16, 8, 40),
 			modalities: []string{"myofascial release"}, areas: []string{"R shoulder"}, codes: []string{"M25.511"},

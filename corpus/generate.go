@@ -23,6 +23,7 @@ const (
 	MediaFaxPDF      Media = "fax-pdf"           // image-only PDF of G4 fax pages
 	MediaTextPDF     Media = "text-pdf"          // PDF with text (printed to PDF)
 	MediaScanPNG     Media = "scan-png"          // flatbed scan, 300 dpi grayscale
+	MediaScanPDF     Media = "scan-pdf"          // flatbed scan as a JPEG (DCTDecode) in a PDF
 	MediaPhotoJPEG   Media = "photo-jpeg"        // phone photo, skewed, uneven light
 	MediaFaxEmail    Media = "eml-fax"           // fax-to-email notification, fax attached as octet-stream
 	MediaScanEmail   Media = "eml-scan"          // email with a phone photo attached
@@ -36,7 +37,7 @@ func (m Media) Ext() string {
 	switch m {
 	case MediaFaxFine, MediaFaxStandard:
 		return ".tif"
-	case MediaFaxPDF, MediaTextPDF:
+	case MediaFaxPDF, MediaTextPDF, MediaScanPDF:
 		return ".pdf"
 	case MediaScanPNG:
 		return ".png"
@@ -220,6 +221,17 @@ func (g *render) media(sheets []sheet) (data []byte, pages int, err error) {
 		var b bytes.Buffer
 		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&b, img)
 		return b.Bytes(), 1, err
+	case MediaScanPDF:
+		img, err := g.scan(sheets, false)
+		if err != nil {
+			return nil, 0, err
+		}
+		var b bytes.Buffer
+		if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 85}); err != nil {
+			return nil, 0, err
+		}
+		info.producer = pick(r, []string{"Canon iR-ADV C5535", "HP Scan", "Xerox WorkCentre", "Brother MFC-L2750DW"})
+		return ScanPDF(b.Bytes(), img.Bounds().Dx(), img.Bounds().Dy(), 300, info), 1, nil
 	case MediaPhotoJPEG:
 		b, err := g.photo(sheets)
 		return b, 1, err

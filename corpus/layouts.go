@@ -159,7 +159,10 @@ func (w *wording) rxpad() []sheet {
 		size *= 1.3
 	}
 	indent := 20 + r.Float64()*20
-	for _, l := range w.orderLines() {
+	w.upper = w.hand == roleRegular && r.IntN(7) == 0 // some offices type orders in capitals
+	lines := w.orderLines()
+	w.upper = false
+	for _, l := range lines {
 		sh.blocks = append(sh.blocks, block{kind: blockText, role: w.hand, size: size, indent: indent, text: l, before: 2 + r.Float64()*4})
 	}
 	if r.IntN(3) == 0 {
@@ -416,7 +419,7 @@ func (w *wording) ehr() []sheet {
 	sh.blocks = append(sh.blocks, sig)
 	printed := c.received.Add(-time.Duration(1+r.IntN(30)) * time.Minute)
 	sh.blocks = append(sh.blocks, block{kind: blockText, size: sh.body - 2, before: 20,
-		text: fmt.Sprintf("Printed %s by %s%s    Page 1 of 1", printed.Format("01/02/2006 15:04"), strings.ToLower(c.staff[:1]), strings.ToLower(c.staff))})
+		text: fmt.Sprintf("Printed %s by %s    Page 1 of 1", printed.Format("01/02/2006 15:04"), strings.ToLower(c.staff))})
 	return []sheet{sh}
 }
 

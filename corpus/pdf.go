@@ -98,6 +98,20 @@ func FaxPDF(pages []*image.Gray, xres, yres int, info pdfInfo) []byte {
 	return d.bytes(root, info)
 }
 
+// ScanPDF writes a grayscale JPEG of w by h pixels at dpi as a one-page PDF
+// (DCTDecode), the way a scanner emails a scan.
+func ScanPDF(jpg []byte, w, h, dpi int, info pdfInfo) []byte {
+	d := &pdfDoc{}
+	root := d.pages(1, func(_, parent int) int {
+		im := d.addStream(fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode", w, h), jpg)
+		pw, ph := float64(w)*72/float64(dpi), float64(h)*72/float64(dpi)
+		content := d.addStream("", fmt.Appendf(nil, "q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q", pw, ph))
+		return d.add(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>",
+			parent, pw, ph, im, content))
+	})
+	return d.bytes(root, info)
+}
+
 // standard14 names the base fonts of a family's regular, bold, italic faces.
 var standard14 = map[string][3]string{
 	"Helvetica": {"Helvetica", "Helvetica-Bold", "Helvetica-Oblique"},
@@ -132,7 +146,7 @@ func pdfContent(p page) []byte {
 	for _, it := range p.items {
 		switch it.kind {
 		case itemText:
-			f := map[role]string{roleRegular: "F1", roleBold: "F2", roleItalic: "F3", roleHand: "F3", roleSign: "F3", roleMono: "F4"}[it.role]
+			f := pdfFont(it.role)
 			fmt.Fprintf(&b, "BT /%s %.2f Tf 1 0 0 1 %.2f %.2f Tm %s Tj ET\n", f, it.size, it.x, y(it.y), pdfString(it.text))
 		case itemLine:
 			fmt.Fprintf(&b, "%.2f w %.2f %.2f m %.2f %.2f l S\n", it.w, it.x, y(it.y), it.x2, y(it.y2))
@@ -158,6 +172,20 @@ func pdfContent(p page) []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// pdfFont names the font resource of a role in a text PDF; hand roles,
+// which a text PDF does not carry, fall back to italic.
+func pdfFont(ro role) string {
+	switch ro {
+	case roleBold:
+		return "F2"
+	case roleItalic, roleHand, roleSign:
+		return "F3"
+	case roleMono:
+		return "F4"
+	}
+	return "F1"
 }
 
 // winAnsi maps the few non-Latin-1 runes the generator prints.
