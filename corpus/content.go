@@ -233,7 +233,15 @@ func newContent(r *rand.Rand, spec Spec) *content {
 
 	// Areas.
 	opts := slices.DeleteFunc(slices.Clone(th.areas), func(o areaOpt) bool { return o.side != 0 && o.side != c.side })
-	c.areas = pickN(r, opts, 1+r.IntN(min(3, len(opts))))
+	// Up to three phrases, none that only repeats regions already named.
+	for _, o := range pickN(r, opts, 1+r.IntN(min(3, len(opts)))) {
+		if !slices.ContainsFunc(o.regions, func(rg string) bool {
+			return !slices.ContainsFunc(c.areas, func(a areaOpt) bool { return slices.Contains(a.regions, rg) })
+		}) {
+			continue
+		}
+		c.areas = append(c.areas, o)
+	}
 
 	// Diagnoses.
 	var codes []string
