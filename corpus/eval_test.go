@@ -41,7 +41,7 @@ func TestEvalSpecs(t *testing.T) {
 // TestWriteEvalDeterministic writes a small corpus twice: the same seed gives
 // byte-identical files, whatever the number of workers.
 func TestWriteEvalDeterministic(t *testing.T) {
-	const n = 10
+	const n = 6
 	dirs := []string{t.TempDir(), t.TempDir()}
 	for i, dir := range dirs {
 		if err := WriteEval(context.Background(), dir, n, 42, EvalOptions{Workers: i + 1}); err != nil {

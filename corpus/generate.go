@@ -206,7 +206,7 @@ func (g *render) media(sheets []sheet) (data []byte, pages int, err error) {
 		imgs := g.fax(sheets, chance(r, 0.2))
 		info.producer = pick(r, []string{"eFax Messenger", "RingCentral Fax", "HylaFAX", "SRFax PDF Generator"})
 		info.title = "Fax"
-		return FaxPDF(imgs, faxXRes, faxYRes(imgs), info), len(imgs), nil
+		return faxPDF(imgs, faxXRes, faxYRes(imgs), info), len(imgs), nil
 	case MediaTextPDF:
 		pp := flow(sheets, g.fs)
 		info.producer = pick(r, []string{"Microsoft: Print To PDF", "Skia/PDF m118", "EHR Document Services", "macOS Quartz PDFContext"})
@@ -231,7 +231,7 @@ func (g *render) media(sheets []sheet) (data []byte, pages int, err error) {
 			return nil, 0, err
 		}
 		info.producer = pick(r, []string{"Canon iR-ADV C5535", "HP Scan", "Xerox WorkCentre", "Brother MFC-L2750DW"})
-		return ScanPDF(b.Bytes(), img.Bounds().Dx(), img.Bounds().Dy(), 300, info), 1, nil
+		return scanPDF(b.Bytes(), img.Bounds().Dx(), img.Bounds().Dy(), 300, info), 1, nil
 	case MediaPhotoJPEG:
 		b, err := g.photo(sheets)
 		return b, 1, err
@@ -391,7 +391,7 @@ func (g *render) faxEmail(sheets []sheet) ([]byte, int, error) {
 	a.ctype = "application/octet-stream"
 	switch attach {
 	case "pdf":
-		a.data = FaxPDF(imgs, faxXRes, faxYRes(imgs), pdfInfo{title: "Fax", producer: "Fax to Email Gateway", created: c.received})
+		a.data = faxPDF(imgs, faxXRes, faxYRes(imgs), pdfInfo{title: "Fax", producer: "Fax to Email Gateway", created: c.received})
 		a.name = pick(r, []string{"fax_" + stamp + ".tif", "", "FAX" + stamp[9:], "document.bin", stamp + ".dat"})
 	case "tiff":
 		var err error

@@ -101,6 +101,15 @@ func checkTIFF(t *testing.T, b []byte, pages, yres int) {
 	if _, err := tiff.Decode(bytes.NewReader(b)); err != nil {
 		t.Errorf("x/image/tiff: %v", err)
 	}
+	if _, err := exec.LookPath("tiffinfo"); err == nil {
+		path := filepath.Join(t.TempDir(), "f.tif")
+		os.WriteFile(path, b, 0o644)
+		out, err := exec.Command("tiffinfo", "-D", path).CombinedOutput()
+		if err != nil || bytes.Contains(out, []byte("Error")) || bytes.Contains(out, []byte("Warning")) ||
+			bytes.Count(out, []byte("Compression Scheme: CCITT Group 4")) != pages {
+			t.Errorf("tiffinfo -D: %v\n%s", err, out)
+		}
+	}
 }
 
 func slicesEqual(a, b []uint32) bool {

@@ -83,7 +83,11 @@ func (d *pdfDoc) pages(n int, mk func(i, parent int) int) int {
 // FaxPDF writes bilevel fax pages as an image-only PDF, the way fax services
 // deliver faxes: one CCITT G4 image XObject (CCITTFaxDecode, K -1) per page,
 // each page as large as its image at xres by yres dots per inch.
-func FaxPDF(pages []*image.Gray, xres, yres int, info pdfInfo) []byte {
+func FaxPDF(pages []*image.Gray, xres, yres int) []byte {
+	return faxPDF(pages, xres, yres, pdfInfo{producer: "rxintake corpus"})
+}
+
+func faxPDF(pages []*image.Gray, xres, yres int, info pdfInfo) []byte {
 	d := &pdfDoc{}
 	root := d.pages(len(pages), func(i, parent int) int {
 		img := pages[i]
@@ -100,7 +104,11 @@ func FaxPDF(pages []*image.Gray, xres, yres int, info pdfInfo) []byte {
 
 // ScanPDF writes a grayscale JPEG of w by h pixels at dpi as a one-page PDF
 // (DCTDecode), the way a scanner emails a scan.
-func ScanPDF(jpg []byte, w, h, dpi int, info pdfInfo) []byte {
+func ScanPDF(jpg []byte, w, h, dpi int) []byte {
+	return scanPDF(jpg, w, h, dpi, pdfInfo{producer: "rxintake corpus"})
+}
+
+func scanPDF(jpg []byte, w, h, dpi int, info pdfInfo) []byte {
 	d := &pdfDoc{}
 	root := d.pages(1, func(_, parent int) int {
 		im := d.addStream(fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode", w, h), jpg)
