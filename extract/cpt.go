@@ -199,22 +199,25 @@ func excludedMassage(text string, start, end int) bool {
 		return false
 	}
 	// A capitalised run before a capitalised "Massage": a business name
-	// unless every word of it may precede an order.
+	// unless every word of it may precede an order. Names are short: look
+	// at most six words back.
 	pos := start
-	for {
-		m := massagePrecedingWordRE.FindStringSubmatchIndex(text[:pos])
+	for range 6 {
+		from := max(0, pos-40)
+		m := massagePrecedingWordRE.FindStringSubmatchIndex(text[from:pos])
 		if m == nil {
 			return false
 		}
-		w := text[m[2]:m[3]]
+		w := text[from+m[2] : from+m[3]]
 		if !unicode.IsUpper(rune(w[0])) {
 			return false
 		}
 		if !massageNameStop[strings.ToLower(w)] && !(len(w) <= 4 && strings.ToUpper(w) == w) {
 			return true
 		}
-		pos = m[2]
+		pos = from + m[2]
 	}
+	return false
 }
 
 // procNegationWords negate a mention that follows within the same clause.
