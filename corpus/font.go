@@ -144,8 +144,8 @@ const (
 type fontSet struct {
 	family, hand family
 	faces        [6]*sfnt.Font
-	fallback     *sfnt.Font
-	fallbackUsed []string // families replaced by Go fonts
+	symbols      []*sfnt.Font // for runes a face lacks (℞): DejaVu Sans when installed, the Go font
+	fallbackUsed []string     // families replaced by Go fonts
 	buf          sfnt.Buffer
 }
 
@@ -161,9 +161,18 @@ func newFontSet(printed, hand string) (*fontSet, error) {
 	}
 	fs := &fontSet{family: pf, hand: hf}
 	var err error
-	if fs.fallback, err = loadFont("go:regular"); err != nil {
+	if p := findFontFile("DejaVuSans.ttf"); p != "" {
+		f, err := loadFont(p)
+		if err != nil {
+			return nil, err
+		}
+		fs.symbols = append(fs.symbols, f)
+	}
+	goFont, err := loadFont("go:regular")
+	if err != nil {
 		return nil, err
 	}
+	fs.symbols = append(fs.symbols, goFont)
 	load := func(base, goName string, fam family) (*sfnt.Font, error) {
 		if base != "" {
 			if p := findFontFile(base); p != "" {
@@ -203,14 +212,16 @@ func (fs *fontSet) name() string {
 }
 
 // glyph returns the font and glyph index that draw r in a role, falling back
-// to the Go font for a rune the role's font lacks.
+// to the symbol fonts for a rune the role's font lacks.
 func (fs *fontSet) glyph(ro role, r rune) (*sfnt.Font, sfnt.GlyphIndex) {
 	f := fs.faces[ro]
 	if x, err := f.GlyphIndex(&fs.buf, r); err == nil && x != 0 {
 		return f, x
 	}
-	if x, err := fs.fallback.GlyphIndex(&fs.buf, r); err == nil && x != 0 {
-		return fs.fallback, x
+	for _, sf := range fs.symbols {
+		if x, err := sf.GlyphIndex(&fs.buf, r); err == nil && x != 0 {
+			return sf, x
+		}
 	}
 	x, _ := f.GlyphIndex(&fs.buf, '?')
 	return f, x
