@@ -117,7 +117,6 @@ type content struct {
 	rxDate     time.Time
 	noDate     bool
 	received   time.Time
-	theme      string
 	side       byte
 	modalities []modality
 	nonOrder   string
@@ -141,6 +140,27 @@ type content struct {
 var officeZone = time.FixedZone("EST", -5*60*60)
 
 func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
+
+// weighted is a choice with a weight.
+type weighted[T any] struct {
+	v T
+	w int
+}
+
+func pickWeighted[T any](r *rand.Rand, xs []weighted[T]) T {
+	total := 0
+	for _, x := range xs {
+		total += x.w
+	}
+	k := r.IntN(total)
+	for _, x := range xs {
+		if k < x.w {
+			return x.v
+		}
+		k -= x.w
+	}
+	return xs[len(xs)-1].v
+}
 
 func chance(r *rand.Rand, p float64) bool { return r.Float64() < p }
 
@@ -183,19 +203,7 @@ func newContent(r *rand.Rand, spec Spec) *content {
 	if chance(r, 0.2) {
 		c.doctor.middle = string(rune('A' + r.IntN(26)))
 	}
-	total := 0
-	for _, cr := range credentials {
-		total += cr.weight
-	}
-	k := r.IntN(total)
-	cred := credentials[0]
-	for _, cr := range credentials {
-		if k < cr.weight {
-			cred = cr
-			break
-		}
-		k -= cr.weight
-	}
+	cred := pickWeighted(r, credentials)
 	c.doctor.cred, c.doctor.credPrinted = cred.canon, pick(r, cred.printed)
 	c.doctor.npi = newNPI(r)
 
@@ -205,7 +213,6 @@ func newContent(r *rand.Rand, spec Spec) *content {
 		candidates = slices.DeleteFunc(slices.Clone(themes), func(t theme) bool { return len(t.headers) == 0 })
 	}
 	th := pick(r, candidates)
-	c.theme = th.name
 	c.side = "RL"[r.IntN(2)]
 
 	// Modality.

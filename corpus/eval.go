@@ -23,27 +23,6 @@ type EvalOptions struct {
 	Progress func(done, total int, file string) // called after each file, in order
 }
 
-// weighted is a choice with a weight.
-type weighted[T any] struct {
-	v T
-	w int
-}
-
-func pickWeighted[T any](r *rand.Rand, xs []weighted[T]) T {
-	total := 0
-	for _, x := range xs {
-		total += x.w
-	}
-	k := r.IntN(total)
-	for _, x := range xs {
-		if k < x.w {
-			return x.v
-		}
-		k -= x.w
-	}
-	return xs[len(xs)-1].v
-}
-
 var (
 	evalLayouts = []weighted[Layout]{{LayoutRxPad, 28}, {LayoutForm, 24}, {LayoutEHR, 16}, {LayoutLetter, 16}, {LayoutEmail, 16}}
 	evalMedia   = map[Layout][]weighted[Media]{

@@ -23,17 +23,18 @@ var doctorFirst = []string{"Anil", "Sarah", "Michael", "Jennifer", "Robert", "Li
 var doctorLast = []string{"Patel", "Chen", "Goldberg", "Ramirez", "Nakamura", "Sullivan", "Okonkwo", "Fischer", "Romano",
 	"Kaplan", "Desai", "Morrison", "Alvarez", "Bianchi", "Weiss", "Ferreira", "Kim", "Adeyemi", "Lindgren", "Hoffman", "Shah", "Brooks"}
 
-// credentials and how they may be printed.
-var credentials = []struct {
+// credential is a prescriber's credential and how it may be printed.
+type credential struct {
 	canon   string
 	printed []string
-	weight  int
-}{
-	{"MD", []string{"MD", "M.D."}, 10},
-	{"DO", []string{"DO", "D.O."}, 4},
-	{"PA-C", []string{"PA-C"}, 2},
-	{"APRN", []string{"APRN", "APRN, FNP-C"}, 2},
-	{"NP", []string{"NP"}, 1},
+}
+
+var credentials = []weighted[credential]{
+	{credential{"MD", []string{"MD", "M.D."}}, 10},
+	{credential{"DO", []string{"DO", "D.O."}}, 4},
+	{credential{"PA-C", []string{"PA-C"}}, 2},
+	{credential{"APRN", []string{"APRN", "APRN, FNP-C"}}, 2},
+	{credential{"NP", []string{"NP"}}, 1},
 }
 
 type practice struct {
