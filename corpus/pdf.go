@@ -127,7 +127,7 @@ var standard14 = map[string][3]string{
 	"Courier":   {"Courier", "Courier-Bold", "Courier-Oblique"},
 }
 
-// TextPDF writes placed pages as a text PDF (an EHR's "print to PDF"): the
+// textPDF writes placed pages as a text PDF (an EHR's "print to PDF"): the
 // standard fonts of the family with WinAnsiEncoding, so that text
 // extraction finds the words; ink as vector strokes.
 func textPDF(pages []page, fam family, info pdfInfo) []byte {
