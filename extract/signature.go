@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/png"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -117,12 +118,13 @@ func inkWhereSigned(p *Page, prescriber string) (bool, string, float64) {
 			regions = append(regions, region{image.Rect(l.Box.Min.X-2*lineH, l.Box.Min.Y-3*lineH, l.Box.Max.X+6*lineH, l.Box.Min.Y), l.Text})
 		}
 	}
+	printedH := medianWordHeight(p.Words)
 	for _, rg := range regions {
 		rect := rg.r.Intersect(b)
 		if rect.Empty() {
 			continue
 		}
-		if inkScore(gray, rect, p.Words, lineH) {
+		if inkScore(gray, rect, p.Words, lineH, printedH) {
 			return true, "ink near \"" + rg.text + "\"", p.Confidence
 		}
 	}
@@ -142,6 +144,22 @@ func toGray(img image.Image) *image.Gray {
 		}
 	}
 	return g
+}
+
+// medianWordHeight is the height of the printed words of a page: words
+// read with confidence, which handwriting rarely is.
+func medianWordHeight(words []Word) int {
+	var hs []int
+	for _, w := range words {
+		if w.Conf >= 85 && len(w.Text) >= 3 {
+			hs = append(hs, w.Box.Dy())
+		}
+	}
+	if len(hs) == 0 {
+		return 40
+	}
+	slices.Sort(hs)
+	return hs[len(hs)/2]
 }
 
 func medianLineHeight(lines []Line) int {
@@ -165,11 +183,14 @@ func medianLineHeight(lines []Line) int {
 // inkScore reports whether rect holds handwriting: enough dark pixels that
 // are neither confidently read printed words nor straight rules, spread
 // over several columns.
-func inkScore(g *image.Gray, rect image.Rectangle, words []Word, lineH int) bool {
+func inkScore(g *image.Gray, rect image.Rectangle, words []Word, lineH, printedH int) bool {
 	mask := make([]bool, rect.Dx()*rect.Dy())
 	for _, w := range words {
 		if w.Conf < 70 || len(strings.Trim(w.Text, "_-—~.")) < 2 {
 			continue // handwriting reads as doubtful words; rules as underscores
+		}
+		if w.Box.Dy()*10 > printedH*13 {
+			continue // taller than the print around it: written by hand
 		}
 		wb := w.Box.Intersect(rect)
 		for y := wb.Min.Y; y < wb.Max.Y; y++ {

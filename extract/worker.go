@@ -32,6 +32,9 @@ func serveWorker(r io.Reader, w io.Writer) int {
 		return 2
 	}
 	tess.SetPageSegMode(gosseract.PSM_AUTO)
+	// Prescriptions carry no currency or legal signs; without them the
+	// recogniser reads "S13.4XXA", not "$13.4XXA".
+	tess.SetBlacklist("$¢£€¥§©®™¶")
 	var orient *osd
 	if o, err := newOSD(""); err == nil {
 		orient = o
@@ -102,6 +105,10 @@ func recognise(tess *gosseract.Client, orient *osd, req *ocrRequest) *ocrResult 
 	res.Skew = x.deskew()
 	res.Width, res.Height, _ = x.size()
 	res.DPI = targetDPI
+	// Form rules (longer than a fifth of an inch, thinner than a
+	// twentieth) touch the characters written on them; OCR reads the page
+	// without them.
+	x.removeRules(targetDPI/5, targetDPI/20)
 	words, err := ocrPix(tess, x)
 	if err != nil {
 		res.Err = err.Error()
