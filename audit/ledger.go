@@ -109,6 +109,10 @@ type Decision struct {
 	LastError     string // the error that led to it, if any
 	SenderFax     string // kept on the case when not ""
 	SenderAddress string // kept on the case when not ""
+	// Effects runs inside the decision's transaction: what must happen
+	// exactly once with the decision (the case's documents, a correction
+	// request in the outbox) commits or rolls back with it.
+	Effects func(ctx context.Context, tx *sql.Tx) error
 }
 
 // Ledger is the record of messages taken from mailboxes and the cases they
@@ -498,6 +502,11 @@ func (l *SQLLedger) Decide(ctx context.Context, key MessageKey, d Decision) erro
 			d.Outcome, d.SenderFax, d.SenderFax, d.SenderAddress, d.SenderAddress, now, e.CaseID)
 		if err != nil {
 			return fmt.Errorf("audit: ledger: decide %s: case: %w", key, err)
+		}
+		if d.Effects != nil {
+			if err := d.Effects(ctx, tx); err != nil {
+				return fmt.Errorf("audit: ledger: decide %s: %w", key, err)
+			}
 		}
 		return nil
 	})

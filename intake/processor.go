@@ -2,6 +2,7 @@ package intake
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"syscall"
 	"time"
@@ -47,6 +48,9 @@ type Outcome struct {
 	// SenderFax, when not "", replaces the number read from the
 	// notification (for instance from a fax's transmit header line).
 	SenderFax string
+	// Effects, when not nil, runs inside the transaction that commits the
+	// outcome (see audit.Decision).
+	Effects func(ctx context.Context, tx *sql.Tx) error
 }
 
 // Message is a message taken from the mailbox, as the processor sees it.

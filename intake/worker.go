@@ -475,6 +475,7 @@ func (w *Worker) decide(ctx context.Context, s *session, e *audit.LedgerEntry, c
 		LastError:     lastErr,
 		SenderFax:     config.NormalizePhone(out.SenderFax),
 		SenderAddress: c.from(),
+		Effects:       out.Effects,
 	}
 	if d.SenderFax == "" {
 		d.SenderFax = w.faxOf(c)

@@ -10,45 +10,11 @@ import (
 	"strings"
 	"time"
 
+	"rxintake/casework"
 	"rxintake/config"
 	"rxintake/extract"
-	"rxintake/icd10cm"
 	"rxintake/validate"
 )
-
-// extractLine is one line of `extract --json` (CONTRACTS.md).
-type extractLine struct {
-	File         string                `json:"file"`
-	Status       string                `json:"status"`
-	Pages        int                   `json:"pages"`
-	Prescription *extract.Prescription `json:"prescription"`
-	Findings     []validate.Finding    `json:"findings"`
-	AsOf         string                `json:"as_of"`
-	Payer        string                `json:"payer"`
-	CodeSet      string                `json:"code_set"`
-	Sender       *sender               `json:"sender,omitempty"`
-	PageTexts    []pageText            `json:"page_texts,omitempty"`
-}
-
-// sender is who sent the document, as the transport shows it.
-type sender struct {
-	Fax     string `json:"fax,omitempty"`
-	Name    string `json:"name,omitempty"`
-	Email   string `json:"email,omitempty"`
-	Subject string `json:"-"`
-}
-
-type pageText struct {
-	Page       int                `json:"page"`
-	Source     string             `json:"source,omitempty"`
-	Text       string             `json:"text"`
-	Confidence float64            `json:"confidence"`
-	TextLayer  bool               `json:"text_layer,omitempty"`
-	Resampled  bool               `json:"resampled,omitempty"`
-	Rotation   int                `json:"rotation,omitempty"`
-	CoverSheet bool               `json:"cover_sheet,omitempty"`
-	FaxHeader  *extract.FaxHeader `json:"fax_header,omitempty"`
-}
 
 func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
@@ -115,7 +81,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		start := time.Now()
 		doc := readFile(ctx, reader, name, cfg.Limits.BytesPerMessage)
-		line := check(doc, profile, asOf)
+		line := casework.Build(doc, profile, asOf)
 		if !*quiet {
 			fmt.Fprintf(stderr, "[%d/%d] %s: %d page(s), %.1f s\n", i+1, fs.NArg(), name, len(doc.Pages), time.Since(start).Seconds())
 		}
@@ -163,45 +129,6 @@ func pathErr(err error) string {
 
 // timeNow is the clock; tests replace it.
 var timeNow = time.Now
-
-// check reads the prescription in doc and applies the rules. For an email
-// the Date header is the receipt date the validity window is measured at.
-func check(doc *extract.Document, profile validate.Profile, asOf time.Time) extractLine {
-	if doc.Email != nil && !doc.Email.Date.IsZero() {
-		asOf = doc.Email.Date.UTC().Truncate(24 * time.Hour)
-	}
-	rx := extract.ReadPrescription(doc, asOf)
-	res, err := validate.Check(doc, rx, profile, asOf)
-	if err != nil {
-		res = validate.Result{Status: validate.StatusNeedsReview, Findings: []validate.Finding{
-			{Rule: validate.RuleUnreadable, Severity: validate.Error, Message: err.Error()}}}
-	}
-	l := extractLine{File: doc.File, Status: res.Status, Pages: len(doc.Pages), Prescription: rx,
-		Findings: res.Findings, AsOf: asOf.Format("2006-01-02"), Payer: profile.Name,
-		CodeSet: fmt.Sprintf("FY%d", icd10cm.For(asOf).FiscalYear())}
-	if l.Findings == nil {
-		l.Findings = []validate.Finding{}
-	}
-	s := &sender{Fax: doc.FaxNumber}
-	for _, p := range doc.Pages {
-		if p.Header != nil && p.Header.SenderName != "" {
-			s.Name = p.Header.SenderName
-			break
-		}
-	}
-	if doc.Email != nil {
-		s.Email = doc.Email.From
-	}
-	if *s != (sender{}) {
-		l.Sender = s
-	}
-	for _, p := range doc.Pages {
-		l.PageTexts = append(l.PageTexts, pageText{Page: p.Number, Source: p.Source, Text: p.Text,
-			Confidence: p.Confidence, TextLayer: p.TextLayer, Resampled: p.Resampled, Rotation: p.Rotation,
-			CoverSheet: p.CoverSheet, FaxHeader: p.Header})
-	}
-	return l
-}
 
 func printText(w io.Writer, doc *extract.Document) {
 	fmt.Fprintf(w, "=== %s (%s, %d page(s))\n", doc.File, doc.Kind, len(doc.Pages))

@@ -31,6 +31,8 @@ type command struct {
 
 var commands = map[string]command{
 	"extract": {"read files and print what they contain (no mailbox, no email)", runExtract},
+	"once":    {"run one intake cycle, then exit (0 ok, 1 errors, 2 bad config)", runOnce},
+	"run":     {"the cron-driven worker (and the review page, if enabled)", runWorker},
 	"version": {"print the version", runVersion},
 }
 
@@ -89,6 +91,11 @@ func setupLogging(w io.Writer) {
 var version = ""
 
 func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {
+	fmt.Fprintf(stdout, "rxintake %s (tesseract %s)\n", versionString(), extract.TesseractVersion())
+	return exitOK
+}
+
+func versionString() string {
 	v := version
 	if v == "" {
 		v = "devel"
@@ -100,6 +107,5 @@ func runVersion(_ context.Context, _ []string, stdout, _ io.Writer) int {
 			}
 		}
 	}
-	fmt.Fprintf(stdout, "rxintake %s (tesseract %s)\n", v, extract.TesseractVersion())
-	return exitOK
+	return v
 }

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"rxintake/audit"
+	"rxintake/casework"
+	"rxintake/config"
+	"rxintake/extract"
+	"rxintake/intake"
+	"rxintake/validate"
+)
+
+// app is everything a cycle needs, opened once per process.
+type app struct {
+	cfg    *config.Config
+	db     *sql.DB
+	ledger *audit.SQLLedger
+	trail  *audit.Trail
+	store  *casework.Store
+	pool   *extract.OCRPool
+	proc   *casework.Processor
+	worker *intake.Worker
+	hooks  []cycleHook // run after each intake cycle (delivery, follow-up)
+}
+
+// cycleHook is work done after each intake cycle, such as delivering
+// queued correction requests.
+type cycleHook func(ctx context.Context) error
+
+// appHooks lets other stages join the cycle (notify, review).
+var appHooks []func(ctx context.Context, a *app) error
+
+func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
+	a := &app{cfg: cfg}
+	var err error
+	if a.db, err = audit.OpenDB(ctx, cfg.DataDir); err != nil {
+		return nil, err
+	}
+	if a.ledger, err = audit.NewSQLLedger(ctx, a.db); err != nil {
+		a.close()
+		return nil, err
+	}
+	if a.trail, err = audit.NewTrail(ctx, a.db, audit.TrailOptions{CheckpointDir: audit.CheckpointDir(cfg.DataDir), Logger: log}); err != nil {
+		a.close()
+		return nil, err
+	}
+	if a.store, err = casework.NewStore(ctx, a.db, cfg.DataDir); err != nil {
+		a.close()
+		return nil, err
+	}
+	profile, err := validate.ProfileFor(cfg, "")
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	a.pool = extract.NewOCRPool(extract.OCROptions{Workers: cfg.OCR.Workers, Timeout: cfg.Limits.OCRPerPage,
+		MaxPixels: cfg.Limits.PixelsPerPage, Language: cfg.OCR.Language})
+	reader := extract.NewReader(a.pool, extract.Limits{PagesPerDocument: cfg.Limits.PagesPerDocument,
+		PixelsPerPage: cfg.Limits.PixelsPerPage, BytesPerMessage: cfg.Limits.BytesPerMessage})
+	reader.KeepImages = true
+	a.proc = &casework.Processor{Reader: reader, Profile: profile, Store: a.store, Log: log}
+	for _, h := range appHooks {
+		if err := h(ctx, a); err != nil {
+			a.close()
+			return nil, err
+		}
+	}
+	if a.worker, err = intake.New(cfg, a.ledger, a.proc, intake.Options{Logger: log}); err != nil {
+		a.close()
+		return nil, err
+	}
+	sum := sha256.Sum256(cfg.Raw())
+	if err := a.trail.ConfigLoaded(ctx, hex.EncodeToString(sum[:]), versionString()); err != nil {
+		log.Warn("audit trail: config loaded not recorded", "err", err)
+	}
+	return a, nil
+}
+
+func (a *app) close() {
+	if a.pool != nil {
+		a.pool.Close()
+	}
+	if a.db != nil {
+		a.db.Close()
+	}
+}
+
+// cycle runs one intake cycle and the work that follows it.
+func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, error) {
+	sum, err := a.worker.RunCycle(ctx)
+	if errors.Is(err, intake.ErrBusy) {
+		log.Warn("skipped: " + err.Error())
+		return sum, err
+	}
+	for _, h := range a.hooks {
+		if herr := h(ctx); herr != nil {
+			log.Error("after cycle", "err", herr)
+			err = errors.Join(err, herr)
+		}
+	}
+	if _, cerr := a.trail.WriteCheckpointFile(ctx, audit.CheckpointDir(a.cfg.DataDir)); cerr != nil {
+		log.Warn("audit checkpoint not written", "err", cerr)
+	}
+	return sum, err
+}
+
+func loadConfig(fs *flag.FlagSet, path string, stderr io.Writer) (*config.Config, int) {
+	if path == "" {
+		fmt.Fprintln(stderr, "rxintake: --config FILE is required")
+		fs.Usage()
+		return nil, exitBadConfig
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "rxintake:", err)
+		return nil, exitBadConfig
+	}
+	return cfg, exitOK
+}
+
+func runOnce(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("once", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration `file`")
+	if err := fs.Parse(args); err != nil {
+		return exitBadConfig
+	}
+	cfg, code := loadConfig(fs, *cfgPath, stderr)
+	if cfg == nil {
+		return code
+	}
+	log := slog.Default()
+	a, err := openApp(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "rxintake:", err)
+		if errors.Is(err, config.ErrInvalid) {
+			return exitBadConfig
+		}
+		return exitErrors
+	}
+	defer a.close()
+	sum, err := a.cycle(ctx, log)
+	if errors.Is(err, intake.ErrBusy) {
+		fmt.Fprintln(stderr, "rxintake:", err)
+		return exitOK
+	}
+	fmt.Fprintln(stdout, summaryLine(sum))
+	if err != nil || sum.Errors > 0 {
+		if err != nil {
+			fmt.Fprintln(stderr, "rxintake:", err)
+		}
+		return exitErrors
+	}
+	return exitOK
+}
+
+func summaryLine(s intake.Summary) string {
+	return fmt.Sprintf("cycle: fetched %d, complete %d, needs-correction %d, needs-review %d, errors %d, %.1f s",
+		s.Fetched, s.Complete, s.NeedsCorrection, s.NeedsReview, s.Errors, s.Elapsed.Seconds())
+}
+
+// serveHooks start long-running services of `run` (the review page).
+var serveHooks []func(ctx context.Context, a *app, log *slog.Logger) error
+
+func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration `file`")
+	if err := fs.Parse(args); err != nil {
+		return exitBadConfig
+	}
+	cfg, code := loadConfig(fs, *cfgPath, stderr)
+	if cfg == nil {
+		return code
+	}
+	sched, err := cron.ParseStandard(cfg.Schedule)
+	if err != nil {
+		fmt.Fprintf(stderr, "rxintake: config: schedule: %q: %v\n", cfg.Schedule, err)
+		return exitBadConfig
+	}
+	log := slog.Default()
+	a, err := openApp(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "rxintake:", err)
+		if errors.Is(err, config.ErrInvalid) {
+			return exitBadConfig
+		}
+		return exitErrors
+	}
+	defer a.close()
+	for _, h := range serveHooks {
+		if err := h(ctx, a, log); err != nil {
+			fmt.Fprintln(stderr, "rxintake:", err)
+			return exitErrors
+		}
+	}
+	// One cycle at a time: a cycle that outlasts its slot makes the next
+	// one wait for the following slot.
+	job := cron.NewChain(cron.SkipIfStillRunning(cron.DiscardLogger)).Then(cron.FuncJob(func() {
+		if ctx.Err() != nil {
+			return
+		}
+		sum, err := a.cycle(ctx, log)
+		if err == nil || !errors.Is(err, intake.ErrBusy) {
+			log.Info(summaryLine(sum))
+		}
+	}))
+	c := cron.New()
+	c.Schedule(sched, job)
+	log.Info("rxintake running", "schedule", cfg.Schedule, "next", sched.Next(time.Now()).Format(time.RFC3339))
+	var first sync.WaitGroup
+	first.Go(job.Run) // the first cycle at start
+	c.Start()
+	<-ctx.Done()
+	log.Info("stopping: finishing the current message")
+	<-c.Stop().Done()
+	first.Wait()
+	return exitOK
+}
