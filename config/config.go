@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,10 +96,16 @@ type Payer struct {
 
 // Review is the office manager's web page.
 type Review struct {
-	Listen    string `yaml:"listen"`
+	// Listen is host:port; "" turns the page off. A host other than a
+	// loopback address needs TLS (tls_cert and tls_key).
+	Listen string `yaml:"listen"`
+	// UsersFile holds the users and their password hashes, managed with
+	// `rxintake user add`; default data_dir/users.
 	UsersFile string `yaml:"users_file"`
 	TLSCert   string `yaml:"tls_cert"`
 	TLSKey    string `yaml:"tls_key"`
+	// SessionIdle signs a user out after this long without a request.
+	SessionIdle time.Duration `yaml:"session_idle"`
 }
 
 // Limits protect the worker from hostile or broken input.
@@ -131,10 +138,20 @@ type Practice struct {
 
 // Notify configures correction requests and their follow-up.
 type Notify struct {
-	AttachOriginal    *bool `yaml:"attach_original"`
-	ReminderAfterDays int   `yaml:"reminder_after_business_days"`
-	DailyCapPerOffice int   `yaml:"daily_cap_per_office"`
-	DailyCap          int   `yaml:"daily_cap"`
+	// AttachOriginal attaches the prescription as received (default true).
+	AttachOriginal *bool `yaml:"attach_original"`
+	// AttachMaxBytes is the largest original attached; a larger one is
+	// mentioned in the request instead (default 10 MiB).
+	AttachMaxBytes int64 `yaml:"attach_max_bytes"`
+	// ReminderAfterDays is how many business days (Monday to Friday) after
+	// the request one reminder goes out, and after the reminder the case
+	// goes to review (default 3).
+	ReminderAfterDays int `yaml:"reminder_after_business_days"`
+	// DailyCapPerOffice and DailyCap bound the requests and reminders sent
+	// per calendar day to one office and in all (defaults 20 and 200); what
+	// is over waits for the next day.
+	DailyCapPerOffice int `yaml:"daily_cap_per_office"`
+	DailyCap          int `yaml:"daily_cap"`
 }
 
 // Default returns the configuration every loaded file starts from.
@@ -149,7 +166,7 @@ func Default() Config {
 		Schedule: "*/5 * * * *",
 		SMTP:     SMTP{Port: 465, TLS: "implicit"},
 		Payers:   map[string]Payer{"default": {Allow97124: false, RxValidDays: 90, UnitMethod: "cms"}},
-		Review:   Review{Listen: "127.0.0.1:8080", UsersFile: ""},
+		Review:   Review{Listen: "127.0.0.1:8080", UsersFile: "", SessionIdle: 30 * time.Minute},
 		Limits: Limits{
 			PagesPerDocument: 50,
 			PixelsPerPage:    60_000_000,
@@ -158,7 +175,7 @@ func Default() Config {
 		},
 		OCR:    OCR{Workers: 0, Language: "eng"},
 		Fax:    Fax{SenderPatterns: DefaultSenderPatterns},
-		Notify: Notify{AttachOriginal: &on, ReminderAfterDays: 3, DailyCapPerOffice: 20, DailyCap: 200},
+		Notify: Notify{AttachOriginal: &on, AttachMaxBytes: 10 << 20, ReminderAfterDays: 3, DailyCapPerOffice: 20, DailyCap: 200},
 	}
 }
 
@@ -198,6 +215,14 @@ func Parse(raw []byte, path string) (*Config, error) {
 	}
 	if c.DataDir != "" && !filepath.IsAbs(c.DataDir) && path != "" {
 		c.DataDir = filepath.Join(filepath.Dir(path), c.DataDir)
+	}
+	for _, p := range []*string{&c.Review.UsersFile, &c.Review.TLSCert, &c.Review.TLSKey} {
+		if *p != "" && !filepath.IsAbs(*p) && path != "" {
+			*p = filepath.Join(filepath.Dir(path), *p)
+		}
+	}
+	if c.Review.UsersFile == "" && c.DataDir != "" {
+		c.Review.UsersFile = filepath.Join(c.DataDir, "users")
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -286,6 +311,32 @@ func (c *Config) Validate() error {
 	if c.OCR.Workers < 0 {
 		return bad("ocr.workers", "must not be negative")
 	}
+	if err := c.validateNotify(); err != nil {
+		return err
+	}
+	return c.Review.validate()
+}
+
+func (r *Review) validate() error {
+	if (r.TLSCert == "") != (r.TLSKey == "") {
+		return bad("review.tls_cert", "set both tls_cert and tls_key, or neither")
+	}
+	if r.SessionIdle == 0 {
+		r.SessionIdle = 30 * time.Minute
+	}
+	if r.SessionIdle < time.Minute || r.SessionIdle > 24*time.Hour {
+		return bad("review.session_idle", "%s is not between 1m and 24h", r.SessionIdle)
+	}
+	if r.Listen == "" {
+		return nil
+	}
+	host, port, err := net.SplitHostPort(r.Listen)
+	if err != nil || port == "" {
+		return bad("review.listen", "%q is not host:port", r.Listen)
+	}
+	if !IsLoopback(host) && r.TLSCert == "" {
+		return bad("review.listen", "%q is not a loopback address: the page shows patient information, so set review.tls_cert and review.tls_key to serve it beyond this machine", r.Listen)
+	}
 	return nil
 }
 
@@ -346,4 +397,54 @@ func Secret(key, env, file string) (string, error) {
 		return strings.TrimRight(string(b), "\r\n"), nil
 	}
 	return "", bad(key+"_env", "not set")
+}
+
+// validateNotify checks the keys correction requests depend on.
+func (c *Config) validateNotify() error {
+	n := c.Notify
+	if n.AttachMaxBytes < 0 {
+		return bad("notify.attach_max_bytes", "must not be negative")
+	}
+	if n.ReminderAfterDays < 1 || n.ReminderAfterDays > 30 {
+		return bad("notify.reminder_after_business_days", "%d is not between 1 and 30", n.ReminderAfterDays)
+	}
+	if n.DailyCapPerOffice < 1 {
+		return bad("notify.daily_cap_per_office", "must be at least 1")
+	}
+	if n.DailyCap < 1 {
+		return bad("notify.daily_cap", "must be at least 1")
+	}
+	if n.DailyCapPerOffice > n.DailyCap {
+		return bad("notify.daily_cap_per_office", "%d is more than notify.daily_cap (%d)", n.DailyCapPerOffice, n.DailyCap)
+	}
+	if c.Practice.Fax != "" && NormalizePhone(c.Practice.Fax) == "" {
+		return bad("practice.fax", "%q is not a 10-digit US number", c.Practice.Fax)
+	}
+	if c.Practice.Phone != "" && NormalizePhone(c.Practice.Phone) == "" {
+		return bad("practice.phone", "%q is not a 10-digit US number", c.Practice.Phone)
+	}
+	names := map[string]bool{}
+	for i, o := range c.Offices {
+		if names[o.Name] {
+			return bad(fmt.Sprintf("offices[%d].name", i), "%q names two offices", o.Name)
+		}
+		names[o.Name] = true
+	}
+	if c.SMTP.Host != "" {
+		if c.SMTP.Port <= 0 || c.SMTP.Port > 65535 {
+			return bad("smtp.port", "%d is not a port", c.SMTP.Port)
+		}
+		if a, err := mail.ParseAddress(c.SMTP.From); err != nil || !strings.Contains(a.Address, "@") {
+			return bad("smtp.from", "%q is not an email address", c.SMTP.From)
+		}
+		if c.SMTP.ReplyTo != "" {
+			if _, err := mail.ParseAddress(c.SMTP.ReplyTo); err != nil {
+				return bad("smtp.reply_to", "%q is not an email address", c.SMTP.ReplyTo)
+			}
+		}
+		if c.SMTP.Username != "" && c.SMTP.PasswordEnv == "" && c.SMTP.PasswordFile == "" {
+			return bad("smtp.password_env", "set password_env or password_file (secrets never sit in the file)")
+		}
+	}
+	return nil
 }

@@ -1,0 +1,374 @@
+// Package review owns the office manager's web page: the cases and what was
+// read of them, the decisions to confirm or correct, and the audit trail.
+// It is plain net/http and html/template with its style sheet embedded in
+// every page: no JavaScript, nothing fetched from elsewhere.
+//
+// Every request but the sign-in page needs a session: pages redirect to the
+// sign-in page, page images, exports and actions answer 401. Every action is
+// a POST carrying the session's CSRF token, and is recorded in the audit
+// trail with the user; so is every page viewed.
+package review
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"database/sql"
+	_ "embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+
+	"rxintake/audit"
+	"rxintake/casework"
+	"rxintake/config"
+	"rxintake/validate"
+)
+
+var timeNow = time.Now // replaced in tests
+
+// Sender sends a case's correction request now, outside the worker's
+// cycle. The notify stage implements it; without one the page offers no
+// such button.
+type Sender interface {
+	SendNow(ctx context.Context, caseID string) error
+}
+
+// Options are what the page is built from.
+type Options struct {
+	DB     *sql.DB
+	Trail  *audit.Trail
+	Store  *casework.Store
+	Config *config.Config // data_dir, payers, review settings
+	Users  *Users
+	Sender Sender // nil: no "send now"
+	Log    *slog.Logger
+	// Secure marks cookies Secure; Serve sets it when it serves TLS. Set
+	// it when a TLS-terminating proxy in front serves the Handler.
+	Secure bool
+}
+
+// Server is the review page.
+type Server struct {
+	db       *sql.DB
+	trail    *audit.Trail
+	store    *casework.Store
+	ledger   *audit.SQLLedger
+	cfg      *config.Config
+	users    *Users
+	sender   Sender
+	log      *slog.Logger
+	secure   bool
+	sessions *sessions
+	limiter  *limiter
+	handler  http.Handler
+}
+
+//go:embed assets/style.css
+var styleCSS string
+
+// styleHash is the style sheet's CSP hash: pages inline it, so that the
+// sign-in page is styled without serving anything to strangers.
+var styleHash = func() string {
+	h := sha256.Sum256([]byte(styleCSS))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(h[:]) + "'"
+}()
+
+// New returns the review page. DB, Trail, Store, Config and Users are
+// required.
+func New(ctx context.Context, o Options) (*Server, error) {
+	if o.DB == nil || o.Trail == nil || o.Store == nil || o.Config == nil || o.Users == nil {
+		return nil, errors.New("review: New needs DB, Trail, Store, Config and Users")
+	}
+	ledger, err := audit.NewSQLLedger(ctx, o.DB)
+	if err != nil {
+		return nil, err
+	}
+	log := o.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Server{db: o.DB, trail: o.Trail, store: o.Store, ledger: ledger, cfg: o.Config, users: o.Users,
+		sender: o.Sender, log: log, secure: o.Secure,
+		sessions: newSessions(o.Config.Review.SessionIdle), limiter: newLimiter()}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler returns the page's handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve serves the page on ln until ctx is cancelled, then shuts down
+// gracefully (in-flight requests get 10 seconds). It serves TLS when the
+// configuration names a certificate and key.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	rc := s.cfg.Review
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if rc.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(rc.TLSCert, rc.TLSKey)
+		if err != nil {
+			return fmt.Errorf("review: config: review.tls_cert: %w", err)
+		}
+		hs.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+		ln = tls.NewListener(ln, hs.TLSConfig)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		hs.Shutdown(sctx)
+	}()
+	err := hs.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		<-done
+		return nil
+	}
+	return err
+}
+
+// TLS reports whether the configuration serves TLS; New's caller sets
+// Options.Secure from it.
+func TLS(cfg *config.Config) bool { return cfg.Review.TLSCert != "" }
+
+// user is the signed-in user of a request, set by the auth middleware.
+type ctxKey struct{}
+
+type reqUser struct {
+	name string
+	csrf string
+}
+
+func userOf(r *http.Request) reqUser {
+	u, _ := r.Context().Value(ctxKey{}).(reqUser)
+	return u
+}
+
+func (s *Server) cookieName() string {
+	if s.secure {
+		return "__Host-rxreview"
+	}
+	return "rxreview"
+}
+
+// kinds of protected route, for what an unauthenticated request gets.
+const (
+	kindPage   = iota // redirect to the sign-in page
+	kindAsset         // 401
+	kindAction        // 401; the CSRF token is checked
+)
+
+// protect wraps h: a session is required, and for actions the CSRF token.
+func (s *Server) protect(kind int, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var ss *session
+		if c, err := r.Cookie(s.cookieName()); err == nil {
+			ss, _ = s.sessions.get(c.Value)
+		}
+		if ss == nil {
+			if kind == kindPage && r.Method == http.MethodGet {
+				http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			w.Header().Set("WWW-Authenticate", `Cookie realm="rxintake review"`)
+			s.renderError(w, r, http.StatusUnauthorized, "Please sign in again: your session has ended.")
+			return
+		}
+		if kind == kindAction {
+			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+			if err := r.ParseForm(); err != nil || !constantTimeEqual(r.PostFormValue("csrf"), ss.csrf) {
+				s.renderError(w, r, http.StatusForbidden, "The form was out of date or did not come from this page. Go back, reload the page and try again.")
+				return
+			}
+		}
+		ctx := context.WithValue(r.Context(), ctxKey{}, reqUser{name: ss.user, csrf: ss.csrf})
+		h(w, r.WithContext(ctx))
+	}
+}
+
+// routes is the page's URL space.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /signin", s.signinPage)
+	mux.HandleFunc("POST /signin", s.signin)
+	mux.HandleFunc("POST /signout", s.protect(kindAction, s.signout))
+	mux.HandleFunc("GET /{$}", s.protect(kindPage, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/cases", http.StatusSeeOther)
+	}))
+	mux.HandleFunc("GET /cases", s.protect(kindPage, s.casesPage))
+	mux.HandleFunc("GET /cases/{id}", s.protect(kindPage, s.casePage))
+	mux.HandleFunc("GET /cases/{id}/pages/{n}", s.protect(kindAsset, s.pageImage))
+	mux.HandleFunc("POST /cases/{id}/accept", s.protect(kindAction, s.accept))
+	mux.HandleFunc("POST /cases/{id}/not-rx", s.protect(kindAction, s.dismiss))
+	mux.HandleFunc("POST /cases/{id}/edit", s.protect(kindAction, s.edit))
+	mux.HandleFunc("POST /cases/{id}/send", s.protect(kindAction, s.sendNow))
+	mux.HandleFunc("POST /cases/{id}/office", s.protect(kindAction, s.addOffice))
+	mux.HandleFunc("GET /audit", s.protect(kindPage, s.auditPage))
+	mux.HandleFunc("GET /audit/export.csv", s.protect(kindAsset, s.export("csv")))
+	mux.HandleFunc("GET /audit/export.jsonl", s.protect(kindAsset, s.export("jsonl")))
+	mux.HandleFunc("/", s.protect(kindPage, func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusNotFound, "There is no such page.")
+	}))
+	// Cross-origin POSTs are refused by the browser's own word
+	// (Sec-Fetch-Site, Origin) before any token is looked at.
+	cop := http.NewCrossOriginProtection()
+	return s.headers(cop.Handler(mux))
+}
+
+// headers sets what every response carries.
+func (s *Server) headers(h http.Handler) http.Handler {
+	csp := "default-src 'none'; img-src 'self'; style-src " + styleHash +
+		"; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", csp)
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("Cache-Control", "no-store")
+		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+		hd.Set("Cross-Origin-Resource-Policy", "same-origin")
+		if s.secure {
+			hd.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// remoteAddr is the peer's address. Headers such as X-Forwarded-For are
+// not believed: the page listens on loopback or serves TLS itself.
+func remoteAddr(r *http.Request) netip.Addr {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
+}
+
+// localPath returns next when it is a path on this site, else "/cases".
+func localPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/cases"
+	}
+	if next == "/signin" || strings.HasPrefix(next, "/signin?") {
+		return "/cases"
+	}
+	return next
+}
+
+const signinCookie = "rxreview-signin"
+
+func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
+	s.renderSignin(w, r, http.StatusOK, "")
+}
+
+// renderSignin shows the sign-in form with a fresh pre-session CSRF token
+// (a double-submitted cookie: a session does not exist yet).
+func (s *Server) renderSignin(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	tok := randomToken()
+	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: tok, Path: "/signin", HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteStrictMode, MaxAge: 3600})
+	s.render(w, r, status, "signin", "Sign in", struct {
+		Next, Token, Error string
+	}{localPath(r.FormValue("next")), tok, msg})
+}
+
+func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderSignin(w, r, http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	c, err := r.Cookie(signinCookie)
+	if err != nil || !constantTimeEqual(r.PostFormValue("csrf"), c.Value) {
+		s.renderSignin(w, r, http.StatusForbidden, "The sign-in form was out of date. Please try again.")
+		return
+	}
+	ctx := r.Context()
+	name := strings.TrimSpace(r.PostFormValue("user"))
+	password := r.PostFormValue("password")
+	addr := remoteAddr(r)
+	known := ValidUserName(name) && s.users.Exists(name)
+	keys := []string{addrKey(addr)}
+	if known {
+		keys = append(keys, userKey(name))
+	}
+	if s.limiter.locked(keys...) {
+		if known {
+			s.auditErr(s.trail.UserSignInFailed(ctx, name, addr, audit.SignInLocked))
+		} else {
+			s.auditErr(s.trail.UserSignInFailed(ctx, "", addr, audit.SignInUnknownUser))
+		}
+		s.renderSignin(w, r, http.StatusTooManyRequests,
+			fmt.Sprintf("Too many failed sign-ins. Sign-in is locked for %d minutes.", int(LockoutPeriod.Minutes())))
+		return
+	}
+	ok, known := s.users.Authenticate(name, password)
+	if !ok {
+		s.limiter.fail(keys...)
+		if known {
+			s.auditErr(s.trail.UserSignInFailed(ctx, name, addr, audit.SignInBadPassword))
+		} else {
+			s.auditErr(s.trail.UserSignInFailed(ctx, "", addr, audit.SignInUnknownUser))
+		}
+		s.renderSignin(w, r, http.StatusUnauthorized, "Wrong user name or password.")
+		return
+	}
+	if err := s.trail.UserSignedIn(ctx, name, addr); err != nil {
+		s.log.Error("review: sign-in not recorded in the audit trail; refused", "err", err)
+		s.renderSignin(w, r, http.StatusServiceUnavailable, "The audit trail cannot be written: sign-in is refused until it can.")
+		return
+	}
+	s.limiter.succeed(keys...)
+	id, _ := s.sessions.create(name)
+	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: "", Path: "/signin", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: id, Path: "/", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteStrictMode})
+	s.log.Info("review: signed in", "user", name)
+	http.Redirect(w, r, localPath(r.PostFormValue("next")), http.StatusSeeOther)
+}
+
+func (s *Server) signout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(s.cookieName()); err == nil {
+		s.sessions.delete(c.Value)
+	}
+	s.auditErr(s.trail.UserSignedOut(r.Context(), userOf(r).name))
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+}
+
+// auditErr logs an audit trail write that failed where the request can go on.
+func (s *Server) auditErr(err error) {
+	if err != nil {
+		s.log.Error("review: audit trail not written", "err", err)
+	}
+}
+
+// profileFor is the payer profile a record was checked against.
+func (s *Server) profileFor(rec *casework.Record) validate.Profile {
+	p, err := validate.ProfileFor(s.cfg, rec.Payer)
+	if err != nil {
+		p, err = validate.ProfileFor(s.cfg, "")
+		if err != nil {
+			return validate.DefaultProfile
+		}
+	}
+	return p
+}
