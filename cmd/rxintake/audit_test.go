@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"rxintake/audit"
+)
+
+// writeConfig writes a minimal configuration with its data directory next
+// to it and returns the file's path.
+func writeConfig(t *testing.T) (cfgPath, dataDir string) {
+	t.Helper()
+	dir := t.TempDir()
+	cfgPath = filepath.Join(dir, "rxintake.yaml")
+	if err := os.WriteFile(cfgPath, []byte("data_dir: ./data\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfgPath, filepath.Join(dir, "data")
+}
+
+// seedTrail writes a few entries to the trail in dataDir.
+func seedTrail(t *testing.T, dataDir string) *sql.DB {
+	t.Helper()
+	ctx := t.Context()
+	db, err := audit.OpenDB(ctx, dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	tr, err := audit.NewTrail(ctx, db, audit.TrailOptions{CheckpointDir: audit.CheckpointDir(dataDir), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range []error{
+		tr.CaseOpened(ctx, "RX-7K3QH2", "<a1@fax.example>"),
+		tr.Decision(ctx, "RX-7K3QH2", "needs-review"),
+		tr.PageViewed(ctx, "alice", "/cases/RX-7K3QH2", "RX-7K3QH2"),
+		tr.CaseOverridden(ctx, "alice", "RX-7K3QH2", audit.Override{From: "needs-review", To: "complete", Rules: []string{"low-confidence"}}),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db
+}
+
+func runCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestAuditVerify(t *testing.T) {
+	cfg, dataDir := writeConfig(t)
+
+	code, _, stderr := runCmd(t, "audit", "verify", "--config", cfg)
+	if code != 2 || !strings.Contains(stderr, "cannot be read") {
+		t.Fatalf("no database: exit %d, %q; want 2", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, audit.DBFile)); err == nil {
+		t.Error("verify created a database")
+	}
+
+	db := seedTrail(t, dataDir)
+	code, stdout, _ := runCmd(t, "audit", "verify", "--config", cfg)
+	if code != 0 || !strings.HasPrefix(stdout, "audit trail intact: 4 entries, last entry 4") {
+		t.Fatalf("intact: exit %d, %q; want 0", code, stdout)
+	}
+	t.Logf("intact: %s", stdout)
+
+	// A checkpoint kept elsewhere, then entries removed from the end.
+	cpDir := t.TempDir()
+	code, stdout, stderr = runCmd(t, "audit", "verify", "--config", cfg, "--against", filepath.Join(cpDir, "none.txt"))
+	if code != 2 {
+		t.Errorf("missing checkpoint file: exit %d, %q %q; want 2", code, stdout, stderr)
+	}
+
+	// Edited by raw SQL: the triggers are dropped first, as someone with
+	// the sqlite3 shell would.
+	for _, q := range []string{`DROP TRIGGER audit_trail_no_update`, `UPDATE audit_trail SET outcome = 'needs-correction' WHERE seq = 2`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, _ = runCmd(t, "audit", "verify", "--config", cfg)
+	if code != 1 || !strings.Contains(stdout, "audit trail NOT intact: entry 2 was changed after it was written") || !strings.Contains(stdout, "event decision") {
+		t.Fatalf("tampered: exit %d, %q; want 1 naming entry 2", code, stdout)
+	}
+	t.Logf("tampered: %s", stdout)
+}
+
+func TestAuditVerifyAgainst(t *testing.T) {
+	cfg, dataDir := writeConfig(t)
+	db := seedTrail(t, dataDir)
+	ctx := t.Context()
+	tr, err := audit.NewTrail(ctx, db, audit.TrailOptions{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpFile, err := tr.WriteCheckpointFile(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, _ := runCmd(t, "audit", "verify", "--config", cfg, "--against", cpFile); code != 0 {
+		t.Fatalf("against a matching checkpoint: exit %d, %q", code, stdout)
+	}
+	// The whole trail and its in-database checkpoints rewritten: only the
+	// checkpoint kept elsewhere tells.
+	for _, q := range []string{`DROP TRIGGER audit_trail_no_delete`, `DROP TRIGGER audit_checkpoint_no_delete`,
+		`DELETE FROM audit_trail WHERE seq = 4`, `DELETE FROM audit_checkpoint`, `UPDATE sqlite_sequence SET seq = 3 WHERE name = 'audit_trail'`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.RemoveAll(audit.CheckpointDir(dataDir)); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, _ := runCmd(t, "audit", "verify", "--config", cfg); code != 0 {
+		t.Fatalf("without the checkpoint: exit %d, %q; want 0 (the cut cannot be seen)", code, stdout)
+	}
+	code, stdout, _ := runCmd(t, "audit", "verify", "--config", cfg, "--against", cpFile)
+	if code != 1 || !strings.Contains(stdout, "entry 4 was removed from the end") {
+		t.Fatalf("against the checkpoint: exit %d, %q; want 1", code, stdout)
+	}
+}
+
+func TestAuditExport(t *testing.T) {
+	cfg, dataDir := writeConfig(t)
+	seedTrail(t, dataDir)
+	code, stdout, _ := runCmd(t, "audit", "export", "--config", cfg, "--format", "csv")
+	if code != 0 || !strings.HasPrefix(stdout, "seq,at,actor,case_id,event,outcome,detail,prev_hash,hash\n") || strings.Count(stdout, "\n") != 5 {
+		t.Fatalf("csv: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = runCmd(t, "audit", "export", "--config", cfg, "--format", "jsonl")
+	if code != 0 || strings.Count(stdout, "\n") != 4 || !strings.Contains(stdout, `"event":"case-overridden"`) {
+		t.Fatalf("jsonl: exit %d\n%s", code, stdout)
+	}
+	if code, _, _ := runCmd(t, "audit", "export", "--config", cfg, "--format", "xml"); code != 2 {
+		t.Errorf("bad format: exit %d, want 2", code)
+	}
+}
+
+func TestUserAdd(t *testing.T) {
+	cfg, dataDir := writeConfig(t)
+	t.Setenv(newPasswordEnv, "correct horse battery")
+	code, stdout, stderr := runCmd(t, "user", "add", "alice", "--config", cfg)
+	if code != 0 || !strings.Contains(stdout, "user alice added") {
+		t.Fatalf("user add: exit %d, %q %q", code, stdout, stderr)
+	}
+	fi, err := os.Stat(filepath.Join(dataDir, "users"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("users file: %v, %v; want mode 0600 in data_dir", err, fi)
+	}
+	t.Setenv(newPasswordEnv, "short")
+	if code, _, stderr := runCmd(t, "user", "add", "--config", cfg, "bob"); code != 2 || !strings.Contains(stderr, "password") {
+		t.Errorf("short password: exit %d %q; want 2", code, stderr)
+	}
+	os.Unsetenv(newPasswordEnv)
+	stdin = strings.NewReader("bob's long password\nbob's long passwore\n")
+	t.Cleanup(func() { stdin = os.Stdin })
+	if code, _, stderr := runCmd(t, "user", "add", "--config", cfg, "bob"); code != 1 || !strings.Contains(stderr, "differ") {
+		t.Errorf("passwords differ: exit %d %q; want 1", code, stderr)
+	}
+	stdin = strings.NewReader("bob's long password\nbob's long password\n")
+	if code, _, stderr := runCmd(t, "user", "add", "--config", cfg, "bob"); code != 0 {
+		t.Errorf("stdin: exit %d %q", code, stderr)
+	}
+	if code, _, _ := runCmd(t, "user", "add", "--config", cfg, "Mary Jones"); code != 2 {
+		t.Errorf("bad name: exit %d, want 2", code)
+	}
+	code, stdout, _ = runCmd(t, "user", "list", "--config", cfg)
+	if code != 0 || !strings.HasPrefix(stdout, "alice\t") || !strings.Contains(stdout, "\nbob\t") || strings.Contains(stdout, "$2") {
+		t.Errorf("user list: exit %d\n%s", code, stdout)
+	}
+}
