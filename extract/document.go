@@ -297,7 +297,7 @@ func (r *Reader) readImage(ctx context.Context, d *Document, p part) {
 
 // pdfRenderDPI is the resolution image-only PDF pages are rendered at: the
 // resolution OCR reads best at, which also squares a standard fax's pixels.
-var pdfRenderDPI = targetDPI
+const pdfRenderDPI = targetDPI
 
 func (r *Reader) readPDF(ctx context.Context, d *Document, p part) {
 	dir, err := os.MkdirTemp("", "rxintake-pdf-")

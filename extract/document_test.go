@@ -55,12 +55,13 @@ func TestReadRealFax(t *testing.T) {
 		unreadable string   // expected reason, for the one file no decoder reads
 		resampled  bool
 		header     bool
+		rotated    bool
 	}{
 		{file: "received-fax-g3-2d-standard.tif", pages: 1, words: []string{"backup", "recover", "directories"}, resampled: true, header: true},
 		{file: "received-fax-testchart-g3.tif", pages: 1},
 		{file: "ccitt1-letter-signature-g4.tif", pages: 1, words: []string{"facsimile", "registered"}},
 		{file: "ccitt3-invoice-form-g4.tif", pages: 1},
-		{file: "ccitt8-handwritten-memo-rotated-g4.tif", pages: 1, words: []string{"memorandum"}},
+		{file: "ccitt8-handwritten-memo-rotated-g4.tif", pages: 1, words: []string{"communication"}, rotated: true},
 		{file: "scanned-form-g4-300dpi.tif", pages: 1},
 		{file: "g3-1d-no-eol.tif", pages: 1, unreadable: "Premature EOL"},
 		{file: "blank-page-modified-huffman.tif", pages: 1},
@@ -95,6 +96,9 @@ func TestReadRealFax(t *testing.T) {
 			}
 			if tt.resampled && !d.Pages[0].Resampled {
 				t.Error("standard-resolution page not resampled")
+			}
+			if tt.rotated && d.Pages[0].Rotation == 0 {
+				t.Error("sideways page not turned upright")
 			}
 			if tt.header && d.Pages[0].Header == nil {
 				t.Errorf("transmit header not recognised; text starts %q", firstN(d.Pages[0].Text, 120))

@@ -36,6 +36,9 @@ type Word struct {
 	Block int             `json:"block"`
 	Par   int             `json:"par"`
 	Line  int             `json:"line"`
+	// Read is the first reading of a word that was read again (see
+	// rereadCodes); "" otherwise.
+	Read string `json:"read,omitempty"`
 }
 
 // ocrRequest is what the parent sends a worker for one page.

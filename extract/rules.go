@@ -49,3 +49,17 @@ import "C"
 func (x *pix) removeRules(minLen, maxThick int) bool {
 	return C.rx_remove_rules(x.p, C.int(minLen), C.int(maxThick)) != 0
 }
+
+// clip returns a copy of a rectangle of the image, or nil.
+func (x *pix) clip(x0, y0, w, h int) *pix {
+	box := C.boxCreate(C.l_int32(x0), C.l_int32(y0), C.l_int32(w), C.l_int32(h))
+	if box == nil {
+		return nil
+	}
+	defer C.boxDestroy(&box)
+	q := C.pixClipRectangle(x.p, box, nil)
+	if q == nil {
+		return nil
+	}
+	return &pix{q}
+}

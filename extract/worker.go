@@ -16,7 +16,7 @@ import (
 
 // targetDPI is the resolution pages are brought to before recognition:
 // Tesseract reads best with capital letters 20-40 pixels tall.
-var targetDPI = envInt("RXINTAKE_DPI", 300)
+const targetDPI = 300
 
 // serveWorker answers OCR requests on r/w until r closes.
 func serveWorker(r io.Reader, w io.Writer) int {
@@ -35,6 +35,8 @@ func serveWorker(r io.Reader, w io.Writer) int {
 	// Prescriptions carry no currency or legal signs; without them the
 	// recogniser reads "S13.4XXA", not "$13.4XXA".
 	tess.SetBlacklist("$¢£€¥§©®™¶")
+	letters := newLetterReader(lang)
+	defer letters.close()
 	var orient *osd
 	if o, err := newOSD(""); err == nil {
 		orient = o
@@ -49,7 +51,7 @@ func serveWorker(r io.Reader, w io.Writer) int {
 			return 1
 		}
 		start := time.Now()
-		res := recognise(tess, orient, &req)
+		res := recognise(tess, orient, letters, &req)
 		res.Seconds = time.Since(start).Seconds()
 		if err := enc.Encode(res); err != nil {
 			return 1
@@ -57,7 +59,7 @@ func serveWorker(r io.Reader, w io.Writer) int {
 	}
 }
 
-func recognise(tess *gosseract.Client, orient *osd, req *ocrRequest) *ocrResult {
+func recognise(tess *gosseract.Client, orient *osd, letters *letterReader, req *ocrRequest) *ocrResult {
 	x, err := decodePix(req.Image, req.TIFFPage)
 	if err != nil {
 		return &ocrResult{Err: err.Error()}
@@ -117,7 +119,9 @@ func recognise(tess *gosseract.Client, orient *osd, req *ocrRequest) *ocrResult 
 	// Most pages arrive upright: look for another orientation only when
 	// the first reading is weak, and keep the rotated reading if better.
 	if orient != nil && weak(words) {
-		if deg, conf, ok := orient.detect(x); ok && conf >= 2 && deg != 0 {
+		// A turned reading must also read better to be kept, so a
+		// doubtful orientation costs time, never a wrong page.
+		if deg, conf, ok := orient.detect(x); ok && conf >= 1 && deg != 0 {
 			// OSD is sure a page is turned but, on handwriting, not always
 			// which way: read its answer and the opposite quarter turn, and
 			// keep the best reading.
@@ -144,6 +148,7 @@ func recognise(tess *gosseract.Client, orient *osd, req *ocrRequest) *ocrResult 
 			}
 		}
 	}
+	letters.rereadCodes(x, words)
 	res.Words = words
 	if req.WantImage {
 		if res.Image, err = x.png(); err != nil {
@@ -203,10 +208,3 @@ func weak(words []Word) bool {
 
 // TesseractVersion reports the version of the linked Tesseract library.
 func TesseractVersion() string { return gosseract.Version() }
-
-func envInt(k string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(k)); err == nil {
-		return v
-	}
-	return def
-}

@@ -1,0 +1,90 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/otiai10/gosseract/v2"
+
+	"rxintake/icd10cm"
+)
+
+// An ICD-10-CM code starts with a letter. On a low-resolution fax an "S"
+// or "G" at the start of a code often reads as "5" or "6": the whole word
+// is read with the general model, which sees a digit among digits. A code
+// shaped token whose first character came out as a digit or a sign is read
+// again, that one character alone, with the recogniser limited to the
+// letters a code can start with. The new reading is kept only when it makes
+// a code that exists; the word keeps the first reading in Word.Read.
+var reCodeLike = regexp.MustCompile(`^([^0-9A-Za-z]*)([0-9$§])([0-9][0-9A-Z]\.[0-9A-Z]{1,4})([^0-9A-Za-z]*)$`)
+
+// icdLetters are the letters an ICD-10-CM code may start with.
+const icdLetters = "ABCDEFGHIJKLMNOPQRSTVWXYZ"
+
+// letterReader reads single characters as code letters.
+type letterReader struct{ c *gosseract.Client }
+
+func newLetterReader(lang string) *letterReader {
+	c := gosseract.NewClient()
+	if err := c.SetLanguage(lang); err != nil {
+		c.Close()
+		return nil
+	}
+	c.SetPageSegMode(gosseract.PSM_SINGLE_CHAR)
+	c.SetWhitelist(icdLetters)
+	return &letterReader{c}
+}
+
+func (l *letterReader) close() {
+	if l != nil {
+		l.c.Close()
+	}
+}
+
+// rereadCodes fixes the first character of code-shaped words in place.
+func (l *letterReader) rereadCodes(x *pix, words []Word) {
+	if l == nil {
+		return
+	}
+	for i := range words {
+		w := &words[i]
+		m := reCodeLike.FindStringSubmatch(w.Text)
+		if m == nil {
+			continue
+		}
+		n := len([]rune(w.Text))
+		cw := w.Box.Dx() / max(n, 1)
+		x0 := w.Box.Min.X + len([]rune(m[1]))*cw - cw/4
+		clip := x.clip(max(x0, 0), max(w.Box.Min.Y-cw/3, 0), cw+cw/2, w.Box.Dy()+2*(cw/3))
+		if clip == nil {
+			continue
+		}
+		raw, err := clip.raw()
+		clip.free()
+		if err != nil || l.c.SetImageFromBytes(raw) != nil {
+			continue
+		}
+		letter, err := l.c.Text()
+		letter = strings.TrimSpace(letter)
+		if err != nil || len(letter) != 1 || !strings.Contains(icdLetters, letter) {
+			continue
+		}
+		code := letter + m[3]
+		if !codeExists(code) {
+			continue
+		}
+		w.Read = w.Text
+		w.Text = m[1] + code + m[4]
+		w.Conf = min(w.Conf, 80)
+	}
+}
+
+// codeExists reports whether any embedded code set knows code.
+func codeExists(code string) bool {
+	for _, fy := range icd10cm.Years() {
+		if s, err := icd10cm.ForYear(fy); err == nil && s.Exists(code) {
+			return true
+		}
+	}
+	return false
+}
