@@ -45,11 +45,27 @@ check: test
 	@if command -v staticcheck >/dev/null; then staticcheck ./...; else echo "staticcheck not installed: go install honnef.co/go/tools/cmd/staticcheck@latest"; fi
 	@if command -v govulncheck >/dev/null; then govulncheck ./...; else echo "govulncheck not installed: go install golang.org/x/vuln/cmd/govulncheck@latest"; fi
 
+# Every parser of untrusted input has a fuzz target; each runs FUZZTIME.
+FUZZ_TARGETS := extract:FuzzSniff extract:FuzzWalkMessage extract:FuzzReadTIFFPages extract:FuzzFaxHeader \
+                extract:FuzzParseFrequency extract:FuzzParseSession extract:FuzzAreas extract:FuzzProcedures \
+                icd10cm:FuzzNormalize icd10cm:FuzzMisread intake:FuzzParseMessage
+
 fuzz: deps
-	$(GO) test ./extract -run '^$$' -fuzz '^FuzzSniff$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./extract -run '^$$' -fuzz '^FuzzWalkMessage$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./extract -run '^$$' -fuzz '^FuzzReadTIFFPages$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./extract -run '^$$' -fuzz '^FuzzFaxHeader$$' -fuzztime $(FUZZTIME)
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t#*:}; \
+		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test ./$$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+
+# The evaluation corpus is generated once (EVAL_N documents, seed EVAL_SEED)
+# and kept under testdata/eval (git-ignored).
+EVAL_N    ?= 240
+EVAL_SEED ?= 1
+EVAL_DIR  ?= testdata/eval
+
+eval: deps-test
+	@test -f $(EVAL_DIR)/manifest.jsonl || $(GO) run ./cmd/rxcorpus -eval $(EVAL_DIR) -n $(EVAL_N) -seed $(EVAL_SEED) -j 2
+	$(GO) run ./cmd/rxeval $(EVAL_DIR)
 
 bench: deps-test
 	$(GO) test ./extract -run '^$$' -bench . -benchtime 5x
