@@ -36,7 +36,6 @@ type Config struct {
 	Fax      Fax              `yaml:"fax"`
 	Practice Practice         `yaml:"practice"`
 	Notify   Notify           `yaml:"notify"`
-	Extra    map[string]any   `yaml:",inline"`
 	path     string           // file it was loaded from
 	raw      []byte           // bytes it was loaded from, for the audit hash
 }

@@ -1,0 +1,94 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseDefaults(t *testing.T) {
+	c, err := Parse([]byte("data_dir: /var/lib/rxintake\n"), "/etc/rxintake/config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Limits.PagesPerDocument != 50 || c.Limits.PixelsPerPage != 60_000_000 ||
+		c.Limits.OCRPerPage != 60*time.Second || c.Limits.BytesPerMessage != 40<<20 {
+		t.Errorf("limits %+v", c.Limits)
+	}
+	if c.Payers["default"].RxValidDays != 90 || c.Payers["default"].Allow97124 {
+		t.Errorf("default payer %+v", c.Payers["default"])
+	}
+	if c.Mailbox.Folders.Review != "Rx/Needs-Review" || c.Schedule != "*/5 * * * *" {
+		t.Errorf("mailbox %+v schedule %q", c.Mailbox.Folders, c.Schedule)
+	}
+}
+
+func TestParseRelativeDataDir(t *testing.T) {
+	c, err := Parse([]byte("data_dir: ./data\n"), "/etc/rxintake/config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DataDir != "/etc/rxintake/data" {
+		t.Errorf("data_dir %q, want it beside the file", c.DataDir)
+	}
+}
+
+func TestParseRefusesNamingTheKey(t *testing.T) {
+	tests := []struct {
+		name, yaml, key string
+	}{
+		{"unknown key", "mailbx:\n  host: x\n", "mailbx"},
+		{"plaintext to a remote host", "mailbox:\n  host: imap.example.com\n  tls: none\n  username: u\n  password_env: P\n", "mailbox.tls"},
+		{"bad tls mode", "mailbox:\n  host: imap.example.com\n  tls: ssl\n  username: u\n  password_env: P\n", "mailbox.tls"},
+		{"no password source", "mailbox:\n  host: imap.example.com\n  username: u\n", "mailbox.password_env"},
+		{"bad office fax", "offices:\n  - name: A\n    fax: ['555']\n", "offices[0].fax"},
+		{"office address", "offices:\n  - name: A\n    emails: [nobody]\n", "offices[0].emails"},
+		{"negative validity", "payers:\n  pip: {rx_valid_days: -1}\n", "payers.pip.rx_valid_days"},
+		{"zero page limit", "limits:\n  pages_per_document: 0\n", "limits.pages_per_document"},
+		{"smtp without from", "smtp:\n  host: smtp.example.com\n", "smtp.from"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.yaml), "c.yaml")
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.key) {
+				t.Fatalf("err = %v, want one naming %s", err, tt.key)
+			}
+		})
+	}
+}
+
+func TestPlaintextToLoopbackIsAllowed(t *testing.T) {
+	_, err := Parse([]byte("mailbox:\n  host: 127.0.0.1\n  port: 1143\n  tls: none\n  username: u\n  password_env: P\n"), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestNormalizePhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"941-555-0143": "9415550143", "(941) 555-0143": "9415550143", "+1 941 555 0143": "9415550143",
+		"19415550143": "9415550143", "555-0143": "", "0415550143": "", "941.555.0143 x12": "",
+	} {
+		if got := NormalizePhone(in); got != want {
+			t.Errorf("NormalizePhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSecret(t *testing.T) {
+	t.Setenv("RX_TEST_SECRET", "s3cret")
+	if v, err := Secret("mailbox.password", "RX_TEST_SECRET", ""); err != nil || v != "s3cret" {
+		t.Errorf("env: %q %v", v, err)
+	}
+	f := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(f, []byte("from-file\n"), 0o600)
+	if v, err := Secret("mailbox.password", "", f); err != nil || v != "from-file" {
+		t.Errorf("file: %q %v", v, err)
+	}
+	if _, err := Secret("mailbox.password", "RX_TEST_UNSET_VAR", ""); err == nil || !strings.Contains(err.Error(), "mailbox.password_env") {
+		t.Errorf("unset: %v", err)
+	}
+}
