@@ -8,8 +8,10 @@ LDFLAGS   := -X main.version=$(VERSION)
 FUZZTIME  ?= 30s
 DEMO_ARGS ?=
 
-# Debian packages: the same lists the Dockerfile installs.
+# Debian packages: the same lists the Dockerfile installs (its run stage adds
+# RUNTIME_LIBS, which the -dev packages pull in here). `make check` compares.
 RUNTIME_PACKAGES := tesseract-ocr-eng tesseract-ocr-osd poppler-utils
+RUNTIME_LIBS     := libtesseract5 liblept5 libtiff6 ca-certificates
 BUILD_PACKAGES   := gcc g++ pkg-config libtesseract-dev libleptonica-dev libtiff-dev
 TEST_PACKAGES    := dovecot-imapd fonts-liberation fonts-dejavu-core fonts-courier-prime \
                     fonts-crosextra-carlito fonts-urw-base35 fonts-dkg-handwriting \
@@ -19,27 +21,39 @@ TEST_PACKAGES    := dovecot-imapd fonts-liberation fonts-dejavu-core fonts-couri
 # OCR workers set this themselves, and so does everything make starts.
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: all build test check fuzz demo eval bench deps deps-test clean
+.PHONY: all build test check check-docker fuzz demo eval bench deps deps-test docker clean
 
 all: build
 
+# Quiet when everything is present: only what is installed, built or run
+# speaks.
 deps:
-	@./scripts/deps.sh $(RUNTIME_PACKAGES) $(BUILD_PACKAGES)
+	@GO=$(GO) ./scripts/deps.sh $(RUNTIME_PACKAGES) $(BUILD_PACKAGES)
 
 deps-test:
-	@./scripts/deps.sh $(RUNTIME_PACKAGES) $(BUILD_PACKAGES) $(TEST_PACKAGES)
+	@GO=$(GO) ./scripts/deps.sh $(RUNTIME_PACKAGES) $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
 build: deps
 	@mkdir -p bin
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/rxintake
+	@$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/rxintake
 
+# DEMO_ARGS=--once exits after the table instead of serving the review page.
 demo: build
-	./$(BIN) demo $(DEMO_ARGS)
+	@./$(BIN) demo $(DEMO_ARGS)
 
 test: deps-test
-	$(GO) test -timeout 20m ./...
+	@$(GO) test -timeout 20m ./...
 
-check: test
+docker:
+	docker build -t rxintake:$(VERSION) --build-arg VERSION=$(VERSION) .
+
+# The Dockerfile installs the Makefile's package lists.
+check-docker:
+	@for p in $(BUILD_PACKAGES) $(RUNTIME_PACKAGES) $(RUNTIME_LIBS); do \
+		tr -s ' \\\t' '\n\n\n' < Dockerfile | grep -Fxq -- "$$p" || { echo "Dockerfile does not install $$p"; exit 1; }; \
+	done
+
+check: test check-docker
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	@if command -v staticcheck >/dev/null; then staticcheck ./...; else echo "staticcheck not installed: go install honnef.co/go/tools/cmd/staticcheck@latest"; fi

@@ -56,7 +56,7 @@ const (
 // come from. Suncoast Spine & Pain Associates, which sends one sample, is
 // missing on purpose.
 var Offices = []config.Office{
-	{Name: "Gulf Coast Family Medicine", Emails: []string{"rx@gulfcoastfm.example", "orders@gulfcoastfm.example"},
+	{Name: "Gulf Coast Family Medicine", Emails: []string{"rx@gulfcoastfm.example"},
 		Fax: []string{"9415550143"}, NPI: []string{"1234567893"}},
 	{Name: "Bayfront Orthopedics & Sports Medicine", Emails: []string{"referrals@bayfrontortho.example"},
 		Fax: []string{"9415550122"}, NPI: []string{"1679576722"}},

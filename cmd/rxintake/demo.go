@@ -22,12 +22,9 @@ import (
 	"rxintake/audit"
 	"rxintake/config"
 	"rxintake/demo"
+	"rxintake/review"
 	"rxintake/validate"
 )
-
-// demoReview serves the review page on ln to one user until ctx ends. It is
-// nil in a build without the review page.
-var demoReview func(ctx context.Context, a *app, ln net.Listener, user, password string, log *slog.Logger) error
 
 const demoUser = "demo"
 
@@ -140,10 +137,6 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 
-	if demoReview == nil {
-		fmt.Fprintln(stdout, "The review page is not available in this build.")
-		return code
-	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		fmt.Fprintf(stderr, "rxintake demo: review page: %v (another program uses it? try --listen 127.0.0.1:8081)\n", err)
@@ -151,10 +144,29 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	password := rand.Text()
 	fmt.Fprintf(stdout, "\nReview page: http://%s/  user %q, password %q\nPress Ctrl-C to stop.\n", ln.Addr(), demoUser, password)
-	if err := demoReview(ctx, a, ln, demoUser, password, log); err != nil {
+	if err := serveDemoReview(ctx, a, ln, demoUser, password, log); err != nil {
 		return fail(err)
 	}
 	return code
+}
+
+// serveDemoReview serves the review page on ln until ctx ends: one user,
+// held in memory, and the data directory of the demo's cycle.
+func serveDemoReview(ctx context.Context, a *app, ln net.Listener, user, password string, log *slog.Logger) error {
+	users := review.NewUsers()
+	if _, err := users.Set(user, password); err != nil {
+		return err
+	}
+	var sender review.Sender
+	if reviewSender != nil {
+		sender = reviewSender(a)
+	}
+	srv, err := review.New(ctx, review.Options{DB: a.db, Trail: a.trail, Store: a.store, Config: a.cfg,
+		Users: users, Sender: sender, Log: log})
+	if err != nil {
+		return err
+	}
+	return srv.Serve(ctx, ln)
 }
 
 // writeDemoConfig writes the demo's configuration, and the password files

@@ -145,7 +145,7 @@ func TestDemo(t *testing.T) {
 	}
 	slices.Sort(wantEmails)
 	slices.Sort(gotEmails)
-	if !slices.Equal(gotEmails, wantEmails) {
+	if len(files) != len(wantEmails) || !slices.Equal(gotEmails, wantEmails) {
 		t.Errorf("output folder holds %d emails to %v, want one to each of %v", len(files), gotEmails, wantEmails)
 	}
 	if !notifying && !strings.Contains(stdout.String(), "no notifier") {
