@@ -45,7 +45,7 @@ test: deps-test
 	@$(GO) test -timeout 20m ./...
 
 docker:
-	docker build -t rxintake:$(VERSION) --build-arg VERSION=$(VERSION) .
+	docker build -t rxintake:$(VERSION) -t rxintake:latest --build-arg VERSION=$(VERSION) .
 
 # The Dockerfile installs the Makefile's package lists.
 check-docker:
@@ -63,6 +63,12 @@ check: test check-docker
 FUZZ_TARGETS := extract:FuzzSniff extract:FuzzWalkMessage extract:FuzzReadTIFFPages extract:FuzzFaxHeader \
                 extract:FuzzParseFrequency extract:FuzzParseSession extract:FuzzAreas extract:FuzzProcedures \
                 icd10cm:FuzzNormalize icd10cm:FuzzMisread intake:FuzzParseMessage
+
+# The review page in headless Chromium: screenshots go to $(ARTIFACTS).
+ARTIFACTS ?= artifacts
+e2e: deps
+	@./scripts/deps.sh chromium
+	RXINTAKE_ARTIFACTS=$(abspath $(ARTIFACTS)) $(GO) test -tags e2e -run '^TestBrowser$$' -count=1 -v ./review
 
 fuzz: deps
 	@for t in $(FUZZ_TARGETS); do \
@@ -85,4 +91,4 @@ bench: deps-test
 	$(GO) test ./extract -run '^$$' -bench . -benchtime 5x
 
 clean:
-	rm -rf bin demo-out
+	rm -rf bin demo-out artifacts
