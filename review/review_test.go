@@ -540,3 +540,17 @@ func TestLocalPath(t *testing.T) {
 		}
 	}
 }
+
+// TestSigninTokenKept: a browser that loads the sign-in page again (its
+// favicon request lands there, or a second tab) keeps one token, so the
+// first form still works.
+func TestSigninTokenKept(t *testing.T) {
+	e := newEnv(t, nil)
+	c := e.client()
+	_, first := c.get("/signin")
+	c.get("/signin?next=/favicon.ico")
+	resp, _ := c.post("/signin", url.Values{"csrf": {csrfOf(t, first)}, "user": {testUser}, "password": {testPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in with the first form: %s, want 303", resp.Status)
+	}
+}

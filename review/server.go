@@ -207,6 +207,7 @@ func (s *Server) protect(kind int, h http.HandlerFunc) http.HandlerFunc {
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /signin", s.signinPage)
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.HandleFunc("POST /signin", s.signin)
 	mux.HandleFunc("POST /signout", s.protect(kindAction, s.signout))
 	mux.HandleFunc("GET /{$}", s.protect(kindPage, func(w http.ResponseWriter, r *http.Request) {
@@ -279,10 +280,15 @@ func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
 	s.renderSignin(w, r, http.StatusOK, "")
 }
 
-// renderSignin shows the sign-in form with a fresh pre-session CSRF token
-// (a double-submitted cookie: a session does not exist yet).
+// renderSignin shows the sign-in form with the pre-session CSRF token (a
+// double-submitted cookie: a session does not exist yet). A token the
+// browser holds is kept, so that a second tab, or a request the browser
+// makes by itself and is sent here, does not make the first form stale.
 func (s *Server) renderSignin(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	tok := randomToken()
+	if c, err := r.Cookie(signinCookie); err == nil && len(c.Value) == len(tok) {
+		tok = c.Value
+	}
 	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: tok, Path: "/signin", HttpOnly: true,
 		Secure: s.secure, SameSite: http.SameSiteStrictMode, MaxAge: 3600})
 	s.render(w, r, status, "signin", "Sign in", struct {
