@@ -1,0 +1,43 @@
+package config
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestReviewKeys(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "rxintake.yaml")
+	c, err := Parse([]byte("data_dir: ./data\n"), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Review.UsersFile != filepath.Join(dir, "data", "users") || c.Review.SessionIdle.Minutes() != 30 || c.Review.Listen != "127.0.0.1:8080" {
+		t.Errorf("defaults: %+v", c.Review)
+	}
+	c, err = Parse([]byte("review: {users_file: etc/users, listen: '[::1]:9000'}\n"), path)
+	if err != nil || c.Review.UsersFile != filepath.Join(dir, "etc", "users") {
+		t.Errorf("relative users_file: %+v %v", c.Review, err)
+	}
+	for yaml, key := range map[string]string{
+		"review: {listen: '0.0.0.0:8080'}": "review.listen",
+		"review: {listen: ':8080'}":        "review.listen",
+		"review: {listen: 'localhost'}":    "review.listen",
+		"review: {tls_cert: cert.pem}":     "review.tls_cert",
+		"review: {session_idle: 30s}":      "review.session_idle",
+		"review: {session_idle: 48h}":      "review.session_idle",
+	} {
+		_, err := Parse([]byte(yaml), path)
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), key) {
+			t.Errorf("%s: %v, want an error naming %s", yaml, err, key)
+		}
+	}
+	if _, err := Parse([]byte("review: {listen: '192.0.2.7:8443', tls_cert: c.pem, tls_key: k.pem}"), path); err != nil {
+		t.Errorf("non-loopback with TLS: %v", err)
+	}
+	if c, err := Parse([]byte("review: {listen: ''}"), path); err != nil || c.Review.Listen != "" {
+		t.Errorf("page off: %v", err)
+	}
+}
