@@ -39,9 +39,6 @@ var funcs = template.FuncMap{
 	"low":    func(f float64) bool { return f > 0 && f < 0.6 },
 	"badge":  badgeClass,
 	"label":  statusLabel,
-	"join":   strings.Join,
-	"fax":    formatFax,
-	"add":    func(a, b int) int { return a + b },
 	"detail": func(b []byte) string { return string(b) },
 }
 
@@ -171,15 +168,13 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request) {
 		return "/cases?" + v.Encode()
 	}
 	data := struct {
-		Filter            listFilter
-		Rows              []caseRow
-		Counts            []statusCount
-		Total             int
-		Offices           []string
-		Prev, Next        string
-		Filtered          bool
-		CountLink         func(string) string
-		FirstShown, Shown int
+		Filter     listFilter
+		Rows       []caseRow
+		Counts     []statusCount
+		Total      int
+		Offices    []string
+		Prev, Next string
+		Filtered   bool
 	}{Filter: f, Rows: rows, Counts: counts, Total: total, Offices: offices,
 		Filtered: f.Status != "" || f.From != "" || f.To != "" || f.Office != "" || f.Q != ""}
 	if more {
@@ -188,7 +183,6 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request) {
 	if f.Page > 0 {
 		data.Prev = pageURL(f.Page - 1)
 	}
-	data.CountLink = func(st string) string { return "/cases?status=" + st }
 	s.render(w, r, http.StatusOK, "cases", "Cases", data)
 }
 
