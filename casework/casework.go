@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"rxintake/audit"
 	"rxintake/extract"
 	"rxintake/icd10cm"
 	"rxintake/intake"
@@ -44,6 +45,7 @@ type Record struct {
 	Office       string                `json:"office,omitempty"`   // directory office the case belongs to
 	Corrects     string                `json:"corrects,omitempty"` // the open case this corrected Rx answers
 	Email        *EmailRef             `json:"email,omitempty"`
+	Original     string                `json:"original,omitempty"` // the stored original (intake.Message.OriginalPath), attached to a correction request
 	PageTexts    []PageText            `json:"page_texts,omitempty"`
 	PageImages   []string              `json:"page_images,omitempty"` // sha256 of stored page images
 }
@@ -142,12 +144,19 @@ type Notifier interface {
 	Decided(ctx context.Context, tx *sql.Tx, r *Record) error
 }
 
+// Trail is the part of the audit trail casework writes.
+type Trail interface {
+	DocumentRead(ctx context.Context, caseID string, d audit.Document) error
+	Findings(ctx context.Context, caseID string, findings []audit.FindingRef) error
+}
+
 // Processor is the intake.Processor of rxintake.
 type Processor struct {
 	Reader   *extract.Reader
 	Profile  validate.Profile
 	Store    *Store
 	Notifier Notifier // nil: no correction requests (demo of reading only)
+	Trail    Trail    // nil records nothing
 	Log      *slog.Logger
 	Now      func() time.Time
 }
@@ -174,7 +183,7 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 		asOf = m.Date.UTC().Truncate(24 * time.Hour)
 	}
 	rec := Build(doc, p.Profile, asOf)
-	rec.CaseID, rec.File = m.CaseID, m.CaseID+".eml"
+	rec.CaseID, rec.File, rec.Original = m.CaseID, m.CaseID+".eml", m.OriginalPath
 	if rec.Sender == nil {
 		rec.Sender = &Sender{}
 	}
@@ -209,6 +218,27 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 		rec.Status = validate.StatusNeedsReview
 		rec.Findings = append(rec.Findings, validate.Finding{Rule: RuleOfficeUnknown, Severity: validate.Warning,
 			Message: "The sending office is not in the office directory: a person must confirm where the correction request goes."})
+	}
+	if p.Trail != nil {
+		ocr, conf, n := false, 0.0, 0
+		for _, pg := range doc.Pages {
+			if !pg.TextLayer && pg.Unreadable == "" {
+				ocr, conf, n = true, conf+pg.Confidence, n+1
+			}
+		}
+		if n > 0 {
+			conf /= float64(n)
+		}
+		if err := p.Trail.DocumentRead(ctx, m.CaseID, audit.Document{SHA256: m.SHA256, Pages: len(doc.Pages), OCR: ocr, MeanConfidence: conf}); err != nil {
+			log.Error("audit trail: document read not recorded", "case", m.CaseID, "err", err)
+		}
+		refs := make([]audit.FindingRef, 0, len(rec.Findings))
+		for _, f := range rec.Findings {
+			refs = append(refs, audit.FindingRef{Rule: f.Rule, Severity: f.Severity})
+		}
+		if err := p.Trail.Findings(ctx, m.CaseID, refs); err != nil {
+			log.Error("audit trail: findings not recorded", "case", m.CaseID, "err", err)
+		}
 	}
 	log.Info("case decided", "case", m.CaseID, "status", rec.Status, "pages", rec.Pages, "findings", len(rec.Findings))
 	log.Debug("case findings", "case", m.CaseID, "rules", rec.Rules())

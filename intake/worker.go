@@ -37,6 +37,24 @@ type Options struct {
 	MaxAttempts int           // processing attempts before a case goes to review; default 5
 	RetryAfter  time.Duration // wait after the first temporary failure, doubling after each; default 5 minutes
 	RetryMax    time.Duration // longest wait between attempts; default 6 hours
+	Trail       Trail         // the audit trail; nil records nothing
+}
+
+// Trail is the part of the audit trail the worker writes: one typed event
+// per step, references only, no patient information.
+type Trail interface {
+	MessageReceived(ctx context.Context, m audit.Message) error
+	CaseOpened(ctx context.Context, caseID, messageID string) error
+	Decision(ctx context.Context, caseID, status string) error
+	MessageFiled(ctx context.Context, caseID, messageID, folder string) error
+}
+
+// audited records an event; a trail that cannot be written is logged and
+// the work goes on (the ledger, not the trail, is the record of work).
+func (w *Worker) audited(e *audit.LedgerEntry, what string, err error) {
+	if err != nil {
+		w.log.Error("audit trail: event not recorded", append(w.ids(e), "event", what, "error", err)...)
+	}
 }
 
 // Worker takes referrals from one IMAP folder, one cycle at a time.
@@ -55,6 +73,7 @@ type Worker struct {
 	proc        Processor
 	originals   originals
 	log         *slog.Logger
+	trail       Trail
 
 	// hook, when set, is called at named points of a message's way through
 	// a cycle ("fetched", "claimed", "committed", "filed"): the crash tests
@@ -103,6 +122,7 @@ func New(cfg *config.Config, ledger audit.Ledger, proc Processor, opts Options) 
 		proc:        proc,
 		originals:   originals{dir: filepath.Join(cfg.DataDir, "originals")},
 		log:         opts.Logger,
+		trail:       opts.Trail,
 	}
 	for s, f := range w.folders {
 		if f == "" {
@@ -291,6 +311,11 @@ func (w *Worker) take(ctx context.Context, s *session, uid imap.UID, size int64,
 	}
 	sum.Fetched++
 	w.at("claimed", key)
+	if w.trail != nil && !adopted && e.State == audit.EntryClaimed {
+		w.audited(e, "message-received", w.trail.MessageReceived(ctx, audit.Message{MessageID: claim.MessageID,
+			Mailbox: key.Mailbox, UIDValidity: key.UIDValidity, UID: key.UID}))
+		w.audited(e, "case-opened", w.trail.CaseOpened(ctx, e.CaseID, claim.MessageID))
+	}
 	if adopted {
 		w.log.Info("message recognised from an earlier UIDVALIDITY", append(w.ids(e), "state", string(e.State))...)
 	}
@@ -493,6 +518,9 @@ func (w *Worker) decide(ctx context.Context, s *session, e *audit.LedgerEntry, c
 		sum.NeedsReview++
 	}
 	w.log.Info("message decided", append(w.ids(e), "status", d.Outcome)...)
+	if w.trail != nil {
+		w.audited(e, "decision", w.trail.Decision(ctx, e.CaseID, d.Outcome))
+	}
 	w.log.Debug("message decided: reasons", append(w.ids(e), "reasons", d.Reasons)...)
 	w.at("committed", e.MessageKey)
 	return w.file(ctx, s, e, sum)
@@ -520,6 +548,9 @@ func (w *Worker) file(ctx context.Context, s *session, e *audit.LedgerEntry, sum
 	}
 	e.State = audit.EntryFiled
 	sum.Filed++
+	if w.trail != nil {
+		w.audited(e, "message-filed", w.trail.MessageFiled(ctx, e.CaseID, e.MessageID, where))
+	}
 	w.log.Info("message filed", append(w.ids(e), "status", e.Outcome, "folder", where, "by", by)...)
 	w.at("filed", e.MessageKey)
 	return nil

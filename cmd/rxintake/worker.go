@@ -71,14 +71,14 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	reader := extract.NewReader(a.pool, extract.Limits{PagesPerDocument: cfg.Limits.PagesPerDocument,
 		PixelsPerPage: cfg.Limits.PixelsPerPage, BytesPerMessage: cfg.Limits.BytesPerMessage})
 	reader.KeepImages = true
-	a.proc = &casework.Processor{Reader: reader, Profile: profile, Store: a.store, Log: log}
+	a.proc = &casework.Processor{Reader: reader, Profile: profile, Store: a.store, Log: log, Trail: a.trail}
 	for _, h := range appHooks {
 		if err := h(ctx, a); err != nil {
 			a.close()
 			return nil, err
 		}
 	}
-	if a.worker, err = intake.New(cfg, a.ledger, a.proc, intake.Options{Logger: log}); err != nil {
+	if a.worker, err = intake.New(cfg, a.ledger, a.proc, intake.Options{Logger: log, Trail: a.trail}); err != nil {
 		a.close()
 		return nil, err
 	}
