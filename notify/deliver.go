@@ -1,0 +1,436 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"rxintake/audit"
+	"rxintake/casework"
+	"rxintake/validate"
+)
+
+// ErrBusy reports that another process is delivering.
+var ErrBusy = errors.New("notify: another delivery is running")
+
+// LockFile is the lock of delivery inside the data directory.
+const LockFile = "notify.lock"
+
+// AfterCycle is the work the worker does after each intake cycle: write
+// pending audit events, deliver what is due, and follow up requests that
+// have not been answered. One process at a time delivers; another one
+// returns at once.
+func (n *Notifier) AfterCycle(ctx context.Context) error {
+	unlock, err := n.lock()
+	if errors.Is(err, ErrBusy) {
+		n.log.Info("delivery skipped: " + err.Error())
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	errs := []error{n.flushEvents(ctx)}
+	errs = append(errs, n.recoverSending(ctx))
+	errs = append(errs, n.deliver(ctx))
+	errs = append(errs, n.followUp(ctx))
+	errs = append(errs, n.flushEvents(ctx))
+	return errors.Join(errs...)
+}
+
+// lock takes an exclusive flock on data_dir/notify.lock without waiting.
+// The kernel drops it when the process dies, however it dies.
+func (n *Notifier) lock() (func(), error) {
+	if err := os.MkdirAll(n.dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("notify: lock: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(n.dataDir, LockFile), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("notify: lock: %w", err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			return nil, ErrBusy
+		}
+		return nil, fmt.Errorf("notify: lock: %w", err)
+	}
+	return func() { unix.Flock(int(f.Fd()), unix.LOCK_UN); f.Close() }, nil
+}
+
+// recoverSending finds rows left 'sending' by a process that died during
+// their SMTP transaction: the server may have accepted them. They are
+// queued again, marked uncertain; deliver sends them once more at most.
+func (n *Notifier) recoverSending(ctx context.Context) error {
+	res, err := n.db.ExecContext(ctx, `UPDATE notify_outbox SET state = 'queued', uncertain = 1, next_attempt = '',
+		last_error = 'interrupted during sending', updated = ? WHERE state = 'sending'`, stamp(n.opts.Now()))
+	if err != nil {
+		return fmt.Errorf("notify: recover: %w", err)
+	}
+	if k, _ := res.RowsAffected(); k > 0 {
+		n.log.Warn("requests interrupted during sending are sent again", "count", k)
+	}
+	return nil
+}
+
+// row is an outbox row as delivery needs it.
+type row struct {
+	caseID, kind, office, messageID string
+	num, attempts, resends          int
+	uncertain                       bool
+	to, rules                       []string
+	firstTry                        string
+	caseState                       string
+}
+
+func (r *row) correction() audit.Correction {
+	return audit.Correction{OfficeID: r.office, To: r.to, MessageID: r.messageID, Rules: r.rules, Attempt: r.attempts}
+}
+
+// deliver sends the queued rows that are due, oldest first, within the
+// daily caps.
+func (n *Notifier) deliver(ctx context.Context) error {
+	now := n.opts.Now()
+	rows, err := n.db.QueryContext(ctx, `SELECT o.case_id, o.n, o.kind, o.office, o.message_id, o.attempts, o.resends,
+		o.uncertain, o.rcpt, o.rules, o.first_try, COALESCE(c.state, '')
+		FROM notify_outbox o LEFT JOIN notify_cases c ON c.case_id = o.case_id
+		WHERE o.state = 'queued' AND (o.next_attempt = '' OR o.next_attempt <= ?) ORDER BY o.created, o.case_id, o.n`, stamp(now))
+	if err != nil {
+		return fmt.Errorf("notify: deliver: %w", err)
+	}
+	var due []*row
+	for rows.Next() {
+		r := &row{}
+		var rcpt, rules string
+		if err := rows.Scan(&r.caseID, &r.num, &r.kind, &r.office, &r.messageID, &r.attempts, &r.resends,
+			&r.uncertain, &rcpt, &rules, &r.firstTry, &r.caseState); err != nil {
+			rows.Close()
+			return fmt.Errorf("notify: deliver: %w", err)
+		}
+		json.Unmarshal([]byte(rcpt), &r.to)
+		json.Unmarshal([]byte(rules), &r.rules)
+		due = append(due, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("notify: deliver: %w", err)
+	}
+	capped := map[string]bool{}
+	for _, r := range due {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if r.caseState != caseAwaiting {
+			// Answered (or sent to review) before this email went out.
+			if _, err := n.db.ExecContext(ctx, `UPDATE notify_outbox SET state = 'cancelled', updated = ? WHERE case_id = ? AND n = ?`,
+				stamp(n.opts.Now()), r.caseID, r.num); err != nil {
+				return fmt.Errorf("notify: deliver: %w", err)
+			}
+			n.log.Info("correction email cancelled: the case was answered", "case", r.caseID, "kind", r.kind)
+			continue
+		}
+		if r.firstTry == "" {
+			over, err := n.overCap(ctx, r.office)
+			if err != nil {
+				return err
+			}
+			if over != "" {
+				if !capped[r.office] {
+					n.log.Warn("daily cap reached: correction emails wait for tomorrow", "cap", over, "office", r.office)
+					capped[r.office] = true
+				}
+				continue
+			}
+		}
+		if err := n.send(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// overCap names the daily cap (notify.daily_cap_per_office, notify.daily_cap)
+// that a new email to office would exceed, or "".
+func (n *Notifier) overCap(ctx context.Context, office string) (string, error) {
+	now := n.opts.Now()
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	from, to := stamp(day), stamp(day.AddDate(0, 0, 1))
+	var one, all int
+	err := n.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN office = ? THEN 1 ELSE 0 END), 0)
+		FROM notify_outbox WHERE first_try >= ? AND first_try < ?`, office, from, to).Scan(&all, &one)
+	if err != nil {
+		return "", fmt.Errorf("notify: daily cap: %w", err)
+	}
+	switch {
+	case one >= n.capOne:
+		return "notify.daily_cap_per_office", nil
+	case all >= n.capAll:
+		return "notify.daily_cap", nil
+	}
+	return "", nil
+}
+
+// send makes one attempt at r: 'sending' is committed before the SMTP
+// transaction and 'sent' after it. An error return stops delivery (the
+// database failing, or the server refusing our account).
+func (n *Notifier) send(ctx context.Context, r *row) error {
+	if r.uncertain && r.resends >= 1 {
+		return n.hold(ctx, r)
+	}
+	now := n.opts.Now()
+	resend := 0
+	if r.uncertain {
+		resend = 1
+	}
+	res, err := n.db.ExecContext(ctx, `UPDATE notify_outbox SET state = 'sending', attempts = attempts + 1, resends = resends + ?,
+		first_try = CASE WHEN first_try = '' THEN ? ELSE first_try END, updated = ?
+		WHERE case_id = ? AND n = ? AND state = 'queued'`, resend, stamp(now), stamp(now), r.caseID, r.num)
+	if err != nil {
+		return fmt.Errorf("notify: deliver %s: %w", r.caseID, err)
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		return nil // taken meanwhile
+	}
+	r.attempts++
+	var body []byte
+	if err := n.db.QueryRowContext(ctx, `SELECT message FROM notify_messages WHERE case_id = ? AND n = ?`, r.caseID, r.num).Scan(&body); err != nil {
+		return fmt.Errorf("notify: deliver %s: message: %w", r.caseID, err)
+	}
+	if r.uncertain {
+		if err := n.trail.DuplicateSendSuspected(ctx, r.caseID, r.correction(), r.messageID, false); err != nil {
+			n.log.Error("audit: duplicate send not recorded", "case", r.caseID, "err", err)
+		}
+		n.log.Warn("correction email sent again: an earlier attempt may have been accepted", "case", r.caseID,
+			"msgid", audit.MessageIDHash(r.messageID))
+	}
+	err = n.sender.Send(ctx, &Message{MessageID: r.messageID, From: n.settings.From.Address, To: r.to, Bytes: body})
+	if err == nil {
+		if n.hook != nil {
+			n.hook("accepted", r.caseID)
+		}
+		return n.sent(ctx, r)
+	}
+	return n.failed(ctx, r, err)
+}
+
+func (n *Notifier) sent(ctx context.Context, r *row) error {
+	now := n.opts.Now()
+	if _, err := n.db.ExecContext(ctx, `UPDATE notify_outbox SET state = 'sent', sent_at = ?, last_error = '', updated = ?
+		WHERE case_id = ? AND n = ?`, stamp(now), stamp(now), r.caseID, r.num); err != nil {
+		return fmt.Errorf("notify: deliver %s: %w", r.caseID, err)
+	}
+	n.log.Info("correction email sent", "case", r.caseID, "kind", r.kind, "msgid", audit.MessageIDHash(r.messageID), "attempt", r.attempts)
+	var err error
+	if r.num > 1 {
+		err = n.trail.CorrectionReminded(ctx, r.caseID, r.correction(), r.num-1)
+	} else {
+		err = n.trail.CorrectionSent(ctx, r.caseID, r.correction())
+	}
+	if err != nil {
+		n.log.Error("audit: correction sent not recorded", "case", r.caseID, "err", err)
+	}
+	return nil
+}
+
+// failed records a failed attempt: another one later with backoff, or, when
+// the server refused the message for good or the attempts are spent, review.
+func (n *Notifier) failed(ctx context.Context, r *row, cause error) error {
+	now := n.opts.Now()
+	var se *SendError
+	if !errors.As(cause, &se) {
+		se = &SendError{Err: cause}
+	}
+	if se.Account || ctx.Err() != nil {
+		// Not this message's fault: put it back as it was.
+		resend := 0
+		if r.uncertain {
+			resend = 1
+		}
+		if _, err := n.db.ExecContext(ctx, `UPDATE notify_outbox SET state = 'queued', attempts = attempts - 1, resends = resends - ?,
+			last_error = ?, updated = ? WHERE case_id = ? AND n = ?`, resend, se.Error(), stamp(now), r.caseID, r.num); err != nil {
+			return fmt.Errorf("notify: deliver %s: %w", r.caseID, err)
+		}
+		return fmt.Errorf("notify: delivery stopped: %w", cause)
+	}
+	fail := audit.SendFailure{Permanent: se.Permanent || r.attempts >= n.opts.MaxAttempts, Code: se.Code, Enhanced: se.Enhanced}
+	if err := n.trail.CorrectionFailed(ctx, r.caseID, r.correction(), fail); err != nil {
+		n.log.Error("audit: correction failure not recorded", "case", r.caseID, "err", err)
+	}
+	if !fail.Permanent {
+		next := now.Add(n.backoff(r.attempts))
+		uncertain := 0
+		if r.uncertain || se.AfterData {
+			uncertain = 1
+		}
+		if _, err := n.db.ExecContext(ctx, `UPDATE notify_outbox SET state = 'queued', next_attempt = ?, last_error = ?,
+			uncertain = ?, updated = ? WHERE case_id = ? AND n = ?`, stamp(next), se.Error(), uncertain, stamp(now), r.caseID, r.num); err != nil {
+			return fmt.Errorf("notify: deliver %s: %w", r.caseID, err)
+		}
+		n.log.Warn("correction email will be retried", "case", r.caseID, "attempt", r.attempts, "code", se.Code,
+			"next", next.UTC().Format(time.RFC3339))
+		return nil
+	}
+	if _, err := n.db.ExecContext(ctx, `UPDATE notify_outbox SET state = 'failed', last_error = ?, updated = ?
+		WHERE case_id = ? AND n = ?`, se.Error(), stamp(now), r.caseID, r.num); err != nil {
+		return fmt.Errorf("notify: deliver %s: %w", r.caseID, err)
+	}
+	n.log.Error("correction email failed: the case goes to review", "case", r.caseID, "code", se.Code, "enhanced", se.Enhanced)
+	msg := fmt.Sprintf("The office's mail server refused the correction request (%d %s); call or fax the office.", se.Code, se.Enhanced)
+	if se.Code == 0 {
+		msg = fmt.Sprintf("The correction request could not be delivered after %d attempts; call or fax the office.", r.attempts)
+	}
+	return n.toReview(ctx, r.caseID, RuleUndeliverable, msg)
+}
+
+// hold keeps back a request whose earlier sends may both have been
+// accepted: a second duplicate is worse than a call from the manager.
+func (n *Notifier) hold(ctx context.Context, r *row) error {
+	if _, err := n.db.ExecContext(ctx, `UPDATE notify_outbox SET state = 'held', updated = ? WHERE case_id = ? AND n = ?`,
+		stamp(n.opts.Now()), r.caseID, r.num); err != nil {
+		return fmt.Errorf("notify: hold %s: %w", r.caseID, err)
+	}
+	if err := n.trail.DuplicateSendSuspected(ctx, r.caseID, r.correction(), r.messageID, true); err != nil {
+		n.log.Error("audit: duplicate held not recorded", "case", r.caseID, "err", err)
+	}
+	n.log.Warn("correction email held back: it may have been delivered twice already", "case", r.caseID)
+	return n.toReview(ctx, r.caseID, RuleDuplicateHeld,
+		"A correction request was interrupted twice while being sent and may have reached the office; it was held back. Check with the office.")
+}
+
+// backoff is the wait after the n-th failed attempt.
+func (n *Notifier) backoff(attempt int) time.Duration {
+	d := n.opts.RetryAfter
+	for i := 1; i < attempt && d < n.opts.RetryMax; i++ {
+		d *= 2
+	}
+	return min(d, n.opts.RetryMax)
+}
+
+// toReview puts a case on the manager's review list: cases.status, the
+// stored record (with a finding that says why) and the audit trail.
+func (n *Notifier) toReview(ctx context.Context, caseID, rule, message string) error {
+	now := n.opts.Now()
+	var rec *casework.Record
+	if n.store != nil {
+		r, err := n.store.Get(ctx, caseID)
+		switch {
+		case err == nil:
+			rec = r
+			rec.Status = validate.StatusNeedsReview
+			rec.Findings = append(rec.Findings, validate.Finding{Rule: rule, Severity: validate.Warning, Message: message})
+		case !errors.Is(err, casework.ErrNoRecord):
+			return err
+		}
+	}
+	tx, err := n.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("notify: review %s: %w", caseID, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, updated = ? WHERE id = ?`, validate.StatusNeedsReview, stamp(now), caseID); err != nil {
+		return fmt.Errorf("notify: review %s: %w", caseID, err)
+	}
+	if rec != nil {
+		if err := n.store.Put(ctx, tx, rec); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE notify_cases SET state = ?, updated = ? WHERE case_id = ?`, caseReview, stamp(now), caseID); err != nil {
+		return fmt.Errorf("notify: review %s: %w", caseID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("notify: review %s: %w", caseID, err)
+	}
+	if err := n.trail.Decision(ctx, caseID, validate.StatusNeedsReview); err != nil {
+		n.log.Error("audit: review decision not recorded", "case", caseID, "err", err)
+	}
+	return nil
+}
+
+// followUp queues the reminder of each request sent notify.
+// reminder_after_business_days ago and not answered, and sends to review
+// each case whose reminder is that old.
+func (n *Notifier) followUp(ctx context.Context) error {
+	now := n.opts.Now()
+	type due struct {
+		caseID, sentAt string
+		num            int
+	}
+	rows, err := n.db.QueryContext(ctx, `SELECT o.case_id, o.n, o.sent_at FROM notify_outbox o
+		JOIN notify_cases c ON c.case_id = o.case_id
+		WHERE c.state = ? AND o.state = 'sent'
+		AND o.n = (SELECT MAX(n) FROM notify_outbox m WHERE m.case_id = o.case_id)
+		ORDER BY o.sent_at`, caseAwaiting)
+	if err != nil {
+		return fmt.Errorf("notify: follow-up: %w", err)
+	}
+	var list []due
+	for rows.Next() {
+		var d due
+		if err := rows.Scan(&d.caseID, &d.num, &d.sentAt); err != nil {
+			rows.Close()
+			return fmt.Errorf("notify: follow-up: %w", err)
+		}
+		list = append(list, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("notify: follow-up: %w", err)
+	}
+	for _, d := range list {
+		sent := parseStamp(d.sentAt).In(now.Location())
+		if now.Before(AddBusinessDays(sent, n.remind)) {
+			continue
+		}
+		if d.num > 1 {
+			n.log.Info("no corrected prescription after the reminder: the case goes to review", "case", d.caseID)
+			if err := n.toReview(ctx, d.caseID, RuleUnanswered, fmt.Sprintf(
+				"No corrected prescription arrived %d business days after the correction request and %d after the reminder; call the office.",
+				2*n.remind, n.remind)); err != nil {
+				return err
+			}
+			continue
+		}
+		var data string
+		if err := n.db.QueryRowContext(ctx, `SELECT request FROM notify_messages WHERE case_id = ? AND n = 1`, d.caseID).Scan(&data); err != nil {
+			return fmt.Errorf("notify: follow-up %s: %w", d.caseID, err)
+		}
+		var r Request
+		if err := json.Unmarshal([]byte(data), &r); err != nil {
+			return fmt.Errorf("notify: follow-up %s: %w", d.caseID, err)
+		}
+		tx, err := n.db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("notify: follow-up %s: %w", d.caseID, err)
+		}
+		err = n.queue(ctx, tx, &r, 2, sent.Format("2006-01-02"), "", now)
+		if err == nil {
+			err = tx.Commit()
+		}
+		tx.Rollback()
+		if err != nil {
+			return fmt.Errorf("notify: follow-up %s: %w", d.caseID, err)
+		}
+		n.log.Info("reminder queued", "case", d.caseID)
+	}
+	return nil
+}
+
+// AddBusinessDays returns t moved on by n business days (Monday to Friday),
+// at the same time of day. Public holidays count as business days.
+func AddBusinessDays(t time.Time, n int) time.Time {
+	for n > 0 {
+		t = t.AddDate(0, 0, 1)
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return t
+}
+
