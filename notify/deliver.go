@@ -23,8 +23,8 @@ var ErrBusy = errors.New("notify: another delivery is running")
 const LockFile = "notify.lock"
 
 // AfterCycle is the work the worker does after each intake cycle: write
-// pending audit events, deliver what is due, and follow up requests that
-// have not been answered. One process at a time delivers; another one
+// pending audit events, follow up requests that have not been answered, and
+// deliver what is due. One process at a time delivers; another one
 // returns at once.
 func (n *Notifier) AfterCycle(ctx context.Context) error {
 	unlock, err := n.lock()
@@ -38,8 +38,8 @@ func (n *Notifier) AfterCycle(ctx context.Context) error {
 	defer unlock()
 	errs := []error{n.flushEvents(ctx)}
 	errs = append(errs, n.recoverSending(ctx))
+	errs = append(errs, n.followUp(ctx)) // reminders due go out in this run
 	errs = append(errs, n.deliver(ctx))
-	errs = append(errs, n.followUp(ctx))
 	errs = append(errs, n.flushEvents(ctx))
 	return errors.Join(errs...)
 }
@@ -433,4 +433,3 @@ func AddBusinessDays(t time.Time, n int) time.Time {
 	}
 	return t
 }
-

@@ -25,8 +25,8 @@ import (
 
 // Rules of the findings notify adds when it sends a case to review.
 const (
-	RuleUndeliverable = "correction-undeliverable" // the mail server refused the request
-	RuleUnanswered    = "correction-unanswered"    // no corrected Rx after the request and the reminder
+	RuleUndeliverable = "correction-undeliverable"  // the mail server refused the request
+	RuleUnanswered    = "correction-unanswered"     // no corrected Rx after the request and the reminder
 	RuleDuplicateHeld = "correction-duplicate-held" // a request interrupted twice was held back
 )
 
