@@ -38,6 +38,7 @@ import (
 
 	"rxintake/audit"
 	"rxintake/config"
+	"rxintake/extract"
 )
 
 const (
@@ -47,6 +48,7 @@ const (
 )
 
 func TestMain(m *testing.M) {
+	extract.ServeOCRWorker() // the pipeline test's OCR workers are this binary
 	if path := os.Getenv(childEnv); path != "" {
 		os.Exit(childMain(path))
 	}
