@@ -417,6 +417,9 @@ func freqReadCount(text string, m []int) (freqMention, bool) {
 	re := freqCountRE
 	fm := freqMention{kind: freqCount, start: m[0], end: m[1]}
 	var ok bool
+	if i := re.SubexpIndex("c"); m[2*i] >= 0 && m[2*i+1] < len(text) && text[m[2*i+1]] >= '0' && text[m[2*i+1]] <= '9' {
+		return fm, false // "60-minute sessions" is not 6 sessions
+	}
 	if s, found := freqGroup(re, text, m, "c"); found {
 		fm.visits, fm.rng, ok = freqRange(s, false)
 	} else if s, found := freqGroup(re, text, m, "cl"); found {

@@ -51,11 +51,14 @@ func personName(s string) (name, creds string, ok bool) {
 	if len(fields) < 2 || len(fields) > 5 {
 		return "", "", false
 	}
-	for _, f := range fields {
+	for i, f := range fields {
 		if !reNameToken.MatchString(f) {
 			return "", "", false
 		}
-		if stopName[strings.ToLower(strings.Trim(f, "."))] {
+		// A middle initial ("Steven A. Ferreira") is a name, whatever
+		// word the letter spells.
+		initial := i > 0 && i < len(fields)-1 && len(strings.Trim(f, ".")) == 1
+		if !initial && stopName[strings.ToLower(strings.Trim(f, "."))] {
 			return "", "", false
 		}
 	}
@@ -80,4 +83,43 @@ var stopName = map[string]bool{
 	"blvd": true, "drive": true, "bayside": true, "practice": true, "office": true, "group": true,
 	"associates": true, "hospital": true, "orthopedics": true, "orthopaedics": true, "spine": true,
 	"primary": true, "care": true, "urgent": true, "internal": true, "pediatrics": true, "sports": true,
+}
+
+// reNameStop ends the words that may be a name in running text: a digit, a
+// bracket, a label, or a word that starts what follows the name.
+var reNameStop = regexp.MustCompile(`[0-9(\[#:;|/]`)
+
+// nameAt reads the person named at the start of s, as in "Steven A.
+// Ferreira M.D. 11/13/2026" or "CHRISTINE GOLDBERG MD Date: ...": the
+// longest run of words, up to a digit, a bracket or a label, that reads as a
+// name with its credentials.
+func nameAt(s string) (name, creds string, ok bool) {
+	if loc := reNameStop.FindStringIndex(s); loc != nil {
+		s = s[:loc[0]]
+	}
+	words := strings.Fields(s)
+	if len(words) > 8 {
+		words = words[:8]
+	}
+	for n := len(words); n >= 2; n-- {
+		cand := strings.TrimRight(strings.Join(words[:n], " "), " ,;-")
+		if bare, _ := splitCredentials(reTitle.ReplaceAllString(cand, "")); strings.Contains(bare, ",") {
+			continue // "Jane Roe, MD" is a name; "Jane Roe, Tampa" is not
+		}
+		if name, creds, ok := personName(cand); ok && capitalised(name) {
+			return name, creds, true
+		}
+	}
+	return "", "", false
+}
+
+// capitalised reports whether every word of a name starts with a capital:
+// in running text, "Raj Thompson regarding" is not a name.
+func capitalised(name string) bool {
+	for _, f := range strings.Fields(name) {
+		if !unicode.IsUpper(rune(f[0])) {
+			return false
+		}
+	}
+	return true
 }

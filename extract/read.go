@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"rxintake/icd10cm"
 )
@@ -120,8 +121,9 @@ var reAddressLine = regexp.MustCompile(`(?i)\b(?:phone|tel|fax|ph)\b\.?\s*:?\s*\
 // ---- patient ----
 
 var (
-	reProsePatient = regexp.MustCompile(`(?i)\b(?:my|our|the|this)\s+(?:mutual\s+)?patient,?\s+(?:(?:mr|mrs|ms|miss)\.?\s+)?([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){1,2})`)
+	reProsePatient = regexp.MustCompile(`(?i)\b(?:my|our|the|this)\s+(?:mutual\s+)?patient,?\s+(?:(?:mr|mrs|ms|miss)\.?\s+)?`)
 	reRePatient    = regexp.MustCompile(`(?i)^(?:re|regarding|patient|pt)\s*[:.-]\s*(?:(?:mr|mrs|ms|miss)\.?\s+)?([A-Za-z'’-]+(?:,?\s+[A-Za-z'’.-]+){1,3})`)
+	reReferralFor  = regexp.MustCompile(`(?i)^(?:(?:massage\s+|therapy\s+)?(?:referral|prescription|order|rx|orders|treatment)\s+(?:for|of)|referral)\s*:?\s+`)
 	reDOBInline    = regexp.MustCompile(`(?i)\b(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born(?:\s+on)?)\s*[:#-]?\s*`)
 )
 
@@ -132,18 +134,21 @@ func (r *rxReader) patient() {
 		if blankValue(v) {
 			continue
 		}
-		if name, _, ok := personName(cutAtDOB(v)); ok {
+		if name, _, ok := personName(cutAtDOB(reReferralFor.ReplaceAllString(v, ""))); ok {
 			p = &Patient{Name: name, Evidence: l.Line.evidence(l.Line.Text)}
 			break
 		}
 	}
 	if p == nil {
 		for _, l := range r.lines {
-			if m := reProsePatient.FindStringSubmatch(l.Text); m != nil {
-				if name, _, ok := personName(m[1]); ok {
+			for _, loc := range reProsePatient.FindAllStringIndex(l.Text, -1) {
+				if name, _, ok := nameAt(l.Text[loc[1]:]); ok {
 					p = &Patient{Name: name, Evidence: l.evidence(l.Text)}
 					break
 				}
+			}
+			if p != nil {
+				break
 			}
 		}
 	}
@@ -189,7 +194,6 @@ func cutAtDOB(s string) string {
 // ---- prescriber ----
 
 var (
-	reESigned  = regexp.MustCompile(`(?i:\b(?:electronically|digitally|e-?)\s*signed(?:\s+and\s+authenticated)?\s*(?:by)?\s*:?\s*(?:dr\.?\s+)?)([A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]*){1,3}(?:,?\s*(?:M\.?D|D\.?O|NP|FNP(?:-C)?|APRN|ARNP|PA(?:-C)?|DPM|DC)\.?)*)`)
 	reSlashS   = regexp.MustCompile(`(?i)^/s/\s*([A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]*){1,3}(?:,?\s*(?:MD|DO|NP|PA-C|PA)\.?)*)`)
 	reNameCred = regexp.MustCompile(`^(?:Dr\.?\s+)?([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){1,2}),?\s+(M\.?\s?D\.?|D\.?\s?O\.?|N\.?P\.?|F\.?N\.?P(?:-C)?|A\.?P\.?R\.?N\.?|A\.?R\.?N\.?P\.?|P\.?A\.?(?:-C)?|D\.?P\.?M\.?|D\.?C\.?)(?:,?\s*[A-Z]{2,6})*\s*$`)
 	reDrName   = regexp.MustCompile(`\bDr\.?\s+([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){0,2})`)
@@ -213,11 +217,42 @@ func (r *rxReader) prescriber() {
 			break
 		}
 	}
+	setName := func(name, creds string, l textLine) {
+		pr.Name, pr.Credentials, pr.Evidence = name, creds, l.evidence(l.Text)
+		found = true
+	}
 	if !found {
 		for _, l := range r.lines {
-			if m := reESigned.FindStringSubmatch(l.Text); m != nil && set(m[1], l) {
-				found = true
+			if name, creds, ok := eSignedName(l.Text); ok {
+				setName(name, creds, l)
 				break
+			}
+		}
+	}
+	if !found {
+		// "the order from Karen Hoffman PA-C", "On behalf of Anil Patel,
+		// MD", "Referred by: Dr. Chen".
+		for _, l := range r.lines {
+			for _, loc := range reProsePrescriber.FindAllStringIndex(l.Text, -1) {
+				if name, creds, ok := nameAt(l.Text[loc[1]:]); ok {
+					setName(name, creds, l)
+					break
+				}
+			}
+			if found {
+				break
+			}
+		}
+	}
+	if !found {
+		// "Elizabeth Morrison, APRN, FNP-C (NPI #: 1326897851) is
+		// referring": a name with credentials right before the NPI.
+		for _, l := range r.lines {
+			if loc := reNPI.FindStringIndex(l.Text); loc != nil {
+				if name, creds, ok := nameBefore(l.Text[:loc[0]]); ok {
+					setName(name, creds, l)
+					break
+				}
 			}
 		}
 	}
@@ -256,6 +291,40 @@ func (r *rxReader) prescriber() {
 	if pr.Name != "" || pr.NPI != "" {
 		r.rx.Prescriber = pr
 	}
+}
+
+// reESignedLead is the start of an electronic-signature statement, up to
+// the name of who signed.
+var reESignedLead = regexp.MustCompile(`(?i)\b(?:electronically|digitally|e-?)\s*signed(?:\s+and\s+authenticated)?\s*(?:by)?\s*:?\s*`)
+
+// reProsePrescriber introduces the prescriber in running text.
+var reProsePrescriber = regexp.MustCompile(`(?i)\b(?:(?:the\s+)?order\s+from|on\s+behalf\s+of|referred\s+by|ordered\s+by|prescribed\s+by|referral\s+from)\s*:?\s*`)
+
+// eSignedName reads who signed an electronic-signature statement
+// ("Electronically signed by: Sarah Alvarez APRN 10/6/2026 9:36 AM").
+func eSignedName(text string) (name, creds string, ok bool) {
+	for _, loc := range reESignedLead.FindAllStringIndex(text, -1) {
+		if name, creds, ok := nameAt(text[loc[1]:]); ok {
+			return name, creds, true
+		}
+	}
+	return "", "", false
+}
+
+// nameBefore reads a name with its credentials at the end of s ("... from
+// Anil Patel, MD (").
+func nameBefore(s string) (name, creds string, ok bool) {
+	words := strings.Fields(strings.TrimRight(strings.TrimSpace(s), "(,;:-[ "))
+	for n := min(len(words), 7); n >= 2; n-- {
+		cand := strings.Join(words[len(words)-n:], " ")
+		if bare, c := splitCredentials(reTitle.ReplaceAllString(cand, "")); c == "" || strings.Contains(bare, ",") {
+			continue
+		}
+		if name, creds, ok := personName(cand); ok && creds != "" {
+			return name, creds, true
+		}
+	}
+	return "", "", false
 }
 
 func cutAtNPI(s string) string {
@@ -313,13 +382,17 @@ func (r *rxReader) date() {
 			return
 		}
 	}
-	// "Electronically signed by ... on 11/20/2026", or the date line of a
-	// letter.
+	// "The order is dated Nov 12, 2026." The time stamp of an electronic
+	// signature is when it was signed, not the date of the order.
 	for _, l := range r.lines {
-		if reESigned.MatchString(l.Text) && pick(l.Text, l) {
-			return
+		for _, loc := range reDatedProse.FindAllStringIndex(l.Text, -1) {
+			rest := l.Text[loc[1]:]
+			if ds := findDates(rest); len(ds) > 0 && ds[0].Start == 0 && pick(rest[:ds[0].End], l) {
+				return
+			}
 		}
 	}
+	// The date line of a letter.
 	for _, l := range r.lines {
 		t := strings.TrimSpace(l.Text)
 		if ds := findDates(t); len(ds) == 1 && ds[0].Start == 0 && len(t)-ds[0].End < 3 && pick(t, l) {
@@ -328,10 +401,13 @@ func (r *rxReader) date() {
 	}
 }
 
+var reDatedProse = regexp.MustCompile(`(?i)\b(?:is|was|order|prescription|referral|rx)\s+dated\s+(?:on\s+)?|\b(?:order|prescription|referral)\s+date\s+(?:is|was|of)\s+`)
+
 // ---- diagnoses ----
 
 var (
-	reICD      = regexp.MustCompile(`\b([A-TV-Z][0-9][0-9A-Z])\s?\.\s?([0-9A-Z]{1,4})\b|\b([A-TV-Z][0-9][0-9A-Z])\b`)
+	// OCR reads the dot of a code as a comma now and then.
+	reICD      = regexp.MustCompile(`\b([A-TV-Z][0-9][0-9A-Z])\s?[.,]\s?([0-9A-Z]{1,4})\b|\b([A-TV-Z][0-9][0-9A-Z])\b`)
 	reICDNoDot = regexp.MustCompile(`\b([A-TV-Z][0-9][0-9A-Z][0-9A-Z]{1,4})\b`)
 	reDxWord   = regexp.MustCompile(`(?i)\b(?:dx|diagnos[ie]s|icd|code)\b`)
 )
@@ -386,6 +462,17 @@ func (r *rxReader) addDiagnosis(set *icd10cm.Set, code, text string, start, end 
 	}
 	seen[code] = true
 	desc, ds, de := dxDescription(text, start, end)
+	if desc != "" && de <= start {
+		// A description before its code may hold commas ("lumbago with
+		// sciatica, left side (M54.42)"): take in what the code's own
+		// description says too.
+		if official, _ := set.Lookup(code); official != "" {
+			if nds := extendDescription(text, ds, official); nds < ds {
+				ds = nds
+				desc = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(text[ds:start]), "(-=[ "))
+			}
+		}
+	}
 	r.dxSpan[l.Idx] = append(r.dxSpan[l.Idx], [2]int{min(start, ds), max(end, de)})
 	dx := Diagnosis{Code: code, Description: desc, CodeSet: set.FiscalYear(), Evidence: l.evidence(text)}
 	_, dx.Billable = set.Lookup(code)
@@ -399,6 +486,43 @@ func (r *rxReader) addDiagnosis(set *icd10cm.Set, code, text string, start, end 
 		}
 	}
 	r.rx.Diagnoses = append(r.rx.Diagnoses, dx)
+}
+
+// extendDescription moves the start ds of a description back over the
+// comma-separated pieces before it whose words all belong to the official
+// description of the code.
+func extendDescription(text string, ds int, official string) int {
+	words := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(official), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		words[w] = true
+	}
+	for {
+		head := strings.TrimRight(text[:ds], " ")
+		if !strings.HasSuffix(head, ",") {
+			return ds
+		}
+		head = head[:len(head)-1]
+		from := strings.LastIndexAny(head, ",:;()") + 1
+		if loc := reICD.FindAllStringIndex(head, -1); len(loc) > 0 && loc[len(loc)-1][1] > from {
+			from = loc[len(loc)-1][1]
+		}
+		if loc := reDescLead.FindAllStringIndex(head, -1); len(loc) > 0 && loc[len(loc)-1][1] > from && !words[strings.ToLower(strings.TrimSpace(head[loc[len(loc)-1][0]:loc[len(loc)-1][1]]))] {
+			from = loc[len(loc)-1][1]
+		}
+		seg := strings.FieldsFunc(strings.ToLower(head[from:]), func(r rune) bool { return !unicode.IsLetter(r) })
+		if len(seg) == 0 {
+			return ds
+		}
+		for _, w := range seg {
+			if !words[w] {
+				return ds
+			}
+		}
+		ds = from
+		for ds < len(text) && text[ds] == ' ' {
+			ds++
+		}
+	}
 }
 
 var reDescTrim = regexp.MustCompile(`^[\s:;.,)\-–—=]+|[\s:;,(\-–—=]+$`)
@@ -476,9 +600,14 @@ func (r *rxReader) orderText(fields ...string) (lines []textLine, labelled, blan
 
 func (r *rxReader) procedures() {
 	lines, _, _ := r.orderText("treatment")
-	if len(lines) == 0 {
-		lines = r.orderLines()
+	if !r.readProcedures(lines) {
+		// Nothing under the labels ("Order #: 40188181" is not the order):
+		// look at the whole order.
+		r.readProcedures(r.orderLines())
 	}
+}
+
+func (r *rxReader) readProcedures(lines []textLine) bool {
 	seen := map[string]bool{}
 	for _, l := range lines {
 		for _, p := range Procedures(l.Text) {
@@ -491,7 +620,12 @@ func (r *rxReader) procedures() {
 			r.rx.Procedures = append(r.rx.Procedures, p)
 		}
 	}
+	return len(r.rx.Procedures) > 0
 }
+
+// reAreaContinues is the end of a line whose list of areas goes on on the
+// next line: a joining word, not a masked diagnosis.
+var reAreaContinues = regexp.MustCompile(`(?i)(?:\b(?:to|the|and|or|of|for|her|his|their|both|bilateral|left|right|upper|lower|mid|including)|[,/&])$`)
 
 var reOrderWords = regexp.MustCompile(`(?i)\b(treat|therapy|release|massage|areas?|to the|focus|region|mobili[sz]ation|97\d{3})`)
 
@@ -499,11 +633,21 @@ func (r *rxReader) areas() {
 	lines, _, blank := r.orderText("areas")
 	found := r.readAreas(lines)
 	if !found && !blank {
+		// The lines of the order: those that name a treatment, and the line
+		// each continues on ("... for soft tissue mobilization to" / "the
+		// quadriceps.").
 		var order []textLine
-		for _, l := range r.orderLines() {
-			if reOrderWords.MatchString(l.Text) {
-				order = append(order, l)
+		all := r.orderLines()
+		for i, l := range all {
+			if !reOrderWords.MatchString(l.Text) && len(Procedures(l.Text)) == 0 {
+				continue
 			}
+			if i+1 < len(all) && all[i+1].Idx == l.Idx+1 && reAreaContinues.MatchString(l.Text) && !r.startsWithLabel(r.lines[l.Idx+1]) {
+				next := all[i+1]
+				l.Text += " " + next.Text
+				l.Conf = min(l.Conf, next.Conf)
+			}
+			order = append(order, l)
 		}
 		r.readAreas(order)
 	}
@@ -580,9 +724,19 @@ func (r *rxReader) frequency() {
 }
 
 func (r *rxReader) readFrequency(lines []textLine) bool {
-	for _, l := range lines {
+	for i, l := range lines {
 		if f, ok := ParseFrequency(l.Text); ok {
 			f.Evidence = l.evidence(l.Text)
+			// A taper may go on on the next line ("..., and then once a" /
+			// "week for 2 weeks").
+			if i+1 < len(lines) && lines[i+1].Idx == l.Idx+1 {
+				joined := l.Text + " " + lines[i+1].Text
+				if g, ok := ParseFrequency(joined); ok && len(g.Text) > len(f.Text) && strings.HasPrefix(g.Text, f.Text) {
+					g.Evidence = l.evidence(joined)
+					g.Confidence = round2(min(l.Conf, lines[i+1].Conf))
+					f = g
+				}
+			}
 			r.rx.Frequency = &f
 			return true
 		}

@@ -32,11 +32,9 @@ func (r *rxReader) signature(d *Document) {
 	}
 	if !awaiting {
 		for _, l := range r.lines {
-			if m := reESigned.FindStringSubmatch(l.Text); m != nil {
-				if _, _, ok := personName(m[1]); ok {
-					*sig = Signature{Present: true, Kind: "electronic", Evidence: l.evidence(l.Text)}
-					return
-				}
+			if _, _, ok := eSignedName(l.Text); ok {
+				*sig = Signature{Present: true, Kind: "electronic", Evidence: l.evidence(l.Text)}
+				return
 			}
 			if m := reSlashS.FindStringSubmatch(l.Text); m != nil {
 				*sig = Signature{Present: true, Kind: "electronic", Evidence: l.evidence(l.Text)}

@@ -123,7 +123,7 @@ var sessionRE = func() *regexp.Regexp {
 		`\b(?P<whalf>one|two|an?)\s+and\s+(?:a\s+)?half\s*-?\s*(?:hours?|hrs?)\b`,
 		`\b(?P<halfafter>one|two|an?)\s*-?\s*(?:hours?|hrs?)\.?\s+and\s+(?:a\s+)?half\b`,
 		// "half an hour", "half-hour", "a half hour"
-		`\b(?P<half>half)\s*-?\s*(?:an?\s+)?(?:hours?|hrs?)\b`,
+		`(?:\b(?P<half>half)|(?:^|[^\d/.])(?P<halfn>1/2|½))\s*-?\s*(?:an?\s+)?(?:hours?|hrs?)\b`,
 		// "1 hr", "1.5 hours", ".5 hr", "1-2 hours", "one hour", "an hour", "one-hour"
 		`(?P<hour>\b\d{1,2}(?:\.\d+)?|\.\d+|\bone|\btwo|\ban?)(?:` + rxRangeToRE + `(?P<hour2>\d{1,2}(?:\.\d+)?|two))?\s*-?\s*(?:hours?|hrs?)\b`,
 		// "1h", "1.5h"
@@ -174,6 +174,7 @@ func ParseSession(text string) (Session, bool) {
 	if len(ms) == 0 {
 		return sessionFromProcedureCount(text)
 	}
+	ms = dropUnitSize(text, ms)
 	first := ms[0]
 	s := Session{Minutes: first.minutes, Units: first.units, Range: first.rng, Text: text[first.start:first.end]}
 	for _, m := range ms[1:] {
@@ -190,6 +191,36 @@ func ParseSession(text string) (Session, bool) {
 		s.Range = s.Range || m.rng
 	}
 	return s, true
+}
+
+// reUnitSizeAfter and reUnitSizeBefore recognise "15 min" as the size of
+// a unit, not a length: "4 units (15 min each)", "15-minute units".
+var (
+	reUnitSizeAfter  = regexp.MustCompile(`(?i)^\s*(?:each|apiece|per\s+unit|units?)\b`)
+	reUnitSizeBefore = regexp.MustCompile(`(?i)units?\s*[(,:-]?\s*(?:of|at|@|x|=)?\s*$`)
+)
+
+// dropUnitSize drops mentions of 15 minutes that say how long a unit is,
+// when units are stated too.
+func dropUnitSize(text string, ms []sessionMention) []sessionMention {
+	hasUnits := false
+	for _, m := range ms {
+		hasUnits = hasUnits || m.minutes == 0
+	}
+	if !hasUnits {
+		return ms
+	}
+	out := ms[:0:0]
+	for _, m := range ms {
+		if m.minutes == 15 && (reUnitSizeAfter.MatchString(strings.TrimLeft(text[m.end:], ")")) || reUnitSizeBefore.MatchString(text[:m.start])) {
+			continue
+		}
+		out = append(out, m)
+	}
+	if len(out) == 0 {
+		return ms
+	}
+	return out
 }
 
 func readSessionMatch(text string, m []int) (sessionMention, bool) {
@@ -248,7 +279,7 @@ func readSessionMatch(text string, m []int) (sessionMention, bool) {
 		sm.minutes = 60*num("whalf") + 30
 	case matched("halfafter"):
 		sm.minutes = 60*num("halfafter") + 30
-	case matched("half"):
+	case matched("half"), matched("halfn"):
 		sm.minutes = 30
 	case matched("hour"):
 		h, _ := group("hour")

@@ -4,10 +4,16 @@
 //
 //	go run ./cmd/rxcorpus -eval testdata/eval -n 240 -seed 1
 //	go run ./cmd/rxeval testdata/eval
+//
+// With -cache DIR the documents read (pages, words, images) are kept and
+// reused, so that changes to the reader and the rules are measured in
+// seconds; delete DIR after changing the OCR layer.
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
 	"flag"
 	"fmt"
 	"io"
@@ -40,6 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	verbose := fs.Bool("v", false, "print every mismatch")
 	only := fs.String("only", "", "evaluate only files whose name contains this")
 	workers := fs.Int("workers", 0, "OCR workers (default: one per CPU)")
+	cache := fs.String("cache", "", "keep what was read of each document in this directory and reuse it (iterate on the reader without OCR)")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "usage: rxeval [-v] [-only SUBSTR] DIR")
 		return 2
@@ -81,7 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			j.got = evaluate(ctx, reader, fs.Arg(0), j.truth)
+			j.got = evaluate(ctx, reader, fs.Arg(0), *cache, j.truth)
 			mu.Lock()
 			done++
 			fmt.Fprintf(stderr, "\r[%d/%d] %s", done, len(jobs), time.Since(start).Round(time.Second))
@@ -118,19 +125,79 @@ type outcome struct {
 	result validate.Result
 }
 
-func evaluate(ctx context.Context, r *extract.Reader, dir string, t *corpus.Truth) *outcome {
-	data, err := os.ReadFile(filepath.Join(dir, t.File))
-	if err != nil {
-		return &outcome{doc: &extract.Document{Problems: []extract.Problem{{Reason: err.Error()}}}, rx: &extract.Prescription{}}
-	}
+func evaluate(ctx context.Context, r *extract.Reader, dir, cache string, t *corpus.Truth) *outcome {
 	asOf, _ := time.Parse("2006-01-02", t.AsOf)
-	doc := r.Read(ctx, t.File, data)
+	doc := cached(cache, t.File)
+	if doc == nil {
+		data, err := os.ReadFile(filepath.Join(dir, t.File))
+		if err != nil {
+			return &outcome{doc: &extract.Document{Problems: []extract.Problem{{Reason: err.Error()}}}, rx: &extract.Prescription{}}
+		}
+		doc = r.Read(ctx, t.File, data)
+		store(cache, t.File, doc)
+	}
 	if doc.Email != nil && !doc.Email.Date.IsZero() {
 		asOf = doc.Email.Date.UTC().Truncate(24 * time.Hour)
 	}
 	rx := extract.ReadPrescription(doc, asOf)
 	res, _ := validate.Check(doc, rx, validate.DefaultProfile, asOf)
 	return &outcome{doc, rx, res}
+}
+
+// cached returns the document read earlier into the cache directory, or
+// nil.
+func cached(cache, file string) *extract.Document {
+	if cache == "" {
+		return nil
+	}
+	f, err := os.Open(filepath.Join(cache, file+".gob"))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var c cachedDoc
+	if gob.NewDecoder(f).Decode(&c) != nil {
+		return nil
+	}
+	d := &extract.Document{File: c.File, Kind: c.Kind, Pages: c.Pages, Body: c.Body, FaxNumber: c.FaxNumber, Problems: c.Problems, Notes: c.Notes}
+	if !c.EmailDate.IsZero() || c.Subject != "" {
+		d.Email = &extract.Email{Date: c.EmailDate, Subject: c.Subject}
+	}
+	return d
+}
+
+// cachedDoc is a Document without the message headers, which gob cannot
+// encode (the reader needs only the date).
+type cachedDoc struct {
+	File      string
+	Kind      extract.Kind
+	Pages     []*extract.Page
+	Body      string
+	FaxNumber string
+	Problems  []extract.Problem
+	Notes     []string
+	EmailDate time.Time
+	Subject   string
+}
+
+// store keeps a document in the cache directory; a document with a
+// temporary problem is not kept.
+func store(cache, file string, d *extract.Document) {
+	if cache == "" || d.Temporary() {
+		return
+	}
+	// The message headers do not encode; the reader needs only the date.
+	c := cachedDoc{File: d.File, Kind: d.Kind, Pages: d.Pages, Body: d.Body, FaxNumber: d.FaxNumber, Problems: d.Problems, Notes: d.Notes}
+	if d.Email != nil {
+		c.EmailDate, c.Subject = d.Email.Date, d.Email.Subject
+	}
+	var b bytes.Buffer
+	if gob.NewEncoder(&b).Encode(&c) != nil {
+		return
+	}
+	if os.MkdirAll(cache, 0o755) == nil {
+		_ = os.WriteFile(filepath.Join(cache, file+".gob"), b.Bytes(), 0o644)
+	}
 }
 
 // tally counts one tier's results.

@@ -1,0 +1,152 @@
+package extract
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+var readAsOf = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+
+// readBody reads the prescription of a text-only document (an email body or
+// a .txt file): no OCR.
+func readBody(body string) *Prescription {
+	return ReadPrescription(&Document{Body: body}, readAsOf)
+}
+
+func TestReadPrescriberNames(t *testing.T) {
+	for _, tc := range []struct {
+		name, body         string
+		want, creds, esign string // esign: "electronic" when the statement signs
+	}{
+		{"middle initial that spells a word", "Best regards,\nElectronically signed: Steven A. Ferreira M.D. 11/13/2026 3:39 PM\nNPI: 1412240891",
+			"Steven A. Ferreira", "MD", "electronic"},
+		{"label word after the name", "Digitally signed by CHRISTINE GOLDBERG MD Date: 2026.10.05 09:32:00 -05'00'",
+			"CHRISTINE GOLDBERG", "MD", "electronic"},
+		{"two credentials", "Digitally signed by Elizabeth Morrison APRN, FNP-C Date: 2026.11.12 11:09:00 -05'00'",
+			"Elizabeth Morrison", "APRN, FNP-C", "electronic"},
+		{"credentials then a comma and the date", "E-signed by Jennifer Adeyemi, MD, 11/03/2026",
+			"Jennifer Adeyemi", "MD", "electronic"},
+		{"order from, in prose", "Please see below the order from Karen Hoffman PA-C (NPI# 1043884596) for our patient Keisha Nguyen.",
+			"Karen Hoffman", "PA-C", ""},
+		{"on behalf of", "Thanks,\nBrenda, RN\nOn behalf of Karen Hoffman, PA-C", "Karen Hoffman", "PA-C", ""},
+		{"name with credentials before the NPI", "Elizabeth Morrison, APRN, FNP-C (NPI #: 1326897851) is referring our patient Tyler Clark.",
+			"Elizabeth Morrison", "APRN, FNP-C", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rx := readBody(tc.body)
+			if rx.Prescriber == nil || rx.Prescriber.Name != tc.want || rx.Prescriber.Credentials != tc.creds {
+				t.Fatalf("prescriber %+v, want %q %q", rx.Prescriber, tc.want, tc.creds)
+			}
+			if rx.Signature.Kind != tc.esign || rx.Signature.Present != (tc.esign != "") {
+				t.Errorf("signature %+v, want kind %q", rx.Signature, tc.esign)
+			}
+		})
+	}
+}
+
+func TestReadPatientNames(t *testing.T) {
+	for _, tc := range []struct{ body, want, dob string }{
+		{"RE: Referral for Mary Lewis (DOB: 10-Jul-1969)", "Mary Lewis", "1969-07-10"},
+		{"RE: Referral for Nicole T. Abernathy (DOB: 23-Jan-1984)", "Nicole T. Abernathy", "1984-01-23"},
+		{"Please see below the order for our patient Gary R. St. Clair, DOB 08-09-1993.", "Gary R. St. Clair", "1993-08-09"},
+		{"Dr. Morrison would like our patient, Linda St. Clair, date of birth 02/10/80 to receive massage.", "Linda St. Clair", "1980-02-10"},
+		{"We are sending over a therapy order for our patient Patricia Martin for massage.", "Patricia Martin", ""},
+	} {
+		rx := readBody(tc.body)
+		if rx.Patient == nil || rx.Patient.Name != tc.want || rx.Patient.DOB != tc.dob {
+			t.Errorf("%q: patient %+v, want %q %q", tc.body, rx.Patient, tc.want, tc.dob)
+		}
+	}
+}
+
+func TestReadDate(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		// An electronic signature's time stamp is not the date of the order.
+		{"Electronically signed: Lisa Shah M.D. 10/12/2026 10:05 AM", ""},
+		{"Digitally signed by Steven U. Bianchi MD Date: 2026.09.29 14:42:00 -05'00'", ""},
+		{"Steven U. Bianchi MD (NPI# 1702389374) is referring our patient Aisha Clark to your office. The order is dated 09/29/2026.", "2026-09-29"},
+		{"Elizabeth Morrison is referring our patient Tyler Clark. The order is dated Nov 12, 2026.\nE-signed by Elizabeth Morrison, 11/13/2026", "2026-11-12"},
+		{"Order date: 11/5/2026\nElectronically signed by: Olumide Ramirez, MD 11/6/2026 8:56 AM", "2026-11-05"},
+	} {
+		if got := readBody(tc.body).Date; got != tc.want {
+			t.Errorf("%q: date %q, want %q", tc.body, got, tc.want)
+		}
+	}
+}
+
+func TestReadOrder(t *testing.T) {
+	for _, tc := range []struct {
+		name, body     string
+		cpts, areas    []string
+		minutes, units int
+		visits, weeks  int
+	}{
+		{name: "an order number is not the order",
+			body: "Order #: 40188181                                 Order date: 11-04-2026\nService: REF NMT\nBody site: R shoulder\nFrequency: once a week x6wks\nTreatment time: 1 hr each visit",
+			cpts: []string{"97140"}, areas: []string{"shoulder"}, minutes: 60, units: 4, visits: 6, weeks: 6},
+		{name: "body site(s)",
+			body: "Order #: 44725704\nService: REF NMT and manual therapy techniques\nBody site(s): Pectorals; Thoracic paraspinals\nSession length: 60 min per session",
+			cpts: []string{"97140"}, areas: []string{"thoracic", "chest"}, minutes: 60, units: 4},
+		{name: "areas wrapped onto the next line",
+			body: "I am referring Donna Johnson for soft tissue mobilization to\nthe quadriceps.\nThe relevant diagnoses are G57.01: Piriformis syndrome, right\nand M62.831: Muscle spasm of calf.",
+			cpts: []string{"97140"}, areas: []string{"leg"}},
+		{name: "a wrapped diagnosis is not an area",
+			body: "I would like my patient to receive trigger point\ntherapy CPT 97140. The relevant diagnoses are pain in left hip (M25.552) and M79.662 Pain in left\nlower leg.",
+			cpts: []string{"97140"}},
+		{name: "a description with a comma before its code",
+			body: "Please evaluate and treat Nicole T. Abernathy with NMT to the SI joint and glutes.\nDiagnoses: lumbago with sciatica, left side (M54.42); other low back pain (M54.59). Please treat her 2x/week for 6 weeks, 3 units per session.",
+			cpts: []string{"97140"}, areas: []string{"sacral", "hip"}, units: 3, visits: 12, weeks: 6},
+		{name: "STM, an order without order words",
+			body: "Karen Hoffman would like our patient to receive STM for her upper back and cervical spine.",
+			cpts: []string{"97140"}, areas: []string{"cervical", "thoracic"}},
+		{name: "the size of a unit is not a length",
+			body: "Modality: MFR & STM\nLength: 4 units (15 min each)\nFrequency: 2-3 times per week for 3-4 weeks",
+			cpts: []string{"97140"}, units: 4, visits: 12, weeks: 4},
+		{name: "half an hour as 1/2",
+			body: "Please treat him 2x/week for 4 weeks, 1/2 hour per session with MFR.",
+			cpts: []string{"97140"}, minutes: 30, units: 2, visits: 8, weeks: 4},
+		{name: "60-minute sessions are not 6 sessions",
+			body: "Treatment should be 3x/week for four weeks; each session 60-minute sessions. MLD.",
+			cpts: []string{"97140"}, minutes: 60, units: 4, visits: 12, weeks: 4},
+		{name: "a taper wrapped onto the next line",
+			body: "Please treat her three times a week for 2 weeks, twice weekly for two weeks, and then once a\nweek for 2 weeks, 75 min per session. NMT.",
+			cpts: []string{"97140"}, minutes: 75, units: 5, visits: 12, weeks: 6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rx := readBody(tc.body)
+			var cpts []string
+			for _, p := range rx.Procedures {
+				cpts = append(cpts, p.CPT)
+			}
+			if !slices.Equal(slices.Compact(cpts), tc.cpts) {
+				t.Errorf("procedures %v, want %v", cpts, tc.cpts)
+			}
+			if tc.areas != nil || len(rx.Areas) > 0 {
+				want := slices.Clone(tc.areas)
+				slices.Sort(want)
+				got := slices.Clone(rx.Areas)
+				slices.Sort(got)
+				if !slices.Equal(got, want) {
+					t.Errorf("areas %v, want %v", rx.Areas, tc.areas)
+				}
+			}
+			if tc.units > 0 {
+				if rx.Session == nil || rx.Session.Minutes != tc.minutes || rx.Session.Units != tc.units {
+					t.Errorf("session %+v, want %d min %d units", rx.Session, tc.minutes, tc.units)
+				}
+			}
+			if tc.visits > 0 {
+				if rx.Frequency == nil || rx.Frequency.Visits != tc.visits || rx.Frequency.Weeks != tc.weeks {
+					t.Errorf("frequency %+v, want %d visits %d weeks", rx.Frequency, tc.visits, tc.weeks)
+				}
+			}
+			for _, a := range rx.Ambiguities {
+				if !strings.Contains(tc.name, "ambiguous") {
+					t.Errorf("ambiguity %+v", a)
+				}
+			}
+		})
+	}
+}
