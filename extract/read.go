@@ -788,4 +788,3 @@ func (r *rxReader) necessity() {
 		return
 	}
 }
-
