@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
 )
 
@@ -294,6 +295,9 @@ func (c *Config) Validate() error {
 		if p.UnitMethod != "" && p.UnitMethod != "cms" {
 			return bad("payers."+name+".unit_method", "%q is not supported (cms)", p.UnitMethod)
 		}
+	}
+	if _, err := cron.ParseStandard(c.Schedule); err != nil {
+		return bad("schedule", "%q is not a cron schedule (%v); for example \"*/5 * * * *\" or \"@every 2m\"", c.Schedule, err)
 	}
 	if c.Limits.PagesPerDocument <= 0 {
 		return bad("limits.pages_per_document", "must be positive")

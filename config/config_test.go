@@ -48,6 +48,7 @@ func TestParseRefusesNamingTheKey(t *testing.T) {
 		{"office address", "offices:\n  - name: A\n    emails: [nobody]\n", "offices[0].emails"},
 		{"negative validity", "payers:\n  pip: {rx_valid_days: -1}\n", "payers.pip.rx_valid_days"},
 		{"zero page limit", "limits:\n  pages_per_document: 0\n", "limits.pages_per_document"},
+		{"bad schedule", "schedule: every five minutes\n", "schedule"},
 		{"smtp without from", "smtp:\n  host: smtp.example.com\n", "smtp.from"},
 	}
 	for _, tt := range tests {

@@ -131,25 +131,35 @@ func loadConfig(fs *flag.FlagSet, path string, stderr io.Writer) (*config.Config
 	return cfg, exitOK
 }
 
-func runOnce(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("once", flag.ContinueOnError)
+// startApp parses a worker command's flags, loads the configuration and
+// opens the app; on failure it returns the exit code.
+func startApp(ctx context.Context, name string, args []string, stderr io.Writer, log *slog.Logger) (*app, int) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfgPath := fs.String("config", "", "configuration `file`")
 	if err := fs.Parse(args); err != nil {
-		return exitBadConfig
+		return nil, exitBadConfig
 	}
 	cfg, code := loadConfig(fs, *cfgPath, stderr)
 	if cfg == nil {
-		return code
+		return nil, code
 	}
-	log := slog.Default()
 	a, err := openApp(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "rxintake:", err)
 		if errors.Is(err, config.ErrInvalid) {
-			return exitBadConfig
+			return nil, exitBadConfig
 		}
-		return exitErrors
+		return nil, exitErrors
+	}
+	return a, exitOK
+}
+
+func runOnce(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	log := slog.Default()
+	a, code := startApp(ctx, "once", args, stderr, log)
+	if a == nil {
+		return code
 	}
 	defer a.close()
 	sum, err := a.cycle(ctx, log)
@@ -176,31 +186,13 @@ func summaryLine(s intake.Summary) string {
 var serveHooks []func(ctx context.Context, a *app, log *slog.Logger) error
 
 func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfgPath := fs.String("config", "", "configuration `file`")
-	if err := fs.Parse(args); err != nil {
-		return exitBadConfig
-	}
-	cfg, code := loadConfig(fs, *cfgPath, stderr)
-	if cfg == nil {
+	log := slog.Default()
+	a, code := startApp(ctx, "run", args, stderr, log)
+	if a == nil {
 		return code
 	}
-	sched, err := cron.ParseStandard(cfg.Schedule)
-	if err != nil {
-		fmt.Fprintf(stderr, "rxintake: config: schedule: %q: %v\n", cfg.Schedule, err)
-		return exitBadConfig
-	}
-	log := slog.Default()
-	a, err := openApp(ctx, cfg, log)
-	if err != nil {
-		fmt.Fprintln(stderr, "rxintake:", err)
-		if errors.Is(err, config.ErrInvalid) {
-			return exitBadConfig
-		}
-		return exitErrors
-	}
 	defer a.close()
+	sched, _ := cron.ParseStandard(a.cfg.Schedule) // checked at load
 	for _, h := range serveHooks {
 		if err := h(ctx, a, log); err != nil {
 			fmt.Fprintln(stderr, "rxintake:", err)
@@ -220,7 +212,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}))
 	c := cron.New()
 	c.Schedule(sched, job)
-	log.Info("rxintake running", "schedule", cfg.Schedule, "next", sched.Next(time.Now()).Format(time.RFC3339))
+	log.Info("rxintake running", "schedule", a.cfg.Schedule, "next", sched.Next(time.Now()).Format(time.RFC3339))
 	var first sync.WaitGroup
 	first.Go(job.Run) // the first cycle at start
 	c.Start()
