@@ -336,6 +336,7 @@ func Compose(r *Request, s Settings, n int, requestDate string, date time.Time, 
 		}
 		ah.SetContentType(ctype, map[string]string{"name": name})
 		ah.SetFilename(name)
+		ah.Set("Content-Transfer-Encoding", "base64")
 		w, err := top.CreatePart(ah.Header)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrCompose, err)

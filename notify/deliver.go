@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -432,4 +433,86 @@ func AddBusinessDays(t time.Time, n int) time.Time {
 		}
 	}
 	return t
+}
+
+// ErrAlreadySent reports a SendNow for a case whose request went out.
+var ErrAlreadySent = errors.New("notify: the correction request was sent already")
+
+// SendNow sends the case's correction request at once: the review page's
+// button, for a case a person has looked at. It queues the request from the
+// stored record when the case has none (a case that was in review), and
+// sends a queued, failed or held one now, outside the daily caps: a person
+// asked for it.
+func (n *Notifier) SendNow(ctx context.Context, caseID string) error {
+	unlock, err := n.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	now := n.opts.Now()
+	var state string
+	err = n.db.QueryRowContext(ctx, `SELECT state FROM notify_outbox WHERE case_id = ? AND n = 1`, caseID).Scan(&state)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		rec, err := n.store.Get(ctx, caseID)
+		if err != nil {
+			return err
+		}
+		o := n.directory().Office(rec.Office)
+		if o == nil || len(o.Emails) == 0 {
+			return fmt.Errorf("%w: case %s: no directory office with an email address", ErrCompose, caseID)
+		}
+		original := ""
+		if n.settings.Attach {
+			original = rec.Original
+		}
+		r := NewRequest(rec, o, original)
+		if len(r.Errors) == 0 {
+			return fmt.Errorf("%w: case %s: nothing to correct", ErrCompose, caseID)
+		}
+		tx, err := n.db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("notify: send now %s: %w", caseID, err)
+		}
+		err = n.queue(ctx, tx, r, 1, "", matchKey(rec), now)
+		if err == nil {
+			err = tx.Commit()
+		}
+		tx.Rollback()
+		if err != nil {
+			return err
+		}
+	case err != nil:
+		return fmt.Errorf("notify: send now %s: %w", caseID, err)
+	case state == "sent" || state == "sending":
+		return ErrAlreadySent
+	}
+	// A person asked: whatever held it back is set aside.
+	if _, err := n.db.ExecContext(ctx, `UPDATE notify_outbox SET state = 'queued', next_attempt = '', uncertain = 0, resends = 0,
+		attempts = 0, updated = ? WHERE case_id = ? AND n = 1`, stamp(now), caseID); err != nil {
+		return fmt.Errorf("notify: send now %s: %w", caseID, err)
+	}
+	if _, err := n.db.ExecContext(ctx, `UPDATE notify_cases SET state = ?, updated = ? WHERE case_id = ?`, caseAwaiting, stamp(now), caseID); err != nil {
+		return fmt.Errorf("notify: send now %s: %w", caseID, err)
+	}
+	if err := n.flushEvents(ctx); err != nil {
+		return err
+	}
+	r := &row{caseID: caseID, num: 1, caseState: caseAwaiting}
+	var rcpt, rules string
+	if err := n.db.QueryRowContext(ctx, `SELECT kind, office, message_id, rcpt, rules FROM notify_outbox WHERE case_id = ? AND n = 1`, caseID).
+		Scan(&r.kind, &r.office, &r.messageID, &rcpt, &rules); err != nil {
+		return fmt.Errorf("notify: send now %s: %w", caseID, err)
+	}
+	json.Unmarshal([]byte(rcpt), &r.to)
+	json.Unmarshal([]byte(rules), &r.rules)
+	if err := n.send(ctx, r); err != nil {
+		return err
+	}
+	var after string
+	n.db.QueryRowContext(ctx, `SELECT state FROM notify_outbox WHERE case_id = ? AND n = 1`, caseID).Scan(&after)
+	if after != "sent" {
+		return fmt.Errorf("notify: send now %s: the request is %s", caseID, after)
+	}
+	return nil
 }

@@ -45,12 +45,16 @@ const CaseCorrected = "corrected"
 
 // Options tune a Notifier; the zero value gives the defaults.
 type Options struct {
-	Sender      Sender // default: an SMTPSender for the smtp: section
-	Logger      *slog.Logger
-	Now         func() time.Time // the clock; default time.Now
-	RetryAfter  time.Duration    // wait after the first temporary failure, doubling; default 5 minutes
-	RetryMax    time.Duration    // longest wait; default 2 hours
-	MaxAttempts int              // attempts before a request fails and its case goes to review; default 12
+	Sender Sender // default: an SMTPSender for the smtp: section
+	// LocalOffices, when set, returns offices to add to the configured
+	// directory (those added on the review page); it is asked afresh for
+	// every lookup.
+	LocalOffices func() ([]config.Office, error)
+	Logger       *slog.Logger
+	Now          func() time.Time // the clock; default time.Now
+	RetryAfter   time.Duration    // wait after the first temporary failure, doubling; default 5 minutes
+	RetryMax     time.Duration    // longest wait; default 2 hours
+	MaxAttempts  int              // attempts before a request fails and its case goes to review; default 12
 }
 
 // Notifier is rxintake's casework.Notifier: it finds offices, links
@@ -58,6 +62,7 @@ type Options struct {
 // decision's transaction, and delivers and follows them up after each cycle.
 type Notifier struct {
 	dir      *Directory
+	offices  []config.Office
 	settings Settings
 	db       *sql.DB
 	trail    *audit.Trail
@@ -141,7 +146,7 @@ func New(ctx context.Context, cfg *config.Config, db *sql.DB, trail *audit.Trail
 	if err != nil {
 		return nil, err
 	}
-	n := &Notifier{dir: NewDirectory(cfg.Offices), settings: s, db: db, trail: trail, store: store,
+	n := &Notifier{dir: NewDirectory(cfg.Offices), offices: cfg.Offices, settings: s, db: db, trail: trail, store: store,
 		sender: opts.Sender, dataDir: cfg.DataDir, remind: cfg.Notify.ReminderAfterDays,
 		capOne: cfg.Notify.DailyCapPerOffice, capAll: cfg.Notify.DailyCap, log: opts.Logger}
 	if n.sender == nil {
@@ -176,12 +181,26 @@ func New(ctx context.Context, cfg *config.Config, db *sql.DB, trail *audit.Trail
 	return n, nil
 }
 
-// Directory returns the office directory.
-func (n *Notifier) Directory() *Directory { return n.dir }
+// directory returns the configured directory, with the local offices when
+// there are some.
+func (n *Notifier) directory() *Directory {
+	if n.opts.LocalOffices == nil {
+		return n.dir
+	}
+	more, err := n.opts.LocalOffices()
+	if err != nil {
+		n.log.Error("local offices not read: the configured directory only", "err", err)
+		return n.dir
+	}
+	if len(more) == 0 {
+		return n.dir
+	}
+	return NewDirectory(append(append([]config.Office(nil), n.offices...), more...))
+}
 
 // Office implements casework.Notifier.
 func (n *Notifier) Office(npi, fax, from string) (string, bool) {
-	o, ok := n.dir.Lookup(npi, fax, from)
+	o, ok := n.directory().Lookup(npi, fax, from)
 	if !ok {
 		return "", false
 	}
@@ -314,7 +333,7 @@ func (n *Notifier) Decided(ctx context.Context, tx *sql.Tx, rec *casework.Record
 	if rec.Status != validate.StatusNeedsCorrection || rec.Office == "" {
 		return nil
 	}
-	o := n.dir.Office(rec.Office)
+	o := n.directory().Office(rec.Office)
 	if o == nil || len(o.Emails) == 0 {
 		return nil // casework sends an unknown office to review
 	}

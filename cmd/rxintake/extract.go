@@ -27,6 +27,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	withText := fs.Bool("with-text", false, "add each page's text to the JSON line")
 	workers := fs.Int("workers", 0, "OCR worker processes (default: one per CPU)")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
+	preview := fs.Bool("email-preview", false, "print the correction request that would be sent for each file (nothing is sent); the office comes from --config's directory, else a placeholder")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: rxintake extract [--json | --text] [--config FILE] FILE...")
 		fs.PrintDefaults()
@@ -86,6 +87,11 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			fmt.Fprintf(stderr, "[%d/%d] %s: %d page(s), %.1f s\n", i+1, fs.NArg(), name, len(doc.Pages), time.Since(start).Seconds())
 		}
 		switch {
+		case *preview:
+			if err := printEmailPreview(stdout, &cfg, *cfgPath != "", line); err != nil {
+				fmt.Fprintln(stderr, "rxintake:", err)
+				failed++
+			}
 		case *asText:
 			printText(stdout, doc)
 		default:
