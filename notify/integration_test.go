@@ -1,0 +1,498 @@
+package notify
+
+// The integration test runs the whole worker against real servers it
+// starts itself on loopback ports: Dovecot for the referrals mailbox (as
+// intake/dovecot_test.go does) and mailpit as the SMTP server the requests
+// go to (STARTTLS with the test's CA, AUTH PLAIN). Both skip the test when
+// their binary is missing, except with CI=true, where that is a failure.
+// mailpit: go install github.com/axllent/mailpit@v1.33.1.
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"rxintake/audit"
+	"rxintake/casework"
+	"rxintake/config"
+	"rxintake/extract"
+	"rxintake/intake"
+	"rxintake/validate"
+)
+
+// lookBinary finds a server binary, or skips (fails in CI) with how to
+// install it.
+func lookBinary(t *testing.T, name, install string, extra ...string) string {
+	t.Helper()
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	home, _ := os.UserHomeDir()
+	for _, p := range append(extra, filepath.Join(home, "go", "bin", name)) {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	why := name + " is not installed (" + install + ")"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(why)
+	}
+	t.Skip(why)
+	return ""
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// startServer starts cmd and waits until every one of ready has appeared
+// in its output; it is stopped when the test ends.
+func startServer(t *testing.T, name string, cmd *exec.Cmd, ready ...string) {
+	t.Helper()
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = pw, pw
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	var (
+		mu   sync.Mutex
+		logs strings.Builder
+	)
+	up, exited := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(exited)
+		sc := bufio.NewScanner(pr)
+		seen := map[string]bool{}
+		once := sync.OnceFunc(func() { close(up) })
+		for sc.Scan() {
+			mu.Lock()
+			fmt.Fprintln(&logs, sc.Text())
+			mu.Unlock()
+			for _, r := range ready {
+				if strings.Contains(sc.Text(), r) {
+					seen[r] = true
+				}
+			}
+			if len(seen) == len(ready) {
+				once()
+			}
+		}
+	}()
+	out := func() string { mu.Lock(); defer mu.Unlock(); return logs.String() }
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(waitLimit):
+			cmd.Process.Kill()
+		}
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("%s log:\n%s", name, out())
+		}
+	})
+	select {
+	case <-up:
+	case <-exited:
+		t.Fatalf("%s exited at start:\n%s", name, out())
+	case <-time.After(waitLimit):
+		t.Fatalf("%s did not start:\n%s", name, out())
+	}
+}
+
+// startMailpit starts mailpit with STARTTLS (the test CA's certificate)
+// and AUTH accepting our account; it returns the SMTP and HTTP ports.
+func startMailpit(t *testing.T, ca *testCA) (smtpPort, httpPort int) {
+	t.Helper()
+	bin := lookBinary(t, "mailpit", "go install github.com/axllent/mailpit@v1.33.1")
+	certFile, keyFile := ca.writeFiles(t)
+	dir := t.TempDir()
+	authFile := filepath.Join(dir, "auth")
+	if err := os.WriteFile(authFile, []byte(testUser+":"+testPassword+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	smtpPort, httpPort = freePort(t), freePort(t)
+	cmd := exec.Command(bin, "--smtp", fmt.Sprintf("127.0.0.1:%d", smtpPort), "--listen", fmt.Sprintf("127.0.0.1:%d", httpPort),
+		"--database", filepath.Join(dir, "mailpit.db"), "--smtp-tls-cert", certFile, "--smtp-tls-key", keyFile,
+		"--smtp-require-starttls", "--smtp-auth-file", authFile, "--smtp-disable-rdns", "--disable-version-check")
+	startServer(t, "mailpit", cmd, "[smtpd] starting on", "[http] accessible via")
+	return smtpPort, httpPort
+}
+
+// captured is a message as mailpit's API lists it.
+type captured struct {
+	ID        string `json:"ID"`
+	MessageID string `json:"MessageID"`
+	Subject   string `json:"Subject"`
+	To        []struct {
+		Address string `json:"Address"`
+	} `json:"To"`
+}
+
+func mailpitMessages(t *testing.T, httpPort int) []captured {
+	t.Helper()
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/api/v1/messages?limit=500", httpPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var list struct {
+		Messages []captured `json:"messages"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
+		t.Fatal(err)
+	}
+	return list.Messages
+}
+
+// startDovecot starts Dovecot serving IMAPS for one account, as
+// intake/dovecot_test.go does, and returns its port.
+func startDovecot(t *testing.T, ca *testCA, account string) int {
+	t.Helper()
+	bin := lookBinary(t, "dovecot", "apt-get install dovecot-imapd", "/usr/sbin/dovecot", "/usr/local/sbin/dovecot")
+	dir := t.TempDir()
+	for _, sub := range []string{"run", "state", "mail"} {
+		if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	internalUser, internalGroup, loginUser := "dovecot", "dovecot", "dovenull"
+	mailUID, mailGID := 65534, 65534
+	if os.Geteuid() == 0 {
+		for p := dir; p != os.TempDir() && p != "/"; p = filepath.Dir(p) {
+			if err := os.Chmod(p, 0o711); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chown(filepath.Join(dir, "mail"), mailUID, mailGID); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		u, err := user.Current()
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := user.LookupGroupId(u.Gid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		internalUser, internalGroup, loginUser = u.Username, g.Name, u.Username
+		mailUID, mailGID = os.Geteuid(), os.Getegid()
+	}
+	certFile, keyFile := ca.writeFiles(t)
+	if os.Geteuid() == 0 {
+		os.Chmod(keyFile, 0o644) // read by Dovecot's own processes
+		os.Chmod(filepath.Dir(keyFile), 0o755)
+	}
+	port := freePort(t)
+	if err := os.WriteFile(filepath.Join(dir, "passwd"),
+		[]byte(fmt.Sprintf("%s:{PLAIN}%s:%d:%d::::\n", account, testPassword, mailUID, mailGID)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conf := fmt.Sprintf(`base_dir = %[1]s/run
+state_dir = %[1]s/state
+log_path = /dev/stderr
+protocols = imap
+listen = 127.0.0.1
+ssl = required
+ssl_cert = <%[2]s
+ssl_key = <%[3]s
+ssl_min_protocol = TLSv1.2
+disable_plaintext_auth = yes
+auth_mechanisms = plain
+default_internal_user = %[5]s
+default_internal_group = %[6]s
+default_login_user = %[7]s
+mail_location = maildir:%[1]s/mail/%%u
+namespace inbox {
+  inbox = yes
+}
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%%u %[1]s/passwd
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%%u %[1]s/passwd
+}
+service anvil {
+  chroot =
+}
+service imap-login {
+  chroot =
+  inet_listener imap {
+    port = 0
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = %[4]d
+    ssl = yes
+  }
+}
+`, dir, certFile, keyFile, port, internalUser, internalGroup, loginUser)
+	confFile := filepath.Join(dir, "dovecot.conf")
+	if err := os.WriteFile(confFile, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	startServer(t, "dovecot", exec.Command(bin, "-F", "-c", confFile), "starting up")
+	return port
+}
+
+// appendMail puts messages into the account's INBOX over IMAP.
+func appendMail(t *testing.T, port int, caFile, account string, msgs ...string) {
+	t.Helper()
+	pem, _ := os.ReadFile(caFile)
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	c, err := imapclient.DialTLS(fmt.Sprintf("127.0.0.1:%d", port), &imapclient.Options{TLSConfig: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(account, testPassword).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		m = strings.ReplaceAll(m, "\n", "\r\n")
+		cmd := c.Append("INBOX", int64(len(m)), nil)
+		if _, err := cmd.Write([]byte(m)); err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cmd.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// referral is an emailed prescription: signed or not, with the diagnosis
+// codes given.
+func referral(id, from, patient, dob, npi string, signed bool, dx, headers string) string {
+	sig := ""
+	if signed {
+		sig = "\nThis order was electronically signed by Anil Patel MD on Nov 19, 2026 at 2:02 PM.\n"
+	}
+	return fmt.Sprintf(`From: %s
+To: %s
+Subject: Order for your office
+Date: Thu, 19 Nov 2026 16:03:00 -0500
+Message-ID: <%s>
+MIME-Version: 1.0
+Content-Type: text/plain; charset="utf-8"
+%s
+Hello Bayside Medical Massage team,
+
+Anil Patel MD (NPI: %s) is referring our patient %s, DOB %s to your office. The order is dated November 19, 2026.
+
+Dr. Patel is referring our patient for myofascial release to the low back. The relevant diagnoses are %s.
+
+Dr. Patel recommends 2x/week for 6 weeks, with sessions of 60 minutes. This therapy is medically necessary.
+%s
+Thank you,
+Amber, MA
+`, from, testUser, id, headers, npi, patient, dob, dx, sig)
+}
+
+const (
+	dxHeader = "M54.5 - Low back pain and M62.830 - Muscle spasm of back"
+	dxGood   = "M54.50 - Low back pain, unspecified and M62.830 - Muscle spasm of back"
+)
+
+// pipeline is the worker as `rxintake run` assembles it.
+type pipeline struct {
+	worker *intake.Worker
+	n      *Notifier
+	ledger *audit.SQLLedger
+	store  *casework.Store
+	pool   *extract.OCRPool
+}
+
+func newPipeline(t *testing.T, cfg *config.Config) *pipeline {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	db, err := audit.OpenDB(ctx, cfg.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	p := &pipeline{}
+	if p.ledger, err = audit.NewSQLLedger(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	trail, err := audit.NewTrail(ctx, db, audit.TrailOptions{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.store, err = casework.NewStore(ctx, db, cfg.DataDir); err != nil {
+		t.Fatal(err)
+	}
+	p.pool = extract.NewOCRPool(extract.OCROptions{Workers: 1})
+	t.Cleanup(p.pool.Close)
+	if p.n, err = New(ctx, cfg, db, trail, p.store, Options{Logger: log}); err != nil {
+		t.Fatal(err)
+	}
+	proc := &casework.Processor{Reader: extract.NewReader(p.pool, extract.Limits{}), Profile: validate.DefaultProfile,
+		Store: p.store, Notifier: p.n, Trail: trail, Log: log}
+	if p.worker, err = intake.New(cfg, p.ledger, proc, intake.Options{Logger: log}); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func (p *pipeline) cycle(t *testing.T) intake.Summary {
+	t.Helper()
+	sum, err := p.worker.RunCycle(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.n.AfterCycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+func TestIntegrationDovecotMailpit(t *testing.T) {
+	ca := newTestCA(t)
+	smtpPort, httpPort := startMailpit(t, ca)
+	imapPort := startDovecot(t, ca, testUser)
+
+	dir := t.TempDir()
+	t.Setenv("RXINTAKE_TEST_SMTP_PASSWORD", testPassword)
+	t.Setenv("RXINTAKE_TEST_IMAP_PASSWORD", testPassword)
+	yaml := testYAML(filepath.Join(dir, "data"), smtpPort, "starttls", ca.caFile) + fmt.Sprintf(`mailbox:
+  host: 127.0.0.1
+  port: %d
+  tls: implicit
+  ca_file: %q
+  username: %s
+  password_env: RXINTAKE_TEST_IMAP_PASSWORD
+`, imapPort, ca.caFile, testUser)
+	path := filepath.Join(dir, "rxintake.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPipeline(t, cfg)
+
+	gulf, ortho := "Amber <amber@gulfcoastfm.example>", "Front desk <desk@lwrortho.example>"
+	appendMail(t, imapPort, ca.caFile, testUser,
+		referral("inc-1@gulfcoastfm.example", gulf, "Samantha Vasquez", "03/17/1964", "1234567893", false, dxHeader, ""),
+		referral("inc-2@lwrortho.example", ortho, "Mary Jones", "04/02/1961", "1245319599", true, dxHeader, ""),
+		referral("inc-3@gulfcoastfm.example", gulf, "Brittany Nguyen", "05/14/1948", "1234567893", false, dxGood, ""),
+		referral("ok-1@gulfcoastfm.example", gulf, "Paul Ortiz", "01/02/1950", "1234567893", true, dxGood, ""),
+		referral("auto-1@gulfcoastfm.example", gulf, "Out Of Office", "01/01/1970", "1234567893", false, dxHeader, "Auto-Submitted: auto-replied\n"),
+		referral("stranger-1@elsewhere.example", "Dr Who <who@elsewhere.example>", "Ann Other", "06/06/1966", "1000000004", false, dxHeader, ""),
+	)
+	sum := p.cycle(t)
+	t.Logf("first cycle: %+v", sum)
+	if sum.Fetched != 6 || sum.NeedsCorrection != 3 || sum.Complete != 1 || sum.NeedsReview != 2 {
+		t.Errorf("summary %+v, want 6 fetched: 3 needs-correction, 1 complete, 2 review (auto-reply, unknown office)", sum)
+	}
+	got := mailpitMessages(t, httpPort)
+	to := map[string][]string{}
+	for _, m := range got {
+		var addrs []string
+		for _, a := range m.To {
+			addrs = append(addrs, a.Address)
+		}
+		sort.Strings(addrs)
+		to[m.MessageID] = addrs
+	}
+	t.Logf("mailpit holds %d messages: %v", len(got), to)
+	if len(got) != 3 {
+		t.Fatalf("mailpit holds %d messages, want 3 (one per incomplete referral of a known office)", len(got))
+	}
+	wantTo := map[string][]string{
+		"gulf": {"rx@gulfcoastfm.example"}, "ortho": {"frontdesk@lwrortho.example", "orders@lwrortho.example"},
+	}
+	nGulf, nOrtho := 0, 0
+	for id, addrs := range to {
+		if !strings.HasPrefix(id, "rxintake.RX-") || !strings.HasSuffix(id, ".1@bayside.example") {
+			t.Errorf("Message-ID %q", id)
+		}
+		switch {
+		case slices.Equal(addrs, wantTo["gulf"]):
+			nGulf++
+		case slices.Equal(addrs, wantTo["ortho"]):
+			nOrtho++
+		default:
+			t.Errorf("%s went to %v: not a directory address", id, addrs)
+		}
+	}
+	if nGulf != 2 || nOrtho != 1 {
+		t.Errorf("%d to Gulf Coast, %d to Lakewood Ranch; want 2 and 1", nGulf, nOrtho)
+	}
+	for _, m := range got {
+		if strings.Contains(m.Subject, "Vasquez") || strings.Contains(m.Subject, "Jones") || strings.Contains(m.Subject, "Nguyen") {
+			t.Errorf("subject %q names the patient", m.Subject)
+		}
+	}
+
+	// The office replies to the request for Samantha Vasquez with a
+	// corrected, complete Rx.
+	var requestID, caseID string
+	for _, m := range got {
+		if strings.Contains(m.Subject, "(patient S.V.)") {
+			requestID = m.MessageID
+			caseID = strings.TrimSuffix(strings.TrimPrefix(m.MessageID, "rxintake."), ".1@bayside.example")
+		}
+	}
+	if requestID == "" {
+		t.Fatalf("no request for S.V. among %v", to)
+	}
+	reply := referral("fixed-1@gulfcoastfm.example", gulf, "Samantha Vasquez", "03/17/1964", "1234567893", true, dxGood,
+		"In-Reply-To: <"+requestID+">\nReferences: <inc-1@gulfcoastfm.example> <"+requestID+">\n")
+	reply = strings.Replace(reply, "Subject: Order for your office", "Subject: Re: Corrected prescription needed: "+caseID+" (patient S.V.)", 1)
+	appendMail(t, imapPort, ca.caFile, testUser, reply)
+	sum = p.cycle(t)
+	t.Logf("second cycle: %+v", sum)
+	if sum.Fetched != 1 || sum.Complete != 1 {
+		t.Errorf("summary %+v, want the corrected Rx complete", sum)
+	}
+	c, err := p.ledger.Case(context.Background(), caseID)
+	if err != nil || c.Status != CaseCorrected {
+		t.Errorf("case %s: %v %v, want status %s", caseID, c, err, CaseCorrected)
+	}
+	if n := len(mailpitMessages(t, httpPort)); n != 3 {
+		t.Errorf("mailpit holds %d messages after the corrected Rx, want still 3", n)
+	}
+	sum = p.cycle(t)
+	if n := len(mailpitMessages(t, httpPort)); sum.Fetched != 0 || n != 3 {
+		t.Errorf("a third cycle fetched %d and mailpit holds %d; want nothing new", sum.Fetched, n)
+	}
+}
