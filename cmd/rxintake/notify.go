@@ -17,6 +17,9 @@ import (
 func init() {
 	appHooks = append(appHooks, wireNotify)
 	reviewSender = func(a *app) review.Sender {
+		if a.proc == nil {
+			return nil
+		}
 		if s, ok := a.proc.Notifier.(review.Sender); ok {
 			return s
 		}
