@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -281,5 +282,31 @@ func TestDirectory(t *testing.T) {
 	}
 	if o, _ := d.Lookup("", "9415550188", ""); o == nil || o.Emails[0] != "orders@lwrortho.example" {
 		t.Errorf("addresses are kept bare and lower case: %v", o)
+	}
+}
+
+// The review page's "send now": a case a person looked at gets its request
+// at once; a second press is refused.
+func TestSendNow(t *testing.T) {
+	ca := newTestCA(t)
+	srv := startSMTP(t, ca, "implicit")
+	e := newEnv(t, srv.port, "implicit", ca.caFile, Options{})
+	r := rxMissingSignature(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	r.Status = "needs-review" // e.g. read with low confidence: no request by itself
+	id := e.decide(r)
+	if err := e.cycle(); err != nil || len(srv.messages()) != 0 {
+		t.Fatalf("a case in review was asked for: %v, %d sent", err, len(srv.messages()))
+	}
+	if err := e.n.SendNow(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.messages(); len(got) != 1 || got[0].To[0] != "rx@gulfcoastfm.example" {
+		t.Fatalf("sent %v", got)
+	}
+	if err := e.n.SendNow(context.Background(), id); !errors.Is(err, ErrAlreadySent) {
+		t.Errorf("second send now: %v, want ErrAlreadySent", err)
+	}
+	if ev := e.events(id); !slices.Equal(ev, []string{"correction-queued/queued", "correction-sent/sent"}) {
+		t.Errorf("trail %v", ev)
 	}
 }
