@@ -87,6 +87,10 @@ type sampleSpec struct {
 var specs = []sampleSpec{
 	{"rxpad-fine.tif", "fax, TIFF + cover sheet", "complete", "", nil,
 		faxMail("rxpad-fine.tif", fax{"9415550143", "GULF COAST FAMILY MED", 2}, at(time.November, 20, 14, 33))},
+	{"ehr-order.pdf", "emailed EHR order, PDF", "complete", "", nil,
+		officeMail("Gulf Coast Family Medicine", "orders@gulfcoastfm.example", "Referral order",
+			"Please find the attached order.\n\nGulf Coast Family Medicine\nPhone (941)555-0100 | Fax (941)555-0143\n",
+			"ehr-order.pdf", "Order_Jones_Mary.pdf", "application/pdf", at(time.November, 20, 14, 33))},
 	{"rxpad-standard.pdf", "fax, PDF", "complete", "", nil,
 		faxMail("rxpad-standard.pdf", fax{"9415550122", "BAYFRONT ORTHO", 1}, at(time.November, 18, 9, 6))},
 	{"missing-signature.tif", "fax, TIFF", "needs-correction", "rx@gulfcoastfm.example", []string{"signature-missing"},
@@ -102,10 +106,6 @@ var specs = []sampleSpec{
 		officeMail("Karen Ellis", "referrals@bayfrontortho.example", "Rx for massage",
 			"Rx attached\n\nSent from my iPhone\n", "missing-frequency.jpg", "IMG_0412.jpg", "image/jpeg", at(time.November, 6, 9, 31))},
 	{"email-plain.eml", "email, text only", "complete", "", nil, asIs("email-plain.eml")},
-	{"ehr-order.pdf", "emailed EHR order, PDF", "complete", "", nil,
-		officeMail("Gulf Coast Family Medicine", "orders@gulfcoastfm.example", "Referral order",
-			"Please find the attached order.\n\nGulf Coast Family Medicine\nPhone (941)555-0100 | Fax (941)555-0143\n",
-			"ehr-order.pdf", "Order_Jones_Mary.pdf", "application/pdf", at(time.November, 20, 14, 33))},
 	{"warnings-only.pdf", "emailed EHR order, PDF", "complete", "", []string{"diagnosis-single", "medical-necessity-missing"},
 		officeMail("Bayfront Orthopedics", "referrals@bayfrontortho.example", "Order: medical massage",
 			"Order attached.\n\nBayfront Orthopedics & Sports Medicine\n", "warnings-only.pdf", "order.pdf", "application/pdf", at(time.November, 16, 8, 41))},
@@ -114,7 +114,9 @@ var specs = []sampleSpec{
 }
 
 // Samples returns the messages of the sample mailbox, in the order they
-// arrive.
+// arrive. The EHR order for Mary Jones comes before her unsigned fax: after
+// it, it would be taken for the corrected prescription that answers the fax,
+// and no correction request would be needed.
 func Samples() ([]Sample, error) {
 	out := make([]Sample, 0, len(specs))
 	for i, s := range specs {
