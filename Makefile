@@ -30,8 +30,13 @@ all: build
 deps:
 	@GO=$(GO) ./scripts/deps.sh $(RUNTIME_PACKAGES) $(BUILD_PACKAGES)
 
+# mailpit is the SMTP capture server of the integration tests.
+MAILPIT := github.com/axllent/mailpit@v1.33.1
+
 deps-test:
 	@GO=$(GO) ./scripts/deps.sh $(RUNTIME_PACKAGES) $(BUILD_PACKAGES) $(TEST_PACKAGES)
+	@command -v mailpit >/dev/null || test -x "$$($(GO) env GOPATH)/bin/mailpit" || \
+		{ echo "installing mailpit (SMTP capture server for the tests)"; GOBIN="$$($(GO) env GOPATH)/bin" $(GO) install $(MAILPIT); }
 
 build: deps
 	@mkdir -p bin
