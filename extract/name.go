@@ -7,7 +7,7 @@ import (
 )
 
 // credentials are the letters after a prescriber's name, as printed.
-var reCredentials = regexp.MustCompile(`(?i)(?:,?\s*\b(?:M\.?\s?D|D\.?\s?O|N\.?\s?P|F\.?N\.?P(?:-?C|-?BC)?|A\.?P\.?R\.?N|A\.?R\.?N\.?P|D\.?N\.?P|C\.?N\.?P|P\.?A(?:-?C)?|D\.?P\.?M|D\.?C|M\.?B\.?B\.?S|Ph\.?\s?D|FACP|FAAFP|FAAPMR|FACS|FAAOS|RN|MPH|MS|MBA)\b\.?)+\s*$`)
+var reCredentials = regexp.MustCompile(`(?i)(?:,?\s*\b(?:M\.?\s?D|D\.?\s?[O0]|N\.?\s?P|F\.?N\.?P(?:-?C|-?BC)?|A\.?P\.?R\.?N|A\.?R\.?N\.?P|D\.?N\.?P|C\.?N\.?P|P\.?A(?:-?C)?|D\.?P\.?M|D\.?C|M\.?B\.?B\.?S|Ph\.?\s?D|FACP|FAAFP|FAAPMR|FACS|FAAOS|RN|MPH|MS|MBA)\b\.?)+\s*$`)
 
 var reTitle = regexp.MustCompile(`(?i)^(?:dr|doctor|mr|mrs|ms|miss|mx)\.?\s+`)
 
@@ -22,6 +22,9 @@ func splitCredentials(s string) (name, creds string) {
 		var parts []string
 		for p := range strings.SplitSeq(creds, ",") {
 			p = strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(p), ".", ""), " ", "")
+			if strings.EqualFold(p, "D0") {
+				p = "DO" // OCR reads the O of "D.O." as a zero
+			}
 			if p != "" {
 				parts = append(parts, strings.ToUpper(p))
 			}

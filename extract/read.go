@@ -3,6 +3,7 @@ package extract
 import (
 	"image"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -43,6 +44,35 @@ type rxReader struct {
 	rx     *Prescription
 	dxSpan map[int][][2]int // per line, the spans of diagnosis codes and their descriptions
 	pix    map[*Page]*image.Gray
+	printH map[*Page]int
+}
+
+// confOf is how sure OCR was of the words of sub, a piece of line l: the
+// mean confidence of the words it spans. A line's own confidence also
+// counts the labels, rules and specks around a value; a value is as good as
+// its own words. Text without words (a text layer, an email) keeps the
+// line's confidence.
+func (r *rxReader) confOf(l textLine, sub string) float64 {
+	sub = strings.TrimSpace(sub)
+	if l.Idx < 0 || l.Idx >= len(r.lines) || sub == "" {
+		return l.Conf
+	}
+	base := r.lines[l.Idx]
+	i := strings.Index(base.Text, sub)
+	if i < 0 || len(base.Words) == 0 {
+		return l.Conf
+	}
+	t0 := strings.Count(base.Text[:i], " ")
+	t1 := strings.Count(base.Text[:i+len(sub)], " ")
+	sum, n := 0.0, 0
+	for t := t0; t <= t1 && t < len(base.Words); t++ {
+		sum += base.Words[t].Conf / 100
+		n++
+	}
+	if n == 0 {
+		return l.Conf
+	}
+	return sum / float64(n)
 }
 
 // field returns the labelled values of a field, in document order.
@@ -134,7 +164,12 @@ func (r *rxReader) patient() {
 		if blankValue(v) {
 			continue
 		}
-		if name, _, ok := personName(cutAtDOB(reReferralFor.ReplaceAllString(v, ""))); ok {
+		v = reReferralFor.ReplaceAllString(v, "")
+		if name, _, ok := personName(cutAtDOB(v)); ok {
+			p = &Patient{Name: name, Evidence: l.Line.evidence(l.Line.Text)}
+			break
+		}
+		if name, _, ok := nameAt(cutAtDOB(v)); ok {
 			p = &Patient{Name: name, Evidence: l.Line.evidence(l.Line.Text)}
 			break
 		}
@@ -208,6 +243,7 @@ func (r *rxReader) prescriber() {
 			return false
 		}
 		pr.Name, pr.Credentials, pr.Evidence = name, creds, l.evidence(l.Text)
+		pr.Confidence = round2(r.confOf(l, s))
 		return true
 	}
 	found := false
@@ -215,6 +251,13 @@ func (r *rxReader) prescriber() {
 		if !blankValue(l.Value) && set(cutAtNPI(l.Value), l.Line) {
 			found = true
 			break
+		}
+	}
+	for _, l := range r.field("prescriber") {
+		// OCR leaves specks after a name: "Christine Bianchi M.D. a NPI;".
+		if name, creds, ok := nameAt(cutAtNPI(l.Value)); !found && !blankValue(l.Value) && ok {
+			pr.Name, pr.Credentials, pr.Evidence = name, creds, l.Line.evidence(l.Line.Text)
+			found = true
 		}
 	}
 	setName := func(name, creds string, l textLine) {
@@ -279,10 +322,12 @@ func (r *rxReader) prescriber() {
 		if m := reNPI.FindStringSubmatch(l.Text); m != nil {
 			if npi := npiDigits(m[1]); npi != "" {
 				pr.NPI = npi
+				conf := r.confOf(l, m[1])
 				if !found {
 					pr.Evidence = l.evidence(l.Text)
-				} else if l.Conf < pr.Confidence {
-					pr.Confidence = round2(l.Conf)
+					pr.Confidence = round2(conf)
+				} else if conf < pr.Confidence {
+					pr.Confidence = round2(conf)
 				}
 				break
 			}
@@ -372,7 +417,9 @@ func (r *rxReader) date() {
 				continue
 			}
 			r.rx.Date = iso
-			r.rx.Evidence["date"] = l.evidence(l.Text)
+			ev := l.evidence(l.Text)
+			ev.Confidence = round2(r.confOf(l, text[dm.Start:dm.End]))
+			r.rx.Evidence["date"] = ev
 			return true
 		}
 		return false
@@ -475,6 +522,7 @@ func (r *rxReader) addDiagnosis(set *icd10cm.Set, code, text string, start, end 
 	}
 	r.dxSpan[l.Idx] = append(r.dxSpan[l.Idx], [2]int{min(start, ds), max(end, de)})
 	dx := Diagnosis{Code: code, Description: desc, CodeSet: set.FiscalYear(), Evidence: l.evidence(text)}
+	dx.Confidence = round2(r.confOf(l, text[start:end]))
 	_, dx.Billable = set.Lookup(code)
 	dx.Header = !dx.Billable && set.IsHeader(code)
 	if desc != "" {
@@ -610,10 +658,16 @@ func (r *rxReader) procedures() {
 func (r *rxReader) readProcedures(lines []textLine) bool {
 	seen := map[string]bool{}
 	for _, l := range lines {
+		if reFormTitle.MatchString(l.Text) && reFormTitleWord.MatchString(l.Text) {
+			continue // "Referral for Medical Massage Therapy", "Massage Therapy Order Form"
+		}
 		for _, p := range Procedures(l.Text) {
 			key := p.CPT + "|" + strings.ToLower(p.Text)
 			if seen[key] || r.unchecked(l, p.Text) {
 				continue
+			}
+			if i := strings.Index(l.Text, p.Text); i >= 0 && reAttached.MatchString(l.Text[:i]) {
+				continue // "Please find the attached order for massage therapy."
 			}
 			seen[key] = true
 			p.Evidence = l.evidence(l.Text)
@@ -626,6 +680,16 @@ func (r *rxReader) readProcedures(lines []textLine) bool {
 // reAreaContinues is the end of a line whose list of areas goes on on the
 // next line: a joining word, not a masked diagnosis.
 var reAreaContinues = regexp.MustCompile(`(?i)(?:\b(?:to|the|and|or|of|for|her|his|their|both|bilateral|left|right|upper|lower|mid|including)|[,/&])$`)
+
+// reFormTitle is the title of a referral form: no label, only the words
+// forms are named with.
+var (
+	reFormTitle     = regexp.MustCompile(`(?i)^[\W_]*(?:(?:physician'?s?|physician|referral|prescription|rx|order|form|for|medical|massage|therapy|therapeutic|bodywork|request|and|of|the)\b[\s/&|.,_-]*)+$`)
+	reFormTitleWord = regexp.MustCompile(`(?i)\b(?:referral|prescription|form)\b`)
+	// reAttached before a procedure: the procedure names a document sent
+	// along, it does not order anything.
+	reAttached = regexp.MustCompile(`(?i)\battached\b[^.;:]*$`)
+)
 
 var reOrderWords = regexp.MustCompile(`(?i)\b(treat|therapy|release|massage|areas?|to the|focus|region|mobili[sz]ation|97\d{3})`)
 
@@ -703,6 +767,7 @@ func (r *rxReader) readSession(lines []textLine) bool {
 			return true
 		}
 		s.Evidence = l.evidence(l.Text)
+		s.Confidence = round2(r.confOf(l, s.Text))
 		r.rx.Session = &s
 		return true
 	}
@@ -727,6 +792,7 @@ func (r *rxReader) readFrequency(lines []textLine) bool {
 	for i, l := range lines {
 		if f, ok := ParseFrequency(l.Text); ok {
 			f.Evidence = l.evidence(l.Text)
+			f.Confidence = round2(r.confOf(l, f.Text))
 			// A taper may go on on the next line ("..., and then once a" /
 			// "week for 2 weeks").
 			if i+1 < len(lines) && lines[i+1].Idx == l.Idx+1 {
@@ -787,4 +853,41 @@ func (r *rxReader) necessity() {
 		r.rx.Evidence["medically_necessary"] = l.evidence(l.Text)
 		return
 	}
+}
+
+// ---- handwriting ----
+
+// printedHeight is the height of the printed words of a page (see
+// medianWordHeight), computed once.
+func (r *rxReader) printedHeight(p *Page) int {
+	if r.printH == nil {
+		r.printH = map[*Page]int{}
+	}
+	h, ok := r.printH[p]
+	if !ok {
+		h = medianWordHeight(p.Words)
+		r.printH[p] = h
+	}
+	return h
+}
+
+// handRatio is how tall the words of sub (a piece of line l) stand against
+// the print of their page: about 1 for print, more for handwriting, which
+// is written larger and reads as doubtful words. -1 when l has no words.
+func (r *rxReader) handRatio(l textLine) float64 {
+	if l.Page == nil || len(l.Words) == 0 {
+		return -1
+	}
+	ph := r.printedHeight(l.Page)
+	var hs []int
+	for _, w := range l.Words {
+		if len(strings.Trim(w.Text, "_-.,:;|")) >= 2 {
+			hs = append(hs, w.Box.Dy())
+		}
+	}
+	if len(hs) == 0 || ph == 0 {
+		return -1
+	}
+	slices.Sort(hs)
+	return float64(hs[len(hs)/2]) / float64(ph)
 }

@@ -119,9 +119,16 @@ type Result struct {
 	Findings []Finding `json:"findings"`
 }
 
-// lowConfidence is the OCR confidence below which a deciding element is
-// not trusted.
-const lowConfidence = 0.60
+// Confidence thresholds (OCR word confidence of what a value was read
+// from, 0..1). One value read below lowConfidence was all but guessed; a
+// document whose deciding values average below lowMeanConfidence was read
+// from handwriting or a poor image, where OCR also misreads with
+// confidence; a page below lowPageConfidence may hide what seems missing.
+const (
+	lowConfidence     = 0.30
+	lowMeanConfidence = 0.80
+	lowPageConfidence = 0.60
+)
 
 // Check applies the rules to what was read from doc. asOf is the receipt
 // date the validity window is measured at. The error return means the
@@ -328,16 +335,56 @@ func (c *checker) review(doc *extract.Document) {
 	if e, ok := rx.Evidence["date"]; ok {
 		low("date", e.Confidence)
 	}
+	if !c.has(RuleLowConfidence) {
+		if mean, n := meanConfidence(rx); n > 0 && mean < lowMeanConfidence {
+			c.add(RuleLowConfidence, Warning, fmt.Sprintf("The prescription was read with low confidence (%.0f%% on average over %d values); a person should check what was read.", mean*100, n), "")
+		}
+	}
 	// Elements reported missing from pages that were hard to read may
 	// simply not have been read.
 	if c.hasError() {
 		for _, p := range doc.Pages {
-			if !p.CoverSheet && !p.TextLayer && p.Unreadable == "" && p.Confidence < lowConfidence {
+			if !p.CoverSheet && !p.TextLayer && p.Unreadable == "" && p.Confidence < lowPageConfidence {
 				c.add(RuleLowConfidence, Warning, fmt.Sprintf("Page %d was read with low confidence (%.0f%%); what seems missing may be there.", p.Number, p.Confidence*100), "")
 				break
 			}
 		}
 	}
+}
+
+// meanConfidence is the mean confidence of the deciding values that carry
+// one: patient, diagnosis codes, NPI, treatment length and plan, date.
+func meanConfidence(rx *extract.Prescription) (float64, int) {
+	var cs []float64
+	if rx.Patient != nil {
+		cs = append(cs, rx.Patient.Confidence)
+	}
+	for _, dx := range rx.Diagnoses {
+		cs = append(cs, dx.Confidence)
+	}
+	if rx.Prescriber != nil && rx.Prescriber.NPI != "" {
+		cs = append(cs, rx.Prescriber.Confidence)
+	}
+	if rx.Session != nil {
+		cs = append(cs, rx.Session.Confidence)
+	}
+	if rx.Frequency != nil {
+		cs = append(cs, rx.Frequency.Confidence)
+	}
+	if e, ok := rx.Evidence["date"]; ok {
+		cs = append(cs, e.Confidence)
+	}
+	sum, n := 0.0, 0
+	for _, c := range cs {
+		if c > 0 {
+			sum += c
+			n++
+		}
+	}
+	if n == 0 {
+		return 0, 0
+	}
+	return sum / float64(n), n
 }
 
 func (c *checker) hasError() bool {

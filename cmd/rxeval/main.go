@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/gob"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -46,6 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	verbose := fs.Bool("v", false, "print every mismatch")
 	only := fs.String("only", "", "evaluate only files whose name contains this")
 	workers := fs.Int("workers", 0, "OCR workers (default: one per CPU)")
+	show := fs.Bool("show", false, "print each document's text and what was read of it (with -only)")
 	cache := fs.String("cache", "", "keep what was read of each document in this directory and reuse it (iterate on the reader without OCR)")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "usage: rxeval [-v] [-only SUBSTR] DIR")
@@ -98,6 +100,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	wg.Wait()
 	fmt.Fprintln(stderr)
 
+	if *show {
+		for _, j := range jobs {
+			b, _ := json.MarshalIndent(struct {
+				Rx       *extract.Prescription `json:"prescription"`
+				Findings []validate.Finding    `json:"findings"`
+			}{j.got.rx, j.got.result.Findings}, "", "  ")
+			fmt.Fprintf(stdout, "=== %s\n%s\n%s\n", j.truth.File, j.got.doc.Text(), b)
+		}
+	}
 	tiers := map[string]*tally{}
 	for _, j := range jobs {
 		tier := j.truth.Tier
