@@ -3,7 +3,6 @@ package extract
 import (
 	"image"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -44,7 +43,6 @@ type rxReader struct {
 	rx     *Prescription
 	dxSpan map[int][][2]int // per line, the spans of diagnosis codes and their descriptions
 	pix    map[*Page]*image.Gray
-	printH map[*Page]int
 }
 
 // confOf is how sure OCR was of the words of sub, a piece of line l: the
@@ -340,7 +338,7 @@ func (r *rxReader) prescriber() {
 
 // reESignedLead is the start of an electronic-signature statement, up to
 // the name of who signed.
-var reESignedLead = regexp.MustCompile(`(?i)\b(?:electronically|digitally|e-?)\s*signed(?:\s+and\s+authenticated)?\s*(?:by)?\s*:?\s*`)
+var reESignedLead = regexp.MustCompile(`(?i)\b(?:electronically|digitally|e-?)\s*['"]?\s*signed(?:\s+and\s+authenticated)?\s*(?:by)?\s*:?\s*`)
 
 // reProsePrescriber introduces the prescriber in running text.
 var reProsePrescriber = regexp.MustCompile(`(?i)\b(?:(?:the\s+)?order\s+from|on\s+behalf\s+of|referred\s+by|ordered\s+by|prescribed\s+by|referral\s+from)\s*:?\s*`)
@@ -621,6 +619,21 @@ var (
 
 // ---- order ----
 
+// inDiagnosis reports that a label stands inside the description of a
+// diagnosis code.
+func (r *rxReader) inDiagnosis(l labelled) bool {
+	i := strings.Index(l.Line.Text, l.Label)
+	if i < 0 {
+		return false
+	}
+	for _, sp := range r.dxSpan[l.Line.Idx] {
+		if i >= sp[0] && i < sp[1] {
+			return true
+		}
+	}
+	return false
+}
+
 // orderText returns the text of a labelled field: the value beside each
 // label, or the lines under a label whose value is printed below it
 // ("Rx:" then the order). labelled reports that the document has the label
@@ -629,10 +642,19 @@ func (r *rxReader) orderText(fields ...string) (lines []textLine, labelled, blan
 	blank = true
 	for _, field := range fields {
 		for _, l := range r.field(field) {
+			if r.inDiagnosis(l) {
+				continue // "... of lumbar region; M54.2 Neck pain" is no label
+			}
 			labelled = true
 			if !blankValue(l.Value) {
 				blank = false
-				lines = append(lines, r.masked(textLine{Text: l.Value, Conf: l.Line.Conf, Page: l.Line.Page, Idx: l.Line.Idx, Box: l.Line.Box}))
+				// Mask the whole line, then take the value: the spans of
+				// diagnoses are offsets in the line.
+				v := l.Value
+				if off := strings.Index(l.Line.Text, v); off >= 0 {
+					v = r.masked(l.Line).Text[off : off+len(v)]
+				}
+				lines = append(lines, textLine{Text: v, Conf: l.Line.Conf, Page: l.Line.Page, Idx: l.Line.Idx, Box: l.Line.Box})
 				continue
 			}
 			for _, f := range r.following(l, 3) {
@@ -853,41 +875,4 @@ func (r *rxReader) necessity() {
 		r.rx.Evidence["medically_necessary"] = l.evidence(l.Text)
 		return
 	}
-}
-
-// ---- handwriting ----
-
-// printedHeight is the height of the printed words of a page (see
-// medianWordHeight), computed once.
-func (r *rxReader) printedHeight(p *Page) int {
-	if r.printH == nil {
-		r.printH = map[*Page]int{}
-	}
-	h, ok := r.printH[p]
-	if !ok {
-		h = medianWordHeight(p.Words)
-		r.printH[p] = h
-	}
-	return h
-}
-
-// handRatio is how tall the words of sub (a piece of line l) stand against
-// the print of their page: about 1 for print, more for handwriting, which
-// is written larger and reads as doubtful words. -1 when l has no words.
-func (r *rxReader) handRatio(l textLine) float64 {
-	if l.Page == nil || len(l.Words) == 0 {
-		return -1
-	}
-	ph := r.printedHeight(l.Page)
-	var hs []int
-	for _, w := range l.Words {
-		if len(strings.Trim(w.Text, "_-.,:;|")) >= 2 {
-			hs = append(hs, w.Box.Dy())
-		}
-	}
-	if len(hs) == 0 || ph == 0 {
-		return -1
-	}
-	slices.Sort(hs)
-	return float64(hs[len(hs)/2]) / float64(ph)
 }

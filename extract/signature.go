@@ -15,6 +15,9 @@ var (
 	reSigStamp    = regexp.MustCompile(`(?i)signature\s+on\s+file|\bstamp(?:ed)?\b|facsimile\s+signature`)
 )
 
+// reFieldLabelBefore holds the label of a form field ("Physician name:").
+var reFieldLabelBefore = regexp.MustCompile(`[A-Za-z]{2,}\s*:`)
+
 // signature decides whether the prescriber signed: an electronic-signature
 // statement naming someone, or ink where the prescriber signs.
 func (r *rxReader) signature(d *Document) {
@@ -112,7 +115,9 @@ func inkWhereSigned(p *Page, prescriber string) (bool, string, float64) {
 			regions = append(regions, region{image.Rect(x0, l.Box.Min.Y-2*lineH, min(b.Max.X, x0+14*lineH), l.Box.Max.Y+lineH/2), l.Text})
 			regions = append(regions, region{image.Rect(l.Box.Min.X, l.Box.Min.Y-3*lineH, min(b.Max.X, l.Box.Min.X+16*lineH), l.Box.Min.Y), l.Text})
 		}
-		if lastName != "" && strings.Contains(strings.ToLower(l.Text), lastName) && i > len(p.Lines)/3 {
+		// Above the typed name of a signature block; not above a form's
+		// "Physician name:" field, where the lines above are other fields.
+		if at := strings.Index(strings.ToLower(l.Text), lastName); lastName != "" && at >= 0 && i > len(p.Lines)/3 && !reFieldLabelBefore.MatchString(l.Text[:at]) {
 			regions = append(regions, region{image.Rect(l.Box.Min.X-2*lineH, l.Box.Min.Y-3*lineH, l.Box.Max.X+6*lineH, l.Box.Min.Y), l.Text})
 		}
 	}
