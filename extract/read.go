@@ -771,7 +771,14 @@ func (r *rxReader) session() {
 	if dur, _, _ := r.orderText("duration"); len(dur) > 0 {
 		lines = append(lines, dur...) // "Duration: 60 minutes"
 	}
-	if r.readSession(lines) || blank {
+	if r.readSession(lines) {
+		return
+	}
+	if blank {
+		// "Length of session:" left empty, but the plan may carry it: "8
+		// 1-hour visits over 4 weeks".
+		plan, _, _ := r.orderText("frequency")
+		r.readSession(plan)
 		return
 	}
 	r.readSession(r.orderLines())
@@ -790,6 +797,21 @@ func (r *rxReader) readSession(lines []textLine) bool {
 		}
 		s.Evidence = l.evidence(l.Text)
 		s.Confidence = round2(r.confOf(l, s.Text))
+		r.rx.Session = &s
+		return true
+	}
+	// A length may wrap: "with sessions of 45" / "minutes.".
+	for i := 0; i+1 < len(lines); i++ {
+		if lines[i+1].Idx != lines[i].Idx+1 {
+			continue
+		}
+		joined := lines[i].Text + " " + lines[i+1].Text
+		s, ok := ParseSession(joined)
+		if !ok || s.Ambiguous || strings.Contains(lines[i].Text, s.Text) || strings.Contains(lines[i+1].Text, s.Text) {
+			continue
+		}
+		s.Evidence = lines[i].evidence(joined)
+		s.Confidence = round2(min(lines[i].Conf, lines[i+1].Conf))
 		r.rx.Session = &s
 		return true
 	}
