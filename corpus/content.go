@@ -592,7 +592,9 @@ func (c *content) prescription() Prescription {
 		}
 	}
 	if !c.noDoctor {
-		p.Prescriber = &Prescriber{Name: c.doctor.natural(), Credentials: c.doctor.cred}
+		// Credentials as printed after the name (CONTRACTS.md), all of them
+		// ("APRN, FNP-C"), without the dots of "M.D.".
+		p.Prescriber = &Prescriber{Name: c.doctor.natural(), Credentials: strings.ReplaceAll(c.doctor.credPrinted, ".", "")}
 		if !c.noNPI {
 			p.Prescriber.NPI = c.doctor.npi
 		}
