@@ -100,8 +100,12 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	log := slog.New(prog)
 	slog.SetDefault(log)
 
-	fmt.Fprintf(stderr, "rxintake demo: %d sample referrals in a mailbox at imap://127.0.0.1:%d; outgoing mail to %s/; data in %s\n",
-		len(samples), mb.Port, *out, filepath.Join(tmp, "data"))
+	kept := "removed at exit"
+	if *keep {
+		kept = "kept"
+	}
+	fmt.Fprintf(stderr, "rxintake demo: %d sample referrals in a mailbox at imap://127.0.0.1:%d; outgoing mail to %s/; data in %s (%s)\n",
+		len(samples), mb.Port, *out, filepath.Join(tmp, "data"), kept)
 	a, err := openApp(ctx, cfg, log)
 	if err != nil {
 		return fail(err)
