@@ -218,6 +218,7 @@ func TestDailyCaps(t *testing.T) {
 		r := rxMissingSignature(asOf)
 		r.Prescription.Patient = &extract.Patient{Name: name, DOB: "1960-01-0" + string(rune('1'+i))}
 		e.decide(r)
+		e.clock.add(time.Second) // requests go out in the order they were queued
 	}
 	for i, name := range []string{"Hal Hunt", "Ida Ives", "Jo Jay", "Kim Kay"} {
 		r := rxMissingSignature(asOf)
@@ -225,6 +226,7 @@ func TestDailyCaps(t *testing.T) {
 		r.Email, r.Sender = nil, &casework.Sender{Fax: "9415550188"}
 		r.Prescription.Prescriber.NPI = "1245319599"
 		e.decide(r)
+		e.clock.add(time.Second)
 	}
 	if err := e.cycle(); err != nil {
 		t.Fatal(err)

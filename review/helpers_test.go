@@ -103,7 +103,7 @@ func seedRecord(id string) *casework.Record {
 			Procedures: []extract.Procedure{{CPT: "97140", Text: "myofascial release", Evidence: extract.Evidence{Text: "Myofascial release", Confidence: 0.93, Page: 1}}},
 			Diagnoses: []extract.Diagnosis{
 				{Code: "M54.50", Description: "Low back pain, unspecified", Billable: true, CodeSet: 2027, Evidence: extract.Evidence{Text: "M54.50 low back pain", Confidence: 0.9, Page: 1}},
-				{Code: "M62.830", Description: "Muscle spasm of back", Billable: true, CodeSet: 2027, Evidence: extract.Evidence{Text: "M62.83O muscle spasm of back", Confidence: 0.52, Page: 1}},
+				{Code: "M62.830", Description: "Muscle spasm of back", Billable: true, CodeSet: 2027, Evidence: extract.Evidence{Text: "M62.83O muscle spasm of back", Confidence: 0.25, Page: 1}},
 			},
 			Areas:              []string{"lumbar", "hip"},
 			Session:            &extract.Session{Minutes: 60, Units: 4, Text: "60 minutes", Evidence: extract.Evidence{Text: "60 minutes per session", Confidence: 0.9, Page: 1}},

@@ -235,7 +235,7 @@ func TestCaseViewAudited(t *testing.T) {
 		t.Fatalf("GET case: %s", resp.Status)
 	}
 	for _, want := range []string{"Mary Jones", "Needs review", "frequency-missing", "low-confidence", "M62.83O muscle spasm of back",
-		"52%", `src="/cases/` + testCase + `/pages/1"`, "page-viewed", "user:" + testUser, "None sent."} {
+		"25%", `src="/cases/` + testCase + `/pages/1"`, "page-viewed", "user:" + testUser, "None sent."} {
 		if !strings.Contains(body, want) {
 			t.Errorf("case page lacks %q", want)
 		}
