@@ -149,6 +149,7 @@ func recognise(tess *gosseract.Client, orient *osd, letters *letterReader, req *
 		}
 	}
 	letters.rereadCodes(x, words)
+	mendWords(words)
 	res.Words = words
 	if req.WantImage {
 		if res.Image, err = x.png(); err != nil {
