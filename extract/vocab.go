@@ -27,7 +27,7 @@ var rxVocabulary = func() map[string]bool {
 
 // ocrConfusions are the substitutions that turn a misread back into the
 // printed word.
-var ocrConfusions = [][2]string{{"c", "e"}, {"e", "c"}, {"rn", "m"}, {"m", "rn"}, {"vv", "w"}, {"cl", "d"}, {"li", "h"}, {"ii", "u"}, }
+var ocrConfusions = [][2]string{{"c", "e"}, {"e", "c"}, {"rn", "m"}, {"m", "rn"}, {"vv", "w"}, {"cl", "d"}, {"li", "h"}, {"ii", "u"}}
 
 // mendWords applies the known confusions to the words of a page in place.
 func mendWords(words []Word) {

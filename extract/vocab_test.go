@@ -4,7 +4,7 @@ import "testing"
 
 func TestMendWord(t *testing.T) {
 	for in, want := range map[string]string{
-		"weck": "week", "2x/weck": "2x/week", "cach": "each", "WECKS": "WEEKS", "Sessions,": "", 
+		"weck": "week", "2x/weck": "2x/week", "cach": "each", "WECKS": "WEEKS", "Sessions,": "",
 		"rninutes": "minutes", "Thcrapy": "Therapy", "week": "", "wreck": "", "deck": "", "M54.50": "", "hack": "",
 	} {
 		got, ok := mendWord(in)
