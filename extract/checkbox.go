@@ -129,15 +129,6 @@ func boxAt(g *image.Gray, region image.Rectangle, h int) boxState {
 	return boxEmpty
 }
 
-// unchecked reports that phrase stands on l after an empty checkbox.
-func (r *rxReader) unchecked(l textLine, phrase string) bool {
-	i := strings.Index(strings.ToLower(l.Text), strings.ToLower(phrase))
-	if i < 0 {
-		return false
-	}
-	return r.checkState(l, i) == boxEmpty
-}
-
 func (r *rxReader) pageGray(p *Page) *image.Gray {
 	if g, ok := r.pix[p]; ok {
 		return g

@@ -131,15 +131,45 @@ var (
 )
 
 // isCoverSheet reports whether a page's text is a fax cover sheet: a title
-// or the fields of one, and none of the signals of an order.
+// or the fields of one, and none of the signals of an order. A cover's own
+// fields and remarks name the recipient ("Bayside Medical Massage") and
+// what is attached ("the order for massage therapy"): the signals of an
+// order are counted outside them. A title in a display face often comes
+// out of OCR as noise; the fields, the confidentiality notice and the
+// "Urgent / Please Reply" boxes of a cover still tell it.
 func isCoverSheet(text string) bool {
 	fields := len(reCoverField.FindAllString(text, -1))
+	conf := reCoverConf.MatchString(text)
+	boxes := len(reCoverBoxes.FindAllString(text, -1)) >= 2
 	titled := reCoverTitle.MatchString(text) || reFaxWord.MatchString(text)
-	if !titled && !(fields >= 3 && reCoverConf.MatchString(text)) {
+	if !titled && !(fields >= 3 && (conf || boxes)) {
 		return false
 	}
-	if fields < 2 && !reCoverConf.MatchString(text) {
+	if fields < 2 && !conf {
 		return false
 	}
-	return len(reRxSignals.FindAllString(text, -1)) < 2
+	var body []string
+	for l := range strings.SplitSeq(text, "\n") {
+		if !reCoverRemark.MatchString(l) {
+			body = append(body, l)
+		}
+	}
+	return len(reRxSignals.FindAllString(strings.Join(body, "\n"), -1)) < 2
+}
+
+var (
+	// reCoverRemark starts the lines of a cover that address it or say
+	// what is attached.
+	reCoverRemark = regexp.MustCompile(`(?i)^\s*(to|from|re|subject|attn|cc|comments?|message|notes?|remarks)\s*[:#]`)
+	// reCoverBoxes are the tick boxes of a cover.
+	reCoverBoxes = regexp.MustCompile(`(?i)\burgent\b|\bfor\s+review\b|\bplease\s*comment\b|\bplease\s*reply\b|\bplease\s*recycle\b`)
+)
+
+// MarkCoverSheets decides which pages of a document are fax cover sheets,
+// from their text. Read does it; a document kept from an earlier reading
+// may be marked again after the rules change.
+func MarkCoverSheets(d *Document) {
+	for _, p := range d.Pages {
+		p.CoverSheet = p.Unreadable == "" && isCoverSheet(p.Text)
+	}
 }

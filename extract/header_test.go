@@ -53,6 +53,12 @@ func TestIsCoverSheet(t *testing.T) {
 		{"prescription", "Gulf Coast Family Medicine\nFax: 941-555-0144\nRx: Myofascial release 97140\nDx: M54.50 Low back pain\n4 units, 2x/week for 6 weeks", false},
 		{"referral form with fax field", "REFERRAL FORM\nTo: Bayside Medical Massage\nFrom: Dr. Patel\nFax: 9415550144\nTreatment ordered: neuromuscular therapy\nDiagnosis (ICD-10): M54.2 Cervicalgia", false},
 		{"letter", "Dear colleague,\nI am referring my patient for neuromuscular therapy to the neck.", false},
+		// The title in a display face came out of OCR as noise; the recipient
+		// is a massage practice and the remark names the order.
+		{"cover with garbled title", "Naples Neurology Group\n6101 Pine Ridge Rd, Naples, FL 34119\n= W c: qc) Jax _~ i eure\nTo: Lakewood Ranch Medical Massage From: Naples Neurology Group\nFax: 941.555.0177 Fax: 239.555.0172\nPhone: ; Phone: 239.555.0184\nDate: 11/02/2026 Pages: 2\nRe: Prescription CC:\nLC) Urgent () For Review (Please Comment CO Please Reply\nComments: Please find the attached order for massage therapy.\nCONFIDENTIALITY NOTICE\nThis information is intended only for the use of the individual or entity named above.", true},
+		{"cover with boxes, no notice", "ZH. A ( 1\nTo: Suncoast Therapeutic Massage From: Jennifer Kaplan MD\nFax: (941) 555-0168 Fax: (941) 555-0193\nDate: 10/16/2026 Pages: 2 (including cover)\nRe: Massage referral\nUrgent For Review Please Comment Please Reply", true},
+		{"order with cover fields and a notice", "To: Bayside Medical Massage\nFrom: Dr. Patel\nDate: 11/02/2026\nPlease provide myofascial release 97140, 4 units, 2x/week for 6 weeks.\nDx: M54.50 Low back pain\nCONFIDENTIALITY NOTICE: intended only for the recipient.", false},
+		{"order whose remark carries the order", "To: Bayside Medical Massage\nFrom: Dr. Patel\nFax: 9415550144\nUrgent For Review Please Reply\nDiagnosis: M54.50 Low back pain\nMassage therapy 2x/week for 6 weeks", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

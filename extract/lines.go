@@ -59,8 +59,12 @@ func docLines(d *Document) []textLine {
 		for _, l := range p.Lines {
 			var toks []string
 			var words []Word
-			for _, w := range l.Words {
-				for t := range strings.FieldsSeq(cleanLine(w.Text)) {
+			for i, w := range l.Words {
+				text := w.Text
+				if i+1 < len(l.Words) {
+					text = mendOne(text, l.Words[i+1].Text)
+				}
+				for t := range strings.FieldsSeq(cleanLine(text)) {
 					toks = append(toks, t)
 					words = append(words, w)
 				}
@@ -76,11 +80,36 @@ func docLines(d *Document) []textLine {
 	return out
 }
 
-var reSpaces = regexp.MustCompile(`[ \t\x{00a0}]+`)
+var (
+	reSpaces     = regexp.MustCompile(`[ \t\x{00a0}]+`)
+	reBarInitial = regexp.MustCompile(`(^|\s)\|\.($|\s)`)
+)
+
+var (
+	// reOneUnit is a length OCR read with its "1" as a bar: "| HOUR EACH
+	// VISIT", "! unit".
+	reOneUnit = regexp.MustCompile(`(?i)(^|\s)[|!]\s+(hours?|hrs?|units?)\b`)
+	// reBangDigit is a "1" OCR read as "!" before a digit: "December !4".
+	reBangDigit = regexp.MustCompile(`(^|\s)!(\d)`)
+	reUnitWord  = regexp.MustCompile(`(?i)^(hours?|hrs?|units?)\b`)
+)
+
+// mendOne mends an OCR word that stands for a "1", given the word after it.
+func mendOne(w, next string) string {
+	if (w == "|" || w == "!") && reUnitWord.MatchString(next) {
+		return "1"
+	}
+	return reBangDigit.ReplaceAllString(w, "${1}1${2}")
+}
 
 // cleanLine folds the typographic variants OCR and word processors produce
 // into plain ASCII where it matters for reading.
 func cleanLine(s string) string {
+	// A lone "|." is a middle initial "I." OCR read as a bar ("Carol |.
+	// Pugh"); other bars are rules between fields.
+	s = reBarInitial.ReplaceAllString(s, "${1}I.${2}")
+	s = reOneUnit.ReplaceAllString(s, "${1}1 ${2}")
+	s = reBangDigit.ReplaceAllString(s, "${1}1${2}")
 	s = strings.NewReplacer(
 		"\u2018", "'", "\u2019", "'", "\u201c", `"`, "\u201d", `"`,
 		"\u2013", "-", "\u2014", "-", "\u2212", "-", "\u00d7", "x",

@@ -302,8 +302,11 @@ func (r *rxReader) prescriber() {
 		// one on the order, since letterheads list a practice's doctors.
 		for i := len(r.lines) - 1; i >= 0 && !found; i-- {
 			l := r.lines[i]
-			if m := reNameCred.FindStringSubmatch(l.Text); m != nil {
-				found = set(l.Text, l)
+			// OCR leaves the rule signed on and the page's edge around
+			// the name: "_ Steven Kim, MD -_".
+			t := strings.Trim(l.Text, nameNoise)
+			if m := reNameCred.FindStringSubmatch(t); m != nil {
+				found = set(t, l)
 			}
 		}
 	}
@@ -369,6 +372,10 @@ func nameBefore(s string) (name, creds string, ok bool) {
 	}
 	return "", "", false
 }
+
+// nameNoise are the marks OCR reads around a typed name: rules, bars,
+// brackets, the edge of a pad.
+const nameNoise = "_-|»«{}[]!~=;: "
 
 func cutAtNPI(s string) string {
 	if i := strings.Index(strings.ToUpper(s), "NPI"); i > 0 {
@@ -683,17 +690,32 @@ func (r *rxReader) readProcedures(lines []textLine) bool {
 		if reFormTitle.MatchString(l.Text) && reFormTitleWord.MatchString(l.Text) {
 			continue // "Referral for Medical Massage Therapy", "Massage Therapy Order Form"
 		}
-		for _, p := range Procedures(l.Text) {
-			key := p.CPT + "|" + strings.ToLower(p.Text)
-			if seen[key] || r.unchecked(l, p.Text) {
+		// A form lists its options on a line with a box each: "[ ]
+		// Myofascial release (97140) [x] Neuromuscular therapy (97140)".
+		// An option in an empty box is not ordered, and neither is the code
+		// printed after it; the first ordered mention of a code counts.
+		state := boxNone
+		lineSeen := map[string]bool{}
+		for _, m := range procedureMentions(l.Text) {
+			text := l.Text[m.start:m.end]
+			st := r.checkState(l, m.start)
+			if st == boxNone && m.cpt == text {
+				st = state // "(97140)" after its option
+			}
+			state = st
+			if st == boxEmpty || lineSeen[m.cpt] {
 				continue
 			}
-			if i := strings.Index(l.Text, p.Text); i >= 0 && reAttached.MatchString(l.Text[:i]) {
+			if reAttached.MatchString(l.Text[:m.start]) {
 				continue // "Please find the attached order for massage therapy."
 			}
+			lineSeen[m.cpt] = true
+			key := m.cpt + "|" + strings.ToLower(text)
+			if seen[key] {
+				continue
+			}
 			seen[key] = true
-			p.Evidence = l.evidence(l.Text)
-			r.rx.Procedures = append(r.rx.Procedures, p)
+			r.rx.Procedures = append(r.rx.Procedures, Procedure{CPT: m.cpt, Text: text, Evidence: l.evidence(l.Text)})
 		}
 	}
 	return len(r.rx.Procedures) > 0

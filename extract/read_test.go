@@ -33,6 +33,8 @@ func TestReadPrescriberNames(t *testing.T) {
 		{"a speck inside the statement", "Electronically 'signed by: Karen Morrison D.O. 11/2/2026 11:13 AM",
 			"Karen Morrison", "DO", "electronic"},
 		{"on behalf of", "Thanks,\nBrenda, RN\nOn behalf of Karen Hoffman, PA-C", "Karen Hoffman", "PA-C", ""},
+		{"the rule and the pad's edge around a typed name", "Patient: Young, Yolanda\nSOFT TISSUE MOBILIZATION\n0 Dispense as written ZC) Substitution permitted\nSteven Kim, MD \u2014_",
+			"Steven Kim", "MD", ""},
 		{"name with credentials before the NPI", "Elizabeth Morrison, APRN, FNP-C (NPI #: 1326897851) is referring our patient Tyler Clark.",
 			"Elizabeth Morrison", "APRN, FNP-C", ""},
 	} {
@@ -55,6 +57,9 @@ func TestReadPatientNames(t *testing.T) {
 		{"Please see below the order for our patient Gary R. St. Clair, DOB 08-09-1993.", "Gary R. St. Clair", "1993-08-09"},
 		{"Dr. Morrison would like our patient, Linda St. Clair, date of birth 02/10/80 to receive massage.", "Linda St. Clair", "1980-02-10"},
 		{"We are sending over a therapy order for our patient Patricia Martin for massage.", "Patricia Martin", ""},
+		// OCR reads a 1 as "!" and a middle initial "I." as a bar.
+		{"| Patient: Young, Yolanda DOB: December !4, 1958", "Yolanda Young", "1958-12-14"},
+		{"Patient name: Carol |. Pugh | DOB: April 7, 1955", "Carol I. Pugh", "1955-04-07"},
 	} {
 		rx := readBody(tc.body)
 		if rx.Patient == nil || rx.Patient.Name != tc.want || rx.Patient.DOB != tc.dob {
@@ -124,6 +129,15 @@ func TestReadOrder(t *testing.T) {
 		{name: "a taper wrapped onto the next line",
 			body: "Please treat her three times a week for 2 weeks, twice weekly for two weeks, and then once a\nweek for 2 weeks, 75 min per session. NMT.",
 			cpts: []string{"97140"}, minutes: 75, units: 5, visits: 12, weeks: 6},
+		{name: "one hour with its 1 read as a bar",
+			body: "Kx |\nSOFT TISSUE MOBILIZATION |\nTime: | HOUR EACH VISIT |\nTo: NECK & R JAW |\nPlan: TWICE PER WEEK X6WKS |",
+			cpts: []string{"97140"}, areas: []string{"cervical", "head"}, minutes: 60, units: 4, visits: 12, weeks: 6},
+		{name: "an empty box before the ticked option of the same code",
+			body: "Treatment ordered:\n[ ] Myofascial release (97140) [x] Neuromuscular therapy (97140)\n[ ] Manual therapy (97140) [ ] Massage therapy (97124)",
+			cpts: []string{"97140"}},
+		{name: "the code of an option in an empty box is not ordered",
+			body: "Treatment ordered:\n[ ] Myofascial release (97140) [x] Massage therapy (97124)",
+			cpts: []string{"97124"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rx := readBody(tc.body)
@@ -159,5 +173,15 @@ func TestReadOrder(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestMendOne(t *testing.T) {
+	for _, tc := range []struct{ w, next, want string }{
+		{"|", "HOUR", "1"}, {"!", "units", "1"}, {"|", "DOB:", "|"}, {"!4,", "1958", "14,"}, {"|", "hourly", "|"},
+	} {
+		if got := mendOne(tc.w, tc.next); got != tc.want {
+			t.Errorf("mendOne(%q, %q) = %q, want %q", tc.w, tc.next, got, tc.want)
+		}
 	}
 }

@@ -106,7 +106,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				Rx       *extract.Prescription `json:"prescription"`
 				Findings []validate.Finding    `json:"findings"`
 			}{j.got.rx, j.got.result.Findings}, "", "  ")
-			fmt.Fprintf(stdout, "=== %s\n%s\n%s\n", j.truth.File, j.got.doc.Text(), b)
+			fmt.Fprintf(stdout, "=== %s\n", j.truth.File)
+			for _, p := range j.got.doc.Pages {
+				if p.CoverSheet {
+					fmt.Fprintf(stdout, "--- page %d: cover sheet (not read) ---\n%s\n--- end of cover sheet ---\n", p.Number, p.Text)
+				}
+			}
+			fmt.Fprintf(stdout, "%s\n%s\n", j.got.doc.Text(), b)
 		}
 	}
 	tiers := map[string]*tally{}
@@ -171,6 +177,7 @@ func cached(cache, file string) *extract.Document {
 		return nil
 	}
 	d := &extract.Document{File: c.File, Kind: c.Kind, Pages: c.Pages, Body: c.Body, FaxNumber: c.FaxNumber, Problems: c.Problems, Notes: c.Notes}
+	extract.MarkCoverSheets(d) // the cover-sheet rules may have changed since
 	if !c.EmailDate.IsZero() || c.Subject != "" {
 		d.Email = &extract.Email{Date: c.EmailDate, Subject: c.Subject}
 	}
