@@ -228,7 +228,7 @@ func cutAtDOB(s string) string {
 
 var (
 	reSlashS   = regexp.MustCompile(`(?i)^/s/\s*([A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]*){1,3}(?:,?\s*(?:MD|DO|NP|PA-C|PA)\.?)*)`)
-	reNameCred = regexp.MustCompile(`^(?:Dr\.?\s+)?([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){1,2}),?\s+(M\.?\s?D\.?|D\.?\s?O\.?|N\.?P\.?|F\.?N\.?P(?:-C)?|A\.?P\.?R\.?N\.?|A\.?R\.?N\.?P\.?|P\.?A\.?(?:-C)?|D\.?P\.?M\.?|D\.?C\.?)(?:,?\s*[A-Z]{2,6})*\s*$`)
+	reNameCred = regexp.MustCompile(`^(?:Dr\.?\s+)?([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){1,2}),?\s+(M\.?\s?D\.?|D\.?\s?O\.?|N\.?P\.?|F\.?N\.?P(?:-C)?|A\.?P\.?R\.?N\.?|A\.?R\.?N\.?P\.?|P\.?A\.?(?:-C)?|D\.?P\.?M\.?|D\.?C\.?)(?:(?:,\s*|\s+)[A-Z]{2,6}(?:-[A-Z]{1,2})?)*\s*$`)
 	reDrName   = regexp.MustCompile(`\bDr\.?\s+([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){0,2})`)
 	reNPI      = regexp.MustCompile(`(?i)\bNPI\s*(?:#|no\.?|number)?\s*[:#]?\s*([0-9OolISB][0-9OolISB \-]{8,14}[0-9OolISB])`)
 )
@@ -256,6 +256,17 @@ func (r *rxReader) prescriber() {
 		if name, creds, ok := nameAt(cutAtNPI(l.Value)); !found && !blankValue(l.Value) && ok {
 			pr.Name, pr.Credentials, pr.Evidence = name, creds, l.Line.evidence(l.Line.Text)
 			found = true
+		}
+	}
+	if !found {
+		// OCR runs the words of a field together: "MonicaKim,DO".
+		for _, l := range r.field("prescriber") {
+			v := reCamelJoin.ReplaceAllString(cutAtNPI(l.Value), "$1 $2")
+			v = reCommaJoin.ReplaceAllString(v, ", $1")
+			if !blankValue(v) && set(v, l.Line) {
+				found = true
+				break
+			}
 		}
 	}
 	setName := func(name, creds string, l textLine) {
@@ -318,6 +329,29 @@ func (r *rxReader) prescriber() {
 			}
 		}
 	}
+	if !found {
+		// The typed name of a signature block right above its NPI, its
+		// credentials misread ("Rebecca Bianchi, fp" / "NPI #: ...").
+		for i := len(r.lines) - 1; i > 0 && !found; i-- {
+			npi := strings.Trim(r.lines[i].Text, nameNoise)
+			if loc := reNPI.FindStringIndex(npi); loc == nil || loc[0] != 0 {
+				continue
+			}
+			l := r.lines[i-1]
+			t := reTrailingMark.ReplaceAllString(strings.Trim(l.Text, nameNoise), "")
+			t = reCommaJoin.ReplaceAllString(t, ", $1")
+			if name, creds, ok := personName(t); ok && capitalised(name) && (creds != "" || !strings.Contains(t, ",")) {
+				setName(name, creds, l)
+			} else if i := strings.Index(t, ","); i > 0 {
+				// "Laurd Kaplan, APRNZPNP-C": what follows the comma is
+				// the credentials, misread, not a first name.
+				if name, creds, ok := personName(t[:i]); ok && capitalised(name) {
+					setName(name, creds, l)
+				}
+			}
+			break
+		}
+	}
 	// NPI: labelled, or "NPI 1234567893" anywhere.
 	for _, l := range r.lines {
 		if m := reNPI.FindStringSubmatch(l.Text); m != nil {
@@ -341,7 +375,7 @@ func (r *rxReader) prescriber() {
 
 // reESignedLead is the start of an electronic-signature statement, up to
 // the name of who signed.
-var reESignedLead = regexp.MustCompile(`(?i)\b(?:electronically|digitally|e-?)\s*['"]?\s*signed(?:\s+and\s+authenticated)?\s*(?:by)?\s*:?\s*`)
+var reESignedLead = regexp.MustCompile(`(?i)\b(?:[ef]lectronically|digitally|e-?)\s*['"]?\s*signed(?:\s+and\s+authenticated)?\s*(?:by)?\s*:?\s*`)
 
 // reProsePrescriber introduces the prescriber in running text.
 var reProsePrescriber = regexp.MustCompile(`(?i)\b(?:(?:the\s+)?order\s+from|on\s+behalf\s+of|referred\s+by|ordered\s+by|prescribed\s+by|referral\s+from)\s*:?\s*`)
@@ -375,7 +409,13 @@ func nameBefore(s string) (name, creds string, ok bool) {
 
 // nameNoise are the marks OCR reads around a typed name: rules, bars,
 // brackets, the edge of a pad.
-const nameNoise = "_-|»«{}[]!~=;: "
+const nameNoise = "_-|»«{}[]!~=;:., "
+
+var (
+	reCamelJoin    = regexp.MustCompile(`([a-z]{3,})([A-Z][a-z]{2,})`)
+	reCommaJoin    = regexp.MustCompile(`,(\S)`)
+	reTrailingMark = regexp.MustCompile(`,\s*[a-z]{1,3}\.?$`)
+)
 
 func cutAtNPI(s string) string {
 	if i := strings.Index(strings.ToUpper(s), "NPI"); i > 0 {

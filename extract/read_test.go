@@ -35,6 +35,12 @@ func TestReadPrescriberNames(t *testing.T) {
 		{"on behalf of", "Thanks,\nBrenda, RN\nOn behalf of Karen Hoffman, PA-C", "Karen Hoffman", "PA-C", ""},
 		{"the rule and the pad's edge around a typed name", "Patient: Young, Yolanda\nSOFT TISSUE MOBILIZATION\n0 Dispense as written ZC) Substitution permitted\nSteven Kim, MD \u2014_",
 			"Steven Kim", "MD", ""},
+		{"two credentials in a signature block", "Respectfully,\nLisa Romano, APRN, FNP-C\nNPI 1001751449", "Lisa Romano", "APRN, FNP-C", ""},
+		{"E of electronically read as F", "Flectronically signed by Steven H. Kim, APRN on 10/31/2026 16:27", "Steven H. Kim", "APRN", "electronic"},
+		{"words of a field run together", "Physician name: MonicaKim,DO | ; NPI: 1064372349", "Monica Kim", "DO", ""},
+		{"misread credentials above the NPI", "Respectfully,\nRebecca Bianchi, fp\nNPI #: 1344791987", "Rebecca Bianchi", "", ""},
+		{"credentials run together above the NPI", "Sincerely,\nLaurd Kaplan, APRNZPNP-C |\nNPI# 1978845687", "Laurd Kaplan", "", ""},
+		{"no space after the comma above the NPI", "Thank you,\nSarah Goldberg,DO.\nNPI: 1720996424 .", "Sarah Goldberg", "DO", ""},
 		{"name with credentials before the NPI", "Elizabeth Morrison, APRN, FNP-C (NPI #: 1326897851) is referring our patient Tyler Clark.",
 			"Elizabeth Morrison", "APRN, FNP-C", ""},
 	} {
