@@ -83,7 +83,7 @@ var areaTerms = []struct {
 	{pattern: `ankles?|foot|feet|heels?|toes?|plantar(?:\s+fascia(?:e|itis)?)?|achilles(?:\s+tendon)?|metatarsals?`, regions: []string{"ankle-foot"}},
 
 	// full-body
-	{pattern: `(?:full|whole|entire|total)[\s-]+body`, regions: []string{"full-body"}},
+	{pattern: `(?:full|whole|entire|total)[\s-]*body`, regions: []string{"full-body"}},
 
 	// Compounds.
 	{pattern: `(?:entire|whole|full)\s+spine`, regions: []string{"cervical", "thoracic", "lumbar"}},

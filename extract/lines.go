@@ -63,6 +63,9 @@ func docLines(d *Document) []textLine {
 				text := w.Text
 				if i+1 < len(l.Words) {
 					text = mendOne(text, l.Words[i+1].Text)
+					if i > 0 && text == "0." && reCapWord.MatchString(l.Words[i-1].Text) && reCapWord.MatchString(l.Words[i+1].Text) {
+						text = "O." // "Deborah 0. Davis": a middle initial
+					}
 				}
 				for t := range strings.FieldsSeq(cleanLine(text)) {
 					toks = append(toks, t)
@@ -90,8 +93,10 @@ var (
 	// VISIT", "! unit".
 	reOneUnit = regexp.MustCompile(`(?i)(^|\s)[|!]\s+(hours?|hrs?|units?)\b`)
 	// reBangDigit is a "1" OCR read as "!" before a digit: "December !4".
-	reBangDigit = regexp.MustCompile(`(^|\s)!(\d)`)
-	reUnitWord  = regexp.MustCompile(`(?i)^(hours?|hrs?|units?)\b`)
+	reBangDigit   = regexp.MustCompile(`(^|\s)!(\d)`)
+	reCapWord     = regexp.MustCompile(`^[A-Z][a-z]+$`)
+	reZeroInitial = regexp.MustCompile(`\b([A-Z][a-z]+) 0\. ([A-Z][a-z]+)\b`)
+	reUnitWord    = regexp.MustCompile(`(?i)^(hours?|hrs?|units?)\b`)
 )
 
 // mendOne mends an OCR word that stands for a "1", given the word after it.
@@ -110,6 +115,7 @@ func cleanLine(s string) string {
 	s = reBarInitial.ReplaceAllString(s, "${1}I.${2}")
 	s = reOneUnit.ReplaceAllString(s, "${1}1 ${2}")
 	s = reBangDigit.ReplaceAllString(s, "${1}1${2}")
+	s = reZeroInitial.ReplaceAllString(s, "$1 O. $2")
 	s = strings.NewReplacer(
 		"\u2018", "'", "\u2019", "'", "\u201c", `"`, "\u201d", `"`,
 		"\u2013", "-", "\u2014", "-", "\u2212", "-", "\u00d7", "x",

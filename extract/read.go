@@ -152,7 +152,7 @@ var (
 	reProsePatient = regexp.MustCompile(`(?i)\b(?:my|our|the|this)\s+(?:mutual\s+)?patient,?\s+(?:(?:mr|mrs|ms|miss)\.?\s+)?`)
 	reRePatient    = regexp.MustCompile(`(?i)^(?:re|regarding|patient|pt)\s*[:.-]\s*(?:(?:mr|mrs|ms|miss)\.?\s+)?([A-Za-z'’-]+(?:,?\s+[A-Za-z'’.-]+){1,3})`)
 	reReferralFor  = regexp.MustCompile(`(?i)^(?:(?:massage\s+|therapy\s+)?(?:referral|prescription|order|rx|orders|treatment)\s+(?:for|of)|referral)\s*:?\s+`)
-	reDOBInline    = regexp.MustCompile(`(?i)\b(?:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born(?:\s+on)?)\s*[:#-]?\s*`)
+	reDOBInline    = regexp.MustCompile(`(?i)\b(?:d[.,]*\s?o[.,]*\s?b\.?[,;]?|date\s+of\s+birth|born(?:\s+on)?)\s*[:#-]?\s*`)
 )
 
 func (r *rxReader) patient() {
@@ -763,7 +763,7 @@ func (r *rxReader) readProcedures(lines []textLine) bool {
 
 // reAreaContinues is the end of a line whose list of areas goes on on the
 // next line: a joining word, not a masked diagnosis.
-var reAreaContinues = regexp.MustCompile(`(?i)(?:\b(?:to|the|and|or|of|for|her|his|their|both|bilateral|left|right|upper|lower|mid|including)|[,/&])$`)
+var reAreaContinues = regexp.MustCompile(`(?i)(?:\b(?:to|the|and|or|of|for|her|his|their|both|bilateral|left|right|upper|lower|mid|including)|[,/&])(?:\s*[!|_~]+)?$`)
 
 // reFormTitle is the title of a referral form: no label, only the words
 // forms are named with.

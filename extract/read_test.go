@@ -63,7 +63,10 @@ func TestReadPatientNames(t *testing.T) {
 		{"Please see below the order for our patient Gary R. St. Clair, DOB 08-09-1993.", "Gary R. St. Clair", "1993-08-09"},
 		{"Dr. Morrison would like our patient, Linda St. Clair, date of birth 02/10/80 to receive massage.", "Linda St. Clair", "1980-02-10"},
 		{"We are sending over a therapy order for our patient Patricia Martin for massage.", "Patricia Martin", ""},
-		// OCR reads a 1 as "!" and a middle initial "I." as a bar.
+		// OCR reads a 1 as "!", a middle initial "I." as a bar, "O." as a
+		// zero, and specks the label of a date of birth.
+		{"For: Miller, Samantha D,.O.B,; 10/20/45", "Samantha Miller", "1945-10-20"},
+		{"Name: Deborah 0. Davis _ Birthdate: 1953-12-21 _", "Deborah O. Davis", "1953-12-21"},
 		{"| Patient: Young, Yolanda DOB: December !4, 1958", "Yolanda Young", "1958-12-14"},
 		{"Patient name: Carol |. Pugh | DOB: April 7, 1955", "Carol I. Pugh", "1955-04-07"},
 	} {
@@ -138,6 +141,12 @@ func TestReadOrder(t *testing.T) {
 		{name: "one hour with its 1 read as a bar",
 			body: "Kx |\nSOFT TISSUE MOBILIZATION |\nTime: | HOUR EACH VISIT |\nTo: NECK & R JAW |\nPlan: TWICE PER WEEK X6WKS |",
 			cpts: []string{"97140"}, areas: []string{"cervical", "head"}, minutes: 60, units: 4, visits: 12, weeks: 6},
+		{name: "areas wrapped onto the next line after a speck",
+			body: "| MANUAL THERAPY TECHNIQUES & MYOFASCIAL RELEASE to !\n| the FACE \u2014\u2014\n| 4 UNITS PER SESSION",
+			cpts: []string{"97140"}, areas: []string{"head"}, units: 4},
+		{name: "total body run together",
+			body: "Technique(s): NMT\nAreas to treat: totalbody __ ;",
+			cpts: []string{"97140"}, areas: []string{"full-body"}},
 		{name: "an empty box before the ticked option of the same code",
 			body: "Treatment ordered:\n[ ] Myofascial release (97140) [x] Neuromuscular therapy (97140)\n[ ] Manual therapy (97140) [ ] Massage therapy (97124)",
 			cpts: []string{"97140"}},
