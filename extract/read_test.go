@@ -200,3 +200,23 @@ func TestMendOne(t *testing.T) {
 		}
 	}
 }
+
+func TestNameIndex(t *testing.T) {
+	for _, tc := range []struct {
+		line, last string
+		want       int
+	}{
+		{"Jorge Adeyemi M.D.", "adeyemi", 6},
+		{"Jorge adeyemd M.D.", "adeyemi", 6},
+		{"Sarah KimMD", "kim", 6},
+		{"Please call Dr. Adams", "adeyemi", -1},
+		{"Patient: Lee Adeyemo", "adeyemi", 13},
+		{"Lee Kimball", "kim", 4},
+		{"Lee Kin", "kin", 4},
+		{"Lee Kit", "kin", -1},
+	} {
+		if got := nameIndex(tc.line, tc.last); got != tc.want {
+			t.Errorf("nameIndex(%q, %q) = %d, want %d", tc.line, tc.last, got, tc.want)
+		}
+	}
+}

@@ -117,7 +117,7 @@ func inkWhereSigned(p *Page, prescriber string) (bool, string, float64) {
 		}
 		// Above the typed name of a signature block; not above a form's
 		// "Physician name:" field, where the lines above are other fields.
-		if at := strings.Index(strings.ToLower(l.Text), lastName); lastName != "" && at >= 0 && i > len(p.Lines)/3 && !reFieldLabelBefore.MatchString(l.Text[:at]) {
+		if at := nameIndex(l.Text, lastName); lastName != "" && at >= 0 && i > len(p.Lines)/3 && !reFieldLabelBefore.MatchString(l.Text[:at]) {
 			regions = append(regions, region{image.Rect(l.Box.Min.X-2*lineH, l.Box.Min.Y-3*lineH, l.Box.Max.X+6*lineH, l.Box.Min.Y), l.Text})
 		}
 	}
@@ -239,4 +239,43 @@ func inkScore(g *image.Gray, rect image.Rectangle, words []Word, lineH, printedH
 		}
 	}
 	return ink > lineH*lineH/2 && spread > 2*lineH && rowsWithInk > lineH/2
+}
+
+// nameIndex is where a last name stands in a line of OCR text, as printed
+// or with one letter misread ("Jorge adeyemd M.D." for Adeyemi), or -1.
+func nameIndex(line, last string) int {
+	low := strings.ToLower(line)
+	if at := strings.Index(low, last); at >= 0 || len(last) < 5 {
+		return at
+	}
+	off := 0
+	for _, w := range strings.Fields(low) {
+		at := off + strings.Index(low[off:], w)
+		off = at + len(w)
+		if w = strings.Trim(w, ".,;:|_-"); w != "" && editDistance(w, last) <= 1 {
+			return at
+		}
+	}
+	return -1
+}
+
+// editDistance is the Levenshtein distance of two short strings.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
