@@ -763,7 +763,7 @@ func (r *rxReader) readProcedures(lines []textLine) bool {
 
 // reAreaContinues is the end of a line whose list of areas goes on on the
 // next line: a joining word, not a masked diagnosis.
-var reAreaContinues = regexp.MustCompile(`(?i)(?:\b(?:to|the|and|or|of|for|her|his|their|both|bilateral|left|right|upper|lower|mid|including)|[,/&])(?:\s*[!|_~]+)?$`)
+var reAreaContinues = regexp.MustCompile(`(?i)(?:\b(?:to|the|and|or|of|for|her|his|their|both|bilateral|left|right|upper|lower|mid|including)|\b(?:the|both|bilateral)\s+[LR]|[,/&])(?:\s*[!|_~]+)?$`)
 
 // reFormTitle is the title of a referral form: no label, only the words
 // forms are named with.
