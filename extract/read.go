@@ -499,7 +499,7 @@ var reDatedProse = regexp.MustCompile(`(?i)\b(?:is|was|order|prescription|referr
 
 var (
 	// OCR reads the dot of a code as a comma now and then.
-	reICD      = regexp.MustCompile(`\b([A-TV-Z][0-9][0-9A-Z])\s?[.,]\s?([0-9A-Z]{1,4})\b|\b([A-TV-Z][0-9][0-9A-Z])\b`)
+	reICD      = regexp.MustCompile(`\b([A-TV-Z][0-9][0-9A-Z])\s?(?:[.,]|,\.|\.,)\s?([0-9A-Z]{1,4})\b|\b([A-TV-Z][0-9][0-9A-Z])\b`)
 	reICDNoDot = regexp.MustCompile(`\b([A-TV-Z][0-9][0-9A-Z][0-9A-Z]{1,4})\b`)
 	reDxWord   = regexp.MustCompile(`(?i)\b(?:dx|diagnos[ie]s|icd|code)\b`)
 )

@@ -226,3 +226,21 @@ func TestNameIndex(t *testing.T) {
 		}
 	}
 }
+
+func TestReadDiagnosisSeparators(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		want []string
+	}{
+		{"Dx codes: M99.01 - Segmental and somatic\ndysfunction of cervical region; M54,.12 - Radiculopathy, cervical region", []string{"M99.01", "M54.12"}},
+		{"Dx: M54,12 Radiculopathy, cervical region", []string{"M54.12"}},
+	} {
+		var got []string
+		for _, dx := range readBody(tc.body).Diagnoses {
+			got = append(got, dx.Code)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%q: diagnoses %v, want %v", tc.body, got, tc.want)
+		}
+	}
+}
