@@ -99,7 +99,7 @@ func FuzzG4RoundTrip(f *testing.F) {
 		img := bilevel(w, h, func(x, y int) bool { return r.Float64() < p })
 		got := decodeG4(t, EncodeG4(img), w, h)
 		if !bytes.Equal(normalize(got), normalize(img)) {
-			t.Fatal(fmt.Sprintf("round trip differs for %dx%d", w, h))
+			t.Fatalf("round trip differs for %dx%d", w, h)
 		}
 	})
 }

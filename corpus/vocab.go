@@ -74,10 +74,7 @@ var staffNames = []string{"Jenny", "Maria", "Tasha", "Karen", "Luis", "Brenda", 
 var staffRoles = []string{"MA", "RN", "LPN", "Referral Coordinator", "Front Desk", "Medical Assistant", "Office Manager"}
 
 var (
-	numberWords  = []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"}
-	monthsLong   = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
-	monthsShort  = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
-	weekdayNames = []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+	numberWords = []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"}
 )
 
 // areaOpt is an area phrase and its canonical regions. side is 'R' or 'L'

@@ -10,10 +10,6 @@ import (
 	"rxintake/icd10cm"
 )
 
-// Confidence below which a deciding element is not trusted: the document
-// goes to a person instead of to the physician's office.
-const lowConfidence = 0.60
-
 // ReadPrescription reads the elements of a prescription from a document's
 // text. asOf is the date the code set and validity window are taken at
 // (the receipt date).
@@ -150,7 +146,6 @@ var reAddressLine = regexp.MustCompile(`(?i)\b(?:phone|tel|fax|ph)\b\.?\s*:?\s*\
 
 var (
 	reProsePatient = regexp.MustCompile(`(?i)\b(?:my|our|the|this)\s+(?:mutual\s+)?patient,?\s+(?:(?:mr|mrs|ms|miss)\.?\s+)?`)
-	reRePatient    = regexp.MustCompile(`(?i)^(?:re|regarding|patient|pt)\s*[:.-]\s*(?:(?:mr|mrs|ms|miss)\.?\s+)?([A-Za-z'’-]+(?:,?\s+[A-Za-z'’.-]+){1,3})`)
 	reReferralFor  = regexp.MustCompile(`(?i)^(?:(?:massage\s+|therapy\s+)?(?:referral|prescription|order|rx|orders|treatment)\s+(?:for|of)|referral)\s*:?\s+`)
 	reDOBInline    = regexp.MustCompile(`(?i)\b(?:d[.,]*\s?o[.,]*\s?b\.?[,;]?|date\s+of\s+birth|born(?:\s+on)?)\s*[:#-]?\s*`)
 )
