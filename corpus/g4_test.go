@@ -2,7 +2,6 @@ package corpus
 
 import (
 	"bytes"
-	"fmt"
 	"image"
 	"math/rand/v2"
 	"testing"
