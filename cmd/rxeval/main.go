@@ -307,38 +307,24 @@ func norm(s string) string {
 }
 
 func truthFields(t *corpus.Truth) map[string]string {
-	p := t.Prescription
-	m := map[string]string{"date": p.Date, "medically_necessary": fmt.Sprint(p.MedicallyNecessary),
-		"signature.present": fmt.Sprint(p.Signature.Present), "signature.kind": p.Signature.Kind,
-		"pages": fmt.Sprint(t.Pages)}
-	if p.Patient != nil {
-		m["patient.name"], m["patient.dob"] = norm(p.Patient.Name), p.Patient.DOB
-	}
-	if p.Prescriber != nil {
-		m["prescriber.name"], m["prescriber.credentials"], m["prescriber.npi"] = norm(p.Prescriber.Name), norm(p.Prescriber.Credentials), p.Prescriber.NPI
-	}
-	var cpts, codes []string
-	for _, pr := range p.Procedures {
-		cpts = append(cpts, pr.CPT)
-	}
-	for _, d := range p.Diagnoses {
-		codes = append(codes, d.Code)
-	}
-	m["procedures"], m["diagnoses"], m["areas"] = set(cpts), set(codes), set(p.Areas)
-	if p.Session != nil {
-		m["session.minutes"], m["session.units"] = fmt.Sprint(p.Session.Minutes), fmt.Sprint(p.Session.Units)
-	}
-	if p.Frequency != nil {
-		m["frequency.visits"], m["frequency.weeks"] = fmt.Sprint(p.Frequency.Visits), fmt.Sprint(p.Frequency.Weeks)
-	}
-	return m
+	return fields(&t.Prescription, t.Pages)
 }
 
+// gotFields compares what was read in the contract's shape: the reader's
+// prescription, through its JSON, is the truth's type.
 func gotFields(o *outcome) map[string]string {
-	p := o.rx
+	var p corpus.Prescription
+	if b, err := json.Marshal(o.rx); err == nil {
+		json.Unmarshal(b, &p)
+	}
+	return fields(&p, len(o.doc.Pages))
+}
+
+// fields flattens a prescription into the values compared, by field name.
+func fields(p *corpus.Prescription, pages int) map[string]string {
 	m := map[string]string{"date": p.Date, "medically_necessary": fmt.Sprint(p.MedicallyNecessary),
 		"signature.present": fmt.Sprint(p.Signature.Present), "signature.kind": p.Signature.Kind,
-		"pages": fmt.Sprint(len(o.doc.Pages))}
+		"pages": fmt.Sprint(pages)}
 	if p.Patient != nil {
 		m["patient.name"], m["patient.dob"] = norm(p.Patient.Name), p.Patient.DOB
 	}
