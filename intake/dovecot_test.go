@@ -22,14 +22,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -39,6 +36,7 @@ import (
 	"rxintake/audit"
 	"rxintake/config"
 	"rxintake/extract"
+	testdovecot "rxintake/internal/dovecot"
 )
 
 const (
@@ -55,192 +53,22 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// dovecot is a Dovecot master process serving IMAP (STARTTLS) and IMAPS on
-// loopback ports.
+// dovecot is a test Dovecot with the CA file that verifies it.
 type dovecot struct {
-	dir                 string
-	imapPort, imapsPort int
-	caFile              string
-}
-
-func dovecotBinary() string {
-	if p, err := exec.LookPath("dovecot"); err == nil {
-		return p
-	}
-	for _, p := range []string{"/usr/sbin/dovecot", "/usr/local/sbin/dovecot"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-// skipUnlessDovecot skips the test when Dovecot cannot run here, except in
-// CI, where that is a failure.
-func skipUnlessDovecot(t *testing.T) string {
-	t.Helper()
-	bin := dovecotBinary()
-	if bin == "" {
-		const why = "dovecot is not installed (apt-get install dovecot-imapd)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(why)
-		}
-		t.Skip(why)
-	}
-	return bin
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	*testdovecot.Server
+	caFile string
 }
 
 // startDovecot starts Dovecot with the mail accounts named.
 func startDovecot(t *testing.T, users ...string) *dovecot {
 	t.Helper()
-	bin := skipUnlessDovecot(t)
-	dir := t.TempDir()
-	for _, sub := range []string{"run", "state", "mail"} {
-		if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// Who Dovecot's processes and the mail access run as.
-	internalUser, internalGroup, loginUser := "dovecot", "dovecot", "dovenull"
-	mailUID, mailGID := 65534, 65534 // nobody: Dovecot refuses mail access as root
-	if os.Geteuid() == 0 {
-		// The mail user must reach its maildirs below the test's private
-		// temporary directories.
-		for p := dir; p != os.TempDir() && p != "/"; p = filepath.Dir(p) {
-			if err := os.Chmod(p, 0o711); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := os.Chown(filepath.Join(dir, "mail"), mailUID, mailGID); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		u, err := user.Current()
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := user.LookupGroupId(u.Gid)
-		if err != nil {
-			t.Fatal(err)
-		}
-		internalUser, internalGroup, loginUser = u.Username, g.Name, u.Username
-		mailUID, mailGID = os.Geteuid(), os.Getegid()
-	}
-	certFile, keyFile, _ := testCert(t, dir)
-	d := &dovecot{dir: dir, imapPort: freePort(t), imapsPort: freePort(t), caFile: certFile}
-	// All accounts up front: Dovecot looks at a changed passwd-file at most
-	// once a second. The auth process reads it as the internal user.
-	var passwd strings.Builder
-	for _, u := range users {
-		fmt.Fprintf(&passwd, "%s:{PLAIN}%s:%d:%d::::\n", u, testPassword, mailUID, mailGID)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "passwd"), []byte(passwd.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	conf := fmt.Sprintf(`# rxintake test Dovecot
-base_dir = %[1]s/run
-state_dir = %[1]s/state
-log_path = /dev/stderr
-protocols = imap
-listen = 127.0.0.1
-ssl = required
-ssl_cert = <%[2]s
-ssl_key = <%[3]s
-ssl_min_protocol = TLSv1.2
-disable_plaintext_auth = yes
-auth_mechanisms = plain
-default_internal_user = %[6]s
-default_internal_group = %[7]s
-default_login_user = %[8]s
-mail_location = maildir:%[1]s/mail/%%u
-namespace inbox {
-  inbox = yes
-}
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%%u %[1]s/passwd
-}
-userdb {
-  driver = passwd-file
-  args = username_format=%%u %[1]s/passwd
-}
-service anvil {
-  chroot =
-}
-service imap-login {
-  chroot =
-  inet_listener imap {
-    address = 127.0.0.1
-    port = %[4]d
-  }
-  inet_listener imaps {
-    address = 127.0.0.1
-    port = %[5]d
-    ssl = yes
-  }
-}
-`, dir, certFile, keyFile, d.imapPort, d.imapsPort, internalUser, internalGroup, loginUser)
-	confFile := filepath.Join(dir, "dovecot.conf")
-	if err := os.WriteFile(confFile, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-
-	cmd := exec.Command(bin, "-F", "-c", confFile)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	logs := &syncBuffer{}
-	ready, exited := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(exited)
-		sc := bufio.NewScanner(stderr)
-		once := sync.OnceFunc(func() { close(ready) })
-		for sc.Scan() {
-			fmt.Fprintln(logs, sc.Text())
-			if strings.Contains(sc.Text(), "starting up") {
-				once() // the master logs this once its listeners are bound
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(waitLimit):
-			cmd.Process.Kill()
-		}
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("dovecot log:\n%s", logs.String())
-		}
-	})
-	select {
-	case <-ready:
-	case <-exited:
-		t.Fatalf("dovecot exited at start:\n%s", logs.String())
-	case <-time.After(waitLimit):
-		t.Fatalf("dovecot did not start:\n%s", logs.String())
-	}
-	return d
+	certFile, keyFile, _ := testCert(t, t.TempDir())
+	return &dovecot{testdovecot.Start(t, certFile, keyFile, testPassword, users...), certFile}
 }
 
 // user returns how to reach an account with implicit TLS.
 func (d *dovecot) user(name string) server {
-	return server{host: "127.0.0.1", port: d.imapsPort, tlsMode: "implicit", caFile: d.caFile, user: name, password: testPassword}
+	return server{host: "127.0.0.1", port: d.IMAPSPort, tlsMode: "implicit", caFile: d.caFile, user: name, password: testPassword}
 }
 
 // Dovecot's maildir namespace separates levels with ".".
@@ -363,7 +191,7 @@ func TestDovecotCrash(t *testing.T) {
 	for _, point := range points {
 		t.Run(point, func(t *testing.T) {
 			srv := d.user("crash-" + point + "@clinic.example")
-			srv.port, srv.tlsMode = d.imapPort, "starttls"
+			srv.port, srv.tlsMode = d.IMAPPort, "starttls"
 			dir := t.TempDir()
 			cfg := testConfig(t, dir, srv, "", "")
 			c := client(t, srv)

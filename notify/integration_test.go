@@ -19,7 +19,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -36,6 +35,7 @@ import (
 	"rxintake/config"
 	"rxintake/extract"
 	"rxintake/intake"
+	testdovecot "rxintake/internal/dovecot"
 	"rxintake/validate"
 )
 
@@ -178,93 +178,12 @@ func mailpitMessages(t *testing.T, httpPort int) []captured {
 // intake/dovecot_test.go does, and returns its port.
 func startDovecot(t *testing.T, ca *testCA, account string) int {
 	t.Helper()
-	bin := lookBinary(t, "dovecot", "apt-get install dovecot-imapd", "/usr/sbin/dovecot", "/usr/local/sbin/dovecot")
-	dir := t.TempDir()
-	for _, sub := range []string{"run", "state", "mail"} {
-		if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	internalUser, internalGroup, loginUser := "dovecot", "dovecot", "dovenull"
-	mailUID, mailGID := 65534, 65534
-	if os.Geteuid() == 0 {
-		for p := dir; p != os.TempDir() && p != "/"; p = filepath.Dir(p) {
-			if err := os.Chmod(p, 0o711); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := os.Chown(filepath.Join(dir, "mail"), mailUID, mailGID); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		u, err := user.Current()
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := user.LookupGroupId(u.Gid)
-		if err != nil {
-			t.Fatal(err)
-		}
-		internalUser, internalGroup, loginUser = u.Username, g.Name, u.Username
-		mailUID, mailGID = os.Geteuid(), os.Getegid()
-	}
 	certFile, keyFile := ca.writeFiles(t)
 	if os.Geteuid() == 0 {
 		os.Chmod(keyFile, 0o644) // read by Dovecot's own processes
 		os.Chmod(filepath.Dir(keyFile), 0o755)
 	}
-	port := freePort(t)
-	if err := os.WriteFile(filepath.Join(dir, "passwd"),
-		[]byte(fmt.Sprintf("%s:{PLAIN}%s:%d:%d::::\n", account, testPassword, mailUID, mailGID)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	conf := fmt.Sprintf(`base_dir = %[1]s/run
-state_dir = %[1]s/state
-log_path = /dev/stderr
-protocols = imap
-listen = 127.0.0.1
-ssl = required
-ssl_cert = <%[2]s
-ssl_key = <%[3]s
-ssl_min_protocol = TLSv1.2
-disable_plaintext_auth = yes
-auth_mechanisms = plain
-default_internal_user = %[5]s
-default_internal_group = %[6]s
-default_login_user = %[7]s
-mail_location = maildir:%[1]s/mail/%%u
-namespace inbox {
-  inbox = yes
-}
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%%u %[1]s/passwd
-}
-userdb {
-  driver = passwd-file
-  args = username_format=%%u %[1]s/passwd
-}
-service anvil {
-  chroot =
-}
-service imap-login {
-  chroot =
-  inet_listener imap {
-    port = 0
-  }
-  inet_listener imaps {
-    address = 127.0.0.1
-    port = %[4]d
-    ssl = yes
-  }
-}
-`, dir, certFile, keyFile, port, internalUser, internalGroup, loginUser)
-	confFile := filepath.Join(dir, "dovecot.conf")
-	if err := os.WriteFile(confFile, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	startServer(t, "dovecot", exec.Command(bin, "-F", "-c", confFile), "starting up")
-	return port
+	return testdovecot.Start(t, certFile, keyFile, testPassword, account).IMAPSPort
 }
 
 // appendMail puts messages into the account's INBOX over IMAP.
