@@ -37,6 +37,8 @@ func serveWorker(r io.Reader, w io.Writer) int {
 	tess.SetBlacklist("$¢£€¥§©®™¶")
 	letters := newLetterReader(lang)
 	defer letters.close()
+	digits := newDigitReader(lang)
+	defer digits.close()
 	var orient *osd
 	if o, err := newOSD(""); err == nil {
 		orient = o
@@ -51,7 +53,7 @@ func serveWorker(r io.Reader, w io.Writer) int {
 			return 1
 		}
 		start := time.Now()
-		res := recognise(tess, orient, letters, &req)
+		res := recognise(tess, orient, letters, digits, &req)
 		res.Seconds = time.Since(start).Seconds()
 		if err := enc.Encode(res); err != nil {
 			return 1
@@ -59,7 +61,7 @@ func serveWorker(r io.Reader, w io.Writer) int {
 	}
 }
 
-func recognise(tess *gosseract.Client, orient *osd, letters *letterReader, req *ocrRequest) *ocrResult {
+func recognise(tess *gosseract.Client, orient *osd, letters *letterReader, digits *digitReader, req *ocrRequest) *ocrResult {
 	x, err := decodePix(req.Image, req.TIFFPage)
 	if err != nil {
 		return &ocrResult{Err: err.Error()}
@@ -149,6 +151,7 @@ func recognise(tess *gosseract.Client, orient *osd, letters *letterReader, req *
 		}
 	}
 	letters.rereadCodes(x, words)
+	digits.rereadNumbers(x, words)
 	mendWords(words)
 	res.Words = words
 	if req.WantImage {
