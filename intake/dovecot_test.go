@@ -20,14 +20,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -36,6 +33,7 @@ import (
 	"rxintake/audit"
 	"rxintake/config"
 	"rxintake/extract"
+	"rxintake/internal/childproc"
 	testdovecot "rxintake/internal/dovecot"
 )
 
@@ -198,10 +196,10 @@ func TestDovecotCrash(t *testing.T) {
 			deliver(t, c, "INBOX", rxEmail(1, ""), rxEmail(2, "fake:correction"), faxEmail(3, "pdf"))
 
 			ch := startChild(t, filepath.Join(dir, "rxintake.yaml"), point)
-			if got := ch.waitPaused(t); got != point+" 1" {
+			if got := ch.WaitPaused(t); got != point+" 1" {
 				t.Fatalf("child paused at %q, want %q", got, point+" 1")
 			}
-			ch.kill(t)
+			ch.Kill(t)
 
 			h := newHarness(t, cfg, Options{})
 			// Where the kill left the first message.
@@ -266,16 +264,16 @@ func TestDovecotOverlap(t *testing.T) {
 	deliver(t, c, "INBOX", rxEmail(1, ""), rxEmail(2, ""))
 
 	ch := startChild(t, filepath.Join(dir, "rxintake.yaml"), "claimed")
-	ch.waitPaused(t)
+	ch.WaitPaused(t)
 	h := newHarness(t, cfg, Options{})
 	sum, err := h.w.RunCycle(context.Background())
-	if !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), fmt.Sprintf("another cycle is running (pid %d)", ch.cmd.Process.Pid)) {
-		t.Fatalf("second cycle: %v, want ErrBusy naming pid %d", err, ch.cmd.Process.Pid)
+	if !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), fmt.Sprintf("another cycle is running (pid %d)", ch.Cmd.Process.Pid)) {
+		t.Fatalf("second cycle: %v, want ErrBusy naming pid %d", err, ch.Cmd.Process.Pid)
 	}
 	if sum.Fetched != 0 {
 		t.Errorf("the refused cycle fetched %d", sum.Fetched)
 	}
-	got := ch.resume(t)
+	got := resumeChild(t, ch)
 	if got.Fetched != 2 || got.Filed != 2 {
 		t.Errorf("the running cycle: %+v, want 2 fetched and filed", got)
 	}
@@ -338,83 +336,20 @@ func TestDovecotUIDValidity(t *testing.T) {
 }
 
 // child is the test binary re-executed to run one cycle in its own process.
-type child struct {
-	cmd    *exec.Cmd
-	signal *bufio.Reader
-	stdin  io.WriteCloser
-	stdout *syncBuffer
-	stderr *syncBuffer
+// startChild runs one cycle in a child process that pauses at the hook
+// point named.
+func startChild(t *testing.T, configFile, pause string) *childproc.Child {
+	t.Helper()
+	return childproc.Start(t, childEnv+"="+configFile, pauseEnv+"="+pause)
 }
 
-func startChild(t *testing.T, configFile, pause string) *child {
+// resumeChild lets a paused child go on and returns its cycle's summary.
+func resumeChild(t *testing.T, ch *childproc.Child) Summary {
 	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch := &child{stdout: &syncBuffer{}, stderr: &syncBuffer{}, signal: bufio.NewReader(r)}
-	ch.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	ch.cmd.Env = append(os.Environ(), childEnv+"="+configFile, pauseEnv+"="+pause)
-	ch.cmd.ExtraFiles = []*os.File{w} // fd 3
-	ch.cmd.Stdout, ch.cmd.Stderr = ch.stdout, ch.stderr
-	if ch.stdin, err = ch.cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	if err := ch.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() {
-		r.Close()
-		if ch.cmd.ProcessState == nil {
-			ch.cmd.Process.Kill()
-			ch.cmd.Wait()
-		}
-		if t.Failed() {
-			t.Logf("child stderr:\n%s", ch.stderr.String())
-		}
-	})
-	return ch
-}
-
-// waitPaused returns what the child reported when it paused: "POINT UID".
-func (ch *child) waitPaused(t *testing.T) string {
-	t.Helper()
-	line := make(chan string, 1)
-	go func() {
-		s, _ := ch.signal.ReadString('\n')
-		line <- strings.TrimSpace(s)
-	}()
-	select {
-	case s := <-line:
-		if s == "" {
-			t.Fatalf("child ended without pausing:\n%s", ch.stderr.String())
-		}
-		return s
-	case <-time.After(waitLimit):
-		t.Fatalf("child did not pause:\n%s", ch.stderr.String())
-	}
-	return ""
-}
-
-func (ch *child) kill(t *testing.T) {
-	t.Helper()
-	if err := ch.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	ch.cmd.Wait()
-}
-
-// resume lets a paused child go on and returns its cycle's summary.
-func (ch *child) resume(t *testing.T) Summary {
-	t.Helper()
-	io.WriteString(ch.stdin, "go on\n")
-	if err := ch.cmd.Wait(); err != nil {
-		t.Fatalf("child: %v\n%s", err, ch.stderr.String())
-	}
+	out := ch.Resume(t)
 	var sum Summary
-	if err := json.Unmarshal([]byte(ch.stdout.String()), &sum); err != nil {
-		t.Fatalf("child summary %q: %v", ch.stdout.String(), err)
+	if err := json.Unmarshal(out, &sum); err != nil {
+		t.Fatalf("child summary %q: %v", out, err)
 	}
 	return sum
 }

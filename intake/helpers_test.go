@@ -33,6 +33,7 @@ import (
 
 	"rxintake/audit"
 	"rxintake/config"
+	"rxintake/internal/childproc"
 )
 
 const (
@@ -266,22 +267,8 @@ func (h *harness) cycle(t *testing.T) Summary {
 	return sum
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+// syncBuffer collects log lines written while a test reads them.
+type syncBuffer = childproc.Buffer
 
 // row is a ledger entry joined with its case, as the tests check them.
 type row struct {

@@ -1,7 +1,6 @@
 package notify
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -9,10 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"slices"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -23,6 +19,7 @@ import (
 	"rxintake/casework"
 	"rxintake/config"
 	"rxintake/extract"
+	"rxintake/internal/childproc"
 )
 
 const (
@@ -186,10 +183,10 @@ func TestDeliverCrashAfterAccept(t *testing.T) {
 	crash := func(want int) {
 		t.Helper()
 		ch := startChild(t, path)
-		if got := ch.waitPaused(t); got != "accepted "+id {
+		if got := ch.WaitPaused(t); got != "accepted "+id {
 			t.Fatalf("child paused at %q", got)
 		}
-		ch.kill(t)
+		ch.Kill(t)
 		if n := len(srv.messages()); n != want {
 			t.Fatalf("server holds %d messages after the kill, want %d", n, want)
 		}
@@ -237,72 +234,11 @@ func TestDeliverCrashAfterAccept(t *testing.T) {
 	}
 }
 
-// child is the test binary re-executed to deliver once, pausing when the
-// server has accepted a message.
-type child struct {
-	cmd    *exec.Cmd
-	signal *bufio.Reader
-	stderr bytes.Buffer
-}
-
-func startChild(t *testing.T, configFile string) *child {
+// startChild re-executes the test binary to deliver once, pausing when
+// the server has accepted a message; it waits there until killed.
+func startChild(t *testing.T, configFile string) *childproc.Child {
 	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch := &child{signal: bufio.NewReader(r)}
-	ch.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	ch.cmd.Env = append(os.Environ(), childEnv+"="+configFile)
-	ch.cmd.ExtraFiles = []*os.File{w} // fd 3
-	ch.cmd.Stderr = &ch.stderr
-	stdinR, stdinW, err := os.Pipe() // never written: the child waits until killed
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch.cmd.Stdin = stdinR
-	if err := ch.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	stdinR.Close()
-	t.Cleanup(func() {
-		r.Close()
-		stdinW.Close()
-		if ch.cmd.ProcessState == nil {
-			ch.cmd.Process.Kill()
-			ch.cmd.Wait()
-		}
-	})
-	return ch
-}
-
-func (ch *child) waitPaused(t *testing.T) string {
-	t.Helper()
-	line := make(chan string, 1)
-	go func() {
-		s, _ := ch.signal.ReadString('\n')
-		line <- strings.TrimSpace(s)
-	}()
-	select {
-	case s := <-line:
-		if s == "" {
-			ch.cmd.Wait()
-			t.Fatalf("child ended without pausing:\n%s", ch.stderr.String())
-		}
-		return s
-	case <-time.After(waitLimit):
-		t.Fatalf("child did not pause:\n%s", ch.stderr.String())
-	}
-	return ""
-}
-
-func (ch *child) kill(t *testing.T) {
-	t.Helper()
-	if err := ch.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	ch.cmd.Wait()
+	return childproc.Start(t, childEnv+"="+configFile)
 }
 
 // childMain delivers once with the configuration at path and pauses at the
