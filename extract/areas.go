@@ -164,14 +164,8 @@ func Areas(text string) []string {
 func AreaMentions(text string) []AreaMention {
 	var out []AreaMention
 	for _, m := range areaRE.FindAllStringSubmatchIndex(text, -1) {
-		ti := -1
-		for i := range areaTerms {
-			if m[2*(i+1)] >= 0 {
-				ti = i
-				break
-			}
-		}
-		if ti < 0 {
+		ti := matchedGroup(m)
+		if ti < 0 || ti >= len(areaTerms) {
 			continue
 		}
 		start, end := m[0], m[1]

@@ -124,14 +124,8 @@ func Procedures(text string) []Procedure {
 func procedureMentions(text string) []procMention {
 	var out []procMention
 	for _, m := range procedureRE.FindAllStringSubmatchIndex(text, -1) {
-		ti := -1
-		for i := range procedureTerms {
-			if m[2*(i+1)] >= 0 {
-				ti = i
-				break
-			}
-		}
-		if ti < 0 {
+		ti := matchedGroup(m)
+		if ti < 0 || ti >= len(procedureTerms) {
 			continue
 		}
 		t := procedureTerms[ti]

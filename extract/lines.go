@@ -173,11 +173,8 @@ func labels(lines []textLine) []labelled {
 		locs := reLabel.FindAllStringSubmatchIndex(l.Text, -1)
 		for i, loc := range locs {
 			field := ""
-			for g := 1; g < len(names); g++ {
-				if loc[2*g] >= 0 {
-					field = names[g]
-					break
-				}
+			if g := matchedGroup(loc); g >= 0 {
+				field = names[g+1]
 			}
 			end := len(l.Text)
 			if i+1 < len(locs) {
@@ -203,4 +200,15 @@ func blankValue(v string) bool {
 		return true
 	}
 	return false
+}
+
+// matchedGroup is the index (from 0) of the first capture group that took
+// part in a match of a regexp made of one group per alternative, or -1.
+func matchedGroup(m []int) int {
+	for g := 1; 2*g+1 < len(m); g++ {
+		if m[2*g] >= 0 {
+			return g - 1
+		}
+	}
+	return -1
 }
