@@ -174,6 +174,55 @@ type freqPhase struct {
 // same clause; words about the complaint in between ("pt has had LBP for 6
 // weeks", "since", "ago") keep it apart.
 func ParseFrequency(text string) (Frequency, bool) {
+	mended := mendFrequency(text)
+	f, ok := parseFrequency(mended)
+	if i := strings.Index(mended, f.Text); f.Text != "" && i >= 0 {
+		// The mends keep every offset: report the text as printed.
+		f.Text = text[i : i+len(f.Text)]
+	}
+	return f, ok
+}
+
+// OCR confusions in plans, each mended in place (same length, so the
+// offsets of the mended text are those of the printed one): "x lwk" and
+// "xLOwks" (x1wk, x10wks), "| x/week" (1x/week), "limes" (times), "visils"
+// (visits), "eight: weeks" and "6bWKS" (a mark between number and unit).
+var (
+	reFreqXDigits = regexp.MustCompile(`(?i)\bx\s?[0-9lIO|]{1,2}\s?(?:wks?|weeks?)\b`)
+	reFreqBarX    = regexp.MustCompile(`(?:^|\s)[|lI]\s?x\s?/\s?(?:wk|week)`)
+	reFreqWords   = regexp.MustCompile(`(?i)\b(?:limes|visils|visifs)\b`)
+	reFreqMark    = regexp.MustCompile(`(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve))[:;b]\s?(?:wks?|weeks?)\b`)
+	freqDigitMend = strings.NewReplacer("l", "1", "L", "1", "I", "1", "i", "1", "|", "1", "O", "0", "o", "0")
+	freqWordMend  = map[string]string{"limes": "times", "visils": "visits", "visifs": "visits"}
+)
+
+func mendFrequency(s string) string {
+	s = reFreqXDigits.ReplaceAllStringFunc(s, func(m string) string {
+		i := strings.IndexFunc(m[1:], func(r rune) bool { return r != ' ' }) + 1
+		j := i
+		for j < len(m) && strings.ContainsRune("0123456789lLIiOo|", rune(m[j])) {
+			j++
+		}
+		return m[:i] + freqDigitMend.Replace(m[i:j]) + m[j:]
+	})
+	s = reFreqBarX.ReplaceAllStringFunc(s, func(m string) string {
+		return strings.Replace(strings.Replace(strings.Replace(m, "|", "1", 1), "l", "1", 1), "I", "1", 1)
+	})
+	s = reFreqWords.ReplaceAllStringFunc(s, func(m string) string {
+		return freqWordMend[strings.ToLower(m)]
+	})
+	s = reFreqMark.ReplaceAllStringFunc(s, func(m string) string {
+		for i := 1; i < len(m); i++ {
+			if c := m[i]; c == ':' || c == ';' || c == 'b' {
+				return m[:i] + " " + m[i+1:]
+			}
+		}
+		return m
+	})
+	return s
+}
+
+func parseFrequency(text string) (Frequency, bool) {
 	ms := freqMentions(text)
 
 	var phases []freqPhase

@@ -890,35 +890,46 @@ func (r *rxReader) frequency() {
 }
 
 func (r *rxReader) readFrequency(lines []textLine) bool {
-	for i, l := range lines {
-		if f, ok := ParseFrequency(l.Text); ok {
-			f.Evidence = l.evidence(l.Text)
-			f.Confidence = round2(r.confOf(l, f.Text))
-			// A taper may go on on the next line ("..., and then once a" /
-			// "week for 2 weeks").
-			if i+1 < len(lines) && lines[i+1].Idx == l.Idx+1 {
-				joined := l.Text + " " + lines[i+1].Text
-				if g, ok := ParseFrequency(joined); ok && len(g.Text) > len(f.Text) && strings.HasPrefix(g.Text, f.Text) {
-					g.Evidence = l.evidence(joined)
-					g.Confidence = round2(min(l.Conf, lines[i+1].Conf))
-					f = g
-				}
-			}
-			r.rx.Frequency = &f
-			return true
-		}
-	}
-	// A plan may wrap over two lines.
-	for i := 0; i+1 < len(lines); i++ {
-		joined := lines[i].Text + " " + lines[i+1].Text
-		if f, ok := ParseFrequency(joined); ok {
-			f.Evidence = lines[i].evidence(joined)
-			f.Confidence = round2(min(lines[i].Conf, lines[i+1].Conf))
+	for _, l := range lines {
+		if f, ok := r.wrappedFrequency(l); ok {
 			r.rx.Frequency = &f
 			return true
 		}
 	}
 	return false
+}
+
+// wrappedFrequency reads the plan that starts on line l and may go on over
+// the next two lines of the page ("Freq: 3X WEEKLY FOR 2 WKS; 2 TIMES PER
+// WEEK FOR 2" / "WKS; FOLLOWED BY ONCE A WEEK FOR 2 WEEKS"). A joined
+// reading counts only when it starts on l and covers more than l alone.
+func (r *rxReader) wrappedFrequency(l textLine) (Frequency, bool) {
+	best, ok := ParseFrequency(l.Text)
+	if ok {
+		best.Evidence = l.evidence(l.Text)
+		best.Confidence = round2(r.confOf(l, best.Text))
+	}
+	joined, conf := l.Text, l.Conf
+	for k := l.Idx + 1; k <= l.Idx+2 && l.Idx >= 0 && k < len(r.lines); k++ {
+		next := r.masked(r.lines[k])
+		if next.Page != l.Page || r.startsWithLabel(r.lines[k]) {
+			break
+		}
+		joined += " " + next.Text
+		conf = min(conf, next.Conf)
+		g, gok := ParseFrequency(joined)
+		if !gok || len(g.Text) <= len(best.Text) {
+			continue
+		}
+		// The plan must begin on l, not only on the lines that follow.
+		if at := strings.Index(joined, g.Text); at < 0 || at >= len(l.Text) {
+			continue
+		}
+		g.Evidence = l.evidence(joined)
+		g.Confidence = round2(conf)
+		best, ok = g, true
+	}
+	return best, ok
 }
 
 var (
