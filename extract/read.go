@@ -225,7 +225,7 @@ var (
 	reSlashS   = regexp.MustCompile(`(?i)^/s/\s*([A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]*){1,3}(?:,?\s*(?:MD|DO|NP|PA-C|PA)\.?)*)`)
 	reNameCred = regexp.MustCompile(`^(?:Dr\.?\s+)?([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){1,2}),?\s+(M\.?\s?D\.?|D\.?\s?O\.?|N\.?P\.?|F\.?N\.?P(?:-C)?|A\.?P\.?R\.?N\.?|A\.?R\.?N\.?P\.?|P\.?A\.?(?:-C)?|D\.?P\.?M\.?|D\.?C\.?)(?:(?:,\s*|\s+)[A-Z]{2,6}(?:-[A-Z]{1,2})?)*\s*$`)
 	reDrName   = regexp.MustCompile(`\bDr\.?\s+([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){0,2})`)
-	reNPI      = regexp.MustCompile(`(?i)\bNPI\s*(?:#|no\.?|number)?\s*[:#]?\s*([0-9OolISB][0-9OolISB \-]{8,14}[0-9OolISB])`)
+	reNPI      = regexp.MustCompile(`(?i)\bNP[IlT1|]\s*(?:#|no\.?|number)?\s*[:;#,.]{0,3}\s*([0-9OolISB'|][0-9OolISB \-]{8,14}[0-9OolISB])`)
 )
 
 func (r *rxReader) prescriber() {
@@ -420,6 +420,9 @@ func cutAtNPI(s string) string {
 }
 
 // npiDigits reads ten digits, mending the letters OCR confuses with digits.
+// Two mends are taken only when they make a valid NPI: a leading 1 read as
+// a mark ("'565554593"), and a stray mark read as a digit after the number
+// ("1075772719 7").
 func npiDigits(s string) string {
 	var d []byte
 	for _, c := range s {
@@ -437,10 +440,15 @@ func npiDigits(s string) string {
 			d = append(d, byte(c))
 		}
 	}
-	if len(d) != 10 {
-		return ""
+	switch {
+	case len(d) == 10:
+		return string(d)
+	case len(d) == 9 && strings.ContainsRune("'|", rune(s[0])) && ValidNPI("1"+string(d)):
+		return "1" + string(d)
+	case len(d) > 10 && ValidNPI(string(d[:10])):
+		return string(d[:10])
 	}
-	return string(d)
+	return ""
 }
 
 // ---- date ----
@@ -530,6 +538,12 @@ func (r *rxReader) diagnoses() {
 			r.addDiagnosis(set, code, text, m[0], m[1], l, seen)
 		}
 		if context {
+			for _, m := range reICDDigitLed.FindAllStringSubmatchIndex(text, -1) {
+				if code, ok := digitLedCode(set, text, m); ok && !seen[code] {
+					r.addDiagnosis(set, code, text, m[2], m[1], l, seen)
+					r.rx.Diagnoses[len(r.rx.Diagnoses)-1].Confidence = min(r.rx.Diagnoses[len(r.rx.Diagnoses)-1].Confidence, 0.8)
+				}
+			}
 			for _, m := range reICDNoDot.FindAllStringSubmatchIndex(text, -1) {
 				raw := text[m[2]:m[3]]
 				code, err := icd10cm.Normalize(raw)
@@ -540,6 +554,39 @@ func (r *rxReader) diagnoses() {
 			}
 		}
 	}
+}
+
+// reICDDigitLed is a code whose letter OCR read as a digit or a sign
+// ("189.0 - Lymphedema, not elsewhere classified", "$13.4XXA").
+var reICDDigitLed = regexp.MustCompile(`(?:^|[^0-9A-Za-z.])([0-9$§|])([0-9][0-9A-Z])\s?\.\s?([0-9A-Z]{1,4})\b`)
+
+// digitLedLetters are the letters OCR reads as each digit or sign.
+var digitLedLetters = map[byte]string{'1': "IL", '|': "I", '5': "S", '$': "S", '6': "G", '8': "B", '0': "DOQ", '2': "Z", '7': "T", '4': "A"}
+
+// digitLedCode reads a digit-led code as the one code that exists with a
+// letter in place of its first character and whose description the printed
+// one agrees with. Without a printed description, or with two codes that
+// fit, it is no code.
+func digitLedCode(set *icd10cm.Set, text string, m []int) (string, bool) {
+	first := text[m[2]:m[3]]
+	if first == "§" {
+		first = "$"
+	}
+	desc, _, _ := dxDescription(text, m[2], m[1])
+	if desc == "" {
+		return "", false
+	}
+	found := ""
+	for _, letter := range digitLedLetters[first[0]] {
+		code := string(letter) + text[m[4]:m[5]] + "." + text[m[6]:m[7]]
+		if set.DescriptionAgrees(code, desc) >= icd10cm.AgreeThreshold {
+			if found != "" {
+				return "", false
+			}
+			found = code
+		}
+	}
+	return found, found != ""
 }
 
 func (r *rxReader) addDiagnosis(set *icd10cm.Set, code, text string, start, end int, l textLine, seen map[string]bool) {
