@@ -18,8 +18,8 @@ const (
 )
 
 var (
-	reTextBoxEmpty   = regexp.MustCompile(`(?:\[\s*\]|\(\s*\)|☐|□)\s*$`)
-	reTextBoxChecked = regexp.MustCompile(`(?:\[\s*[xX✓✔*]\s*\]|\(\s*[xX✓✔*]\s*\)|☒|☑|■)\s*$`)
+	reTextBoxEmpty   = regexp.MustCompile(`(?:\[\s*\]|\(\s*\)|☐|□|(?:^|\s)(?:CJ|LJ|C\)|\[J|L\]|\[\]|\(\)))\s*$`)
+	reTextBoxChecked = regexp.MustCompile(`(?:\[\s*[xX✓✔*]\s*\]|\(\s*[xX✓✔*]\s*\)|☒|☑|■|(?:^|\s)(?:&\]|Kl|\[x|\[X|X\]|x\]|Bd|\[\*))\s*$`)
 )
 
 // checkState tells whether the token at byte offset off of line l is

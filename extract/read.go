@@ -980,31 +980,40 @@ func (r *rxReader) wrappedFrequency(l textLine) (Frequency, bool) {
 }
 
 var (
-	reNecessary    = regexp.MustCompile(`(?i)\bmed(?:ically|\.)?\s+necessary\b|\bmedical\s+necessity\b`)
-	reNotNecessary = regexp.MustCompile(`(?i)\bnot\s+(?:deemed\s+)?med(?:ically|\.)?\s+necessary|\[\s*\]\s*med|necessity\s*:\s*no\b|necessary\s*:\s*no\b`)
-	reYesNo        = regexp.MustCompile(`(?i)\b(yes|no)\b`)
+	reNecessary      = regexp.MustCompile(`(?i)\bmed(?:ically|[.,])?\s+necessary\b|\bmedical\s+necessity\b`)
+	reNotNecessary   = regexp.MustCompile(`(?i)\bnot\s+(?:deemed\s+)?med(?:ically|\.)?\s+necessary|\[\s*\]\s*med|necessity\s*:\s*no\b|necessary\s*:\s*no\b`)
+	reNecessaryWraps = regexp.MustCompile(`(?i)\b(?:med(?:ically|[.,])?|medical)\s*$`)
+	reYesNo          = regexp.MustCompile(`(?i)\b(yes|no)\b`)
 )
 
 func (r *rxReader) necessity() {
-	for _, l := range r.lines {
+	for i, l := range r.lines {
+		if !reNecessary.MatchString(l.Text) && reNecessaryWraps.MatchString(l.Text) && i+1 < len(r.lines) && r.lines[i+1].Page == l.Page {
+			// "... This therapy is medically" / "necessary for her recovery."
+			joined := l.Text + " " + r.lines[i+1].Text
+			if reNecessary.MatchString(joined) && !reNotNecessary.MatchString(joined) {
+				r.rx.MedicallyNecessary = true
+				r.rx.Evidence["medically_necessary"] = l.evidence(joined)
+				return
+			}
+		}
 		if !reNecessary.MatchString(l.Text) || reNotNecessary.MatchString(l.Text) {
 			continue
 		}
 		// "Medically necessary: [x] Yes [ ] No": the checked answer counts.
 		if yn := reYesNo.FindAllStringIndex(l.Text, -1); len(yn) >= 2 {
-			yes, no := -1, -1
+			yes, no := boxNone, boxNone
 			for _, m := range yn {
-				word := strings.ToLower(l.Text[m[0]:m[1]])
 				st := r.checkState(l, m[0])
-				if st == boxChecked {
-					if word == "yes" {
-						yes = 1
-					} else {
-						no = 1
-					}
+				if strings.EqualFold(l.Text[m[0]:m[1]], "yes") {
+					yes = max(yes, st)
+				} else {
+					no = max(no, st)
 				}
 			}
-			if yes != 1 || no == 1 {
+			// The checked answer counts; a "Yes" whose box could not be
+			// seen counts when the box of "No" is seen empty.
+			if no == boxChecked || (yes != boxChecked && !(yes == boxNone && no == boxEmpty)) {
 				continue
 			}
 		}
