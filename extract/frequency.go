@@ -186,14 +186,15 @@ func ParseFrequency(text string) (Frequency, bool) {
 // OCR confusions in plans, each mended in place (same length, so the
 // offsets of the mended text are those of the printed one): "x lwk" and
 // "xLOwks" (x1wk, x10wks), "| x/week" (1x/week), "limes" (times), "visils"
-// (visits), "eight: weeks" and "6bWKS" (a mark between number and unit).
+// (visits), "cvery" (every), "tor" (for), "eight: weeks" and "6bWKS" (a
+// mark between number and unit).
 var (
 	reFreqXDigits = regexp.MustCompile(`(?i)\bx\s?[0-9lIO|]{1,2}\s?(?:wks?|weeks?)\b`)
 	reFreqBarX    = regexp.MustCompile(`(?:^|\s)[|lI]\s?x\s?/\s?(?:wk|week)`)
-	reFreqWords   = regexp.MustCompile(`(?i)\b(?:limes|visils|visifs)\b`)
+	reFreqWords   = regexp.MustCompile(`(?i)\b(?:limes|visils|visifs|cvery|tor|lor)\b`)
 	reFreqMark    = regexp.MustCompile(`(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve))[:;b]\s?(?:wks?|weeks?)\b`)
 	freqDigitMend = strings.NewReplacer("l", "1", "L", "1", "I", "1", "i", "1", "|", "1", "O", "0", "o", "0")
-	freqWordMend  = map[string]string{"limes": "times", "visils": "visits", "visifs": "visits"}
+	freqWordMend  = map[string]string{"limes": "times", "visils": "visits", "visifs": "visits", "cvery": "every", "tor": "for", "lor": "for"}
 )
 
 func mendFrequency(s string) string {

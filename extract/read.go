@@ -612,7 +612,10 @@ func (r *rxReader) addDiagnosis(set *icd10cm.Set, code, text string, start, end 
 	dx.Confidence = round2(r.confOf(l, text[start:end]))
 	_, dx.Billable = set.Lookup(code)
 	dx.Header = !dx.Billable && set.IsHeader(code)
-	if desc != "" {
+	// OCR may misread a code; text from an email or a PDF's text layer is
+	// as written, and a billable code read with high confidence stands.
+	ocr := l.Page != nil && !l.Page.TextLayer
+	if desc != "" && ocr && !(dx.Billable && dx.Confidence >= 0.9) {
 		if likely, _, ok := set.Misread(code, desc); ok && likely.Code != code {
 			dx.Likely = likely.Code
 			r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "diagnosis-misread", Field: "diagnoses",
@@ -762,7 +765,29 @@ func (r *rxReader) procedures() {
 	if !r.readProcedures(lines) {
 		// Nothing under the labels ("Order #: 40188181" is not the order):
 		// look at the whole order.
-		r.readProcedures(r.orderLines())
+		if !r.readProcedures(r.orderLines()) {
+			r.wrappedProcedure(r.orderLines())
+		}
+	}
+}
+
+// wrappedProcedure reads a modality whose words wrap over two lines of a
+// letter ("... with myofascial |" / "release therapy to the L hip").
+func (r *rxReader) wrappedProcedure(lines []textLine) {
+	for i := 0; i+1 < len(lines); i++ {
+		a, b := lines[i], lines[i+1]
+		if b.Idx != a.Idx+1 || b.Page != a.Page {
+			continue
+		}
+		head := strings.TrimRight(a.Text, " |_-—")
+		joined := head + " " + b.Text
+		for _, m := range procedureMentions(joined) {
+			if m.start < len(head) && m.end > len(head)+1 {
+				text := joined[m.start:m.end]
+				r.rx.Procedures = append(r.rx.Procedures, Procedure{CPT: m.cpt, Text: text, Evidence: a.evidence(joined)})
+				return
+			}
+		}
 	}
 }
 
