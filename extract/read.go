@@ -489,7 +489,7 @@ func (r *rxReader) date() {
 	}
 	// The date line of a letter.
 	for _, l := range r.lines {
-		t := strings.TrimSpace(l.Text)
+		t := strings.TrimRight(strings.TrimSpace(l.Text), " ;:.,|_-'")
 		if ds := findDates(t); len(ds) == 1 && ds[0].Start == 0 && len(t)-ds[0].End < 3 && pick(t, l) {
 			return
 		}
@@ -534,6 +534,17 @@ func (r *rxReader) diagnoses() {
 					continue
 				}
 				code = c
+				if reGarbledRest.MatchString(text[m[1]:]) && l.Page != nil {
+					// "M72 721—", "M62-65..": a code OCR broke up, not
+					// a category.
+					r.addDiagnosis(set, code, text, m[0], m[1], l, seen)
+					if n := len(r.rx.Diagnoses); n > 0 && r.rx.Diagnoses[n-1].Code == code {
+						if c := &r.rx.Diagnoses[n-1].Confidence; *c == 0 || *c > 0.2 {
+							*c = 0.2
+						}
+					}
+					continue
+				}
 			}
 			r.addDiagnosis(set, code, text, m[0], m[1], l, seen)
 		}
@@ -555,6 +566,10 @@ func (r *rxReader) diagnoses() {
 		}
 	}
 }
+
+// reGarbledRest is what follows a category OCR broke off its code: digits
+// after a space, a dash or a stray mark.
+var reGarbledRest = regexp.MustCompile(`^\s?[-–—.,'"]?\s?\d`)
 
 // reICDDigitLed is a code whose letter OCR read as a digit or a sign
 // ("189.0 - Lymphedema, not elsewhere classified", "$13.4XXA").
