@@ -3,6 +3,7 @@ package extract
 import (
 	"image"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -147,7 +148,7 @@ var reAddressLine = regexp.MustCompile(`(?i)\b(?:phone|tel|fax|ph)\b\.?\s*:?\s*\
 var (
 	reProsePatient = regexp.MustCompile(`(?i)\b(?:my|our|the|this)\s+(?:mutual\s+)?patient,?\s+(?:(?:mr|mrs|ms|miss)\.?\s+)?`)
 	reReferralFor  = regexp.MustCompile(`(?i)^(?:(?:massage\s+|therapy\s+)?(?:referral|prescription|order|rx|orders|treatment)\s+(?:for|of)|referral)\s*:?\s+`)
-	reDOBInline    = regexp.MustCompile(`(?i)\b(?:d[.,]*\s?o[.,]*\s?b\.?[,;]?|date\s+of\s+birth|born(?:\s+on)?)\s*[:#-]?\s*`)
+	reDOBInline    = regexp.MustCompile(`(?i)\b(?:d[.,]*\s?[o0][.,]*\s?b\.?[,;]?|date\s+of\s+birth|born(?:\s+on)?)\s*[:#-]?\s*`)
 )
 
 func (r *rxReader) patient() {
@@ -157,7 +158,7 @@ func (r *rxReader) patient() {
 		if blankValue(v) {
 			continue
 		}
-		v = reReferralFor.ReplaceAllString(v, "")
+		v = dropSpecks(reReferralFor.ReplaceAllString(v, ""))
 		if name, _, ok := personName(cutAtDOB(v)); ok {
 			p = &Patient{Name: name, Evidence: l.Line.evidence(l.Line.Text)}
 			break
@@ -216,8 +217,32 @@ func cutAtDOB(s string) string {
 	if i := strings.IndexAny(s, "(0123456789"); i > 0 {
 		s = s[:i]
 	}
+	// A label OCR garbled ("Olga R. Nguyen NOR: 8/4/1940").
+	if loc := reLabelAfterName.FindStringIndex(s); loc != nil {
+		s = s[:loc[0]]
+	}
 	return s
 }
+
+// dropSpecks drops from a labelled name the short lowercase words OCR reads
+// in specks and the edge of a rule ("Teresa Brown oe", "Smith, Brittany M
+// oo"). Name particles and short English words stay.
+func dropSpecks(s string) string {
+	f := strings.Fields(s)
+	return strings.Join(slices.DeleteFunc(f, func(w string) bool {
+		return len(w) <= 2 && strings.ToLower(w) == w && !keepShort[w]
+	}), " ")
+}
+
+var keepShort = map[string]bool{
+	"de": true, "da": true, "di": true, "du": true, "la": true, "le": true, "el": true, "al": true, "y": true, "e": true,
+	"on": true, "at": true, "of": true, "in": true, "to": true, "is": true, "by": true, "or": true, "as": true, "an": true,
+	"be": true, "it": true, "we": true, "he": true, "me": true, "my": true, "no": true, "so": true, "up": true, "us": true,
+	"if": true, "a": true, "i": true, "x": true,
+}
+
+// reLabelAfterName is a word ending in a colon after a name's first word.
+var reLabelAfterName = regexp.MustCompile(`\s[A-Za-z.]{2,6}:\s*$`)
 
 // ---- prescriber ----
 
