@@ -15,7 +15,7 @@ var months = map[string]time.Month{
 var (
 	reDateNum = regexp.MustCompile(`\b(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}|\d{2})\b`)
 	reDateISO = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
-	reDateMDY = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?[ -]+(\d{1,2})(?:st|nd|rd|th)?,?[ -]+(\d{4})\b`)
+	reDateMDY = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?[ -]*(\d{1,2})(?:st|nd|rd|th)?(?:,\s*|[ -]+)(\d{4})\b`)
 	reDateDMY = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?[ -]+(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?,?[ -]+(\d{4})\b`)
 )
 

@@ -27,11 +27,73 @@ func ReadPrescription(d *Document, asOf time.Time) *Prescription {
 	r.frequency()
 	r.necessity()
 	r.signature(d)
+	r.unreadValues()
 	if len(r.rx.Evidence) == 0 {
 		r.rx.Evidence = nil
 	}
 	return r.rx
 }
+
+// unreadValues reports the elements that were not read although their
+// label on the page is followed by something: what follows could not be
+// read as the element ("Length of session: halfhourpersession"), so it may
+// be there, and a person must look before anyone is told it is missing.
+// Values that are read and found wanting (a plan "as needed") are not
+// reported here; the rules judge them.
+func (r *rxReader) unreadValues() {
+	missing := map[string]string{
+		"patient":   "patient's name",
+		"date":      "date",
+		"areas":     "areas to treat",
+		"session":   "treatment length",
+		"frequency": "treatment plan",
+	}
+	if r.rx.Patient != nil && r.rx.Patient.Name != "" {
+		delete(missing, "patient")
+	}
+	if r.rx.Date != "" {
+		delete(missing, "date")
+	}
+	if len(r.rx.Areas) > 0 {
+		delete(missing, "areas")
+	}
+	if r.rx.Session != nil || slices.ContainsFunc(r.rx.Ambiguities, func(a Ambiguity) bool { return a.Field == "session" }) {
+		delete(missing, "session")
+	}
+	if r.rx.Frequency != nil {
+		delete(missing, "frequency")
+	}
+	for _, l := range r.labs {
+		what, ok := missing[l.Field]
+		if !ok || l.Line.Page == nil || l.Line.Page.TextLayer || genericLabel[strings.ToLower(strings.Trim(l.Label, " :;#"))] {
+			continue
+		}
+		v := strings.TrimSpace(l.Value)
+		alnum := strings.IndexFunc(v, func(c rune) bool { return unicode.IsLetter(c) || unicode.IsDigit(c) }) >= 0 &&
+			len(strings.FieldsFunc(v, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) })) > 0 &&
+			len(strings.Map(func(c rune) rune {
+				if unicode.IsLetter(c) || unicode.IsDigit(c) {
+					return c
+				}
+				return -1
+			}, v)) >= 3
+		if r.inDiagnosis(l) || blankValue(v) || !alnum {
+			continue
+		}
+		if l.Field == "frequency" {
+			if f, _ := ParseFrequency(v); f.Reason != "" {
+				continue // read, and not a plan: the rules say so
+			}
+		}
+		r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "unreadable-value", Field: l.Field,
+			Message:  "the " + what + " after \"" + strings.TrimSpace(l.Label) + "\" could not be read",
+			Evidence: l.Line.evidence(l.Line.Text)})
+		delete(missing, l.Field)
+	}
+}
+
+// genericLabel are labels that are as often words of a letter as labels.
+var genericLabel = map[string]bool{"to": true, "re": true, "for": true, "sites": true, "site": true, "location": true, "region": true, "ordered": true, "dated": true}
 
 type rxReader struct {
 	lines  []textLine
@@ -158,7 +220,7 @@ func (r *rxReader) patient() {
 		if blankValue(v) {
 			continue
 		}
-		v = dropSpecks(reReferralFor.ReplaceAllString(v, ""))
+		v = dropSpecks(reCamelJoin.ReplaceAllString(reReferralFor.ReplaceAllString(v, ""), "$1 $2"))
 		if name, _, ok := personName(cutAtDOB(v)); ok {
 			p = &Patient{Name: name, Evidence: l.Line.evidence(l.Line.Text)}
 			break

@@ -34,7 +34,7 @@ type EvidenceMap map[string]Evidence
 // "97140 x4" (four units or four visits?) or a diagnosis code whose printed
 // description names another code.
 type Ambiguity struct {
-	Kind    string `json:"kind"` // order-ambiguous | diagnosis-misread | low-confidence
+	Kind    string `json:"kind"` // order-ambiguous | diagnosis-misread | unreadable-value
 	Field   string `json:"field"`
 	Message string `json:"message"`
 	Evidence

@@ -309,8 +309,11 @@ func (c *checker) review(doc *extract.Document) {
 	rx := c.rx
 	for _, a := range rx.Ambiguities {
 		rule := RuleOrderAmbiguous
-		if a.Kind == "diagnosis-misread" {
+		switch a.Kind {
+		case "diagnosis-misread":
 			rule = RuleDiagnosisMisread
+		case "unreadable-value":
+			rule = RuleLowConfidence
 		}
 		c.add(rule, Warning, a.Message+" (read: \""+a.Text+"\")", "")
 	}
