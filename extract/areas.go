@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -163,6 +164,16 @@ func Areas(text string) []string {
 // ("lumbosacral") yields two mentions with the same Text.
 func AreaMentions(text string) []AreaMention {
 	var out []AreaMention
+	printed := text
+	text = mendAreaWords(text)
+	defer func() {
+		// The mends keep every offset: report the text as printed.
+		for i := range out {
+			if j := strings.Index(text, out[i].Text); j >= 0 {
+				out[i].Text = printed[j : j+len(out[i].Text)]
+			}
+		}
+	}()
 	for _, m := range areaRE.FindAllStringSubmatchIndex(text, -1) {
 		ti := matchedGroup(m)
 		if ti < 0 || ti >= len(areaTerms) {
@@ -227,4 +238,46 @@ func areaSide(text string, start, end int) (side string, s, e int) {
 		return "left", s, e
 	}
 	return "bilateral", s, e
+}
+
+// areaLongWords are the long words of regions, which OCR misreads by one
+// letter on a poor page ("tumbosacral", "fumbar", "thoracle").
+var areaLongWords = strings.Fields(`lumbar lumbosacral thoracic cervical shoulder shoulders scapula scapular
+	trapezius suboccipital suboccipitals sacroiliac thoracolumbar cervicothoracic gluteal gluteus
+	piriformis hamstring hamstrings quadriceps forearm forearms plantar calves sacrum coccyx`)
+
+var reLongWord = regexp.MustCompile(`[A-Za-z]{6,}`)
+
+// mendAreaWords replaces, letter for letter, a word of six letters or more
+// that is one substitution away from exactly one long region word and is no
+// region word itself.
+func mendAreaWords(text string) string {
+	return reLongWord.ReplaceAllStringFunc(text, func(w string) string {
+		low := strings.ToLower(w)
+		if slices.Contains(areaLongWords, low) {
+			return w
+		}
+		found := ""
+		for _, a := range areaLongWords {
+			if len(a) != len(low) {
+				continue
+			}
+			diff := 0
+			for i := 0; i < len(a) && diff < 2; i++ {
+				if a[i] != low[i] {
+					diff++
+				}
+			}
+			if diff == 1 {
+				if found != "" {
+					return w
+				}
+				found = a
+			}
+		}
+		if found == "" {
+			return w
+		}
+		return sameCase(w, found)
+	})
 }

@@ -654,13 +654,18 @@ func (r *rxReader) diagnoses() {
 	}
 }
 
+// descConfirmed is the confidence of a code its printed description
+// confirms.
+const descConfirmed = 0.9
+
 // reGarbledRest is what follows a category OCR broke off its code: digits
 // after a space, a dash or a stray mark.
 var reGarbledRest = regexp.MustCompile(`^\s?[-–—.,'"]?\s?\d`)
 
 // reICDDigitLed is a code whose letter OCR read as a digit or a sign
-// ("189.0 - Lymphedema, not elsewhere classified", "$13.4XXA").
-var reICDDigitLed = regexp.MustCompile(`(?:^|[^0-9A-Za-z.])([0-9$§|])([0-9][0-9A-Z])\s?\.\s?([0-9A-Z]{1,4})\b`)
+// ("189.0 - Lymphedema, not elsewhere classified", "$13.4XXA") or lost
+// ("(33.5XXA)").
+var reICDDigitLed = regexp.MustCompile(`(?:^|[^0-9A-Za-z.])([0-9$§|]?)([0-9][0-9A-Z])\s?\.\s?([0-9A-Z]{1,4})\b`)
 
 // digitLedLetters are the letters OCR reads as each digit or sign.
 var digitLedLetters = map[byte]string{'1': "IL", '|': "I", '5': "S", '$': "S", '6': "G", '8': "B", '0': "DOQ", '2': "Z", '7': "T", '4': "A"}
@@ -678,8 +683,12 @@ func digitLedCode(set *icd10cm.Set, text string, m []int) (string, bool) {
 	if desc == "" {
 		return "", false
 	}
+	letters := icdLetters
+	if first != "" {
+		letters = digitLedLetters[first[0]]
+	}
 	found := ""
-	for _, letter := range digitLedLetters[first[0]] {
+	for _, letter := range letters {
 		code := string(letter) + text[m[4]:m[5]] + "." + text[m[6]:m[7]]
 		if set.DescriptionAgrees(code, desc) >= icd10cm.AgreeThreshold {
 			if found != "" {
@@ -713,6 +722,11 @@ func (r *rxReader) addDiagnosis(set *icd10cm.Set, code, text string, start, end 
 	dx := Diagnosis{Code: code, Description: desc, CodeSet: set.FiscalYear(), Evidence: l.evidence(text)}
 	dx.Confidence = round2(r.confOf(l, text[start:end]))
 	_, dx.Billable = set.Lookup(code)
+	// A code whose printed description is its own is confirmed by it,
+	// however faint the code itself was on the page.
+	if dx.Billable && desc != "" && dx.Confidence < descConfirmed && set.DescriptionAgrees(code, desc) >= icd10cm.AgreeThreshold {
+		dx.Confidence = descConfirmed
+	}
 	dx.Header = !dx.Billable && set.IsHeader(code)
 	// OCR may misread a code; text from an email or a PDF's text layer is
 	// as written, and a billable code read with high confidence stands.
