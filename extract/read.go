@@ -132,6 +132,30 @@ func (r *rxReader) confOf(l textLine, sub string) float64 {
 	return sum / float64(n)
 }
 
+// scribble reports whether sub on line l is ink OCR tried to read as
+// words, a signature written after "Prescriber:" say: read with little
+// confidence and taller than print.
+func (r *rxReader) scribble(l textLine, sub string) bool {
+	sub = strings.TrimSpace(sub)
+	if l.Page == nil || l.Idx < 0 || l.Idx >= len(r.lines) || sub == "" || r.confOf(l, sub) >= 0.4 {
+		return false
+	}
+	base := r.lines[l.Idx]
+	i := strings.Index(base.Text, sub)
+	if i < 0 {
+		return false
+	}
+	printed := medianWordHeight(l.Page.Words)
+	t0 := strings.Count(base.Text[:i], " ")
+	t1 := strings.Count(base.Text[:i+len(sub)], " ")
+	for t := t0; t <= t1 && t < len(base.Words); t++ {
+		if printed > 0 && base.Words[t].Box.Dy() > 2*printed {
+			return true
+		}
+	}
+	return false
+}
+
 // field returns the labelled values of a field, in document order.
 func (r *rxReader) field(name string) []labelled {
 	var out []labelled
@@ -319,7 +343,7 @@ func (r *rxReader) prescriber() {
 	pr := &Prescriber{}
 	set := func(s string, l textLine) bool {
 		name, creds, ok := personName(s)
-		if !ok {
+		if !ok || r.scribble(l, s) {
 			return false
 		}
 		pr.Name, pr.Credentials, pr.Evidence = name, creds, l.evidence(l.Text)
@@ -335,7 +359,7 @@ func (r *rxReader) prescriber() {
 	}
 	for _, l := range r.field("prescriber") {
 		// OCR leaves specks after a name: "Christine Bianchi M.D. a NPI;".
-		if name, creds, ok := nameAt(cutAtNPI(l.Value)); !found && !blankValue(l.Value) && ok {
+		if name, creds, ok := nameAt(cutAtNPI(l.Value)); !found && !blankValue(l.Value) && ok && !r.scribble(l.Line, name) {
 			pr.Name, pr.Credentials, pr.Evidence = name, creds, l.Line.evidence(l.Line.Text)
 			found = true
 		}

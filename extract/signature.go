@@ -93,9 +93,14 @@ func inkWhereSigned(p *Page, prescriber string) (bool, string, float64) {
 	gray := toGray(img)
 	b := gray.Bounds()
 	lineH := medianLineHeight(p.Lines)
-	lastName := ""
+	// The typed name is found by its last name, or by its first name when
+	// OCR garbled the last one where the name was read (the letterhead).
+	var names []string
 	if f := strings.Fields(prescriber); len(f) > 0 {
-		lastName = strings.ToLower(f[len(f)-1])
+		names = append(names, strings.ToLower(f[len(f)-1]))
+		if len(f) > 1 && len(f[0]) >= 4 {
+			names = append(names, strings.ToLower(f[0]))
+		}
 	}
 	type region struct {
 		r    image.Rectangle
@@ -117,8 +122,11 @@ func inkWhereSigned(p *Page, prescriber string) (bool, string, float64) {
 		}
 		// Above the typed name of a signature block; not above a form's
 		// "Physician name:" field, where the lines above are other fields.
-		if at := nameIndex(l.Text, lastName); lastName != "" && at >= 0 && i > len(p.Lines)/3 && !reFieldLabelBefore.MatchString(l.Text[:at]) {
-			regions = append(regions, region{image.Rect(l.Box.Min.X-2*lineH, l.Box.Min.Y-3*lineH, l.Box.Max.X+6*lineH, l.Box.Min.Y), l.Text})
+		for _, name := range names {
+			if at := nameIndex(l.Text, name); at >= 0 && i > len(p.Lines)/3 && !reFieldLabelBefore.MatchString(l.Text[:at]) {
+				regions = append(regions, region{image.Rect(l.Box.Min.X-2*lineH, l.Box.Min.Y-3*lineH, l.Box.Max.X+6*lineH, l.Box.Min.Y), l.Text})
+				break
+			}
 		}
 	}
 	printedH := medianWordHeight(p.Words)
