@@ -257,6 +257,12 @@ func mendAreaWords(text string) string {
 		if slices.Contains(areaLongWords, low) {
 			return w
 		}
+		if m := areaRE.FindStringIndex(w); m != nil && m[0] == 0 && m[1] == len(w) {
+			return w // a region word of its own ("scapulae")
+		}
+		if rxVocabulary[low] {
+			return w
+		}
 		found := ""
 		for _, a := range areaLongWords {
 			if len(a) != len(low) {

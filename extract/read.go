@@ -703,7 +703,7 @@ func digitLedCode(set *icd10cm.Set, text string, m []int) (string, bool) {
 	if first == "§" {
 		first = "$"
 	}
-	desc, _, _ := dxDescription(text, m[2], m[1])
+	desc, ds, de := dxDescription(text, m[2], m[1])
 	if desc == "" {
 		return "", false
 	}
@@ -714,7 +714,18 @@ func digitLedCode(set *icd10cm.Set, text string, m []int) (string, bool) {
 	found := ""
 	for _, letter := range letters {
 		code := string(letter) + text[m[4]:m[5]] + "." + text[m[6]:m[7]]
-		if set.DescriptionAgrees(code, desc) >= icd10cm.AgreeThreshold {
+		official, ok := set.Lookup(code)
+		if !ok {
+			continue
+		}
+		printed := desc
+		if de <= m[2] {
+			// A description before its code may hold commas.
+			if nds := extendDescription(text, ds, official); nds < ds {
+				printed = text[nds:m[2]]
+			}
+		}
+		if set.DescriptionAgrees(code, printed) >= icd10cm.AgreeThreshold {
 			if found != "" {
 				return "", false
 			}
@@ -1116,18 +1127,25 @@ func (r *rxReader) readFrequency(lines []textLine) bool {
 // WEEK FOR 2" / "WKS; FOLLOWED BY ONCE A WEEK FOR 2 WEEKS"). A joined
 // reading counts only when it starts on l and covers more than l alone.
 func (r *rxReader) wrappedFrequency(l textLine) (Frequency, bool) {
+	// The evidence is the printed line, label and all.
+	printed := l.Text
+	if l.Idx >= 0 && l.Idx < len(r.lines) && strings.Contains(r.lines[l.Idx].Text, l.Text) {
+		printed = r.lines[l.Idx].Text
+	}
 	best, ok := ParseFrequency(l.Text)
 	if ok {
-		best.Evidence = l.evidence(l.Text)
+		best.Evidence = l.evidence(printed)
 		best.Confidence = round2(r.confOf(l, best.Text))
 	}
 	joined, conf := l.Text, l.Conf
+	evidence := printed
 	for k := l.Idx + 1; k <= l.Idx+2 && l.Idx >= 0 && k < len(r.lines); k++ {
 		next := r.masked(r.lines[k])
 		if next.Page != l.Page || r.startsWithLabel(r.lines[k]) {
 			break
 		}
 		joined += " " + next.Text
+		evidence += " " + next.Text
 		conf = min(conf, next.Conf)
 		g, gok := ParseFrequency(joined)
 		if !gok || len(g.Text) <= len(best.Text) {
@@ -1137,7 +1155,7 @@ func (r *rxReader) wrappedFrequency(l textLine) (Frequency, bool) {
 		if at := strings.Index(joined, g.Text); at < 0 || at >= len(l.Text) {
 			continue
 		}
-		g.Evidence = l.evidence(joined)
+		g.Evidence = l.evidence(evidence)
 		g.Confidence = round2(conf)
 		best, ok = g, true
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"rxintake/config"
 	"rxintake/extract"
@@ -315,7 +317,11 @@ func (c *checker) review(doc *extract.Document) {
 		case "unreadable-value":
 			rule = RuleLowConfidence
 		}
-		c.add(rule, Warning, a.Message+" (read: \""+a.Text+"\")", "")
+		msg := a.Message
+		if r, n := utf8.DecodeRuneInString(msg); n > 0 {
+			msg = string(unicode.ToUpper(r)) + msg[n:]
+		}
+		c.add(rule, Warning, msg+" (read: \""+a.Text+"\")", "")
 	}
 	// A deciding element read with low confidence.
 	low := func(field string, conf float64) {

@@ -50,3 +50,37 @@ func TestReviewOnConfidence(t *testing.T) {
 		}
 	}
 }
+
+func TestReviewUnreadValue(t *testing.T) {
+	asOf := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	doc := &extract.Document{Pages: []*extract.Page{{Number: 1, Confidence: 0.9}}}
+	rx := completeRx(0.92, 0.9)
+	rx.Session = nil
+	res, err := Check(doc, rx, DefaultProfile, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != StatusNeedsCorrection {
+		t.Fatalf("a missing treatment length: status %s, want %s", res.Status, StatusNeedsCorrection)
+	}
+	// The same, but the label was there with something OCR could not read.
+	rx.Ambiguities = []extract.Ambiguity{{Kind: "unreadable-value", Field: "session",
+		Message: `the treatment length after "Length of session:" could not be read`,
+		Evidence: extract.Evidence{Text: "Length of session: halfhourpersession"}}}
+	res, err = Check(doc, rx, DefaultProfile, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != StatusNeedsReview {
+		t.Fatalf("an unreadable treatment length: status %s, want %s", res.Status, StatusNeedsReview)
+	}
+	found := false
+	for _, f := range res.Findings {
+		if f.Rule == RuleLowConfidence && f.Message == `The treatment length after "Length of session:" could not be read (read: "Length of session: halfhourpersession")` {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("findings %+v: no low-confidence finding naming the unread value", res.Findings)
+	}
+}
