@@ -65,7 +65,7 @@ func TestReviewUnreadValue(t *testing.T) {
 	}
 	// The same, but the label was there with something OCR could not read.
 	rx.Ambiguities = []extract.Ambiguity{{Kind: "unreadable-value", Field: "session",
-		Message: `the treatment length after "Length of session:" could not be read`,
+		Message:  `the treatment length after "Length of session:" could not be read`,
 		Evidence: extract.Evidence{Text: "Length of session: halfhourpersession"}}}
 	res, err = Check(doc, rx, DefaultProfile, asOf)
 	if err != nil {
