@@ -44,6 +44,9 @@ var procedureTerms = []struct {
 	{pattern: `manual\s+therap(?:y|ies)(?:\s+techniques?)?`, cpt: "97140"},
 	{pattern: `soft[\s-]+tissue\s+mobili[sz]ations?(?:\s+techniques?)?`, cpt: "97140"},
 	{pattern: `STM`, cpt: "97140", caseSensitive: true},
+	// The same abbreviations as OCR misreads them on a poor fax (F as E, T
+	// as I).
+	{pattern: `MER|SIM|NMI`, cpt: "97140", caseSensitive: true},
 	{pattern: `trigger[\s-]+points?\s+(?:therapy|release|treatment|work|massage|techniques?)`, cpt: "97140"},
 	{pattern: `(?:manual\s+)?lymph(?:atic)?\s+drainage(?:\s+(?:massage|therapy))?`, cpt: "97140"},
 	{pattern: `lymphatic\s+massage`, cpt: "97140"},

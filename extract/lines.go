@@ -149,7 +149,7 @@ var formLabels = []struct {
 	{"frequency", `frequency\s*(?:/|&|and)\s*duration|frequency|freq|(?:number\s+of\s+|#\s*of\s+|total\s+)?visits|plan\s+of\s+care|treatment\s+plan|plan`},
 	{"duration", `duration\s+of\s+(?:care|treatment|therapy|plan)|duration`},
 	{"session", `session\s+length|length\s+of\s+(?:each\s+)?(?:session|visit|treatment|appointment)|(?:session|visit|treatment)\s+(?:duration|length|time)|time\s+per\s+(?:session|visit)|units\s+per\s+(?:session|visit)|units|length|time`},
-	{"areas", `areas?\s*(?:\(s\))?\s+to\s+(?:be\s+)?treat(?:ed)?|(?:treatment\s+)?areas?(?:\(s\))?|body\s+(?:sites?|parts?|regions?|areas?)(?:\s*\(s\))?|location(?:s)?|region(?:s)?|sites?|to`},
+	{"areas", `areas?\s*(?:\(s[)}\]])?\s+to\s+(?:be\s+)?treat(?:ed)?|(?:treatment\s+)?areas?(?:\(s[)}\]])?|body\s+(?:sites?|parts?|regions?|areas?)(?:\s*\(s[)}\]])?|location(?:s)?|region(?:s)?|sites?|to`},
 	{"signature", `(?:physician|provider|prescriber|doctor)(?:'s)?\s+signature|signature|signed|sign`},
 	{"necessity", `medically\s+necessary|medical\s+necessity`},
 }

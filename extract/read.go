@@ -421,7 +421,7 @@ func (r *rxReader) prescriber() {
 			l := r.lines[i]
 			// OCR leaves the rule signed on and the page's edge around
 			// the name: "_ Steven Kim, MD -_".
-			t := strings.Trim(l.Text, nameNoise)
+			t := strings.Trim(cutAtNPI(l.Text), nameNoise)
 			if m := reNameCred.FindStringSubmatch(t); m != nil {
 				found = set(t, l)
 			}
@@ -459,7 +459,12 @@ func (r *rxReader) prescriber() {
 		}
 	}
 	// NPI: labelled, or "NPI 1234567893" anywhere.
-	for _, l := range r.lines {
+	for i, l := range r.lines {
+		if reNPILabelEnd.MatchString(l.Text) && i+1 < len(r.lines) && r.lines[i+1].Page == l.Page {
+			// "NPI#" at the end of a line, the number on the next.
+			next := r.lines[i+1]
+			l = textLine{Text: strings.TrimRight(l.Text, " |_-") + " " + next.Text, Conf: min(l.Conf, next.Conf), Page: l.Page, Box: l.Box, Idx: -1}
+		}
 		if m := reNPI.FindStringSubmatch(l.Text); m != nil {
 			if npi := npiDigits(m[1]); npi != "" {
 				pr.NPI = npi
@@ -681,6 +686,9 @@ func (r *rxReader) diagnoses() {
 // descConfirmed is the confidence of a code its printed description
 // confirms.
 const descConfirmed = 0.9
+
+// reNPILabelEnd is an NPI label that ends its line.
+var reNPILabelEnd = regexp.MustCompile(`(?i)\bNP[IlT1|]\s*(?:#|no\.?|number)?\s*[:;#,.]{0,3}[\s|_-]*$`)
 
 // reGarbledRest is what follows a category OCR broke off its code: digits
 // after a space, a dash or a stray mark.
@@ -1008,7 +1016,11 @@ func (r *rxReader) areas() {
 			if !reOrderWords.MatchString(l.Text) && len(Procedures(l.Text)) == 0 {
 				continue
 			}
-			if i+1 < len(all) && all[i+1].Idx == l.Idx+1 && reAreaContinues.MatchString(l.Text) && !r.startsWithLabel(r.lines[l.Idx+1]) {
+			// The order may go on on the next line, after a word that
+			// wants more or as a line of its own ("MANUAL THERAPY" /
+			// "TECHNIQUES: L HIP").
+			if i+1 < len(all) && all[i+1].Idx == l.Idx+1 && !r.startsWithLabel(r.lines[l.Idx+1]) &&
+				(reAreaContinues.MatchString(l.Text) || (len(AreaMentions(l.Text)) == 0 && len(r.dxSpan[l.Idx]) == 0)) {
 				next := all[i+1]
 				l.Text += " " + next.Text
 				l.Conf = min(l.Conf, next.Conf)
