@@ -236,3 +236,25 @@ func TestReadBrokenCategoryIsDoubtful(t *testing.T) {
 		t.Errorf("M72 broken off its code read with confidence %.2f, want at most 0.2", c)
 	}
 }
+
+func TestReadDoubtfulDiagnosisAndPlan(t *testing.T) {
+	// A bracket no one opened after a code is a speck: the description
+	// after it names the code meant, and the header read goes to review.
+	rx := ReadPrescription(ocrDoc("Diagnosis (ICD-10): M62.83) - CALF SPASM"), readAsOf)
+	if len(rx.Diagnoses) != 1 || rx.Diagnoses[0].Likely != "M62.831" {
+		t.Errorf("diagnoses %+v, want M62.83 likely M62.831", rx.Diagnoses)
+	}
+	// A rate per week from which nothing could be read: not a missing plan.
+	rx = ReadPrescription(ocrDoc("Rx", "TRIGGER POINT THERAPY, RHOMBOIDS", "LENGTH: 75 MIN EACH VISIT", "! 3Bx/WK X 2 WKS"), readAsOf)
+	if rx.Frequency != nil {
+		t.Fatalf("frequency %+v", rx.Frequency)
+	}
+	if !slices.ContainsFunc(rx.Ambiguities, func(a Ambiguity) bool { return a.Kind == "unreadable-value" && a.Field == "frequency" }) {
+		t.Errorf("no unreadable plan in %+v", rx.Ambiguities)
+	}
+	// A plan that is read and wanting is for the rules, not for review.
+	rx = ReadPrescription(ocrDoc("Rx", "TRIGGER POINT THERAPY, RHOMBOIDS", "2x/week as needed"), readAsOf)
+	if slices.ContainsFunc(rx.Ambiguities, func(a Ambiguity) bool { return a.Kind == "unreadable-value" }) {
+		t.Errorf("a plan without an end reported unreadable: %+v", rx.Ambiguities)
+	}
+}

@@ -90,7 +90,25 @@ func (r *rxReader) unreadValues() {
 			Evidence: l.Line.evidence(l.Line.Text)})
 		delete(missing, l.Field)
 	}
+	// An unlabelled plan: a line with a rate per week in it from which no
+	// rate could be read ("3Bx/WK X 2 WKS").
+	if _, ok := missing["frequency"]; ok {
+		for _, l := range r.orderLines() {
+			if l.Page == nil || l.Page.TextLayer || !reRateLike.MatchString(l.Text) {
+				continue
+			}
+			if f, _ := ParseFrequency(l.Text); f.Reason != "" || f.Text != "" {
+				continue
+			}
+			r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "unreadable-value", Field: "frequency",
+				Message: "a treatment plan seems to be written here but could not be read", Evidence: l.evidence(l.Text)})
+			break
+		}
+	}
 }
+
+// reRateLike is what a rate per week looks like, read or not.
+var reRateLike = regexp.MustCompile(`(?i)x\s*/\s*w(?:ee)?ks?\b|/\s*w(?:ee)?k\b|\bper\s+w(?:ee)?k\b|\bweekly\b`)
 
 // genericLabel are labels that are as often words of a letter as labels.
 var genericLabel = map[string]bool{"to": true, "re": true, "for": true, "sites": true, "site": true, "location": true, "region": true, "ordered": true, "dated": true}
@@ -841,7 +859,11 @@ func dxDescription(text string, start, end int) (string, int, int) {
 	}
 	desc := reDescTrim.ReplaceAllString(strings.TrimSpace(after[:stop]), "")
 	desc = strings.TrimSuffix(desc, ")")
-	if len(desc) >= 4 && !strings.HasPrefix(strings.TrimSpace(text[end:]), ")") {
+	// "(M54.42)" closes on its code: the description is before it. A
+	// bracket after a code that none opened is a speck ("M62.83) - CALF
+	// SPASM").
+	closed := strings.HasPrefix(strings.TrimSpace(text[end:]), ")") && strings.HasSuffix(strings.TrimSpace(text[:start]), "(")
+	if len(desc) >= 4 && !closed {
 		return desc, end, end + stop
 	}
 	before := text[:start]
