@@ -1038,14 +1038,16 @@ func (r *rxReader) areas() {
 			if !reOrderWords.MatchString(l.Text) && len(Procedures(l.Text)) == 0 {
 				continue
 			}
-			// The order may go on on the next line, after a word that
-			// wants more or as a line of its own ("MANUAL THERAPY" /
-			// "TECHNIQUES: L HIP").
-			if i+1 < len(all) && all[i+1].Idx == l.Idx+1 && !r.startsWithLabel(r.lines[l.Idx+1]) &&
-				(reAreaContinues.MatchString(l.Text) || (len(AreaMentions(l.Text)) == 0 && len(r.dxSpan[l.Idx]) == 0)) {
+			if i+1 < len(all) && all[i+1].Idx == l.Idx+1 && !r.startsWithLabel(r.lines[l.Idx+1]) {
 				next := all[i+1]
-				l.Text += " " + next.Text
-				l.Conf = min(l.Conf, next.Conf)
+				switch {
+				// The order goes on on the next line after a word that
+				// wants more, or when it names no region ("MANUAL
+				// THERAPY" / "TECHNIQUES: L HIP").
+				case reAreaContinues.MatchString(l.Text), len(AreaMentions(l.Text)) == 0 && len(r.dxSpan[l.Idx]) == 0:
+					l.Text += " " + next.Text
+					l.Conf = min(l.Conf, next.Conf)
+				}
 			}
 			order = append(order, l)
 		}
@@ -1065,7 +1067,16 @@ func (r *rxReader) readAreas(lines []textLine) bool {
 		for _, a := range got {
 			set[a] = true
 		}
-		ev = append(ev, strings.TrimSpace(l.Text))
+		// A line read twice, alone and joined to the line before, is
+		// evidence once.
+		t := strings.TrimSpace(l.Text)
+		if i := slices.IndexFunc(ev, func(e string) bool { return strings.Contains(e, t) || strings.Contains(t, e) }); i >= 0 {
+			if len(t) > len(ev[i]) {
+				ev[i] = t
+			}
+		} else {
+			ev = append(ev, t)
+		}
 		conf = min(conf, l.Conf)
 	}
 	if len(set) == 0 {
