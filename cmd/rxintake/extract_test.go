@@ -69,3 +69,58 @@ func TestExtractGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestRealFaxNeedsReview reads every file of shared/data/realfax (faxes
+// and scans from the wild, none of them a prescription; one no decoder
+// reads): each must come out needs-review, none complete, with the reason
+// a person needs.
+func TestRealFaxNeedsReview(t *testing.T) {
+	var dir string
+	for _, d := range []string{"../../../shared/data/realfax", "../../shared/data/realfax"} {
+		if _, err := os.Stat(d); err == nil {
+			dir = d
+			break
+		}
+	}
+	if dir == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("shared/data/realfax not found beside the repository")
+		}
+		t.Skip("shared/data/realfax not found beside the repository")
+	}
+	var files []string
+	for _, pat := range []string{"*.tif", "*.pdf"} {
+		m, _ := filepath.Glob(filepath.Join(dir, pat))
+		files = append(files, m...)
+	}
+	if len(files) < 10 {
+		t.Fatalf("%d files in %s", len(files), dir)
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), append([]string{"extract", "--json", "--quiet"}, files...), &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != len(files) {
+		t.Fatalf("%d lines for %d files", len(lines), len(files))
+	}
+	for _, line := range lines {
+		var res struct {
+			File     string `json:"file"`
+			Status   string `json:"status"`
+			Findings []struct {
+				Rule string `json:"rule"`
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(line), &res); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		reason := false
+		for _, f := range res.Findings {
+			reason = reason || f.Rule == "not-a-prescription" || f.Rule == "unreadable"
+		}
+		if res.Status != "needs-review" || !reason {
+			t.Errorf("%s: status %s, findings %+v; want needs-review as not a prescription or unreadable", res.File, res.Status, res.Findings)
+		}
+	}
+}
