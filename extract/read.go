@@ -119,6 +119,7 @@ type rxReader struct {
 	asOf   time.Time
 	rx     *Prescription
 	dxSpan map[int][][2]int // per line, the spans of diagnosis codes and their descriptions
+	dxTail map[int]string   // per line, the code whose description runs to the line's end
 	pix    map[*Page]*image.Gray
 }
 
@@ -643,6 +644,7 @@ var (
 
 func (r *rxReader) diagnoses() {
 	r.dxSpan = map[int][][2]int{}
+	r.dxTail = map[int]string{}
 	set := icd10cm.For(r.asOf)
 	dxLabelled := map[int]bool{}
 	for _, l := range r.field("diagnosis") {
@@ -697,6 +699,57 @@ func (r *rxReader) diagnoses() {
 				}
 				r.addDiagnosis(set, code, text, m[0], m[1], l, seen)
 			}
+		}
+	}
+	r.maskWrappedDescriptions(set)
+}
+
+// maskWrappedDescriptions masks the rest of a description that wraps onto
+// the next line ("M47.816 Spondylosis without myelopathy or" /
+// "radiculopathy, lumbar region"): words of the code's own description are
+// not areas to treat.
+func (r *rxReader) maskWrappedDescriptions(set *icd10cm.Set) {
+	for idx, code := range r.dxTail {
+		next := idx + 1
+		if next >= len(r.lines) || r.lines[next].Page != r.lines[idx].Page || r.startsWithLabel(r.lines[next]) {
+			continue
+		}
+		official, _ := set.Lookup(code)
+		if official == "" {
+			continue
+		}
+		words := map[string]bool{}
+		for _, w := range strings.FieldsFunc(strings.ToLower(official), func(c rune) bool { return !unicode.IsLetter(c) }) {
+			words[w] = true
+		}
+		text := r.lines[next].Text
+		cut := len(text)
+		if loc := reICD.FindStringIndex(text); loc != nil {
+			cut = loc[0]
+		}
+		toks := strings.FieldsFunc(strings.ToLower(text[:cut]), func(c rune) bool { return !unicode.IsLetter(c) })
+		if len(toks) == 0 {
+			continue
+		}
+		all := true
+		for _, t := range toks {
+			if words[t] || len(t) <= 2 {
+				continue
+			}
+			near := false
+			for w := range words {
+				if len(t) >= 5 && editDistance(t, w) <= 1 {
+					near = true
+					break
+				}
+			}
+			if !near {
+				all = false
+				break
+			}
+		}
+		if all {
+			r.dxSpan[next] = append(r.dxSpan[next], [2]int{0, cut})
 		}
 	}
 }
@@ -780,6 +833,9 @@ func (r *rxReader) addDiagnosis(set *icd10cm.Set, code, text string, start, end 
 		}
 	}
 	r.dxSpan[l.Idx] = append(r.dxSpan[l.Idx], [2]int{min(start, ds), max(end, de)})
+	if de > start && len(strings.TrimRight(text[de:], " .,;|")) == 0 {
+		r.dxTail[l.Idx] = code // the description reaches the end of the line
+	}
 	dx := Diagnosis{Code: code, Description: desc, CodeSet: set.FiscalYear(), Evidence: l.evidence(text)}
 	dx.Confidence = round2(r.confOf(l, text[start:end]))
 	_, dx.Billable = set.Lookup(code)
@@ -868,17 +924,26 @@ func dxDescription(text string, start, end int) (string, int, int) {
 	}
 	before := text[:start]
 	from := 0
-	if i := strings.LastIndexAny(before, ":;,"); i >= 0 {
+	lead := reDescLead
+	if closed {
+		// "diagnosed with Piriformis syndrome, right (G57.01), iliotibial
+		// band syndrome, right leg (M76.31)": a description in brackets'
+		// lists runs back to the bracket before it, commas and all.
+		if i := strings.LastIndexAny(before[:strings.LastIndex(before, "(")], ":;)"); i >= 0 {
+			from = i + 1
+		}
+		lead = reDescLeadList
+	} else if i := strings.LastIndexAny(before, ":;,"); i >= 0 {
 		from = i + 1
 	}
 	if loc := reICD.FindAllStringIndex(before, -1); len(loc) > 0 && loc[len(loc)-1][1] > from {
 		from = loc[len(loc)-1][1]
 	}
-	if loc := reDescLead.FindAllStringIndex(before, -1); len(loc) > 0 && loc[len(loc)-1][1] > from {
+	if loc := lead.FindAllStringIndex(before, -1); len(loc) > 0 && loc[len(loc)-1][1] > from {
 		from = loc[len(loc)-1][1]
 	}
 	desc = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(before[from:]), "(-=[ "))
-	desc = strings.TrimLeft(desc, "0123456789.) -")
+	desc = strings.TrimLeft(desc, "0123456789.),;: -")
 	if len(desc) >= 4 {
 		return desc, from, start
 	}
@@ -886,8 +951,9 @@ func dxDescription(text string, start, end int) (string, int, int) {
 }
 
 var (
-	reDescStop = regexp.MustCompile(`(?i)\s(?:and|with)\s+[A-TV-Z]\d|\.\s+[A-Z]`)
-	reDescLead = regexp.MustCompile(`(?i)\b(?:diagnosed\s+with|diagnos[ie]s\s+(?:is|are|of)|dx\s*:?|with|and|of)\s`)
+	reDescStop     = regexp.MustCompile(`(?i)\s(?:and|with)\s+[A-TV-Z]\d|\.\s+[A-Z]`)
+	reDescLeadList = regexp.MustCompile(`(?i)\b(?:diagnosed\s+with|diagnos[ie]s\s+(?:is|are|of)|dx\s*:?|with|and)\s`)
+	reDescLead     = regexp.MustCompile(`(?i)\b(?:diagnosed\s+with|diagnos[ie]s\s+(?:is|are|of)|dx\s*:?|with|and|of)\s`)
 )
 
 // ---- order ----
