@@ -240,9 +240,15 @@ func TestReadBrokenCategoryIsDoubtful(t *testing.T) {
 func TestReadDoubtfulDiagnosisAndPlan(t *testing.T) {
 	// A bracket no one opened after a code is a speck: the description
 	// after it names the code meant, and the header read goes to review.
-	rx := ReadPrescription(ocrDoc("Diagnosis (ICD-10): M62.83) - CALF SPASM"), readAsOf)
+	rx := ReadPrescription(ocrDoc("Diagnosis (ICD-10): M62.83)@70 - CALF SPASM"), readAsOf)
 	if len(rx.Diagnoses) != 1 || rx.Diagnoses[0].Likely != "M62.831" {
 		t.Errorf("diagnoses %+v, want M62.83 likely M62.831", rx.Diagnoses)
+	}
+	// The same header read with high confidence is what the physician
+	// wrote: no misread, a correction names its billable codes.
+	rx = ReadPrescription(ocrDoc("Diagnosis (ICD-10): M62.83)@96 - CALF SPASM"), readAsOf)
+	if len(rx.Diagnoses) != 1 || rx.Diagnoses[0].Likely != "" || !rx.Diagnoses[0].Header {
+		t.Errorf("diagnoses %+v, want the header M62.83 as read", rx.Diagnoses)
 	}
 	// A rate per week from which nothing could be read: not a missing plan.
 	rx = ReadPrescription(ocrDoc("Rx", "TRIGGER POINT THERAPY, RHOMBOIDS", "LENGTH: 75 MIN EACH VISIT", "! 3Bx/WK X 2 WKS"), readAsOf)

@@ -846,9 +846,10 @@ func (r *rxReader) addDiagnosis(set *icd10cm.Set, code, text string, start, end 
 	}
 	dx.Header = !dx.Billable && set.IsHeader(code)
 	// OCR may misread a code; text from an email or a PDF's text layer is
-	// as written, and a billable code read with high confidence stands.
+	// as written, and a code read with high confidence stands (a header
+	// such as R51 or M54.5 is then the physician's, to be corrected).
 	ocr := l.Page != nil && !l.Page.TextLayer
-	if desc != "" && ocr && !(dx.Billable && dx.Confidence >= 0.9) {
+	if desc != "" && ocr && dx.Confidence < 0.9 {
 		if likely, _, ok := set.Misread(code, desc); ok && likely.Code != code {
 			dx.Likely = likely.Code
 			r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "diagnosis-misread", Field: "diagnoses",

@@ -152,6 +152,7 @@ func recognise(tess *gosseract.Client, orient *osd, letters *letterReader, digit
 	}
 	letters.rereadCodes(x, words)
 	digits.rereadNumbers(x, words)
+	digits.rereadDoubtful(x, words)
 	mendWords(words)
 	res.Words = words
 	if req.WantImage {
