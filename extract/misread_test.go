@@ -264,3 +264,18 @@ func TestReadDoubtfulDiagnosisAndPlan(t *testing.T) {
 		t.Errorf("a plan without an end reported unreadable: %+v", rx.Ambiguities)
 	}
 }
+
+func TestReadSplitCodeAndAccentedName(t *testing.T) {
+	rx := readBody("Diagnoses: sprain of ligaments of cervical spine, initial encounter (S13.4X XA); other muscle spasm (M62.838).")
+	if len(rx.Diagnoses) != 2 || rx.Diagnoses[0].Code != "S13.4XXA" {
+		t.Errorf("diagnoses %+v, want S13.4XXA joined back", rx.Diagnoses)
+	}
+	// A billable code followed by a word is left alone.
+	rx = readBody("Dx: M54.2 NP Cervicalgia")
+	if len(rx.Diagnoses) != 1 || rx.Diagnoses[0].Code != "M54.2" {
+		t.Errorf("diagnoses %+v, want M54.2", rx.Diagnoses)
+	}
+	if got := nameIndex("Michael Ferréira, DO t", "ferreira"); got < 0 {
+		t.Errorf("accented typed name not found")
+	}
+}

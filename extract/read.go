@@ -662,6 +662,12 @@ func (r *rxReader) diagnoses() {
 			switch {
 			case m[2] >= 0:
 				code = text[m[2]:m[3]] + "." + text[m[4]:m[5]]
+				// "S13.4X XA": OCR split the code; the whole one exists.
+				if t := reSplitTail.FindStringSubmatchIndex(text[m[1]:]); t != nil && !billable(set, code) && billable(set, code+text[m[1]+t[2]:m[1]+t[3]]) {
+					code += text[m[1]+t[2] : m[1]+t[3]]
+					m = slices.Clone(m)
+					m[1] += t[1]
+				}
 			default:
 				// A bare three-character category ("R51") counts only on a
 				// diagnosis line, and only if the code set knows it.
@@ -760,6 +766,14 @@ const descConfirmed = 0.9
 
 // reNPILabelEnd is an NPI label that ends its line.
 var reNPILabelEnd = regexp.MustCompile(`(?i)\bNP[IlT1|]\s*(?:#|no\.?|number)?\s*[:;#,.]{0,3}[\s|_-]*$`)
+
+func billable(set *icd10cm.Set, code string) bool {
+	_, ok := set.Lookup(strings.ToUpper(code))
+	return ok
+}
+
+// reSplitTail is the rest of a code OCR split off with a space.
+var reSplitTail = regexp.MustCompile(`^ ([0-9A-Z]{1,3})\b`)
 
 // reGarbledRest is what follows a category OCR broke off its code: digits
 // after a space, a dash or a stray mark.

@@ -252,7 +252,8 @@ func inkScore(g *image.Gray, rect image.Rectangle, words []Word, lineH, printedH
 // nameIndex is where a last name stands in a line of OCR text, as printed
 // or with one letter misread ("Jorge adeyemd M.D." for Adeyemi), or -1.
 func nameIndex(line, last string) int {
-	low := strings.ToLower(line)
+	low := foldAccents(strings.ToLower(line))
+	last = foldAccents(last)
 	if at := strings.Index(low, last); at >= 0 || len(last) < 5 {
 		return at
 	}
@@ -287,3 +288,15 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// accentFold maps accented letters OCR reads on names ("Ferréira") to
+// their plain letters, each to one byte less or the same: offsets into the
+// folded text are only used to find, not to cut, the original.
+var accentFold = strings.NewReplacer(
+	"à", "a", "á", "a", "â", "a", "ã", "a", "ä", "a", "å", "a",
+	"è", "e", "é", "e", "ê", "e", "ë", "e",
+	"ì", "i", "í", "i", "î", "i", "ï", "i",
+	"ò", "o", "ó", "o", "ô", "o", "õ", "o", "ö", "o",
+	"ù", "u", "ú", "u", "û", "u", "ü", "u", "ñ", "n", "ç", "c")
+
+func foldAccents(s string) string { return accentFold.Replace(s) }
