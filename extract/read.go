@@ -967,7 +967,7 @@ func dxDescription(text string, start, end int) (string, int, int) {
 
 var (
 	reDescStop     = regexp.MustCompile(`(?i)\s(?:and|with)\s+[A-TV-Z]\d|\.\s+[A-Z]`)
-	reDescLeadList = regexp.MustCompile(`(?i)\b(?:diagnosed\s+with|diagnos[ie]s\s+(?:is|are|of)|dx\s*:?|with|and)\s`)
+	reDescLeadList = regexp.MustCompile(`(?i)\b(?:diagnosed\s+with|diagnos[ie]s\s+(?:is|are|of)|dx\s*:?|and)\s`)
 	reDescLead     = regexp.MustCompile(`(?i)\b(?:diagnosed\s+with|diagnos[ie]s\s+(?:is|are|of)|dx\s*:?|with|and|of)\s`)
 )
 
