@@ -279,3 +279,10 @@ func TestReadSplitCodeAndAccentedName(t *testing.T) {
 		t.Errorf("accented typed name not found")
 	}
 }
+
+func TestReadTypedNameWithSpecks(t *testing.T) {
+	rx := readBody("Trigger point therapy - feet\n_ Signature: Ferrmenpemonnine oe |\ni Laura J. Weiss DO |\n| NPI# 1494254422, |")
+	if rx.Prescriber == nil || rx.Prescriber.Name != "Laura J. Weiss" || rx.Prescriber.Credentials != "DO" {
+		t.Errorf("prescriber %+v, want Laura J. Weiss, DO", rx.Prescriber)
+	}
+}

@@ -440,7 +440,7 @@ func (r *rxReader) prescriber() {
 			l := r.lines[i]
 			// OCR leaves the rule signed on and the page's edge around
 			// the name: "_ Steven Kim, MD -_".
-			t := strings.Trim(cutAtNPI(l.Text), nameNoise)
+			t := typedNameLine(cutAtNPI(l.Text))
 			if m := reNameCred.FindStringSubmatch(t); m != nil {
 				found = set(t, l)
 			}
@@ -463,7 +463,7 @@ func (r *rxReader) prescriber() {
 				continue
 			}
 			l := r.lines[i-1]
-			t := reTrailingMark.ReplaceAllString(strings.Trim(l.Text, nameNoise), "")
+			t := reTrailingMark.ReplaceAllString(typedNameLine(l.Text), "")
 			t = reCommaJoin.ReplaceAllString(t, ", $1")
 			if name, creds, ok := personName(t); ok && capitalised(name) && (creds != "" || !strings.Contains(t, ",")) {
 				setName(name, creds, l)
@@ -546,6 +546,18 @@ var (
 	reCommaJoin    = regexp.MustCompile(`,(\S)`)
 	reTrailingMark = regexp.MustCompile(`,\s*[a-z]{1,3}\.?$`)
 )
+
+// typedNameLine cleans a line that may be a typed name: the marks around
+// it, a speck read as a lowercase letter before it ("i Laura J. Weiss DO"),
+// a speck after its comma ("Weiss,. DO").
+func typedNameLine(s string) string {
+	s = strings.Trim(s, nameNoise)
+	s = reLeadSpeck.ReplaceAllString(s, "$1")
+	s = strings.ReplaceAll(s, ",.", ",")
+	return strings.Trim(s, nameNoise)
+}
+
+var reLeadSpeck = regexp.MustCompile(`^[a-z]{1,2}\s+([A-Z])`)
 
 func cutAtNPI(s string) string {
 	if i := strings.Index(strings.ToUpper(s), "NPI"); i > 0 {
