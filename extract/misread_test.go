@@ -286,3 +286,11 @@ func TestReadTypedNameWithSpecks(t *testing.T) {
 		t.Errorf("prescriber %+v, want Laura J. Weiss, DO", rx.Prescriber)
 	}
 }
+
+func TestReadLetterDateLineWithMarks(t *testing.T) {
+	for _, body := range []string{": October 29, 2026\nBayside Medical Massage", "~ October 29, 2026\nBayside Medical Massage"} {
+		if got := readBody(body).Date; got != "2026-10-29" {
+			t.Errorf("%q: date %q, want 2026-10-29", body, got)
+		}
+	}
+}

@@ -636,7 +636,7 @@ func (r *rxReader) date() {
 	}
 	// The date line of a letter.
 	for _, l := range r.lines {
-		t := strings.TrimRight(strings.TrimSpace(l.Text), " ;:.,|_-'")
+		t := strings.Trim(strings.TrimSpace(l.Text), " ;:.,|_-'~`»«")
 		if ds := findDates(t); len(ds) == 1 && ds[0].Start == 0 && len(t)-ds[0].End < 3 && pick(t, l) {
 			return
 		}
