@@ -141,7 +141,7 @@ func TestAreaNames(t *testing.T) {
 }
 
 func FuzzAreas(f *testing.F) {
-	for _, s := range []string{"R knee", "low back and neck", "lumbosacral", "bilateral shoulders", "upper and lower back", "shoulder (L)", "legal", "hands-on", "UE LE"} {
+	for _, s := range []string{"R knee", "low back and neck", "lumbosacral", "bilateral shoulders", "upper and lower back", "shoulder (L)", "legal", "hands-on", "UE LE", "tumbosacral", "fumbar spine", "levator scapulae"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {

@@ -132,6 +132,7 @@ func FuzzParseFrequency(f *testing.F) {
 		"2x/week for 6 weeks", "3x/week for 1 week, 2x/week for 1 week, then 1x/week for 6 weeks",
 		"12x 1-hour treatments over 4 weeks", "1-2x/week x 6-8 weeks", "Q2W x 6 weeks", "PRN",
 		"1x/week thereafter", "Frequency: 2x/week Duration: 6 weeks", "2x/week for 12 visits", "twice weekly for a month",
+		"3 times a week xlwk; 2 limes per week x 2 weeks", "then | x/week for two weeks", "cvery 2 weeks tor 12 weeks", "16 treatments within eight: weeks",
 	} {
 		f.Add(s)
 	}
