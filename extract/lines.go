@@ -145,7 +145,7 @@ var formLabels = []struct {
 	{"patient", `patient(?:'s)?\s*(?:full\s+)?name|name\s+of\s+patient|pt\.?\s*name|patient|client\s*name|client|name|for|re`},
 	{"treatment", `treatment\s+ordered|treatment\s+requested|services?\s+(?:ordered|requested)|type\s+of\s+(?:massage|therapy|treatment)|procedure(?:s)?|modality|orders?|therapy|treatment|rx`},
 	{"date", `(?:rx|order|referral|prescription)\s*date|date\s+(?:of\s+)?(?:order|referral|prescription|rx|written|ordered|signed)|date\s+written|dated|ordered|date`},
-	{"diagnosis", `(?:associated\s+|primary\s+|secondary\s+)?diagnos[ie]s(?:\s*codes?)?(?:\s*\(?icd[- ]?10(?:[- ]?cm)?\)?(?:\s*codes?)?)?|dx(?:\s*codes?)?|icd[- ]?10(?:[- ]?cm)?(?:\s*codes?)?|reason\s+for\s+referral|indications?`},
+	{"diagnosis", `(?:associated\s+|primary\s+|secondary\s+)?diagnos[ie]s(?:\s*codes?(?:\(s[)}\]])?)?(?:\s*\(?icd[- ]?10(?:[- ]?cm)?\)?(?:\s*codes?(?:\(s[)}\]])?)?)?|dx(?:\s*codes?(?:\(s[)}\]])?)?|icd[- ]?10(?:[- ]?cm)?(?:\s*codes?(?:\(s[)}\]])?)?|reason\s+for\s+referral|indications?`},
 	{"frequency", `frequency\s*(?:/|&|and)\s*duration|frequency|freq|(?:number\s+of\s+|#\s*of\s+|total\s+)?visits|plan\s+of\s+care|treatment\s+plan|plan`},
 	{"duration", `duration\s+of\s+(?:care|treatment|therapy|plan)|duration`},
 	{"session", `session\s+length|length\s+of\s+(?:each\s+)?(?:session|visit|treatment|appointment)|(?:session|visit|treatment)\s+(?:duration|length|time)|time\s+per\s+(?:session|visit)|units\s+per\s+(?:session|visit)|units|length|time`},

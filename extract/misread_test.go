@@ -294,3 +294,31 @@ func TestReadLetterDateLineWithMarks(t *testing.T) {
 		}
 	}
 }
+
+func TestReadDamagedCodesPlansAndStatements(t *testing.T) {
+	// "code(s)" in the label; a code that lost its dot is a header.
+	rx := ReadPrescription(ocrDoc("ICD-10 code(s): M62.830 Muscle spasm of back", "M990 Segmental and somatic dysfunction", "; M54.89 Other dorsalgia"), readAsOf)
+	if !slices.ContainsFunc(rx.Diagnoses, func(d Diagnosis) bool { return d.Code == "M99.0" && d.Header }) {
+		t.Errorf("diagnoses %+v, want the header M99.0", rx.Diagnoses)
+	}
+	// A code that lost its letter and names no billable code: unread, not absent.
+	rx = ReadPrescription(ocrDoc("Diagnosis: M99.01 Segmental and somatic dysfunction of cervical region", "M54.12 Radiculopathy, cervical region", "| 13.4 Sprain of ligaments of cervical spine"), readAsOf)
+	if !slices.ContainsFunc(rx.Ambiguities, func(a Ambiguity) bool { return a.Kind == "unreadable-value" && a.Field == "diagnoses" }) {
+		t.Errorf("no unreadable code among %+v", rx.Ambiguities)
+	}
+	// A mark at the end of a wrapped plan.
+	rx = readBody("Treatment should be twicea _\nweek for 3 weeks; each session one hour.")
+	if rx.Frequency == nil || rx.Frequency.Visits != 6 || rx.Frequency.Weeks != 3 {
+		t.Errorf("frequency %+v, want 6/3", rx.Frequency)
+	}
+	// A signature statement whose name OCR garbled names the prescriber.
+	rx = readBody("Ordering provider: RAVI FERREIRA M.D. NPI: 1245319599\nElectronically signed by: Ravi —. Ferreira M,D. 10/10/2026 5:21 PM")
+	if !rx.Signature.Present || rx.Signature.Kind != "electronic" {
+		t.Errorf("signature %+v, want electronic", rx.Signature)
+	}
+	// A statement naming someone else is no signature of the prescriber.
+	rx = readBody("Ordering provider: RAVI FERREIRA M.D. NPI: 1245319599\nElectronically signed by: —. ~ M,D. 10/10/2026")
+	if rx.Signature.Present {
+		t.Errorf("signature %+v from a statement naming nobody", rx.Signature)
+	}
+}

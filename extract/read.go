@@ -704,9 +704,19 @@ func (r *rxReader) diagnoses() {
 		}
 		if context {
 			for _, m := range reICDDigitLed.FindAllStringSubmatchIndex(text, -1) {
-				if code, ok := digitLedCode(set, text, m); ok && !seen[code] {
+				code, ok := digitLedCode(set, text, m)
+				switch {
+				case ok && !seen[code]:
 					r.addDiagnosis(set, code, text, m[2], m[1], l, seen)
 					r.rx.Diagnoses[len(r.rx.Diagnoses)-1].Confidence = min(r.rx.Diagnoses[len(r.rx.Diagnoses)-1].Confidence, 0.8)
+				case !ok && l.Page != nil && !l.Page.TextLayer && !r.inDxSpan(l.Idx, m[2]):
+					// "13.4 Sprain of ligaments of cervical spine": a code
+					// that lost its letter and names no billable code. It
+					// may be a header the physician wrote; a person reads it.
+					if desc, _, _ := dxDescription(text, m[2], m[1]); desc != "" {
+						r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "unreadable-value", Field: "diagnoses",
+							Message: "a diagnosis code seems written here (\"" + strings.TrimSpace(text[m[2]:m[1]]) + "\") but could not be read", Evidence: l.evidence(text)})
+					}
 				}
 			}
 			for _, m := range reICDNoDot.FindAllStringSubmatchIndex(text, -1) {
@@ -720,6 +730,16 @@ func (r *rxReader) diagnoses() {
 		}
 	}
 	r.maskWrappedDescriptions(set)
+}
+
+// inDxSpan reports whether offset at of line idx lies in a diagnosis read.
+func (r *rxReader) inDxSpan(idx, at int) bool {
+	for _, sp := range r.dxSpan[idx] {
+		if at >= sp[0] && at < sp[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // maskWrappedDescriptions masks the rest of a description that wraps onto
@@ -1275,7 +1295,9 @@ func (r *rxReader) wrappedFrequency(l textLine) (Frequency, bool) {
 		best.Evidence = l.evidence(printed)
 		best.Confidence = round2(r.confOf(l, best.Text))
 	}
-	joined, conf := l.Text, l.Conf
+	// A mark at the end of a line is no part of the plan it wraps
+	// ("twicea _" / "week for 3 weeks").
+	joined, conf := strings.TrimRight(l.Text, " _|-—"), l.Conf
 	evidence := printed
 	for k := l.Idx + 1; k <= l.Idx+2 && l.Idx >= 0 && k < len(r.lines); k++ {
 		next := r.masked(r.lines[k])

@@ -35,7 +35,7 @@ func (r *rxReader) signature(d *Document) {
 	}
 	if !awaiting {
 		for _, l := range r.lines {
-			if _, _, ok := eSignedName(l.Text); ok {
+			if _, _, ok := eSignedName(l.Text); ok || r.eSignedByPrescriber(l.Text) {
 				*sig = Signature{Present: true, Kind: "electronic", Evidence: l.evidence(l.Text)}
 				return
 			}
@@ -72,6 +72,24 @@ func (r *rxReader) signature(d *Document) {
 	if r.prescriberName() != "" {
 		sig.Printed = "typed-name"
 	}
+}
+
+// eSignedByPrescriber reports a signature statement whose name OCR
+// garbled but in which the prescriber's last name stands ("Electronically
+// signed by: Ravi —. Ferreira M,D.").
+func (r *rxReader) eSignedByPrescriber(text string) bool {
+	f := strings.Fields(r.prescriberName())
+	if len(f) < 2 {
+		return false
+	}
+	last := strings.ToLower(f[len(f)-1])
+	for _, loc := range reESignedLead.FindAllStringIndex(text, -1) {
+		rest := text[loc[1]:]
+		if at := nameIndex(rest, last); at >= 0 && at < 40 {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *rxReader) prescriberName() string {

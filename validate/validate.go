@@ -130,6 +130,9 @@ const (
 	lowConfidence     = 0.30
 	lowMeanConfidence = 0.80
 	lowPageConfidence = 0.60
+	// implausibleAge is how old a prescription date must be to be taken
+	// for a misreading.
+	implausibleAge = 3 * 365 * 24 * time.Hour
 )
 
 // Check applies the rules to what was read from doc. asOf is the receipt
@@ -343,6 +346,11 @@ func (c *checker) review(doc *extract.Document) {
 	}
 	if e, ok := rx.Evidence["date"]; ok {
 		low("date", e.Confidence)
+	}
+	// A prescription dated years before it arrived is a misread date far
+	// more often than an old order ("10/27/26" read "10/27/76").
+	if d, err := time.Parse("2006-01-02", rx.Date); err == nil && c.asOf.Sub(d) > implausibleAge {
+		c.add(RuleLowConfidence, Warning, fmt.Sprintf("The date was read as %s, %d years before the prescription arrived; a person should check it.", rx.Date, int(c.asOf.Sub(d).Hours()/24/365)), "")
 	}
 	if !c.has(RuleLowConfidence) {
 		if mean, n := meanConfidence(rx); n > 0 && mean < lowMeanConfidence {

@@ -84,3 +84,19 @@ func TestReviewUnreadValue(t *testing.T) {
 		t.Errorf("findings %+v: no low-confidence finding naming the unread value", res.Findings)
 	}
 }
+
+func TestReviewImplausibleDate(t *testing.T) {
+	asOf := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	doc := &extract.Document{Pages: []*extract.Page{{Number: 1, Confidence: 0.9}}}
+	rx := completeRx(0.92, 0.9)
+	rx.Date = "2025-06-01" // old: expired, for the office to renew
+	res, _ := Check(doc, rx, DefaultProfile, asOf)
+	if res.Status != StatusNeedsCorrection {
+		t.Errorf("a prescription 17 months old: status %s, want %s", res.Status, StatusNeedsCorrection)
+	}
+	rx.Date = "1976-10-27" // "10/27/26" read "10/27/76"
+	res, _ = Check(doc, rx, DefaultProfile, asOf)
+	if res.Status != StatusNeedsReview {
+		t.Errorf("a prescription dated 1976: status %s, want %s", res.Status, StatusNeedsReview)
+	}
+}
