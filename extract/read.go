@@ -1297,7 +1297,8 @@ func (r *rxReader) wrappedFrequency(l textLine) (Frequency, bool) {
 	}
 	// A mark at the end of a line is no part of the plan it wraps
 	// ("twicea _" / "week for 3 weeks").
-	joined, conf := strings.TrimRight(l.Text, " _|-—"), l.Conf
+	head := strings.TrimRight(l.Text, " _|-—")
+	joined, conf := head, l.Conf
 	evidence := printed
 	for k := l.Idx + 1; k <= l.Idx+2 && l.Idx >= 0 && k < len(r.lines); k++ {
 		next := r.masked(r.lines[k])
@@ -1312,7 +1313,7 @@ func (r *rxReader) wrappedFrequency(l textLine) (Frequency, bool) {
 			continue
 		}
 		// The plan must begin on l, not only on the lines that follow.
-		if at := strings.Index(joined, g.Text); at < 0 || at >= len(l.Text) {
+		if at := strings.Index(joined, g.Text); at < 0 || at >= len(head) {
 			continue
 		}
 		g.Evidence = l.evidence(evidence)
