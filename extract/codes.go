@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"image"
 	"regexp"
 	"strings"
 
@@ -147,18 +148,8 @@ func (d *digitReader) rereadDoubtful(x *pix, words []Word) {
 		if m == nil || w.Conf >= 60 {
 			continue
 		}
-		pad := w.Box.Dy() / 3
-		clip := x.clip(max(w.Box.Min.X-pad, 0), max(w.Box.Min.Y-pad, 0), w.Box.Dx()+2*pad, w.Box.Dy()+2*pad)
-		if clip == nil {
-			continue
-		}
-		raw, err := clip.raw()
-		clip.free()
-		if err != nil || d.line.SetImageFromBytes(raw) != nil {
-			continue
-		}
-		boxes, err := d.line.GetBoundingBoxes(gosseract.RIL_WORD)
-		if err != nil {
+		boxes, ok := readAlone(d.line, x, w.Box)
+		if !ok {
 			continue
 		}
 		for _, b := range boxes {
@@ -168,6 +159,23 @@ func (d *digitReader) rereadDoubtful(x *pix, words []Word) {
 			}
 		}
 	}
+}
+
+// readAlone reads the words in box, with a third of its height around it,
+// with recogniser c.
+func readAlone(c *gosseract.Client, x *pix, box image.Rectangle) ([]gosseract.BoundingBox, bool) {
+	pad := box.Dy() / 3
+	clip := x.clip(max(box.Min.X-pad, 0), max(box.Min.Y-pad, 0), box.Dx()+2*pad, box.Dy()+2*pad)
+	if clip == nil {
+		return nil, false
+	}
+	raw, err := clip.raw()
+	clip.free()
+	if err != nil || c.SetImageFromBytes(raw) != nil {
+		return nil, false
+	}
+	boxes, err := c.GetBoundingBoxes(gosseract.RIL_WORD)
+	return boxes, err == nil
 }
 
 func (d *digitReader) rereadNumbers(x *pix, words []Word) {
@@ -180,18 +188,8 @@ func (d *digitReader) rereadNumbers(x *pix, words []Word) {
 		if m == nil || (w.Conf >= 80 && !strings.ContainsAny(m[2], "OolISB")) {
 			continue
 		}
-		pad := w.Box.Dy() / 3
-		clip := x.clip(max(w.Box.Min.X-pad, 0), max(w.Box.Min.Y-pad, 0), w.Box.Dx()+2*pad, w.Box.Dy()+2*pad)
-		if clip == nil {
-			continue
-		}
-		raw, err := clip.raw()
-		clip.free()
-		if err != nil || d.c.SetImageFromBytes(raw) != nil {
-			continue
-		}
-		boxes, err := d.c.GetBoundingBoxes(gosseract.RIL_WORD)
-		if err != nil || len(boxes) != 1 {
+		boxes, ok := readAlone(d.c, x, w.Box)
+		if !ok || len(boxes) != 1 {
 			continue
 		}
 		got := strings.TrimSpace(boxes[0].Word)
