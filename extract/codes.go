@@ -204,22 +204,27 @@ func (d *digitReader) rereadNumbers(x *pix, words []Word) {
 	}
 }
 
+// digitLike returns the digit OCR confused c with (O for 0, l and I for 1,
+// S for 5, B for 8), or c.
+func digitLike(c rune) rune {
+	switch c {
+	case 'O', 'o':
+		return '0'
+	case 'l', 'I':
+		return '1'
+	case 'S':
+		return '5'
+	case 'B':
+		return '8'
+	}
+	return c
+}
+
 // sameDigits reports whether b (digits) is what a reads as, taking the
 // letters OCR confuses with digits for those digits.
 func sameDigits(a, b string) bool {
 	for i := range len(a) {
-		c := a[i]
-		switch c {
-		case 'O', 'o':
-			c = '0'
-		case 'l', 'I':
-			c = '1'
-		case 'S':
-			c = '5'
-		case 'B':
-			c = '8'
-		}
-		if c != b[i] {
+		if byte(digitLike(rune(a[i]))) != b[i] {
 			return false
 		}
 	}

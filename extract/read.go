@@ -69,15 +69,13 @@ func (r *rxReader) unreadValues() {
 			continue
 		}
 		v := strings.TrimSpace(l.Value)
-		alnum := strings.IndexFunc(v, func(c rune) bool { return unicode.IsLetter(c) || unicode.IsDigit(c) }) >= 0 &&
-			len(strings.FieldsFunc(v, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) })) > 0 &&
-			len(strings.Map(func(c rune) rune {
-				if unicode.IsLetter(c) || unicode.IsDigit(c) {
-					return c
-				}
-				return -1
-			}, v)) >= 3
-		if r.inDiagnosis(l) || blankValue(v) || !alnum {
+		alnum := 0 // letters and digits: specks and rules are not a value
+		for _, c := range v {
+			if unicode.IsLetter(c) || unicode.IsDigit(c) {
+				alnum++
+			}
+		}
+		if r.inDiagnosis(l) || blankValue(v) || alnum < 3 {
 			continue
 		}
 		if l.Field == "frequency" {
@@ -573,17 +571,7 @@ func cutAtNPI(s string) string {
 func npiDigits(s string) string {
 	var d []byte
 	for _, c := range s {
-		switch c {
-		case 'O', 'o':
-			c = '0'
-		case 'l', 'I':
-			c = '1'
-		case 'S':
-			c = '5'
-		case 'B':
-			c = '8'
-		}
-		if c >= '0' && c <= '9' {
+		if c = digitLike(c); c >= '0' && c <= '9' {
 			d = append(d, byte(c))
 		}
 	}
@@ -1059,8 +1047,8 @@ func (r *rxReader) procedures() {
 	if !r.readProcedures(lines) {
 		// Nothing under the labels ("Order #: 40188181" is not the order):
 		// look at the whole order.
-		if !r.readProcedures(r.orderLines()) {
-			r.wrappedProcedure(r.orderLines())
+		if order := r.orderLines(); !r.readProcedures(order) {
+			r.wrappedProcedure(order)
 		}
 	}
 }

@@ -35,6 +35,7 @@ import (
 	"rxintake/extract"
 	"rxintake/internal/childproc"
 	testdovecot "rxintake/internal/dovecot"
+	"rxintake/internal/testserver"
 )
 
 const (
@@ -60,8 +61,8 @@ type dovecot struct {
 // startDovecot starts Dovecot with the mail accounts named.
 func startDovecot(t *testing.T, users ...string) *dovecot {
 	t.Helper()
-	certFile, keyFile, _ := testCert(t, t.TempDir())
-	return &dovecot{testdovecot.Start(t, certFile, keyFile, testPassword, users...), certFile}
+	ca := testserver.NewCA(t)
+	return &dovecot{testdovecot.Start(t, ca.CertFile, ca.KeyFile, testPassword, users...), ca.File}
 }
 
 // user returns how to reach an account with implicit TLS.

@@ -3,20 +3,13 @@ package intake
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"database/sql"
 	"encoding/base64"
-	"encoding/pem"
 	"fmt"
 	"io"
 	"log"
 	"log/slog"
-	"math/big"
 	"net"
 	"os"
 	"path/filepath"
@@ -24,7 +17,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -34,6 +26,7 @@ import (
 	"rxintake/audit"
 	"rxintake/config"
 	"rxintake/internal/childproc"
+	"rxintake/internal/testserver"
 )
 
 const (
@@ -60,50 +53,6 @@ func (s server) clientTLS(t *testing.T) *tls.Config {
 		t.Fatal(err)
 	}
 	return cfg
-}
-
-// testCert makes a self-signed certificate for 127.0.0.1 and localhost and
-// writes cert.pem and key.pem to dir.
-func testCert(t *testing.T, dir string) (certFile, keyFile string, cert tls.Certificate) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: "rxintake test IMAP"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		DNSNames:              []string{"localhost"},
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
-	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	if err := os.WriteFile(certFile, certPEM, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, keyPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cert, err = tls.X509KeyPair(certPEM, keyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return certFile, keyFile, cert
 }
 
 // memOpts shape the in-memory server.
@@ -144,9 +93,9 @@ func memServer(t *testing.T, o memOpts) (server, *imapmemserver.User) {
 	}
 	var tlsCfg *tls.Config
 	if tlsMode != "none" {
-		certFile, _, cert := testCert(t, t.TempDir())
-		srv.caFile = certFile
-		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}}
+		ca := testserver.NewCA(t)
+		srv.caFile = ca.File
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{ca.Server}}
 		if tlsMode == "starttls" {
 			opts.TLSConfig = tlsCfg
 		}

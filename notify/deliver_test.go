@@ -49,7 +49,7 @@ func TestDeliver(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			ca := newTestCA(t)
 			srv := startSMTP(t, ca, mode)
-			e := newEnv(t, srv.port, mode, ca.caFile, Options{})
+			e := newEnv(t, srv.port, mode, ca.File, Options{})
 			asOf := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 			id := e.decide(rxMissingSignature(asOf))
 			other := rxComplete(asOf)
@@ -110,7 +110,7 @@ func TestDeliver421ThenAccept(t *testing.T) {
 	ca := newTestCA(t)
 	srv := startSMTP(t, ca, "implicit")
 	srv.script = []error{&smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "try later"}}
-	e := newEnv(t, srv.port, "implicit", ca.caFile, Options{})
+	e := newEnv(t, srv.port, "implicit", ca.File, Options{})
 	id := e.decide(rxMissingSignature(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)))
 	if err := e.cycle(); err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func TestDeliver550(t *testing.T) {
 	ca := newTestCA(t)
 	srv := startSMTP(t, ca, "starttls")
 	srv.rcptErr = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
-	e := newEnv(t, srv.port, "starttls", ca.caFile, Options{})
+	e := newEnv(t, srv.port, "starttls", ca.File, Options{})
 	id := e.decide(rxMissingSignature(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)))
 	if err := e.cycle(); err != nil {
 		t.Fatal(err)
@@ -176,7 +176,7 @@ func TestDeliver550(t *testing.T) {
 func TestDeliverCrashAfterAccept(t *testing.T) {
 	ca := newTestCA(t)
 	srv := startSMTP(t, ca, "implicit")
-	e := newEnv(t, srv.port, "implicit", ca.caFile, Options{})
+	e := newEnv(t, srv.port, "implicit", ca.File, Options{})
 	id := e.decide(rxMissingSignature(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)))
 	path := e.cfg.Path()
 

@@ -19,7 +19,7 @@ import (
 func TestFollowUp(t *testing.T) {
 	ca := newTestCA(t)
 	srv := startSMTP(t, ca, "implicit")
-	e := newEnv(t, srv.port, "implicit", ca.caFile, Options{})
+	e := newEnv(t, srv.port, "implicit", ca.File, Options{})
 	// Friday 2026-11-20 09:00: the request goes out.
 	id := e.decide(rxMissingSignature(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)))
 	if err := e.cycle(); err != nil {
@@ -99,7 +99,7 @@ func TestCorrectedRx(t *testing.T) {
 	asOf := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	ca := newTestCA(t)
 	srv := startSMTP(t, ca, "implicit")
-	e := newEnv(t, srv.port, "implicit", ca.caFile, Options{})
+	e := newEnv(t, srv.port, "implicit", ca.File, Options{})
 	ctx := context.Background()
 
 	t.Run("reply", func(t *testing.T) {
@@ -211,7 +211,7 @@ func slicesDeleteRule(fs []validate.Finding, rule string) []validate.Finding {
 func TestDailyCaps(t *testing.T) {
 	ca := newTestCA(t)
 	srv := startSMTP(t, ca, "implicit")
-	e := newEnv(t, srv.port, "implicit", ca.caFile, Options{})
+	e := newEnv(t, srv.port, "implicit", ca.File, Options{})
 	asOf := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	names := []string{"Ann Able", "Bob Baker", "Cy Cole", "Di Dunn", "Ed Ey", "Flo Fay", "Gus Gill"}
 	for i, name := range names {
@@ -292,7 +292,7 @@ func TestDirectory(t *testing.T) {
 func TestSendNow(t *testing.T) {
 	ca := newTestCA(t)
 	srv := startSMTP(t, ca, "implicit")
-	e := newEnv(t, srv.port, "implicit", ca.caFile, Options{})
+	e := newEnv(t, srv.port, "implicit", ca.File, Options{})
 	r := rxMissingSignature(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
 	r.Status = "needs-review" // e.g. read with low confidence: no request by itself
 	id := e.decide(r)

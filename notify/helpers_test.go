@@ -1,21 +1,13 @@
 package notify
 
 import (
-	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"database/sql"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"math/big"
 	"net"
 	"os"
 	"path/filepath"
@@ -32,6 +24,7 @@ import (
 	"rxintake/config"
 	"rxintake/extract"
 	"rxintake/icd10cm"
+	"rxintake/internal/testserver"
 	"rxintake/validate"
 )
 
@@ -41,79 +34,8 @@ const (
 	waitLimit    = 60 * time.Second
 )
 
-// testCA is a certificate authority made for one test, and a server
-// certificate for 127.0.0.1 and localhost that it signed.
-type testCA struct {
-	caFile string
-	server tls.Certificate
-}
-
-func newTestCA(t *testing.T) *testCA {
-	t.Helper()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "rxintake test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caCert, _ := x509.ParseCertificate(caDER)
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "rxintake test SMTP"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, DNSNames: []string{"localhost"},
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	ca := &testCA{caFile: filepath.Join(dir, "ca.pem")}
-	if err := os.WriteFile(ca.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	keyDER, _ := x509.MarshalPKCS8PrivateKey(key)
-	ca.server, err = tls.X509KeyPair(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ca
-}
-
-// writeFiles writes the server's certificate and key as PEM files (for an
-// external server such as mailpit).
-func (ca *testCA) writeFiles(t *testing.T) (certFile, keyFile string) {
-	t.Helper()
-	dir := t.TempDir()
-	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	var cert bytes.Buffer
-	for _, der := range ca.server.Certificate {
-		pem.Encode(&cert, &pem.Block{Type: "CERTIFICATE", Bytes: der})
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(ca.server.PrivateKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(certFile, cert.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return certFile, keyFile
-}
+// newTestCA makes the test's certificate authority and server certificate.
+func newTestCA(t *testing.T) *testserver.CA { return testserver.NewCA(t) }
 
 // received is a message the test server accepted.
 type received struct {
@@ -136,13 +58,13 @@ type smtpServer struct {
 	data    chan struct{}
 }
 
-func startSMTP(t *testing.T, ca *testCA, mode string) *smtpServer {
+func startSMTP(t *testing.T, ca *testserver.CA, mode string) *smtpServer {
 	t.Helper()
 	srv := &smtpServer{mode: mode, data: make(chan struct{}, 100)}
 	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{srv: srv}, nil }))
 	s.Domain = "localhost"
 	s.ReadTimeout, s.WriteTimeout = waitLimit, waitLimit
-	s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{ca.server}}
+	s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{ca.Server}}
 	var (
 		ln  net.Listener
 		err error

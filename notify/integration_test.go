@@ -8,14 +8,12 @@ package notify
 // mailpit: go install github.com/axllent/mailpit@v1.33.1.
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,10 +21,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/emersion/go-imap/v2/imapclient"
 
@@ -36,6 +31,7 @@ import (
 	"rxintake/extract"
 	"rxintake/intake"
 	testdovecot "rxintake/internal/dovecot"
+	"rxintake/internal/testserver"
 	"rxintake/validate"
 )
 
@@ -60,91 +56,22 @@ func lookBinary(t *testing.T, name, install string, extra ...string) string {
 	return ""
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// startServer starts cmd and waits until every one of ready has appeared
-// in its output; it is stopped when the test ends.
-func startServer(t *testing.T, name string, cmd *exec.Cmd, ready ...string) {
-	t.Helper()
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = pw, pw
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pw.Close()
-	var (
-		mu   sync.Mutex
-		logs strings.Builder
-	)
-	up, exited := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(exited)
-		sc := bufio.NewScanner(pr)
-		seen := map[string]bool{}
-		once := sync.OnceFunc(func() { close(up) })
-		for sc.Scan() {
-			mu.Lock()
-			fmt.Fprintln(&logs, sc.Text())
-			mu.Unlock()
-			for _, r := range ready {
-				if strings.Contains(sc.Text(), r) {
-					seen[r] = true
-				}
-			}
-			if len(seen) == len(ready) {
-				once()
-			}
-		}
-	}()
-	out := func() string { mu.Lock(); defer mu.Unlock(); return logs.String() }
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(waitLimit):
-			cmd.Process.Kill()
-		}
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("%s log:\n%s", name, out())
-		}
-	})
-	select {
-	case <-up:
-	case <-exited:
-		t.Fatalf("%s exited at start:\n%s", name, out())
-	case <-time.After(waitLimit):
-		t.Fatalf("%s did not start:\n%s", name, out())
-	}
-}
-
 // startMailpit starts mailpit with STARTTLS (the test CA's certificate)
 // and AUTH accepting our account; it returns the SMTP and HTTP ports.
-func startMailpit(t *testing.T, ca *testCA) (smtpPort, httpPort int) {
+func startMailpit(t *testing.T, ca *testserver.CA) (smtpPort, httpPort int) {
 	t.Helper()
 	bin := lookBinary(t, "mailpit", "go install github.com/axllent/mailpit@v1.33.1")
-	certFile, keyFile := ca.writeFiles(t)
+	certFile, keyFile := ca.CertFile, ca.KeyFile
 	dir := t.TempDir()
 	authFile := filepath.Join(dir, "auth")
 	if err := os.WriteFile(authFile, []byte(testUser+":"+testPassword+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	smtpPort, httpPort = freePort(t), freePort(t)
+	smtpPort, httpPort = testserver.FreePort(t), testserver.FreePort(t)
 	cmd := exec.Command(bin, "--smtp", fmt.Sprintf("127.0.0.1:%d", smtpPort), "--listen", fmt.Sprintf("127.0.0.1:%d", httpPort),
 		"--database", filepath.Join(dir, "mailpit.db"), "--smtp-tls-cert", certFile, "--smtp-tls-key", keyFile,
 		"--smtp-require-starttls", "--smtp-auth-file", authFile, "--smtp-disable-rdns", "--disable-version-check")
-	startServer(t, "mailpit", cmd, "[smtpd] starting on", "[http] accessible via")
+	testserver.Start(t, "mailpit", cmd, "[smtpd] starting on", "[http] accessible via")
 	return smtpPort, httpPort
 }
 
@@ -176,9 +103,9 @@ func mailpitMessages(t *testing.T, httpPort int) []captured {
 
 // startDovecot starts Dovecot serving IMAPS for one account, as
 // intake/dovecot_test.go does, and returns its port.
-func startDovecot(t *testing.T, ca *testCA, account string) int {
+func startDovecot(t *testing.T, ca *testserver.CA, account string) int {
 	t.Helper()
-	certFile, keyFile := ca.writeFiles(t)
+	certFile, keyFile := ca.CertFile, ca.KeyFile
 	if os.Geteuid() == 0 {
 		os.Chmod(keyFile, 0o644) // read by Dovecot's own processes
 		os.Chmod(filepath.Dir(keyFile), 0o755)
@@ -310,14 +237,14 @@ func TestIntegrationDovecotMailpit(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("RXINTAKE_TEST_SMTP_PASSWORD", testPassword)
 	t.Setenv("RXINTAKE_TEST_IMAP_PASSWORD", testPassword)
-	yaml := testYAML(filepath.Join(dir, "data"), smtpPort, "starttls", ca.caFile) + fmt.Sprintf(`mailbox:
+	yaml := testYAML(filepath.Join(dir, "data"), smtpPort, "starttls", ca.File) + fmt.Sprintf(`mailbox:
   host: 127.0.0.1
   port: %d
   tls: implicit
   ca_file: %q
   username: %s
   password_env: RXINTAKE_TEST_IMAP_PASSWORD
-`, imapPort, ca.caFile, testUser)
+`, imapPort, ca.File, testUser)
 	path := filepath.Join(dir, "rxintake.yaml")
 	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
@@ -329,7 +256,7 @@ func TestIntegrationDovecotMailpit(t *testing.T) {
 	p := newPipeline(t, cfg)
 
 	gulf, ortho := "Amber <amber@gulfcoastfm.example>", "Front desk <desk@lwrortho.example>"
-	appendMail(t, imapPort, ca.caFile, testUser,
+	appendMail(t, imapPort, ca.File, testUser,
 		referral("inc-1@gulfcoastfm.example", gulf, "Samantha Vasquez", "03/17/1964", "1234567893", false, dxHeader, ""),
 		referral("inc-2@lwrortho.example", ortho, "Mary Jones", "04/02/1961", "1245319599", true, dxHeader, ""),
 		referral("inc-3@gulfcoastfm.example", gulf, "Brittany Nguyen", "05/14/1948", "1234567893", false, dxGood, ""),
@@ -397,7 +324,7 @@ func TestIntegrationDovecotMailpit(t *testing.T) {
 	reply := referral("fixed-1@gulfcoastfm.example", gulf, "Samantha Vasquez", "03/17/1964", "1234567893", true, dxGood,
 		"In-Reply-To: <"+requestID+">\nReferences: <inc-1@gulfcoastfm.example> <"+requestID+">\n")
 	reply = strings.Replace(reply, "Subject: Order for your office", "Subject: Re: Corrected prescription needed: "+caseID+" (patient S.V.)", 1)
-	appendMail(t, imapPort, ca.caFile, testUser, reply)
+	appendMail(t, imapPort, ca.File, testUser, reply)
 	sum = p.cycle(t)
 	t.Logf("second cycle: %+v", sum)
 	if sum.Fetched != 1 || sum.Complete != 1 {

@@ -8,22 +8,16 @@
 package dovecot
 
 import (
-	"bufio"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
-)
 
-// waitLimit bounds the wait for Dovecot to start or stop.
-const waitLimit = 60 * time.Second
+	"rxintake/internal/testserver"
+)
 
 // Server is a Dovecot master process serving IMAP (STARTTLS) and IMAPS on
 // loopback ports.
@@ -43,17 +37,6 @@ func Binary() string {
 		}
 	}
 	return ""
-}
-
-// FreePort returns a loopback port nobody listens on.
-func FreePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // Start starts Dovecot with the accounts named, all with password, and
@@ -99,7 +82,7 @@ func Start(t testing.TB, certFile, keyFile, password string, accounts ...string)
 		internalUser, internalGroup, loginUser = u.Username, g.Name, u.Username
 		mailUID, mailGID = os.Geteuid(), os.Getegid()
 	}
-	s := &Server{Dir: dir, IMAPPort: FreePort(t), IMAPSPort: FreePort(t)}
+	s := &Server{Dir: dir, IMAPPort: testserver.FreePort(t), IMAPSPort: testserver.FreePort(t)}
 	// All accounts up front: Dovecot looks at a changed passwd-file at most
 	// once a second. The auth process reads it as the internal user.
 	var passwd strings.Builder
@@ -156,57 +139,7 @@ service imap-login {
 	if err := os.WriteFile(confFile, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run(t, exec.Command(bin, "-F", "-c", confFile))
+	// The master logs "starting up" once its listeners are bound.
+	testserver.Start(t, "dovecot", exec.Command(bin, "-F", "-c", confFile), "starting up")
 	return s
-}
-
-// run starts the master process, waits until it says it is up, and stops
-// it at the end of the test, showing its log when the test failed.
-func run(t testing.TB, cmd *exec.Cmd) {
-	t.Helper()
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var (
-		mu   sync.Mutex
-		logs strings.Builder
-	)
-	out := func() string { mu.Lock(); defer mu.Unlock(); return logs.String() }
-	ready, exited := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(exited)
-		sc := bufio.NewScanner(stderr)
-		once := sync.OnceFunc(func() { close(ready) })
-		for sc.Scan() {
-			mu.Lock()
-			fmt.Fprintln(&logs, sc.Text())
-			mu.Unlock()
-			if strings.Contains(sc.Text(), "starting up") {
-				once() // the master logs this once its listeners are bound
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(waitLimit):
-			cmd.Process.Kill()
-		}
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("dovecot log:\n%s", out())
-		}
-	})
-	select {
-	case <-ready:
-	case <-exited:
-		t.Fatalf("dovecot exited at start:\n%s", out())
-	case <-time.After(waitLimit):
-		t.Fatalf("dovecot did not start:\n%s", out())
-	}
 }
