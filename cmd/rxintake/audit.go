@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 
 	"rxintake/audit"
-	"rxintake/config"
 )
 
 // rxintake audit verify|export: the audit trail from the command line.
@@ -40,24 +39,33 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return exitBadConfig
 }
 
-// openTrail opens the trail of an existing database, read for verifying or
-// exporting: a data directory without one is an error, not a new trail.
-func openTrail(ctx context.Context, cfg *config.Config) (*audit.Trail, *sql.DB, error) {
-	path := filepath.Join(cfg.DataDir, audit.DBFile)
-	if _, err := os.Stat(path); err != nil {
-		return nil, nil, fmt.Errorf("no audit trail: %w", err)
+// openTrail loads the configuration and opens the trail of its existing
+// database, read for verifying or exporting: a data directory without one
+// is an error, not a new trail. On failure it says why on stderr and
+// returns the exit code.
+func openTrail(ctx context.Context, fs *flag.FlagSet, cfgPath string, stderr io.Writer) (*audit.Trail, *sql.DB, int) {
+	cfg, code := loadConfig(fs, cfgPath, stderr)
+	if cfg == nil {
+		return nil, nil, code
+	}
+	fail := func(err error) (*audit.Trail, *sql.DB, int) {
+		fmt.Fprintln(stderr, "rxintake: audit trail cannot be read:", err)
+		return nil, nil, exitBadConfig
+	}
+	if _, err := os.Stat(filepath.Join(cfg.DataDir, audit.DBFile)); err != nil {
+		return fail(fmt.Errorf("no audit trail: %w", err))
 	}
 	db, err := audit.OpenDB(ctx, cfg.DataDir)
 	if err != nil {
-		return nil, nil, err
+		return fail(err)
 	}
 	tr, err := audit.NewTrail(ctx, db, audit.TrailOptions{CheckpointDir: audit.CheckpointDir(cfg.DataDir),
 		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		db.Close()
-		return nil, nil, err
+		return fail(err)
 	}
-	return tr, db, nil
+	return tr, db, exitOK
 }
 
 // runAuditVerify exits 0 when the trail is intact, 1 when it was tampered
@@ -70,17 +78,13 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := fs.Parse(args); err != nil {
 		return exitBadConfig
 	}
-	cfg, code := loadConfig(fs, *cfgPath, stderr)
-	if cfg == nil {
+	tr, db, code := openTrail(ctx, fs, *cfgPath, stderr)
+	if tr == nil {
 		return code
-	}
-	tr, db, err := openTrail(ctx, cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "rxintake: audit trail cannot be read:", err)
-		return exitBadConfig
 	}
 	defer db.Close()
 	var rep audit.Report
+	var err error
 	if *against != "" {
 		rep, err = tr.VerifyAgainst(ctx, *against)
 	} else {
@@ -110,18 +114,14 @@ func runAuditExport(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "rxintake: --format %q: use csv or jsonl\n", *format)
 		return exitBadConfig
 	}
-	cfg, code := loadConfig(fs, *cfgPath, stderr)
-	if cfg == nil {
+	tr, db, code := openTrail(ctx, fs, *cfgPath, stderr)
+	if tr == nil {
 		return code
-	}
-	tr, db, err := openTrail(ctx, cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "rxintake: audit trail cannot be read:", err)
-		return exitBadConfig
 	}
 	defer db.Close()
 	w := stdout
 	var f *os.File
+	var err error
 	if *out != "" {
 		if f, err = os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err != nil {
 			fmt.Fprintln(stderr, "rxintake:", err)

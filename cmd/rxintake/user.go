@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/term"
 
+	"rxintake/config"
 	"rxintake/review"
 )
 
@@ -80,14 +81,9 @@ func runUserAdd(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "rxintake:", review.ErrBadUserName)
 		return exitBadConfig
 	}
-	cfg, code := loadConfig(fs, *cfgPath, stderr)
-	if cfg == nil {
+	cfg, users, code := openUsers(fs, *cfgPath, stderr)
+	if users == nil {
 		return code
-	}
-	users, err := review.OpenUsers(cfg.Review.UsersFile)
-	if err != nil {
-		fmt.Fprintln(stderr, "rxintake:", err)
-		return exitErrors
 	}
 	password, err := newPassword(stderr)
 	if err != nil {
@@ -155,14 +151,9 @@ func runUserList(_ context.Context, args []string, stdout, stderr io.Writer) int
 	if err := fs.Parse(args); err != nil {
 		return exitBadConfig
 	}
-	cfg, code := loadConfig(fs, *cfgPath, stderr)
-	if cfg == nil {
+	cfg, users, code := openUsers(fs, *cfgPath, stderr)
+	if users == nil {
 		return code
-	}
-	users, err := review.OpenUsers(cfg.Review.UsersFile)
-	if err != nil {
-		fmt.Fprintln(stderr, "rxintake:", err)
-		return exitErrors
 	}
 	list, err := users.List()
 	if err != nil {
@@ -180,4 +171,19 @@ func runUserList(_ context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stdout, "%s\t%s\n", u.Name, added)
 	}
 	return exitOK
+}
+
+// openUsers loads the configuration and the users file it names. On
+// failure it says why on stderr and returns the exit code.
+func openUsers(fs *flag.FlagSet, cfgPath string, stderr io.Writer) (*config.Config, *review.Users, int) {
+	cfg, code := loadConfig(fs, cfgPath, stderr)
+	if cfg == nil {
+		return nil, nil, code
+	}
+	users, err := review.OpenUsers(cfg.Review.UsersFile)
+	if err != nil {
+		fmt.Fprintln(stderr, "rxintake:", err)
+		return nil, nil, exitErrors
+	}
+	return cfg, users, exitOK
 }
