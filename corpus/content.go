@@ -49,16 +49,29 @@ const (
 
 type person struct {
 	first, middle, last string
+	suffix              string // "Jr.", "III": part of the name
 	female              bool
 	dob                 time.Time
 }
 
 // natural is the name in reading order with the middle initial.
 func (p person) natural() string {
+	return p.natural0() + p.sfx()
+}
+
+func (p person) natural0() string {
 	if p.middle != "" {
 		return p.first + " " + p.middle + ". " + p.last
 	}
 	return p.first + " " + p.last
+}
+
+// sfx is the suffix with its leading space, or "".
+func (p person) sfx() string {
+	if p.suffix == "" {
+		return ""
+	}
+	return " " + p.suffix
 }
 
 type doctor struct {
@@ -103,6 +116,8 @@ const (
 // content is what a prescription says, independent of its layout. The truth
 // is computed from it.
 type content struct {
+	fam        *wordingFamily
+	datePlace  int // dateUsual, dateSig or dateHeader
 	tier       string
 	practice   practice
 	phone, fax string // 10 digits
@@ -171,11 +186,19 @@ func textOnly(m Media) bool {
 
 // newContent draws the content of a document for a spec.
 func newContent(r *rand.Rand, spec Spec) *content {
-	c := &content{tier: spec.Tier}
+	fam, ok := wordingFamilyByName(spec.Family)
+	if !ok {
+		fam = houseFamily
+	}
+	c := &content{tier: spec.Tier, fam: fam}
 	if c.tier == "" {
 		c.tier = TierTyped
 	}
-	c.practice = pick(r, practices)
+	if fam.house {
+		c.practice = pick(r, practices)
+	} else {
+		c.practice = pick(r, fam.practices)
+	}
 	c.phone = c.practice.area + fmt.Sprintf("5550%03d", 100+r.IntN(100))
 	c.fax = c.practice.area + fmt.Sprintf("5550%03d", 100+r.IntN(100))
 	for c.fax == c.phone {
@@ -183,7 +206,11 @@ func newContent(r *rand.Rand, spec Spec) *content {
 	}
 	cl := pick(r, clinics)
 	c.clinic.name, c.clinic.fax, c.clinic.email = cl.name, cl.fax, cl.email
-	c.staff = pick(r, staffNames)
+	if fam.house {
+		c.staff = pick(r, staffNames)
+	} else {
+		c.staff = pick(r, fam.staff)
+	}
 
 	// Received on a weekday between 2026-10-05 and 2026-11-25, office hours.
 	day := time.Date(2026, 10, 5, 0, 0, 0, 0, officeZone).AddDate(0, 0, r.IntN(52))
@@ -197,13 +224,23 @@ func newContent(r *rand.Rand, spec Spec) *content {
 	}
 	c.sigTime = c.rxDate.Add(time.Duration(7*60+r.IntN(11*60)) * time.Minute)
 
-	c.patient = newPerson(r, chance(r, 0.6), 1940, 2004)
-	c.doctor.first = pick(r, doctorFirst)
-	c.doctor.last = pick(r, doctorLast)
+	c.patient = fam.person(r, chance(r, 0.6), 1940, 2004)
+	creds := credentials
+	if fam.house {
+		c.doctor.first = pick(r, doctorFirst)
+		c.doctor.last = pick(r, doctorLast)
+	} else {
+		c.doctor.first = pick(r, fam.docFirst)
+		c.doctor.last = pick(r, fam.docLast)
+		creds = fam.creds
+	}
 	if chance(r, 0.2) {
 		c.doctor.middle = string(rune('A' + r.IntN(26)))
 	}
-	cred := pickWeighted(r, credentials)
+	if !fam.house && chance(r, 0.07) {
+		c.doctor.suffix = pick(r, fam.suffixes)
+	}
+	cred := pickWeighted(r, creds)
 	c.doctor.cred, c.doctor.credPrinted = cred.canon, pick(r, cred.printed)
 	c.doctor.npi = newNPI(r)
 
@@ -227,7 +264,11 @@ func newContent(r *rand.Rand, spec Spec) *content {
 		if chance(r, 0.3) {
 			k = 2
 		}
-		for _, p := range pickN(r, phrases97140, k) {
+		mods := phrases97140
+		if !fam.house {
+			mods = fam.mod97140
+		}
+		for _, p := range pickN(r, mods, k) {
 			c.modalities = append(c.modalities, modality{text: p, cpt: "97140"})
 		}
 		if chance(r, 0.12) {
@@ -265,9 +306,9 @@ func newContent(r *rand.Rand, spec Spec) *content {
 		c.dx = append(c.dx, newDx(r, cd))
 	}
 
-	c.session = newSession(r)
+	c.session = fam.newSession(r)
 	prose := spec.Layout == LayoutLetter || spec.Layout == LayoutEmail
-	c.freq = newFrequency(r, prose)
+	c.freq = fam.newFrequency(r, prose)
 	if c.freq.text == "" { // the phrase carries the session length too
 		c.freq, c.session = newFrequencyWithSession(r)
 		c.sessionIn = true
@@ -287,7 +328,31 @@ func newContent(r *rand.Rand, spec Spec) *content {
 	for _, d := range spec.Defects {
 		c.apply(r, d, th, spec)
 	}
+	if !fam.house {
+		c.placeDate(r, spec)
+	}
 	return c
+}
+
+// placeDate draws where a family's document prints the Rx date: where the
+// layout usually does, only in the signature, or (emails) only in the
+// message's Date header, the order then being from the day it is sent.
+func (c *content) placeDate(r *rand.Rand, spec Spec) {
+	if c.noDate {
+		return
+	}
+	k := r.IntN(10)
+	sigOK := c.sig == sigElectronic && !c.noDoctor || c.sig == sigWet && !textOnly(spec.Media)
+	expired := slices.Contains(spec.Defects, DefectExpired)
+	switch {
+	case k < 3 && spec.Layout == LayoutEmail && (spec.Media == MediaPlainEmail || spec.Media == MediaHTMLEmail) && !expired && c.sig == sigElectronic:
+		c.datePlace = dateHeader
+		y, m, d := c.received.Date()
+		c.rxDate = time.Date(y, m, d, 0, 0, 0, 0, officeZone)
+		c.sigTime = c.received.Add(-time.Duration(20+r.IntN(90)) * time.Minute)
+	case k < 5 && sigOK && spec.Layout != LayoutForm:
+		c.datePlace = dateSig
+	}
 }
 
 // apply makes the content lack or get wrong one element.
@@ -296,10 +361,18 @@ func (c *content) apply(r *rand.Rand, d Defect, th theme, spec Spec) {
 	case DefectNoModality:
 		c.modalities = nil
 		if chance(r, 0.6) {
-			c.nonOrder = pick(r, nonOrders)
+			if c.fam.house {
+				c.nonOrder = pick(r, nonOrders)
+			} else {
+				c.nonOrder = pick(r, c.fam.nonOrders)
+			}
 		}
 	case DefectUnspecific:
-		p := pick(r, phrases97124)
+		p97 := phrases97124
+		if !c.fam.house {
+			p97 = c.fam.mod97124
+		}
+		p := pick(r, p97)
 		if chance(r, 0.15) {
 			p = "97124"
 		}
@@ -325,9 +398,9 @@ func (c *content) apply(r *rand.Rand, d Defect, th theme, spec Spec) {
 	case DefectNoSession:
 		c.session = nil
 		if c.sessionIn {
-			c.freq = newFrequency(r, false)
+			c.freq = c.fam.newFrequency(r, false)
 			for c.freq.text == "" {
-				c.freq = newFrequency(r, false)
+				c.freq = c.fam.newFrequency(r, false)
 			}
 			c.sessionIn = false
 		}
@@ -337,7 +410,7 @@ func (c *content) apply(r *rand.Rand, d Defect, th theme, spec Spec) {
 			c.sessionIn = false
 		}
 	case DefectOpenFrequency:
-		c.freq = newOpenFrequency(r)
+		c.freq = c.fam.newOpenFrequency(r)
 		c.sessionIn = false
 	case DefectNoSignature:
 		kinds := []sigKind{sigTyped, sigBlank, sigStamp}
@@ -382,8 +455,12 @@ func newPerson(r *rand.Rand, female bool, fromYear, toYear int) person {
 	if chance(r, 0.3) {
 		p.middle = string(rune('A' + r.IntN(26)))
 	}
-	p.dob = time.Date(fromYear+r.IntN(toYear-fromYear), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC)
+	p.dob = dobIn(r, fromYear, toYear)
 	return p
+}
+
+func dobIn(r *rand.Rand, fromYear, toYear int) time.Time {
+	return time.Date(fromYear+r.IntN(toYear-fromYear), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC)
 }
 
 // newNPI returns a valid individual NPI (first digit 1).

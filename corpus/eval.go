@@ -21,6 +21,7 @@ const ManifestName = "manifest.jsonl"
 type EvalOptions struct {
 	Workers  int                                // documents generated at once; 0 is 1
 	Progress func(done, total int, file string) // called after each file, in order
+	Families []string                           // wording families to draw from; nil is all of FamilyNames
 }
 
 var (
@@ -50,12 +51,30 @@ var (
 // EvalSpecs draws the specs of an evaluation corpus of n documents: varied
 // layouts, media and typefaces; every other document complete, the others
 // missing or getting wrong one or two elements; about one in eight filled in
-// by hand. The same seed gives the same specs.
+// by hand; each worded in a family drawn uniformly among all of them. The
+// same seed gives the same specs.
 func EvalSpecs(n int, seed uint64) []Spec {
+	specs, _ := EvalSpecsOf(n, seed, nil)
+	return specs
+}
+
+// EvalSpecsOf is EvalSpecs with the families drawn among the named ones (nil:
+// all); it fails on an unknown name. The family comes from a stream of its
+// own: the rest of each spec is what EvalSpecs draws for the same seed.
+func EvalSpecsOf(n int, seed uint64, families []string) ([]Spec, error) {
+	if len(families) == 0 {
+		families = FamilyNames()
+	}
+	for _, f := range families {
+		if _, ok := wordingFamilyByName(f); !ok || f == "" {
+			return nil, fmt.Errorf("%w: no wording family %q (have %v)", ErrSpec, f, FamilyNames())
+		}
+	}
 	r := rand.New(rand.NewPCG(seed, 0x6576616c))
+	rf := rand.New(rand.NewPCG(seed, 0x66616d696c79))
 	specs := make([]Spec, 0, n)
 	for i := 0; i < n; i++ {
-		s := Spec{Seed: r.Uint64(), Layout: pickWeighted(r, evalLayouts)}
+		s := Spec{Seed: r.Uint64(), Layout: pickWeighted(r, evalLayouts), Family: pick(rf, families)}
 		s.Media = pickWeighted(r, evalMedia[s.Layout])
 		s.Font = pick(r, Fonts())
 		if s.Media == MediaTextPDF {
@@ -89,7 +108,7 @@ func EvalSpecs(n int, seed uint64) []Spec {
 		s.Name = fmt.Sprintf("%04d-%s-%s", i+1, s.Layout, s.Media)
 		specs = append(specs, s)
 	}
-	return specs
+	return specs, nil
 }
 
 func conflicts(have []Defect, d Defect) bool {
@@ -109,7 +128,10 @@ func WriteEval(ctx context.Context, dir string, n int, seed uint64, o EvalOption
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("corpus: %w", err)
 	}
-	specs := EvalSpecs(n, seed)
+	specs, err := EvalSpecsOf(n, seed, o.Families)
+	if err != nil {
+		return err
+	}
 	workers := max(o.Workers, 1)
 	type result struct {
 		f   *File

@@ -59,6 +59,7 @@ type Spec struct {
 	Font    string // printed typeface: a name of Fonts()
 	Hand    string // handwriting font: a name of HandFonts()
 	Tier    string // TierTyped (default) or TierHandwriting: values filled in by hand
+	Family  string // wording family, a name of FamilyNames; "" is "house"
 	Cover   bool   // faxes: a cover sheet first
 	Defects []Defect
 	Angle   float64 // scans and photos: rotation in degrees; 0 draws one
@@ -102,6 +103,9 @@ func Generate(spec Spec) (*File, error) { return generate(spec, nil) }
 // it is laid out (the named fixtures fix their names and numbers this way).
 func generate(spec Spec, tweak func(*content)) (*File, error) {
 	spec = spec.withDefaults()
+	if _, ok := wordingFamilyByName(spec.Family); !ok {
+		return nil, fmt.Errorf("%w: no wording family %q", ErrSpec, spec.Family)
+	}
 	if spec.Media == MediaTextPDF {
 		if f, _ := familyByName(spec.Font); f.pdf == "" {
 			return nil, fmt.Errorf("%w: text PDFs use a family with standard-font metrics, not %q", ErrSpec, spec.Font)
@@ -138,7 +142,7 @@ func generate(spec Spec, tweak func(*content)) (*File, error) {
 	t := Truth{
 		File: name, Status: status(findings), Pages: pages, Prescription: p, Findings: findings,
 		AsOf: c.received.Format(time.DateOnly), CodeSet: CodeSet, Tier: c.tier, Layout: string(spec.Layout), Media: string(spec.Media),
-		Font: fs.name(), Cover: g.cover, Sender: g.sender, Seed: spec.Seed,
+		Font: fs.name(), Cover: g.cover, Sender: g.sender, Seed: spec.Seed, Family: spec.Family, HeldOut: c.fam.heldOut,
 	}
 	if spec.Media == MediaTextPDF {
 		t.Font = standard14[fs.family.pdf][0]

@@ -8,6 +8,9 @@ import (
 
 // sheets lays out the content in a layout.
 func (w *wording) sheets(l Layout) []sheet {
+	if !w.f.house {
+		return w.famSheets(l)
+	}
 	switch l {
 	case LayoutForm:
 		return w.form()

@@ -82,7 +82,21 @@ const ValidityDays = 90
 //     reader may still answer needs-review for a document it cannot read with
 //     confidence (Tier "handwriting" especially).
 //   - Names are in natural order ("Mary K. Jones") even where the document
-//     prints "JONES, MARY K"; compare case-insensitively. Procedure texts,
+//     prints "JONES, MARY K"; compare case-insensitively. A suffix belongs
+//     to the name and follows the last name after a space, as printed
+//     ("Robert J. Kim Jr.", "Kim Jr., Robert J" on the document); particles
+//     and apostrophes stay as printed ("van der Berg", "O'Brien").
+//   - Credentials are as printed after the name without dots ("M.D." and
+//     "M.D" are "MD"), all of them ("APRN, FNP-C"); omitted when none is
+//     printed.
+//   - Date is the Rx date: the date the order is labelled with, a letter's
+//     date line, or, when the document gives no other, the date of its
+//     electronic-signature statement or of its signature line. An email body
+//     that gives no date but says the order is from today is dated by the
+//     message's Date header. The print time of an EHR page, a fax cover
+//     sheet and a fax transmit header are not Rx dates.
+//   - A plan given in months counts a month as 4 weeks ("3 times per week
+//     for 1 month" = 12 visits, 4 weeks). Procedure texts,
 //     area texts and descriptions are as worded on the document, in lower or
 //     as-printed case.
 //   - Procedures has one entry per ordering phrase; compare the set of CPT
@@ -110,6 +124,8 @@ type Truth struct {
 	Cover   bool    `json:"cover,omitempty"`  // the fax starts with a cover sheet page
 	Sender  *Sender `json:"sender,omitempty"` // who sent it, as the transport shows it
 	Seed    uint64  `json:"seed"`
+	Family  string  `json:"family,omitempty"`   // wording family; empty for the named fixtures ("house")
+	HeldOut bool    `json:"held_out,omitempty"` // the family is kept apart from tuning
 }
 
 // Prescription is the prescription object of CONTRACTS.md.

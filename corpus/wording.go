@@ -12,6 +12,7 @@ import (
 type wording struct {
 	r        *rand.Rand
 	c        *content
+	f        *wordingFamily
 	dateFmt  int
 	dobFmt   int
 	phoneFmt int
@@ -19,10 +20,17 @@ type wording struct {
 	hand     role // the role of filled-in values: roleHand in the handwriting tier
 
 	npiInHeader bool // a pad prints the NPI in its letterhead
+
+	// Families other than house: date layouts, what parts credentials.
+	fdate, fdob string
+	credSep     string
 }
 
 func newWording(r *rand.Rand, c *content) *wording {
-	w := &wording{r: r, c: c, dateFmt: r.IntN(len(dateFormats)), dobFmt: r.IntN(len(dateFormats)), phoneFmt: r.IntN(4), hand: roleRegular}
+	if c.fam != nil && !c.fam.house {
+		return newFamWording(r, c)
+	}
+	w := &wording{r: r, c: c, f: houseFamily, dateFmt: r.IntN(len(dateFormats)), dobFmt: r.IntN(len(dateFormats)), phoneFmt: r.IntN(4), hand: roleRegular}
 	if c.tier == TierHandwriting {
 		w.hand = roleHand
 		// People write short dates by hand.
@@ -33,11 +41,22 @@ func newWording(r *rand.Rand, c *content) *wording {
 
 var dateFormats = []string{"01/02/2006", "1/2/2006", "01/02/06", "Jan 2, 2006", "January 2, 2006", "2006-01-02", "02-Jan-2006", "01-02-2006", "1/2/06"}
 
-func (w *wording) date(t time.Time) string { return t.Format(dateFormats[w.dateFmt]) }
+func (w *wording) date(t time.Time) string {
+	if w.fdate != "" {
+		return t.Format(w.fdate)
+	}
+	return t.Format(dateFormats[w.dateFmt])
+}
 
 // dob prints the date of birth; two-digit years only for the last century.
 func (w *wording) dob() string {
 	f := dateFormats[w.dobFmt]
+	if w.fdob != "" {
+		f = w.fdob
+		if strings.HasSuffix(f, "06") && !strings.HasSuffix(f, "2006") && w.c.patient.dob.Year() >= 2000 {
+			f = "01/02/2006"
+		}
+	}
 	if strings.HasSuffix(f, "/06") && w.c.patient.dob.Year() >= 2000 {
 		f = "01/02/2006"
 	}
@@ -82,6 +101,9 @@ func (w *wording) doctorName(cred bool) string {
 	n := d.natural()
 	if !cred {
 		return "Dr. " + n
+	}
+	if d.credPrinted == "" {
+		return w.cap(n)
 	}
 	sep := ", "
 	if strings.HasSuffix(d.credPrinted, ".") || w.r.IntN(3) == 0 {
@@ -219,6 +241,9 @@ func (w *wording) electronicStatement() string {
 	}
 	t := w.c.sigTime
 	n := w.doctorName(true)
+	if w.c.noDate { // no date may stand anywhere
+		return pick(w.r, []string{"Electronically signed by " + n, "E-signed by " + n, "This order was electronically signed by " + n + "."})
+	}
 	return pick(w.r, []string{
 		fmt.Sprintf("Electronically signed by %s on %s %s", n, t.Format("01/02/2006"), t.Format("15:04")),
 		fmt.Sprintf("Electronically signed: %s %s %s", n, t.Format("01/02/2006"), t.Format("3:04 PM")),

@@ -1,0 +1,562 @@
+package corpus
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+)
+
+// wordingFamily is how one group of offices writes its orders: the name
+// pools and practices they draw from, their date formats and where they put
+// the Rx date, their plan and session phrases, labels, signature statements,
+// greetings and closings. Family "house" is the original wording of
+// layouts.go and wording.go; the others are printed by famlayouts.go from the
+// fields below.
+type wordingFamily struct {
+	name    string
+	heldOut bool // reported apart: never a family the evaluation figures are fitted on
+	house   bool
+
+	// Name pools. Suffixes are given to a few people.
+	female, male, last []string
+	docFirst, docLast  []string
+	suffixes           []string
+	creds              []weighted[credential]
+	practices          []practice
+	staff, staffRoles  []string
+
+	// Dates: Go layouts for Rx dates, dates of birth and hand-written dates.
+	dateFmts, dobFmts, handFmts []string
+
+	// Orders.
+	mod97140, mod97124 []string
+	codeForms          []string // how a CPT code follows a phrase: fmt with one %s
+	nonOrders          []string
+	freq               func(r *rand.Rand, prose bool) *freqSpec
+	open               []string // frequencies that are not plans
+	sessions           []sessionOpt
+	necessity          []string
+
+	// Labels.
+	lPatient, lDOB, lDate, lDoctor, lNPI []string
+	lModality, lAreas, lDx, lFreq        []string
+	lDur, lSession                       []string
+	lSigDate                             []string // beside a signature line
+	rxMarks, formTitles, ehrTitles       []string
+
+	// Signatures: templates with %[1]s the prescriber, %[2]s the date and
+	// %[3]s the time; dateless ones when no date may be printed.
+	statements, statementsNoDate []string
+	timeFmt                      string
+
+	// Letters and emails.
+	greetings, closings, mailOpen, mailClose []string
+	refLines                                 []string // the "Re:" line: %[1]s patient, %[2]s DOB
+	thanks                                   []string
+
+	// Styles.
+	ehrStyle    int // 0: labelled lines; 1: consult request (field dots, /es/)
+	letterMemo  bool
+	upperChance float64 // EHR values in capitals
+}
+
+// sessionOpt is a session length phrase: minutes (0: units only) and texts;
+// a text with %d takes the units.
+type sessionOpt struct {
+	minutes, weight int
+	texts           []string
+}
+
+// Place of the Rx date in a family's document.
+const (
+	dateUsual  = iota // where the layout normally prints it
+	dateSig           // only in the signature: the e-signature statement or beside the signature line
+	dateHeader        // emails: only in the message's Date header; the body says the order is from today
+)
+
+var houseFamily = &wordingFamily{name: "house", house: true}
+
+// wordingFamilies lists every family; the held-out one last.
+var wordingFamilies = []*wordingFamily{houseFamily, northside, lakeview, harbor}
+
+// FamilyNames returns the names of the wording families.
+func FamilyNames() []string {
+	var out []string
+	for _, f := range wordingFamilies {
+		out = append(out, f.name)
+	}
+	return out
+}
+
+// HeldOutFamilies returns the names of the families kept apart from tuning.
+func HeldOutFamilies() []string {
+	var out []string
+	for _, f := range wordingFamilies {
+		if f.heldOut {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
+// wordingFamilyByName returns a family; "" is house.
+func wordingFamilyByName(name string) (*wordingFamily, bool) {
+	if name == "" {
+		return houseFamily, true
+	}
+	for _, f := range wordingFamilies {
+		if f.name == name {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// famPerson draws a person of a family's pools.
+func (f *wordingFamily) person(r *rand.Rand, female bool, fromYear, toYear int) person {
+	if f.house {
+		return newPerson(r, female, fromYear, toYear)
+	}
+	p := newPersonFrom(r, female, fromYear, toYear, f.female, f.male, f.last)
+	if len(f.suffixes) > 0 && !female && chance(r, 0.08) {
+		p.suffix = pick(r, f.suffixes)
+	}
+	return p
+}
+
+func newPersonFrom(r *rand.Rand, female bool, fromYear, toYear int, fem, male, last []string) person {
+	p := person{female: female, last: pick(r, last)}
+	if female {
+		p.first = pick(r, fem)
+	} else {
+		p.first = pick(r, male)
+	}
+	if chance(r, 0.3) {
+		p.middle = string(rune('A' + r.IntN(26)))
+	}
+	p.dob = dobIn(r, fromYear, toYear)
+	return p
+}
+
+// newFrequency draws a plan in the family's phrasing.
+func (f *wordingFamily) newFrequency(r *rand.Rand, prose bool) *freqSpec {
+	if f.house {
+		return newFrequency(r, prose)
+	}
+	return f.freq(r, prose)
+}
+
+func (f *wordingFamily) newOpenFrequency(r *rand.Rand) *freqSpec {
+	if f.house {
+		return newOpenFrequency(r)
+	}
+	return &freqSpec{text: pick(r, f.open)}
+}
+
+func (f *wordingFamily) newSession(r *rand.Rand) *sessionSpec {
+	if f.house {
+		return newSession(r)
+	}
+	total := 0
+	for _, s := range f.sessions {
+		total += s.weight
+	}
+	k := r.IntN(total)
+	for _, s := range f.sessions {
+		if k >= s.weight {
+			k -= s.weight
+			continue
+		}
+		t := pick(r, s.texts)
+		if s.minutes == 0 {
+			u := pick(r, []int{2, 3, 4, 4, 4})
+			return &sessionSpec{text: fmt.Sprintf(t, u), units: u}
+		}
+		if strings.Contains(t, "%d") {
+			t = fmt.Sprintf(t, Units(s.minutes))
+		}
+		return &sessionSpec{text: t, minutes: s.minutes, units: Units(s.minutes)}
+	}
+	panic("unreachable")
+}
+
+// Plan-writing helpers shared by the families' frequency generators.
+
+// word writes n as a word.
+func word(n int) string {
+	if n < len(numberWords) {
+		return numberWords[n]
+	}
+	return fmt.Sprint(n)
+}
+
+func weeksWord(w int) string { return plural(w, "week", "weeks") }
+
+// plan is a plan of n visits a week for w weeks, worded by the family's
+// functions: rate(n) and dur(w) are the two halves, join puts them together.
+func plan(n, w int, rate, dur string, text string) *freqSpec {
+	return &freqSpec{text: text, visits: n * w, weeks: w, plan: true, perWeek: rate, duration: dur}
+}
+
+// northside: a suburban multi-specialty group in the Midwest with its own
+// EHR templates; short labels, numeric dates, "x/wk" notation.
+var northside = &wordingFamily{
+	name: "northside",
+	female: []string{"Anne-Marie", "Kathleen", "Brenda", "Heather", "Tamika", "Lupe", "Ingrid", "Megan", "Shanice", "Colleen", "Dana",
+		"Marisol", "Gretchen", "Bethany", "Lorraine", "Jo Ann", "Krystal", "Ruth", "Noor", "Svetlana"},
+	male: []string{"Dale", "Kurt", "Leroy", "Todd", "Ernesto", "Marcus", "Dwayne", "Jean-Paul", "Randall", "Gus", "Harold",
+		"Mohammed", "Cody", "Desmond", "Lars", "Tomasz", "Earl", "Jamal", "Wade", "Chad"},
+	last: []string{"O'Brien", "D'Angelo", "Smith-Jones", "van der Berg", "McDonald", "Kowalczyk", "Lindstrom", "Schultz", "Brandt",
+		"Van Buren", "Olson", "Nowak", "MacKenzie", "Hagen", "Petersen", "Washington", "Jablonski", "Dunn", "Ortiz-Lopez", "St. John",
+		"Halvorsen", "Mueller", "Krueger", "Banks", "O'Neill"},
+	docFirst: []string{"Gregory", "Heidi", "Nathan", "Kristin", "Ahmad", "Julie", "Brent", "Sunita", "Mark", "Erin", "Tobias", "Yvonne", "Prakash", "Molly"},
+	docLast: []string{"Lindqvist", "Hanssen", "D'Souza", "McAllister", "Bergstrom", "Iyer", "Schroeder", "Van Horn", "Ostrowski",
+		"Kaminski", "O'Rourke", "Albrecht", "Thorsen", "Mahmoud"},
+	suffixes: []string{"Jr.", "Sr.", "III", "II"},
+	creds: []weighted[credential]{
+		{credential{"MD", []string{"MD", "M.D.", "M.D"}}, 8}, {credential{"DO", []string{"DO", "D.O."}}, 3},
+		{credential{"PA-C", []string{"PA-C", "PA"}}, 2}, {credential{"NP", []string{"NP", "FNP-C", "APRN"}}, 2},
+		{credential{"DC", []string{"DC", "D.C."}}, 1}, {credential{"", []string{""}}, 1},
+	},
+	practices: []practice{
+		{name: "Northside Family Physicians", csid: "NORTHSIDE FP", street: "4410 N Oakland Ave", city: "Milwaukee", state: "WI", zip: "53211", area: "414", domain: "northsidefp.example"},
+		{name: "Lakeshore Spine & Sports", csid: "LAKESHORE SPINE", street: "925 E Wells St, Ste 200", city: "Milwaukee", state: "WI", zip: "53202", area: "414", domain: "lakeshorespine.example"},
+		{name: "Fox Valley Internal Medicine", csid: "FOXVALLEY IM", street: "1818 N Meade St", city: "Appleton", state: "WI", zip: "54911", area: "920", domain: "foxvalleyim.example"},
+		{name: "Prairie Health Partners - Orthopedics", csid: "PRAIRIE HP ORTHO", street: "3100 W Lincoln Hwy", city: "DeKalb", state: "IL", zip: "60115", area: "815", domain: "prairiehp.example"},
+		{name: "Twin Ports Physical Medicine & Rehab", csid: "TWIN PORTS PM&R", street: "502 E 2nd St", city: "Duluth", state: "MN", zip: "55805", area: "218", domain: "twinportspmr.example"},
+	},
+	staff:      []string{"Becky", "Tammy", "Jolene", "Derek", "Ashlee", "Kari", "Shawna", "Nate"},
+	staffRoles: []string{"CMA", "Referral Specialist", "Patient Care Coordinator", "RN Care Manager", "Scheduling"},
+	dateFmts:   []string{"1/2/2006", "01/02/2006", "1-2-2006", "01/02/06", "Jan. 2, 2006"},
+	dobFmts:    []string{"1/2/2006", "01/02/2006", "01-02-2006"},
+	handFmts:   []string{"1/2/06", "1/2/2006", "1-2-06"},
+	mod97140: []string{"myofascial release (MFR)", "neuromuscular therapy (NMT)", "soft tissue mobilization (STM)", "manual therapy",
+		"trigger point therapy", "myofascial release", "soft-tissue mobilization", "manual traction"},
+	mod97124:  []string{"massage", "massage therapy", "deep tissue massage", "relaxation massage"},
+	codeForms: []string{" [%s]", " (CPT %s)", " - CPT %s"},
+	nonOrders: []string{"Eval and tx", "Evaluate & treat per therapist", "E&T"},
+	freq:      northsideFreq,
+	open:      []string{"2x/wk ongoing", "as needed for flare-ups", "PRN", "1x/wk until further notice", "3x/wk", "weekly, reassess prn"},
+	sessions: []sessionOpt{
+		{60, 10, []string{"60 min", "60 minutes", "4 units (60 minutes)", "one hour", "%d units (60 min)"}},
+		{45, 5, []string{"45 min", "3 units (45 min)", "45 minutes"}},
+		{30, 3, []string{"30 min", "2 units (30 min)"}},
+		{90, 1, []string{"90 min", "6 units (90 minutes)"}},
+		{0, 5, []string{"%d units", "%d units/visit", "%d x 15 min units"}},
+	},
+	necessity: []string{"Medically necessary: Yes", "Treatment is medically necessary.", "Medically necessary for the above dx."},
+	lPatient:  []string{"Pt name:", "Patient:", "Pt:"},
+	lDOB:      []string{"DOB:", "Birth date:", "DOB"},
+	lDate:     []string{"Date:", "Rx date:", "Date written:"},
+	lDoctor:   []string{"Referring provider:", "Prescriber:", "Provider:"},
+	lNPI:      []string{"NPI #", "NPI#:", "NPI No."},
+	lModality: []string{"Tx:", "Therapy:", "Service requested:"},
+	lAreas:    []string{"Area(s):", "Site(s):", "Treat areas:"},
+	lDx:       []string{"Dx:", "ICD-10 Dx:", "Diagnoses:"},
+	lFreq:     []string{"Freq:", "Frequency:", "Plan:"},
+	lDur:      []string{"Duration:", "Length of plan:"},
+	lSession:  []string{"Visit length:", "Time/visit:", "Units:"},
+	lSigDate:  []string{"Date:", "Date signed:"},
+	rxMarks:   []string{"Rx", "Rx:", "PT/MT Order"},
+	formTitles: []string{"MASSAGE THERAPY REFERRAL", "Medical Massage Order", "Outpatient Therapy Referral - Massage",
+		"Referral / Order for Manual Therapy"},
+	ehrTitles: []string{"Therapy Referral", "Order Requisition", "REFERRAL - MASSAGE THERAPY"},
+	statements: []string{
+		"e-signed: %[1]s %[2]s %[3]s",
+		"Signed electronically by %[1]s on %[2]s at %[3]s",
+		"Electronically signed by %[1]s, %[2]s %[3]s",
+		"Electronically signed: %[1]s  Date/Time: %[2]s %[3]s",
+	},
+	statementsNoDate: []string{"e-signed: %[1]s", "Signed electronically by %[1]s", "Provider e-signature on file: %[1]s (electronically signed)"},
+	timeFmt:          "3:04 PM",
+	greetings:        []string{"Dear %s staff,", "To the therapists at %s:", "Hello,"},
+	closings:         []string{"Regards,", "Kind regards,", "Thanks,"},
+	mailOpen:         []string{"Hi there -", "Hi %s,", "Hello %s team,", "Good morning -"},
+	mailClose:        []string{"Thanks so much,", "Let us know if you need anything else.", "Have a great day,"},
+	refLines:         []string{"RE: %[1]s  DOB %[2]s", "Patient: %[1]s (DOB %[2]s)", "Regarding: %[1]s, born %[2]s"},
+	thanks:           []string{"Call with any questions.", "Please fax progress notes at 30 days."},
+	upperChance:      0.3,
+}
+
+func northsideFreq(r *rand.Rand, prose bool) *freqSpec {
+	n := pick(r, []int{1, 2, 2, 2, 3, 3})
+	w := pick(r, []int{3, 4, 4, 6, 6, 8, 10, 12})
+	switch k := r.IntN(20); {
+	case k < 8:
+		rate := pick(r, []string{fmt.Sprintf("%dx/wk", n), fmt.Sprintf("%dx per wk", n), fmt.Sprintf("%d x weekly", n), fmt.Sprintf("%dx/week", n)})
+		dur := pick(r, []string{fmt.Sprintf("x %d wks", w), fmt.Sprintf("for %d wks", w), fmt.Sprintf("x%d weeks", w)})
+		if prose {
+			rate, dur = fmt.Sprintf("%dx/week", n), fmt.Sprintf("for %d weeks", w)
+		}
+		return plan(n, w, rate, dur, rate+" "+dur)
+	case k < 12:
+		rate := fmt.Sprintf("%s %s a week", word(n), plural(n, "visit", "visits"))
+		dur := fmt.Sprintf("for %d %s", w, weeksWord(w))
+		return plan(n, w, rate, dur, pick(r, []string{rate + "; continue " + dur, rate + ", " + dur, rate + " - continue " + dur}))
+	case k < 15:
+		v := n * w
+		if n == 1 {
+			v = w
+		}
+		return &freqSpec{text: pick(r, []string{fmt.Sprintf("%d visits over %d weeks", v, w), fmt.Sprintf("%d visits in %d wks", v, w),
+			fmt.Sprintf("total of %d visits over %d weeks", v, w)}), visits: v, weeks: w, plan: true}
+	case k < 17:
+		m := pick(r, []int{1, 2, 3})
+		return &freqSpec{text: fmt.Sprintf("%d times per week for %d %s", n, m, plural(m, "month", "months")), visits: n * 4 * m, weeks: 4 * m, plan: true}
+	case k < 19:
+		t := pick(r, []struct {
+			text          string
+			visits, weeks int
+		}{{"3x/wk x 2 wks, then 2x/wk x 4 wks", 14, 6}, {"2x/wk x 4 wks then 1x/wk x 4 wks", 12, 8}, {"3x/wk for 2 wks, 2x/wk for 2 wks, 1x/wk for 2 wks", 12, 6}})
+		return &freqSpec{text: t.text, visits: t.visits, weeks: t.weeks, plan: true}
+	default:
+		t := pick(r, []struct {
+			text          string
+			visits, weeks int
+		}{{"1-2x/wk x 4-6 wks", 12, 6}, {"2-3x/wk x 4 wks", 12, 4}, {"1-2 visits/wk for 8 wks", 16, 8}})
+		return &freqSpec{text: t.text, visits: t.visits, weeks: t.weeks, plan: true, isRange: true}
+	}
+}
+
+// lakeview: a hospital-owned primary-care network in the Pacific Northwest;
+// full words, long dates, sentences rather than abbreviations.
+var lakeview = &wordingFamily{
+	name: "lakeview",
+	female: []string{"Siobhan", "Marguerite", "Yesenia", "Hoa", "Dolores", "Mary-Kate", "Priyanka", "Ruth Ann", "Abigail", "Esperanza",
+		"Juniper", "Lorna", "Tatiana", "Wren", "Imelda", "Chiara", "Frances", "Leilani"},
+	male: []string{"Desmond", "Ignacio", "Cornelius", "Bao", "Reginald", "Francisco", "Emmett", "Rashid", "Tobias", "Alistair",
+		"Benedict", "Keanu", "Wendell", "Ezekiel", "Juan Carlos", "Sven", "Graham", "Declan"},
+	last: []string{"de la Cruz", "O'Connell", "D'Amico", "St. Pierre", "MacLeod", "Villanueva-Ruiz", "Tanaka", "Fairbanks", "Whitaker",
+		"Ngata", "van den Heuvel", "Le", "Okonjo", "Fitzpatrick", "Delacroix", "McKinney", "Ashworth", "Del Rio", "Kealoha", "Thibodeaux",
+		"Pham-Nguyen", "Sorensen"},
+	docFirst: []string{"Margaret", "Julian", "Soo-Jin", "Eamon", "Carmen", "Lucas", "Naomi", "Hamid", "Bridget", "Rafael", "Greta", "Oluwaseun"},
+	docLast: []string{"Abernathy", "de Souza", "Fairweather", "O'Malley", "Castellano", "Nakagawa", "Whitcomb", "Van Wyk", "Okafor",
+		"MacIntyre", "Rosenthal", "D'Alessandro"},
+	suffixes: []string{"Jr.", "III"},
+	creds: []weighted[credential]{
+		{credential{"MD", []string{"MD", "M.D."}}, 7}, {credential{"DO", []string{"DO"}}, 2},
+		{credential{"ARNP", []string{"ARNP", "FNP-C", "APRN"}}, 3}, {credential{"PA-C", []string{"PA-C"}}, 2},
+		{credential{"ND", []string{"ND"}}, 1}, {credential{"MBBS", []string{"MBBS"}}, 1},
+	},
+	practices: []practice{
+		{name: "Lakeview Primary Care - Ballard", csid: "LAKEVIEW PC BALLARD", street: "5350 Tallman Ave NW", city: "Seattle", state: "WA", zip: "98107", area: "206", domain: "lakeviewhealth.example"},
+		{name: "Cascade Orthopaedic Associates", csid: "CASCADE ORTHO", street: "1600 116th Ave NE, Suite 402", city: "Bellevue", state: "WA", zip: "98004", area: "425", domain: "cascadeortho.example"},
+		{name: "Willamette Valley Family Clinic", csid: "WVFC", street: "890 Commercial St SE", city: "Salem", state: "OR", zip: "97302", area: "503", domain: "wvfc.example"},
+		{name: "Sound Integrative Medicine", csid: "SOUND INTEG MED", street: "2200 6th Ave", city: "Tacoma", state: "WA", zip: "98403", area: "253", domain: "soundintegrative.example"},
+	},
+	staff:      []string{"Marisol", "Quinn", "Harper", "Rosalind", "Theo", "Ingrid", "Paloma"},
+	staffRoles: []string{"Care Coordinator", "Medical Assistant", "Referral Desk", "Nurse Navigator"},
+	dateFmts:   []string{"January 2, 2006", "Jan 2, 2006", "01/02/2006", "Monday, January 2, 2006"},
+	dobFmts:    []string{"01/02/2006", "Jan 2, 2006", "January 2, 2006"},
+	handFmts:   []string{"1/2/2006", "01/02/2006", "Jan 2, 2006"},
+	mod97140: []string{"myofascial release", "neuromuscular therapy", "manual lymphatic drainage", "soft tissue mobilization",
+		"manual therapy techniques", "trigger point therapy"},
+	mod97124:  []string{"therapeutic massage", "massage therapy", "Swedish massage", "massage"},
+	codeForms: []string{" - %s", " (%s)", ", CPT code %s"},
+	nonOrders: []string{"Evaluate and treat as indicated", "Please evaluate and recommend treatment"},
+	freq:      lakeviewFreq,
+	open:      []string{"as needed", "twice weekly, ongoing", "once a week until symptoms resolve", "as often as the patient tolerates", "weekly thereafter"},
+	sessions: []sessionOpt{
+		{60, 10, []string{"one hour", "sixty minutes", "60 minutes", "treatment time 60 minutes", "one-hour sessions"}},
+		{45, 5, []string{"45 minutes", "forty-five minutes", "treatment time 45 minutes"}},
+		{30, 3, []string{"thirty minutes", "30 minutes", "half an hour"}},
+		{90, 2, []string{"ninety minutes", "an hour and a half"}},
+		{0, 3, []string{"%d units", "%d fifteen-minute units"}},
+	},
+	necessity: []string{"This treatment is medically necessary.", "Massage therapy is medically necessary for this patient's condition.",
+		"I certify that this treatment is medically necessary."},
+	lPatient:  []string{"Name of patient:", "Patient name:", "Patient:"},
+	lDOB:      []string{"Date of birth:", "Birth date:", "DOB:"},
+	lDate:     []string{"Date of order:", "Ordered on:", "Order date:"},
+	lDoctor:   []string{"Ordering physician:", "Ordering provider:", "Referring clinician:"},
+	lNPI:      []string{"NPI:", "National Provider Identifier:", "Provider NPI:"},
+	lModality: []string{"Treatment requested:", "Therapy ordered:", "Services:"},
+	lAreas:    []string{"Body regions:", "Areas of treatment:", "Treatment areas:"},
+	lDx:       []string{"Diagnosis:", "Diagnoses (ICD-10-CM):", "Reason for referral:"},
+	lFreq:     []string{"Frequency and duration:", "Treatment plan:", "Visit schedule:"},
+	lDur:      []string{"For:", "Plan length:"},
+	lSession:  []string{"Length of each visit:", "Session duration:", "Treatment time:"},
+	lSigDate:  []string{"Date:", "Date of order:"},
+	rxMarks:   []string{"Rx", "Prescription"},
+	formTitles: []string{"Request for Medical Massage Therapy", "Massage Therapy Prescription", "Integrative Therapy Referral",
+		"Order for Therapeutic Bodywork"},
+	ehrTitles: []string{"Ambulatory Referral to Massage Therapy", "Outpatient Referral", "Referral Order"},
+	statements: []string{
+		"Electronically signed by %[1]s on %[2]s at %[3]s.",
+		"This document was signed electronically by %[1]s on %[2]s.",
+		"Signed: %[1]s (electronic signature) %[2]s %[3]s",
+	},
+	statementsNoDate: []string{"Electronically signed by %[1]s.", "This document was signed electronically by %[1]s."},
+	timeFmt:          "15:04",
+	greetings:        []string{"Dear colleagues at %s,", "Dear Massage Therapist,", "To the care team:"},
+	closings:         []string{"With thanks,", "Warm regards,", "Sincerely yours,"},
+	mailOpen:         []string{"Hello %s,", "Dear %s team,", "Greetings,"},
+	mailClose:        []string{"Warmly,", "With appreciation,", "Thank you kindly,"},
+	refLines:         []string{"Re: %[1]s, date of birth %[2]s", "Regarding %[1]s (born %[2]s)", "Patient: %[1]s - DOB: %[2]s"},
+	thanks:           []string{"Thank you for partnering in this patient's care.", "Please send a treatment summary at the end of the plan of care."},
+	upperChance:      0.1,
+}
+
+func lakeviewFreq(r *rand.Rand, prose bool) *freqSpec {
+	n := pick(r, []int{1, 2, 2, 3})
+	w := pick(r, []int{2, 4, 4, 6, 6, 8, 12})
+	times := map[int]string{1: "once", 2: "twice", 3: "three times"}
+	switch k := r.IntN(20); {
+	case k < 9:
+		rate := pick(r, []string{times[n] + " weekly", times[n] + " a week", times[n] + " per week"})
+		dur := pick(r, []string{"for " + word(w) + " " + weeksWord(w), fmt.Sprintf("for %d %s", w, weeksWord(w)), "over the next " + word(w) + " " + weeksWord(w)})
+		if !prose && chance(r, 0.3) {
+			return plan(n, w, rate, dur, capFirst(rate)+" "+dur)
+		}
+		return plan(n, w, rate, dur, rate+" "+dur)
+	case k < 12:
+		rate := fmt.Sprintf("%s %s per week", word(n), plural(n, "session", "sessions"))
+		dur := fmt.Sprintf("for a total of %s %s", word(w), weeksWord(w))
+		return plan(n, w, rate, dur, rate+" "+dur)
+	case k < 15:
+		v := n * w
+		return &freqSpec{text: pick(r, []string{fmt.Sprintf("%s visits over %s weeks", word(v), word(w)), fmt.Sprintf("%d sessions over %d weeks", v, w),
+			fmt.Sprintf("a course of %d treatments within %d weeks", v, w)}), visits: v, weeks: w, plan: true}
+	case k < 17:
+		m := pick(r, []int{1, 2})
+		return &freqSpec{text: fmt.Sprintf("%s a week for %s %s", times[n], word(m), plural(m, "month", "months")), visits: n * 4 * m, weeks: 4 * m, plan: true}
+	case k < 19:
+		t := pick(r, []struct {
+			text          string
+			visits, weeks int
+		}{{"twice a week for four weeks, then once a week for four weeks", 12, 8}, {"three times a week for two weeks, followed by twice a week for four weeks", 14, 6}})
+		return &freqSpec{text: t.text, visits: t.visits, weeks: t.weeks, plan: true}
+	default:
+		t := pick(r, []struct {
+			text          string
+			visits, weeks int
+		}{{"one to two times a week for six to eight weeks", 16, 8}, {"two to three sessions per week for four weeks", 12, 4}})
+		return &freqSpec{text: t.text, visits: t.visits, weeks: t.weeks, plan: true, isRange: true}
+	}
+}
+
+// harbor: held out. Offices in New England on a different EHR vendor:
+// consult-request printouts with /es/ signatures, day-month-year dates,
+// memo-style letters.
+var harbor = &wordingFamily{
+	name: "harbor", heldOut: true,
+	female: []string{"Maeve", "Concetta", "Aoife", "Rosalie", "Dorothea", "Maria Jose", "Lourdes", "Bernadette", "Thuy", "Ewa",
+		"Philomena", "Kerry-Ann", "Nadia", "Genevieve", "Marisa", "Oona"},
+	male: []string{"Seamus", "Domenic", "Aurelio", "Thaddeus", "Fitzgerald", "Jean-Baptiste", "Vinh", "Lorenzo", "Padraig", "Zbigniew",
+		"Augustine", "Cosmo", "Eliseo", "Barnaby", "Hollis", "Mateus"},
+	last: []string{"O'Sullivan", "DiMaggio", "LaFleur", "Costa-Medeiros", "McGillicuddy", "St. Germain", "de Oliveira", "Van Ness",
+		"Pellegrino", "Fournier", "Kaczmarek", "O'Shaughnessy", "Dell'Orto", "MacNeil", "Tran", "Souza", "Sweeney", "Levesque", "da Silva", "Prendergast"},
+	docFirst: []string{"Ciaran", "Francesca", "Wolcott", "Anneliese", "Thanh", "Ignatius", "Priscilla", "Dov", "Mairead", "Leopold", "Yasmin", "Constance"},
+	docLast: []string{"Fitzsimmons", "Cabral", "Hollingsworth", "D'Agostino", "Vu", "MacDonald", "Lowell", "Abramowitz", "O'Donoghue",
+		"Medeiros", "St. Onge", "Van Alstyne"},
+	suffixes: []string{"Jr.", "III", "IV"},
+	creds: []weighted[credential]{
+		{credential{"MD", []string{"MD", "M.D."}}, 6}, {credential{"DO", []string{"D.O."}}, 2},
+		{credential{"NP", []string{"NP-C", "ANP-BC", "FNP-BC"}}, 2}, {credential{"PA-C", []string{"PA-C"}}, 2},
+		{credential{"DPM", []string{"DPM"}}, 1}, {credential{"MBBS", []string{"MBBS"}}, 1}, {credential{"", []string{""}}, 1},
+	},
+	practices: []practice{
+		{name: "Harbor Community Health Center", csid: "HARBOR CHC", street: "398 Neponset Ave", city: "Dorchester", state: "MA", zip: "02122", area: "617", domain: "harborchc.example"},
+		{name: "South Shore Musculoskeletal Institute", csid: "SSMI", street: "55 Fogg Rd", city: "Weymouth", state: "MA", zip: "02190", area: "781", domain: "ssmi.example"},
+		{name: "Narragansett Bay Medical Group", csid: "NBMG", street: "1 Kennedy Plaza, 5th Fl", city: "Providence", state: "RI", zip: "02903", area: "401", domain: "nbmg.example"},
+		{name: "Pioneer Valley Neurology & Pain", csid: "PV NEURO PAIN", street: "3300 Main St", city: "Springfield", state: "MA", zip: "01107", area: "413", domain: "pvneuro.example"},
+	},
+	staff:      []string{"Colm", "Deirdre", "Fatou", "Nuno", "Sinead", "Gabriela"},
+	staffRoles: []string{"Practice Associate", "PSR", "Clinical Secretary", "Referral Management"},
+	dateFmts:   []string{"02 Jan 2006", "2 Jan 2006", "Jan 02, 2006", "01/02/2006", "02-JAN-2006"},
+	dobFmts:    []string{"02 Jan 2006", "01/02/2006", "Jan 02, 2006"},
+	handFmts:   []string{"2 Jan 06", "1/2/2006", "01/02/2006"},
+	mod97140: []string{"manual therapy (myofascial release)", "neuromuscular therapy", "myofascial release", "soft tissue mobilization",
+		"MLD (manual lymphatic drainage)", "manual therapy"},
+	mod97124:  []string{"massage", "Swedish massage", "therapeutic massage"},
+	codeForms: []string{" [CPT %s]", " (procedure code %s)", " / %s"},
+	nonOrders: []string{"Consult: evaluate and treat", "Eval/Rx per massage therapist", "Please assess and advise"},
+	freq:      harborFreq,
+	open:      []string{"prn", "as req'd", "weekly - open ended", "2/week, to continue", "1-2/week as tolerated", "QW ongoing"},
+	sessions: []sessionOpt{
+		{60, 10, []string{"60'", "1 hr", "60 minute visits", "4u / 60 min", "sixty (60) minutes"}},
+		{45, 4, []string{"45'", "45 minute visits", "3u / 45 min"}},
+		{30, 3, []string{"30'", "30 minute visits"}},
+		{75, 1, []string{"75 minute visits"}},
+		{0, 4, []string{"%d units each", "%du"}},
+	},
+	necessity: []string{"Medical necessity: established", "Necessity: medically necessary", "Medically necessary - see dx above",
+		"Clinically indicated and medically necessary."},
+	lPatient:  []string{"PATIENT NAME", "Patient Name", "Client:"},
+	lDOB:      []string{"DOB", "Date of Birth", "D.O.B"},
+	lDate:     []string{"DATE OF REQUEST", "Request Date", "Entered"},
+	lDoctor:   []string{"REQUESTING PROVIDER", "Attending", "Ordering Clinician"},
+	lNPI:      []string{"NPI", "Provider NPI", "NPI No"},
+	lModality: []string{"ORDERABLE ITEM", "Service", "Requested Service"},
+	lAreas:    []string{"BODY PART(S)", "Location", "Anatomic site(s)"},
+	lDx:       []string{"PROVISIONAL DIAGNOSIS", "Dx (ICD-10-CM)", "Problem(s)"},
+	lFreq:     []string{"FREQUENCY", "Visits Authorized", "Schedule"},
+	lDur:      []string{"DURATION", "Span"},
+	lSession:  []string{"VISIT LENGTH", "Minutes per visit", "Time"},
+	lSigDate:  []string{"Signed:", "Dated:"},
+	rxMarks:   []string{"Rx", "ORDER", "REQUEST"},
+	formTitles: []string{"CONSULT / REFERRAL REQUEST - MASSAGE", "Complementary Therapy Request", "Bodywork Services Request Form",
+		"REQUEST FOR SERVICES"},
+	ehrTitles: []string{"CONSULT REQUEST", "Consultation Order", "Interdisciplinary Referral"},
+	statements: []string{
+		"/es/ %[1]s\nSigned: %[2]s %[3]s",
+		"Authenticated (e-signed) by %[1]s %[2]s %[3]s",
+		"Signed (electronic) %[2]s %[3]s - %[1]s",
+	},
+	statementsNoDate: []string{"/es/ %[1]s", "Authenticated (e-signed) by %[1]s"},
+	timeFmt:          "15:04",
+	greetings:        []string{"To: %s", "Attn: %s intake", "Dear Provider,"},
+	closings:         []string{"Yours truly,", "Cordially,", "Respectfully submitted,"},
+	mailOpen:         []string{"Good day,", "Hi folks at %s,", "Attn %s:"},
+	mailClose:        []string{"Cheers,", "All the best,", "Many thanks,"},
+	refLines:         []string{"SUBJECT: %[1]s / DOB %[2]s", "Client: %[1]s   Born: %[2]s", "RE: referral - %[1]s (%[2]s)"},
+	thanks:           []string{"Reply via secure fax.", "Questions to the referral line."},
+	ehrStyle:         1,
+	letterMemo:       true,
+	upperChance:      0.6,
+}
+
+func harborFreq(r *rand.Rand, prose bool) *freqSpec {
+	n := pick(r, []int{1, 2, 2, 3})
+	w := pick(r, []int{4, 4, 6, 8, 12})
+	switch k := r.IntN(20); {
+	case k < 7:
+		rate := pick(r, []string{fmt.Sprintf("%d/week", n), fmt.Sprintf("%d visits/week", n), fmt.Sprintf("%d per week", n)})
+		dur := pick(r, []string{fmt.Sprintf("%d weeks", w), fmt.Sprintf("%d wk", w), fmt.Sprintf("%d weeks total", w)})
+		return plan(n, w, rate, dur, rate+" for "+dur)
+	case k < 10:
+		rate := fmt.Sprintf("%d/week", n)
+		dur := fmt.Sprintf("%d weeks", w)
+		return plan(n, w, rate, dur, fmt.Sprintf("%d weeks @ %d/week", w, n))
+	case k < 14:
+		v := n * w
+		return &freqSpec{text: pick(r, []string{fmt.Sprintf("%d visits / %d weeks", v, w), fmt.Sprintf("%d visits authorized over %d weeks", v, w),
+			fmt.Sprintf("up to %d visits in %d weeks", v, w)}), visits: v, weeks: w, plan: true}
+	case k < 17:
+		m := pick(r, []int{1, 2, 3})
+		return &freqSpec{text: fmt.Sprintf("%d/week x %d %s", n, m, plural(m, "month", "months")), visits: n * 4 * m, weeks: 4 * m, plan: true}
+	default:
+		t := pick(r, []struct {
+			text          string
+			visits, weeks int
+		}{{"3/week x 2 weeks; 2/week x 2 weeks; 1/week x 4 weeks", 14, 8}, {"2/week x 3 weeks, then 1/week x 3 weeks", 9, 6}})
+		return &freqSpec{text: t.text, visits: t.visits, weeks: t.weeks, plan: true}
+	}
+}
+
+// famDateFormats lists every Go layout a family may print an Rx date or a
+// date of birth in.
+func famDateFormats() []string {
+	out := slices.Clone(dateFormats)
+	for _, f := range wordingFamilies {
+		for _, l := range [][]string{f.dateFmts, f.dobFmts, f.handFmts} {
+			for _, x := range l {
+				if !slices.Contains(out, x) {
+					out = append(out, x)
+				}
+			}
+		}
+	}
+	return out
+}
