@@ -99,6 +99,10 @@ func EvalSpecsOf(n int, seed uint64, families []string) ([]Spec, error) {
 				if d == DefectNoPrescriber && (!images || (s.Layout != LayoutRxPad && s.Layout != LayoutForm)) {
 					continue
 				}
+				// An order in an email's body is dated by the message.
+				if d == DefectNoDate && (s.Media == MediaPlainEmail || s.Media == MediaHTMLEmail) {
+					continue
+				}
 				if slices.Contains(s.Defects, d) || conflicts(s.Defects, d) {
 					continue
 				}

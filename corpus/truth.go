@@ -91,9 +91,9 @@ const ValidityDays = 90
 //     printed.
 //   - Date is the Rx date: the date the order is labelled with, a letter's
 //     date line, or, when the document gives no other, the date of its
-//     electronic-signature statement or of its signature line. An email body
-//     that gives no date but says the order is from today is dated by the
-//     message's Date header. The print time of an EHR page, a fax cover
+//     electronic-signature statement or of its signature line. An order
+//     written in the body of an email that gives no other date is dated by
+//     the message's Date header: such an order is never undated. The print time of an EHR page, a fax cover
 //     sheet and a fax transmit header are not Rx dates.
 //   - A plan given in months counts a month as 4 weeks ("3 times per week
 //     for 1 month" = 12 visits, 4 weeks). Procedure texts,

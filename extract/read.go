@@ -15,7 +15,7 @@ import (
 // text. asOf is the date the code set and validity window are taken at
 // (the receipt date).
 func ReadPrescription(d *Document, asOf time.Time) *Prescription {
-	r := &rxReader{lines: docLines(d), asOf: asOf, rx: &Prescription{Evidence: EvidenceMap{}}, pix: map[*Page]*image.Gray{}}
+	r := &rxReader{doc: d, lines: docLines(d), asOf: asOf, rx: &Prescription{Evidence: EvidenceMap{}}, pix: map[*Page]*image.Gray{}}
 	r.labs = labels(r.lines)
 	r.diagnoses()
 	r.patient()
@@ -27,91 +27,18 @@ func ReadPrescription(d *Document, asOf time.Time) *Prescription {
 	r.frequency()
 	r.necessity()
 	r.signature(d)
-	r.unreadValues()
+	r.residue(d)
 	if len(r.rx.Evidence) == 0 {
 		r.rx.Evidence = nil
 	}
 	return r.rx
 }
 
-// unreadValues reports the elements that were not read although their
-// label on the page is followed by something: what follows could not be
-// read as the element ("Length of session: halfhourpersession"), so it may
-// be there, and a person must look before anyone is told it is missing.
-// Values that are read and found wanting (a plan "as needed") are not
-// reported here; the rules judge them.
-func (r *rxReader) unreadValues() {
-	missing := map[string]string{
-		"patient":   "patient's name",
-		"date":      "date",
-		"areas":     "areas to treat",
-		"session":   "treatment length",
-		"frequency": "treatment plan",
-	}
-	if r.rx.Patient != nil && r.rx.Patient.Name != "" {
-		delete(missing, "patient")
-	}
-	if r.rx.Date != "" {
-		delete(missing, "date")
-	}
-	if len(r.rx.Areas) > 0 {
-		delete(missing, "areas")
-	}
-	if r.rx.Session != nil || slices.ContainsFunc(r.rx.Ambiguities, func(a Ambiguity) bool { return a.Field == "session" }) {
-		delete(missing, "session")
-	}
-	if r.rx.Frequency != nil {
-		delete(missing, "frequency")
-	}
-	for _, l := range r.labs {
-		what, ok := missing[l.Field]
-		if !ok || l.Line.Page == nil || l.Line.Page.TextLayer || genericLabel[strings.ToLower(strings.Trim(l.Label, " :;#"))] {
-			continue
-		}
-		v := strings.TrimSpace(l.Value)
-		alnum := 0 // letters and digits: specks and rules are not a value
-		for _, c := range v {
-			if unicode.IsLetter(c) || unicode.IsDigit(c) {
-				alnum++
-			}
-		}
-		if r.inDiagnosis(l) || blankValue(v) || alnum < 3 {
-			continue
-		}
-		if l.Field == "frequency" {
-			if f, _ := ParseFrequency(v); f.Reason != "" {
-				continue // read, and not a plan: the rules say so
-			}
-		}
-		r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "unreadable-value", Field: l.Field,
-			Message:  "the " + what + " after \"" + strings.TrimSpace(l.Label) + "\" could not be read",
-			Evidence: l.Line.evidence(l.Line.Text)})
-		delete(missing, l.Field)
-	}
-	// An unlabelled plan: a line with a rate per week in it from which no
-	// rate could be read ("3Bx/WK X 2 WKS").
-	if _, ok := missing["frequency"]; ok {
-		for _, l := range r.orderLines() {
-			if l.Page == nil || l.Page.TextLayer || !reRateLike.MatchString(l.Text) {
-				continue
-			}
-			if f, _ := ParseFrequency(l.Text); f.Reason != "" || f.Text != "" {
-				continue
-			}
-			r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "unreadable-value", Field: "frequency",
-				Message: "a treatment plan seems to be written here but could not be read", Evidence: l.evidence(l.Text)})
-			break
-		}
-	}
-}
-
-// reRateLike is what a rate per week looks like, read or not.
-var reRateLike = regexp.MustCompile(`(?i)x\s*/\s*w(?:ee)?ks?\b|/\s*w(?:ee)?k\b|\bper\s+w(?:ee)?k\b|\bweekly\b`)
-
 // genericLabel are labels that are as often words of a letter as labels.
 var genericLabel = map[string]bool{"to": true, "re": true, "for": true, "sites": true, "site": true, "location": true, "region": true, "ordered": true, "dated": true}
 
 type rxReader struct {
+	doc    *Document
 	lines  []textLine
 	labs   []labelled
 	asOf   time.Time
@@ -119,6 +46,9 @@ type rxReader struct {
 	dxSpan map[int][][2]int // per line, the spans of diagnosis codes and their descriptions
 	dxTail map[int]string   // per line, the code whose description runs to the line's end
 	pix    map[*Page]*image.Gray
+	// weakInk is marks where the prescriber signs that are too few to be
+	// taken for a signature and too many to prove there is none.
+	weakInk *Evidence
 }
 
 // confOf is how sure OCR was of the words of sub, a piece of line l: the
@@ -593,7 +523,7 @@ func (r *rxReader) date() {
 	if r.rx.Patient != nil {
 		dob = r.rx.Patient.DOB
 	}
-	pick := func(text string, l textLine) bool {
+	pick := func(text string, l textLine, source string) bool {
 		for _, dm := range findDates(text) {
 			iso := isoDate(dm.Date)
 			if iso == dob || dm.Date.After(r.asOf.AddDate(0, 0, 7)) {
@@ -602,33 +532,62 @@ func (r *rxReader) date() {
 			r.rx.Date = iso
 			ev := l.evidence(l.Text)
 			ev.Confidence = round2(r.confOf(l, text[dm.Start:dm.End]))
+			ev.Source = source
 			r.rx.Evidence["date"] = ev
 			return true
 		}
 		return false
 	}
+	// The sources in the order a person trusts them (docs/reading.md):
+	// the labelled date line, a sentence that dates the order, the date
+	// line of a letter, the time stamp of an electronic signature, and for
+	// an order written in the body of an email, the day it was sent.
 	for _, l := range r.field("date") {
-		if pick(l.Value, l.Line) {
+		if pick(l.Value, l.Line, "date-line") {
 			return
 		}
 	}
-	// "The order is dated Nov 12, 2026." The time stamp of an electronic
-	// signature is when it was signed, not the date of the order.
 	for _, l := range r.lines {
 		for _, loc := range reDatedProse.FindAllStringIndex(l.Text, -1) {
 			rest := l.Text[loc[1]:]
-			if ds := findDates(rest); len(ds) > 0 && ds[0].Start == 0 && pick(rest[:ds[0].End], l) {
+			if ds := findDates(rest); len(ds) > 0 && ds[0].Start == 0 && pick(rest[:ds[0].End], l, "dated-sentence") {
 				return
 			}
 		}
 	}
-	// The date line of a letter.
 	for _, l := range r.lines {
 		t := strings.Trim(strings.TrimSpace(l.Text), " ;:.,|_-'~`»«")
-		if ds := findDates(t); len(ds) == 1 && ds[0].Start == 0 && len(t)-ds[0].End < 3 && pick(t, l) {
+		if ds := findDates(t); len(ds) == 1 && ds[0].Start == 0 && len(t)-ds[0].End < 3 && pick(t, l, "letter-date") {
 			return
 		}
 	}
+	for _, l := range r.lines {
+		if loc := reESignedLead.FindStringIndex(l.Text); loc != nil && pick(l.Text[loc[1]:], l, "e-signature") {
+			return
+		}
+	}
+	if r.doc != nil && r.doc.Email != nil && !r.doc.Email.Date.IsZero() && r.bodyOrder() {
+		sent := r.doc.Email.Date
+		if sent.After(r.asOf.AddDate(0, 0, 7)) {
+			return
+		}
+		r.rx.Date = sent.Format("2006-01-02")
+		r.rx.Evidence["date"] = Evidence{Text: "email sent " + sent.Format("Mon, 2 Jan 2006 15:04 -0700"), Confidence: 1, Source: "email-header"}
+	}
+}
+
+// bodyOrder reports whether the order is written in the body of an email:
+// the body reads as a prescription and no attached page does.
+func (r *rxReader) bodyOrder() bool {
+	if strings.TrimSpace(r.doc.Body) == "" {
+		return false
+	}
+	for _, p := range r.doc.Pages {
+		if !p.CoverSheet && p.Unreadable == "" && strings.TrimSpace(p.Text) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 var reDatedProse = regexp.MustCompile(`(?i)\b(?:is|was|order|prescription|referral|rx)\s+dated\s+(?:on\s+)?|\b(?:order|prescription|referral)\s+date\s+(?:is|was|of)\s+`)

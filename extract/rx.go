@@ -25,6 +25,9 @@ type Evidence struct {
 	Text       string  `json:"evidence,omitempty"`
 	Confidence float64 `json:"confidence,omitempty"`
 	Page       int     `json:"page,omitempty"` // 0: the email body or text file
+	// Source names where a value with several possible sources was read
+	// from (the date: docs/reading.md), "" when there is one.
+	Source string `json:"source,omitempty"`
 }
 
 // EvidenceMap holds the evidence of elements that are plain values.
@@ -34,7 +37,7 @@ type EvidenceMap map[string]Evidence
 // "97140 x4" (four units or four visits?) or a diagnosis code whose printed
 // description names another code.
 type Ambiguity struct {
-	Kind    string `json:"kind"` // order-ambiguous | diagnosis-misread | unreadable-value
+	Kind    string `json:"kind"` // order-ambiguous | diagnosis-misread | unreadable-value | unattributed
 	Field   string `json:"field"`
 	Message string `json:"message"`
 	Evidence

@@ -53,9 +53,13 @@ func (r *rxReader) signature(d *Document) {
 		if p.CoverSheet || p.Image == nil || len(p.Lines) == 0 {
 			continue
 		}
-		if ok, ev, conf := inkWhereSigned(p, r.prescriberName()); ok {
+		ok, ev, conf := inkWhereSigned(p, r.prescriberName())
+		if ok {
 			*sig = Signature{Present: true, Kind: "wet", Evidence: Evidence{Text: ev, Confidence: round2(conf), Page: p.Number}}
 			return
+		}
+		if ev != "" && r.weakInk == nil {
+			r.weakInk = &Evidence{Text: ev, Confidence: round2(conf), Page: p.Number}
 		}
 	}
 	// Nothing: say what stands in the signature place.
@@ -102,7 +106,8 @@ func (r *rxReader) prescriberName() string {
 // inkWhereSigned looks for handwriting near the places a prescriber signs:
 // beside or above a signature label or line, and above the typed
 // prescriber name. Printed words that OCR read with confidence are masked;
-// rules (the line to sign on) are ignored.
+// rules (the line to sign on) are ignored. Marks too few for a signature
+// and too many for a clean place come back as evidence with ok false.
 func inkWhereSigned(p *Page, prescriber string) (bool, string, float64) {
 	img, err := png.Decode(bytes.NewReader(p.Image))
 	if err != nil {
@@ -148,17 +153,29 @@ func inkWhereSigned(p *Page, prescriber string) (bool, string, float64) {
 		}
 	}
 	printedH := medianWordHeight(p.Words)
+	weakest, weakText := 0.0, ""
 	for _, rg := range regions {
 		rect := rg.r.Intersect(b)
 		if rect.Empty() {
 			continue
 		}
-		if inkScore(gray, rect, p.Words, lineH, printedH) {
+		score := inkScore(gray, rect, p.Words, lineH, printedH)
+		if score > 1 {
 			return true, "ink near \"" + rg.text + "\"", p.Confidence
 		}
+		if score > weakest {
+			weakest, weakText = score, "marks near \""+rg.text+"\""
+		}
+	}
+	if weakest >= weakInkScore {
+		return false, weakText, weakest
 	}
 	return false, "", 0
 }
+
+// weakInkScore is the ink score above which marks where the prescriber
+// signs are a person's to judge.
+const weakInkScore = 0.25
 
 func toGray(img image.Image) *image.Gray {
 	if g, ok := img.(*image.Gray); ok {
@@ -209,29 +226,30 @@ func medianLineHeight(lines []Line) int {
 	return max(hs[len(hs)/2], 12)
 }
 
-// inkScore reports whether rect holds handwriting: enough dark pixels that
-// are neither confidently read printed words nor straight rules, spread
-// over several columns.
-func inkScore(g *image.Gray, rect image.Rectangle, words []Word, lineH, printedH int) bool {
-	mask := make([]bool, rect.Dx()*rect.Dy())
-	for _, w := range words {
-		if w.Conf < 70 || len(strings.Trim(w.Text, "_-—~.")) < 2 {
+// inkScore measures how much rect looks like handwriting: dark pixels that
+// are neither confidently read printed words nor rules, in strokes (fax
+// speckle, the gaps of a broken rule and stray dots are not), spread over
+// several columns and rows. 1 or more is a signature; a little above 0 is
+// marks a person should look at; 0 is a clean place.
+func inkScore(g *image.Gray, rect image.Rectangle, words []Word, lineH, printedH int) float64 {
+	w, h := rect.Dx(), rect.Dy()
+	mask := make([]bool, w*h)
+	for _, wd := range words {
+		if wd.Conf < 70 || len(strings.Trim(wd.Text, "_-—~.")) < 2 {
 			continue // handwriting reads as doubtful words; rules as underscores
 		}
-		if w.Box.Dy()*10 > printedH*13 {
+		if wd.Box.Dy()*10 > printedH*13 {
 			continue // taller than the print around it: written by hand
 		}
-		wb := w.Box.Intersect(rect)
+		wb := wd.Box.Intersect(rect)
 		for y := wb.Min.Y; y < wb.Max.Y; y++ {
 			for x := wb.Min.X; x < wb.Max.X; x++ {
-				mask[(y-rect.Min.Y)*rect.Dx()+(x-rect.Min.X)] = true
+				mask[(y-rect.Min.Y)*w+(x-rect.Min.X)] = true
 			}
 		}
 	}
 	dark := func(x, y int) bool { return g.Pix[(y-g.Rect.Min.Y)*g.Stride+(x-g.Rect.Min.X)] < 128 }
-	ink := 0
-	cols := make([]bool, rect.Dx())
-	rowsWithInk := 0
+	ink := make([]bool, w*h)
 	for y := rect.Min.Y; y < rect.Max.Y; y++ {
 		// A row that is mostly dark is the rule to sign on.
 		run, maxRun := 0, 0
@@ -246,25 +264,66 @@ func inkScore(g *image.Gray, rect image.Rectangle, words []Word, lineH, printedH
 		if maxRun > 4*lineH {
 			continue
 		}
-		n := 0
 		for x := rect.Min.X; x < rect.Max.X; x++ {
-			if dark(x, y) && !mask[(y-rect.Min.Y)*rect.Dx()+(x-rect.Min.X)] {
-				n++
-				cols[x-rect.Min.X] = true
-			}
-		}
-		ink += n
-		if n > 0 {
-			rowsWithInk++
+			i := (y-rect.Min.Y)*w + (x - rect.Min.X)
+			ink[i] = dark(x, y) && !mask[i]
 		}
 	}
-	spread := 0
+	// Strokes: connected marks big enough and not flat. A speck is a few
+	// pixels; a piece of a rule is one or two pixels high.
+	minSize, minHeight := max(6, lineH/2), max(3, lineH/6)
+	seen := make([]bool, w*h)
+	cols := make([]bool, w)
+	rows := make([]bool, h)
+	total := 0
+	var stack, comp []int
+	for start := range ink {
+		if !ink[start] || seen[start] {
+			continue
+		}
+		comp = comp[:0]
+		stack = append(stack[:0], start)
+		seen[start] = true
+		y0, y1 := h, -1
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			comp = append(comp, i)
+			x, y := i%w, i/w
+			y0, y1 = min(y0, y), max(y1, y)
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					nx, ny := x+dx, y+dy
+					if nx < 0 || ny < 0 || nx >= w || ny >= h {
+						continue
+					}
+					if j := ny*w + nx; ink[j] && !seen[j] {
+						seen[j] = true
+						stack = append(stack, j)
+					}
+				}
+			}
+		}
+		if len(comp) < minSize || y1-y0+1 < minHeight {
+			continue
+		}
+		total += len(comp)
+		for _, i := range comp {
+			cols[i%w], rows[i/w] = true, true
+		}
+	}
+	spread, rowsWithInk := 0, 0
 	for _, c := range cols {
 		if c {
 			spread++
 		}
 	}
-	return ink > lineH*lineH/2 && spread > 2*lineH && rowsWithInk > lineH/2
+	for _, r := range rows {
+		if r {
+			rowsWithInk++
+		}
+	}
+	return min(float64(total)/float64(lineH*lineH/2), float64(spread)/float64(2*lineH), float64(rowsWithInk)/float64(max(lineH/2, 1)))
 }
 
 // nameIndex is where a last name stands in a line of OCR text, as printed

@@ -53,12 +53,22 @@ const (
 	RuleLowConfidence    = "low-confidence"
 	RuleOrderAmbiguous   = "order-ambiguous"
 	RuleDiagnosisMisread = "diagnosis-misread"
+	RuleMissingUnproven  = "missing-unproven"
 )
+
+// missingRule is the rule that reports each element missing, by the field
+// name the reader's ambiguities use.
+var missingRule = map[string]string{
+	"patient": RulePatientMissing, "prescriber": RulePrescriberMissing, "npi": RuleNPIMissing,
+	"date": RuleDateMissing, "procedures": RuleModalityMissing, "diagnoses": RuleDiagnosisMissing,
+	"areas": RuleAreasMissing, "session": RuleSessionMissing, "frequency": RuleFrequencyMissing,
+	"signature": RuleSignatureMissing,
+}
 
 // reviewRules send a document to a person whatever else is found.
 var reviewRules = map[string]bool{
 	RuleUnreadable: true, RuleNotPrescription: true, RuleLowConfidence: true,
-	RuleOrderAmbiguous: true, RuleDiagnosisMisread: true,
+	RuleOrderAmbiguous: true, RuleDiagnosisMisread: true, RuleMissingUnproven: true,
 }
 
 // IsReviewRule reports whether a finding of rule sends a document to review.
@@ -122,14 +132,24 @@ type Result struct {
 }
 
 // Confidence thresholds (OCR word confidence of what a value was read
-// from, 0..1). One value read below lowConfidence was all but guessed; a
-// document whose deciding values average below lowMeanConfidence was read
+// from, 0..1). One value read below LowConfidence was all but guessed; a
+// document whose deciding values average below LowMeanConfidence was read
 // from handwriting or a poor image, where OCR also misreads with
-// confidence; a page below lowPageConfidence may hide what seems missing.
+// confidence; a page below LowPageConfidence may hide what seems missing.
+//
+// Policy holds them so that an evaluation can calibrate them on some
+// wording families and measure on others (docs/evaluation.md); the worker
+// uses DefaultPolicy.
+type Policy struct {
+	LowConfidence     float64
+	LowMeanConfidence float64
+	LowPageConfidence float64
+}
+
+// DefaultPolicy is the policy of the worker.
+var DefaultPolicy = Policy{LowConfidence: 0.30, LowMeanConfidence: 0.80, LowPageConfidence: 0.60}
+
 const (
-	lowConfidence     = 0.30
-	lowMeanConfidence = 0.80
-	lowPageConfidence = 0.60
 	// implausibleAge is how old a prescription date must be to be taken
 	// for a misreading.
 	implausibleAge = 3 * 365 * 24 * time.Hour
@@ -139,10 +159,15 @@ const (
 // date the validity window is measured at. The error return means the
 // rules could not run; findings are data.
 func Check(doc *extract.Document, rx *extract.Prescription, p Profile, asOf time.Time) (Result, error) {
+	return CheckWith(doc, rx, p, asOf, DefaultPolicy)
+}
+
+// CheckWith is Check with the confidence thresholds of pol.
+func CheckWith(doc *extract.Document, rx *extract.Prescription, p Profile, asOf time.Time, pol Policy) (Result, error) {
 	if doc == nil || rx == nil {
 		return Result{}, errors.New("validate: nothing to check")
 	}
-	c := &checker{rx: rx, p: p, asOf: asOf}
+	c := &checker{rx: rx, p: p, asOf: asOf, pol: pol}
 	for _, pr := range doc.Problems {
 		c.add(RuleUnreadable, Error, pr.Reason, "")
 	}
@@ -161,6 +186,7 @@ type checker struct {
 	rx       *extract.Prescription
 	p        Profile
 	asOf     time.Time
+	pol      Policy
 	findings []Finding
 }
 
@@ -312,9 +338,19 @@ func (c *checker) rules() {
 // review adds the reasons a person must look before anyone is emailed.
 func (c *checker) review(doc *extract.Document) {
 	rx := c.rx
+	unproven := map[string]bool{}
 	for _, a := range rx.Ambiguities {
 		rule := RuleOrderAmbiguous
 		switch a.Kind {
+		case "unattributed":
+			// Material the reader could not attribute: a missing element
+			// is not proven absent, and only a missing element that would
+			// be asked for matters (docs/reading.md).
+			if unproven[a.Field] || !c.hasErrorRule(missingRule[a.Field]) {
+				continue
+			}
+			unproven[a.Field] = true
+			rule = RuleMissingUnproven
 		case "diagnosis-misread":
 			rule = RuleDiagnosisMisread
 		case "unreadable-value":
@@ -328,7 +364,7 @@ func (c *checker) review(doc *extract.Document) {
 	}
 	// A deciding element read with low confidence.
 	low := func(field string, conf float64) {
-		if conf > 0 && conf < lowConfidence {
+		if conf > 0 && conf < c.pol.LowConfidence {
 			c.add(RuleLowConfidence, Warning, fmt.Sprintf("The %s was read with low confidence (%.0f%%).", field, conf*100), "")
 		}
 	}
@@ -353,7 +389,7 @@ func (c *checker) review(doc *extract.Document) {
 		c.add(RuleLowConfidence, Warning, fmt.Sprintf("The date was read as %s, %d years before the prescription arrived; a person should check it.", rx.Date, int(c.asOf.Sub(d).Hours()/24/365)), "")
 	}
 	if !c.has(RuleLowConfidence) {
-		if mean, n := meanConfidence(rx); n > 0 && mean < lowMeanConfidence {
+		if mean, n := meanConfidence(rx); n > 0 && mean < c.pol.LowMeanConfidence {
 			c.add(RuleLowConfidence, Warning, fmt.Sprintf("The prescription was read with low confidence (%.0f%% on average over %d values); a person should check what was read.", mean*100, n), "")
 		}
 	}
@@ -361,7 +397,7 @@ func (c *checker) review(doc *extract.Document) {
 	// simply not have been read.
 	if c.hasError() {
 		for _, p := range doc.Pages {
-			if !p.CoverSheet && !p.TextLayer && p.Unreadable == "" && p.Confidence < lowPageConfidence {
+			if !p.CoverSheet && !p.TextLayer && p.Unreadable == "" && p.Confidence < c.pol.LowPageConfidence {
 				c.add(RuleLowConfidence, Warning, fmt.Sprintf("Page %d was read with low confidence (%.0f%%); what seems missing may be there.", p.Number, p.Confidence*100), "")
 				break
 			}
@@ -402,6 +438,11 @@ func meanConfidence(rx *extract.Prescription) (float64, int) {
 		return 0, 0
 	}
 	return sum / float64(n), n
+}
+
+// hasErrorRule reports an error finding of rule.
+func (c *checker) hasErrorRule(rule string) bool {
+	return slices.ContainsFunc(c.findings, func(f Finding) bool { return f.Rule == rule && f.Severity == Error })
 }
 
 func (c *checker) hasError() bool {

@@ -105,7 +105,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			b, _ := json.MarshalIndent(struct {
 				Rx       *extract.Prescription `json:"prescription"`
 				Findings []validate.Finding    `json:"findings"`
-			}{j.got.rx, j.got.result.Findings}, "", "  ")
+			}{j.got.rx, check(j.got, validate.DefaultPolicy).Findings}, "", "  ")
 			fmt.Fprintf(stdout, "=== %s\n", j.truth.File)
 			for _, p := range j.got.doc.Pages {
 				if p.CoverSheet {
@@ -115,22 +115,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "%s\n%s\n", j.got.doc.Text(), b)
 		}
 	}
-	tiers := map[string]*tally{}
+	var own, held []*scored
 	for _, j := range jobs {
-		tier := j.truth.Tier
-		if tier == "" {
-			tier = corpus.TierTyped
-		}
-		if tiers[tier] == nil {
-			tiers[tier] = newTally()
-		}
-		tiers[tier].add(j.truth, j.got, *verbose, stdout)
-	}
-	for _, name := range []string{corpus.TierTyped, corpus.TierHandwriting} {
-		if t := tiers[name]; t != nil {
-			t.print(stdout, name)
+		sc := &scored{truth: j.truth, got: j.got}
+		if j.truth.HeldOut {
+			held = append(held, sc)
+		} else {
+			own = append(own, sc)
 		}
 	}
+	report(stdout, own, held, *verbose)
 	fmt.Fprintf(stdout, "\n%d documents in %s\n", len(jobs), time.Since(start).Round(time.Second))
 	return 0
 }
@@ -139,7 +133,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 type outcome struct {
 	doc    *extract.Document
 	rx     *extract.Prescription
-	result validate.Result
+	asOf   time.Time
 }
 
 func evaluate(ctx context.Context, r *extract.Reader, dir, cache string, t *corpus.Truth) *outcome {
@@ -157,8 +151,7 @@ func evaluate(ctx context.Context, r *extract.Reader, dir, cache string, t *corp
 		asOf = doc.Email.Date.UTC().Truncate(24 * time.Hour)
 	}
 	rx := extract.ReadPrescription(doc, asOf)
-	res, _ := validate.Check(doc, rx, validate.DefaultProfile, asOf)
-	return &outcome{doc, rx, res}
+	return &outcome{doc: doc, rx: rx, asOf: asOf}
 }
 
 // cached returns the document read earlier into the cache directory, or
@@ -221,6 +214,7 @@ func store(cache, file string, d *extract.Document) {
 // tally counts one tier's results.
 type tally struct {
 	docs, review, falseAccept, falseCorrection, statusRight int
+	complete, incomplete                                    int // by the truth
 	handRightOrReview                                       int               // every field and the status right, or needs-review
 	statusRightOrReview                                     int               // the status right, or needs-review
 	fields                                                  map[string][2]int // right, total
@@ -232,9 +226,15 @@ var fieldOrder = []string{"patient.name", "patient.dob", "prescriber.name", "pre
 	"date", "procedures", "diagnoses", "areas", "session.minutes", "session.units", "frequency.visits",
 	"frequency.weeks", "medically_necessary", "signature.present", "signature.kind", "pages"}
 
-func (t *tally) add(truth *corpus.Truth, got *outcome, verbose bool, w io.Writer) {
+func (t *tally) add(truth *corpus.Truth, got *outcome, res validate.Result, verbose bool, w io.Writer) {
 	t.docs++
-	status := got.result.Status
+	status := res.Status
+	switch truth.Status {
+	case corpus.StatusComplete:
+		t.complete++
+	case corpus.StatusNeedsCorrection:
+		t.incomplete++
+	}
 	switch {
 	case status == validate.StatusNeedsReview:
 		t.review++
@@ -269,7 +269,7 @@ func (t *tally) add(truth *corpus.Truth, got *outcome, verbose bool, w io.Writer
 	}
 	if verbose && status != truth.Status {
 		var rules []string
-		for _, f := range got.result.Findings {
+		for _, f := range res.Findings {
 			rules = append(rules, f.Rule)
 		}
 		fmt.Fprintf(w, "%s: status %s, want %s (findings %v, want %v)\n", truth.File, status, truth.Status, rules, truth.Rules())
@@ -290,8 +290,8 @@ func (t *tally) print(w io.Writer, tier string) {
 	fmt.Fprintf(tw, "all fields\t%d\t%d\t%.3f\t\n", right, total, ratio(right, total))
 	tw.Flush()
 	fmt.Fprintf(w, "status right:            %d/%d (%.3f)\n", t.statusRight, t.docs, ratio(t.statusRight, t.docs))
-	fmt.Fprintf(w, "false accepts:           %d\n", t.falseAccept)
-	fmt.Fprintf(w, "false correction reqs:   %d (%.3f)\n", t.falseCorrection, ratio(t.falseCorrection, t.docs))
+	fmt.Fprintf(w, "false accepts:           %d of %d incomplete\n", t.falseAccept, t.incomplete)
+	fmt.Fprintf(w, "false correction reqs:   %d of %d complete (%.3f)\n", t.falseCorrection, t.complete, ratio(t.falseCorrection, t.complete))
 	fmt.Fprintf(w, "review rate:             %d (%.3f)\n", t.review, ratio(t.review, t.docs))
 	if tier == corpus.TierHandwriting {
 		fmt.Fprintf(w, "status right or review:  %d/%d\n", t.statusRightOrReview, t.docs)

@@ -1,0 +1,311 @@
+package extract
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// The residue check (docs/reading.md, "Absence must be proven"): after every
+// field has been read, the text no field accounts for is scanned for
+// material of the kinds the missing fields are made of. A missing element
+// is reported as proven absent only when nothing of its kind is left over;
+// otherwise an Ambiguity of kind "unattributed" names the leftover, and the
+// rules send the document to a person instead of asking the physician's
+// office for a correction. The scanner knows token shapes, not wordings:
+// a wording the field readers have never seen still leaves its numbers,
+// dates and codes behind.
+
+// residueKind is a kind of leftover material and the element it may be.
+type residueKind struct {
+	field string // the element it may be: a Prescription field name
+	what  string // what it looks like, for the message
+}
+
+var (
+	resDate     = residueKind{"date", "a date"}
+	resDuration = residueKind{"session", "a length of time or a number of units"}
+	resRate     = residueKind{"frequency", "a rate or a number of visits"}
+	resTenDigit = residueKind{"npi", "a ten-digit number"}
+	resICD      = residueKind{"diagnoses", "a diagnosis code"}
+	resCPT      = residueKind{"procedures", "a procedure code"}
+	resArea     = residueKind{"areas", "a body region"}
+	resInk      = residueKind{"signature", "ink or a signature statement"}
+)
+
+// reResidue finds the token shapes of the numeric kinds, loosely: a number
+// with a unit of time or treatment, a rate, a code. Loose on purpose: a
+// token found here that no field took is a reason to look, not a reading.
+var reResidue = regexp.MustCompile(`(?i)` +
+	`(?P<duration>\b(?:\d{1,3}|one|two|three|four|five|six|half|an?)\s*-?\s*(?:min(?:ute)?s?|hours?|hrs?|units?|u)\b|\d{2}\s*'|\bhalf[\s-]+hour\b)` +
+	`|(?P<rate>\b\d{1,2}\s*(?:x|times|visits?|sessions?|treatments?|tx)\b|\bx\s*/?\s*w(?:ee)?ks?\b|/\s*w(?:ee)?ks?\b|\bper\s+w(?:ee)?k\b|\bweekly\b|\b(?:twice|thrice|once)\b|\b(?:biw|tiw|qw|qwk)\b|\ba\s+week\b|\b\d{1,2}\s*(?:w(?:ee)?ks?|months?)\b)` +
+	`|(?P<cpt>\b97\d{3}\b)` +
+	`|(?P<icd>\b[A-TV-Z][0-9OIlSB][0-9A-Z]\s?[.,]\s?[0-9A-Z]{1,4}\b)`)
+
+// otherDateCue are words that, just before a date, say it is not the date
+// of the order: birth, injury, onset, printing, faxing.
+var otherDateCue = []string{"dob", "d.o.b", "birth", "born", "injury", "doi", "onset", "accident", "surgery",
+	"printed", "print", "received", "faxed", "fax", "sent", "admit", "discharge", "expires", "exp", "last seen",
+	"last visit", "since", "occurred", "dos", "mva", "fell", "fall"}
+
+// phoneCue are words that, before a ten-digit number, make it a telephone
+// or fax number.
+var phoneCue = []string{"phone", "tel", "fax", "ph", "cell", "mobile", "call", "office", "pager", "p:", "f:", "t:", "c:", "contact", "#"}
+
+// residue adds an Ambiguity for each missing element the leftover text may
+// hold. It runs last, after every field reader.
+func (r *rxReader) residue(d *Document) {
+	missing := r.missingFields()
+	if len(missing) == 0 {
+		return
+	}
+	found := map[string]bool{}
+	report := func(k residueKind, text string, l textLine) {
+		if !missing[k.field] || found[k.field] {
+			return
+		}
+		found[k.field] = true
+		r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "unattributed", Field: k.field,
+			Message:  "the " + fieldWords[k.field] + " seems missing, but " + k.what + " (\"" + strings.TrimSpace(text) + "\") stands on the prescription and was not read as anything",
+			Evidence: l.evidence(l.Text)})
+	}
+	r.labelledResidue(missing, found)
+	dob := ""
+	if r.rx.Patient != nil {
+		dob = r.rx.Patient.DOB
+	}
+	for _, l := range r.lines {
+		masked := r.masked(l).Text
+		address := reAddressLine.MatchString(l.Text)
+		if missing["date"] {
+			for _, dm := range findDates(l.Text) {
+				if isoDate(dm.Date) == dob || hasCueBefore(l.Text, dm.Start, otherDateCue) || dm.Date.After(r.asOf.AddDate(0, 0, 7)) {
+					continue
+				}
+				report(resDate, l.Text[dm.Start:dm.End], l)
+			}
+		}
+		if missing["npi"] && !address {
+			for _, at := range tenDigitRuns(l.Text) {
+				if !hasCueBefore(l.Text, at[0], phoneCue) {
+					report(resTenDigit, l.Text[at[0]:at[1]], l)
+				}
+			}
+		}
+		if missing["areas"] && !address && len(Areas(masked)) > 0 {
+			report(resArea, masked, l)
+		}
+		if missing["signature"] && (reESignedLead.MatchString(l.Text) || reSlashS.MatchString(l.Text)) {
+			report(resInk, l.Text, l)
+		}
+		names := reResidue.SubexpNames()
+		for _, m := range reResidue.FindAllStringSubmatchIndex(masked, -1) {
+			tok := masked[m[0]:m[1]]
+			switch names[matchedGroup(m)+1] {
+			case "duration":
+				report(resDuration, tok, l)
+			case "rate":
+				// A plan read and found wanting ("as needed", no end) is
+				// the rules' to judge: it is accounted for.
+				if f, _ := ParseFrequency(l.Text); f.Reason == "" {
+					report(resRate, tok, l)
+				}
+			case "cpt":
+				report(resCPT, tok, l)
+			case "icd":
+				report(resICD, tok, l)
+			}
+		}
+	}
+	if missing["signature"] && r.weakInk != nil {
+		report(resInk, r.weakInk.Text, textLine{Text: r.weakInk.Text, Conf: r.weakInk.Confidence, Page: pageOf(d, r.weakInk.Page)})
+	}
+	r.unreadableResidue(missing, found)
+}
+
+// fieldWords names the elements in messages.
+var fieldWords = map[string]string{
+	"patient": "patient's name", "prescriber": "prescriber", "npi": "NPI", "date": "date",
+	"procedures": "modality", "diagnoses": "diagnosis", "areas": "areas to treat",
+	"session": "treatment length", "frequency": "treatment plan", "signature": "signature",
+}
+
+// missingFields are the elements the reader did not find.
+func (r *rxReader) missingFields() map[string]bool {
+	rx := r.rx
+	m := map[string]bool{}
+	m["patient"] = rx.Patient == nil || rx.Patient.Name == ""
+	m["prescriber"] = rx.Prescriber == nil || rx.Prescriber.Name == ""
+	m["npi"] = rx.Prescriber == nil || rx.Prescriber.NPI == ""
+	m["date"] = rx.Date == ""
+	m["procedures"] = len(rx.Procedures) == 0
+	m["diagnoses"] = len(rx.Diagnoses) == 0
+	m["areas"] = len(rx.Areas) == 0
+	m["session"] = rx.Session == nil
+	m["frequency"] = rx.Frequency == nil
+	m["signature"] = !rx.Signature.Present && rx.Signature.Printed != "awaiting" && rx.Signature.Printed != "stamp"
+	// An element the reader already flagged is a person's to decide.
+	for _, a := range rx.Ambiguities {
+		m[a.Field] = false
+	}
+	for f, v := range m {
+		if !v {
+			delete(m, f)
+		}
+	}
+	return m
+}
+
+// labelledResidue reports a missing element whose label on the page is
+// followed by something that could not be read as it ("Length of session:
+// halfhourpersession").
+func (r *rxReader) labelledResidue(missing, found map[string]bool) {
+	for _, l := range r.labs {
+		if !missing[l.Field] || found[l.Field] || l.Line.Page == nil || l.Line.Page.TextLayer ||
+			genericLabel[strings.ToLower(strings.Trim(l.Label, " :;#"))] {
+			continue
+		}
+		v := strings.TrimSpace(l.Value)
+		if r.inDiagnosis(l) || blankValue(v) || alnumCount(v) < 3 {
+			continue
+		}
+		if l.Field == "frequency" {
+			if f, _ := ParseFrequency(v); f.Reason != "" {
+				continue // read, and not a plan: the rules say so
+			}
+		}
+		found[l.Field] = true
+		r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "unreadable-value", Field: l.Field,
+			Message:  "the " + fieldWords[l.Field] + " after \"" + strings.TrimSpace(l.Label) + "\" could not be read",
+			Evidence: l.Line.evidence(l.Line.Text)})
+	}
+}
+
+// unreadableResidue reports text OCR could not read (handwriting, a smudge)
+// on a page where elements are missing: they may be written there.
+func (r *rxReader) unreadableResidue(missing, found map[string]bool) {
+	var left []string
+	for f := range missing {
+		if !found[f] {
+			left = append(left, f)
+		}
+	}
+	if len(left) == 0 {
+		return
+	}
+	slices.Sort(left)
+	for _, l := range r.lines {
+		if l.Page == nil || l.Page.TextLayer || len(l.Words) == 0 || !unreadableLine(l) {
+			continue
+		}
+		var what []string
+		for _, f := range left {
+			what = append(what, fieldWords[f])
+		}
+		r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "unattributed", Field: left[0],
+			Message:  "text on page " + itoa(l.Page.Number) + " could not be read; the " + strings.Join(what, ", ") + " reported missing may be written there",
+			Evidence: l.evidence(l.Text)})
+		for _, f := range left[1:] {
+			r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "unattributed", Field: f, Message: "see the text on page " + itoa(l.Page.Number) + " that could not be read", Evidence: l.evidence(l.Text)})
+		}
+		return
+	}
+}
+
+// unreadableLine reports a line of words OCR read with little confidence:
+// handwriting or a smudge, not specks (too few letters) and not print.
+func unreadableLine(l textLine) bool {
+	sum, n, letters := 0.0, 0, 0
+	for _, w := range l.Words {
+		sum += w.Conf
+		n++
+		letters += alnumCount(w.Text)
+	}
+	return n > 0 && letters >= 6 && sum/float64(n) < 45
+}
+
+// hasCueBefore reports whether one of cues stands in the 24 bytes of s
+// before at.
+func hasCueBefore(s string, at int, cues []string) bool {
+	before := strings.ToLower(s[max(0, at-24):at])
+	for _, c := range cues {
+		if i := strings.LastIndex(before, c); i >= 0 {
+			// A whole word: not "tel" in "hotel".
+			if i == 0 || !unicode.IsLetter(rune(before[i-1])) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// tenDigitRuns finds runs of exactly ten digits, written together or in
+// groups split by single spaces or hyphens, not inside a longer number and
+// not in a telephone number's parentheses or dots.
+func tenDigitRuns(s string) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) || (i > 0 && (isDigit(s[i-1]) || s[i-1] == '(' || s[i-1] == ')' || s[i-1] == '.')) {
+			i++
+			continue
+		}
+		j, n := i, 0
+		for j < len(s) {
+			if isDigit(s[j]) {
+				n++
+				j++
+				continue
+			}
+			if (s[j] == ' ' || s[j] == '-') && j+1 < len(s) && isDigit(s[j+1]) && n < 10 {
+				j++
+				continue
+			}
+			break
+		}
+		if n == 10 && (j == len(s) || (s[j] != '.' && s[j] != ')')) && !phoneShaped(s[i:j]) {
+			out = append(out, [2]int{i, j})
+		}
+		i = j
+	}
+	return out
+}
+
+// phoneShaped reports digits grouped 3-3-4 by hyphens, as telephone
+// numbers are written and NPIs are not.
+func phoneShaped(s string) bool {
+	g := strings.Split(s, "-")
+	return len(g) == 3 && len(strings.TrimSpace(g[0])) == 3 && len(strings.TrimSpace(g[1])) == 3
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func alnumCount(s string) int {
+	n := 0
+	for _, c := range s {
+		if unicode.IsLetter(c) || unicode.IsDigit(c) {
+			n++
+		}
+	}
+	return n
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
+
+func pageOf(d *Document, n int) *Page {
+	for _, p := range d.Pages {
+		if p.Number == n {
+			return p
+		}
+	}
+	return nil
+}
