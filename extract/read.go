@@ -214,6 +214,9 @@ func (r *rxReader) patient() {
 			}
 		}
 	}
+	if p == nil {
+		p = r.patientByBirth()
+	}
 	// Date of birth: labelled, or inline after the name.
 	dob := ""
 	var dobEv textLine

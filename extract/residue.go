@@ -32,7 +32,15 @@ var (
 	resCPT      = residueKind{"procedures", "a procedure code"}
 	resArea     = residueKind{"areas", "a body region"}
 	resInk      = residueKind{"signature", "ink or a signature statement"}
+	resBirth    = residueKind{"patient", "a date of birth"}
+	resCred     = residueKind{"prescriber", "a credential or title"}
 )
+
+// credentialWords are the credentials and titles that stand beside a
+// prescriber's name, dots and case removed; printed in capitals they are
+// not words of a sentence.
+var credentialWords = map[string]bool{"MD": true, "DO": true, "PA": true, "PAC": true, "NP": true, "NPC": true, "FNP": true,
+	"FNPC": true, "FNPBC": true, "ANPBC": true, "APRN": true, "ARNP": true, "DNP": true, "DPM": true, "DC": true, "MBBS": true, "ND": true, "DR": true}
 
 // reResidue finds the token shapes of the numeric kinds, loosely: a number
 // with a unit of time or treatment, a rate, a code. Loose on purpose: a
@@ -96,8 +104,21 @@ func (r *rxReader) residue(d *Document) {
 		if missing["areas"] && !address && len(Areas(masked)) > 0 {
 			report(resArea, masked, l)
 		}
-		if missing["signature"] && (reESignedLead.MatchString(l.Text) || reSlashS.MatchString(l.Text)) {
+		if missing["signature"] && (reESignedLead.MatchString(l.Text) || reSlashS.MatchString(l.Text) || r.eStatement(l.Text)) {
 			report(resInk, l.Text, l)
+		}
+		if missing["patient"] {
+			if loc := reDOBInline.FindStringIndex(l.Text); loc != nil && len(findDates(l.Text[loc[1]:])) > 0 {
+				report(resBirth, l.Text[loc[0]:], l)
+			}
+		}
+		if missing["prescriber"] && !address {
+			for _, w := range strings.Fields(l.Text) {
+				t := strings.NewReplacer(".", "", ",", "", "-", "", ";", "").Replace(w)
+				if credentialWords[t] && (t != "DR" || strings.HasPrefix(w, "Dr")) && (t == "DR" || strings.ToUpper(w) == w) {
+					report(resCred, w, l)
+				}
+			}
 		}
 		names := reResidue.SubexpNames()
 		for _, m := range reResidue.FindAllStringSubmatchIndex(masked, -1) {

@@ -35,7 +35,7 @@ func (r *rxReader) signature(d *Document) {
 	}
 	if !awaiting {
 		for _, l := range r.lines {
-			if _, _, ok := eSignedName(l.Text); ok || r.eSignedByPrescriber(l.Text) {
+			if _, _, ok := eSignedName(l.Text); ok || r.eSignedByPrescriber(l.Text) || r.eStatement(l.Text) {
 				*sig = Signature{Present: true, Kind: "electronic", Evidence: l.evidence(l.Text)}
 				return
 			}

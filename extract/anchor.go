@@ -1,0 +1,156 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Anchored reading (docs/reading.md): where no label names a value, a
+// neighbour that is easy to find says where it stands. The patient is the
+// person whose date of birth is given; whoever wrote the letter sits before
+// a credential. This reads a wording by its structure, whatever words
+// lead into it ("Please see", "Regarding", "For").
+
+// nameParticle are the lower-case words names carry between capitalised
+// ones.
+var nameParticle = map[string]bool{"van": true, "von": true, "der": true, "den": true, "de": true, "del": true,
+	"della": true, "la": true, "le": true, "da": true, "di": true, "du": true, "dos": true, "das": true, "st.": true, "y": true, "bin": true, "ibn": true, "al": true}
+
+// nameSuffix are the generation suffixes a name may end in.
+var nameSuffix = map[string]bool{"jr": true, "jr.": true, "sr": true, "sr.": true, "ii": true, "iii": true, "iv": true}
+
+// trailingName is the person's name that ends s: two to five name words
+// (capitalised, hyphened, with apostrophes or particles, an initial), read
+// back from the end until a word that is not part of a name.
+func trailingName(s string) (string, bool) {
+	s = strings.TrimRight(s, " ,;:-(–—")
+	f := strings.Fields(s)
+	i := len(f)
+	for i > 0 && nameSuffix[strings.ToLower(strings.Trim(f[i-1], ","))] {
+		i--
+	}
+	end := i
+	for i > 0 && end-i < 5 {
+		w := strings.TrimRight(f[i-1], ",")
+		if w != f[i-1] && i != end {
+			break // "Smith, John" is read by personName, not here
+		}
+		if !nameWord(w) && !(nameParticle[strings.ToLower(w)] && i != end) {
+			break
+		}
+		i--
+	}
+	// A particle does not start a name here: "see van Buren" is "van Buren"
+	// only when a first name precedes.
+	for i < end && nameParticle[strings.ToLower(f[i])] && i+1 < end && !startsUpper(f[i]) {
+		if i > 0 && nameWord(f[i-1]) {
+			break
+		}
+		i++
+	}
+	words := f[i:len(f)]
+	if end-i < 2 || !startsUpper(f[i]) {
+		return "", false
+	}
+	return strings.Trim(strings.Join(words, " "), " ,"), true
+}
+
+// nameWord is a capitalised word of letters, hyphens and apostrophes, or an
+// initial ("K.").
+func nameWord(w string) bool {
+	if w == "" || !startsUpper(w) {
+		return false
+	}
+	letters := 0
+	for _, c := range w {
+		switch {
+		case unicode.IsLetter(c):
+			letters++
+		case c == '-' || c == '\'' || c == '’' || c == '.':
+		default:
+			return false
+		}
+	}
+	if letters == 0 || (strings.HasSuffix(w, ".") && letters > 1 && !nameSuffix[strings.ToLower(w)]) {
+		return false // "Dr." and abbreviations end in a dot; an initial does too
+	}
+	return !leadWord[strings.ToLower(w)] && !stopName[strings.ToLower(w)]
+}
+
+func startsUpper(w string) bool {
+	for _, c := range w {
+		return unicode.IsUpper(c)
+	}
+	return false
+}
+
+// leadWord are capitalised words that begin sentences and lines but are
+// not names.
+var leadWord = map[string]bool{"please": true, "regarding": true, "re": true, "patient": true, "for": true, "see": true,
+	"the": true, "our": true, "my": true, "this": true, "name": true, "pt": true, "dear": true, "hello": true, "hi": true,
+	"referral": true, "order": true, "rx": true, "mr": true, "mrs": true, "ms": true, "miss": true, "subject": true, "treat": true,
+	"evaluate": true, "and": true, "to": true, "with": true, "from": true, "of": true}
+
+// patientByBirth reads the patient as the name just before the date of
+// birth: on the same line, or ending the line before.
+func (r *rxReader) patientByBirth() *Patient {
+	for _, l := range r.lines {
+		loc := reDOBInline.FindStringIndex(l.Text)
+		if loc == nil {
+			continue
+		}
+		if ds := findDates(l.Text[loc[1]:]); len(ds) == 0 || ds[0].Start > 3 {
+			continue
+		}
+		before := l.Text[:loc[0]]
+		if name, ok := trailingName(before); ok {
+			if n, _, ok := personName(name); ok {
+				return &Patient{Name: n, Evidence: l.evidence(l.Text)}
+			}
+		}
+		if strings.TrimSpace(before) == "" && l.Idx > 0 {
+			prev := r.lines[l.Idx-1]
+			if name, ok := trailingName(prev.Text); ok {
+				if n, _, ok := personName(name); ok {
+					return &Patient{Name: n, Evidence: prev.evidence(prev.Text)}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// eStatement reports an electronic-signature statement in any word order
+// ("Electronically signed by", "Signed electronically", "e-signed:",
+// "/es/", "Authenticated (e-signed) by"): a word of signing and a word that
+// makes it electronic, followed by a name.
+func (r *rxReader) eStatement(text string) bool {
+	low := strings.ToLower(text)
+	if reSigAwaiting.MatchString(text) {
+		return false
+	}
+	sign, electronic := false, false
+	for _, w := range strings.FieldsFunc(low, func(c rune) bool { return c == ' ' || c == ':' || c == '(' || c == ')' || c == ',' }) {
+		switch {
+		case w == "/s/" || w == "/es/" || w == "e-signed" || w == "esigned" || w == "e-signature" || w == "esignature":
+			sign, electronic = true, true
+		case strings.HasPrefix(w, "electronic") || strings.HasPrefix(w, "digital"):
+			electronic = true
+		case strings.HasPrefix(w, "sign") || strings.HasPrefix(w, "authenticat"):
+			sign = true
+		}
+	}
+	if !sign || !electronic {
+		return false
+	}
+	if f := strings.Fields(r.prescriberName()); len(f) > 0 && nameIndex(text, strings.ToLower(f[len(f)-1])) >= 0 {
+		return true
+	}
+	names := 0
+	for _, w := range strings.Fields(text) {
+		if nameWord(strings.Trim(w, ",;:")) {
+			names++
+		}
+	}
+	return names >= 2
+}
