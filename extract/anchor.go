@@ -103,6 +103,13 @@ func (r *rxReader) patientByBirth() *Patient {
 			continue
 		}
 		before := l.Text[:loc[0]]
+		// "Pt: Kowalczyk, Krystal Birth date: ...": the value of the
+		// label before, last name first.
+		if i := strings.LastIndex(before, ":"); i >= 0 && strings.Contains(before[i:], ",") {
+			if n, _, ok := personName(before[i+1:]); ok && capitalised(n) {
+				return &Patient{Name: n, Evidence: l.evidence(l.Text)}
+			}
+		}
 		if name, ok := trailingName(before); ok {
 			if n, _, ok := personName(name); ok {
 				return &Patient{Name: n, Evidence: l.evidence(l.Text)}
@@ -110,7 +117,13 @@ func (r *rxReader) patientByBirth() *Patient {
 		}
 		if strings.TrimSpace(before) == "" && l.Idx > 0 {
 			prev := r.lines[l.Idx-1]
-			if name, ok := trailingName(prev.Text); ok {
+			pt := prev.Text
+			if i := strings.LastIndex(pt, ":"); i >= 0 {
+				if n, _, ok := personName(pt[i+1:]); ok && capitalised(n) {
+					return &Patient{Name: n, Evidence: prev.evidence(prev.Text)}
+				}
+			}
+			if name, ok := trailingName(pt); ok {
 				if n, _, ok := personName(name); ok {
 					return &Patient{Name: n, Evidence: prev.evidence(prev.Text)}
 				}
@@ -153,4 +166,70 @@ func (r *rxReader) eStatement(text string) bool {
 		}
 	}
 	return names >= 2
+}
+
+// credentialedName reads "Name CRED" anywhere in a line: the name just
+// before a credential printed in capitals ("Signed: Carmen Abernathy
+// ARNP (electronic signature)").
+func credentialedName(line string) (name, creds string, ok bool) {
+	f := strings.Fields(line)
+	for i := len(f) - 1; i > 0; i-- {
+		t := strings.NewReplacer(".", "", ",", "", "-", "", ";", "").Replace(f[i])
+		if !credentialWords[t] || t == "DR" || strings.ToUpper(f[i]) != f[i] {
+			continue
+		}
+		// Credentials come in lists: "APRN, FNP-C".
+		j := i
+		for j > 0 {
+			u := strings.NewReplacer(".", "", ",", "", "-", "", ";", "").Replace(f[j-1])
+			if !credentialWords[u] || strings.ToUpper(f[j-1]) != f[j-1] {
+				break
+			}
+			j--
+		}
+		before := strings.Join(f[:j], " ")
+		if n, ok := trailingName(strings.TrimRight(before, ",")); ok {
+			if pn, _, ok := personName(n); ok {
+				_, c := splitCredentials("X Y " + strings.Join(f[j:i+1], " "))
+				return pn, c, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// numberWords are the counts written out that plans use.
+var numberWords = map[string]bool{"one": true, "two": true, "three": true, "four": true, "five": true, "six": true,
+	"seven": true, "eight": true, "nine": true, "ten": true, "eleven": true, "twelve": true}
+
+// weeksSpan finds the first "N weeks" or "N months" in s ("a total of six
+// weeks", "4 wks"), as "N weeks", or "".
+func weeksSpan(s string) string {
+	f := strings.FieldsFunc(strings.ToLower(s), func(c rune) bool { return c == ' ' || c == ',' || c == ';' || c == '.' || c == '(' || c == ')' })
+	for i := 0; i+1 < len(f); i++ {
+		n := f[i]
+		if !numberWords[n] && !allDigits(n) {
+			continue
+		}
+		u := f[i+1]
+		switch {
+		case strings.HasPrefix(u, "wk") || strings.HasPrefix(u, "week"):
+			return n + " weeks"
+		case strings.HasPrefix(u, "month") || u == "mo" || u == "mos":
+			return n + " months"
+		}
+	}
+	return ""
+}
+
+func allDigits(s string) bool {
+	if s == "" || len(s) > 2 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

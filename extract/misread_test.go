@@ -255,7 +255,7 @@ func TestReadDoubtfulDiagnosisAndPlan(t *testing.T) {
 	if rx.Frequency != nil {
 		t.Fatalf("frequency %+v", rx.Frequency)
 	}
-	if !slices.ContainsFunc(rx.Ambiguities, func(a Ambiguity) bool { return a.Kind == "unreadable-value" && a.Field == "frequency" }) {
+	if !slices.ContainsFunc(rx.Ambiguities, func(a Ambiguity) bool { return a.Kind == "unattributed" && a.Field == "frequency" }) {
 		t.Errorf("no unreadable plan in %+v", rx.Ambiguities)
 	}
 	// A plan that is read and wanting is for the rules, not for review.

@@ -181,7 +181,7 @@ var reAddressLine = regexp.MustCompile(`(?i)\b(?:phone|tel|fax|ph)\b\.?\s*:?\s*\
 var (
 	reProsePatient = regexp.MustCompile(`(?i)\b(?:my|our|the|this)\s+(?:mutual\s+)?patient,?\s+(?:(?:mr|mrs|ms|miss)\.?\s+)?`)
 	reReferralFor  = regexp.MustCompile(`(?i)^(?:(?:massage\s+|therapy\s+)?(?:referral|prescription|order|rx|orders|treatment)\s+(?:for|of)|referral)\s*:?\s+`)
-	reDOBInline    = regexp.MustCompile(`(?i)\b(?:d[.,]*\s?[o0][.,]*\s?b\.?[,;]?|date\s+of\s+birth|born(?:\s+on)?)\s*[:#-]?\s*`)
+	reDOBInline    = regexp.MustCompile(`(?i)\b(?:d[.,]*\s?[o0][.,]*\s?b\.?[,;]?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?)\s*[:#-]?\s*`)
 )
 
 func (r *rxReader) patient() {
@@ -286,7 +286,7 @@ var (
 	reSlashS   = regexp.MustCompile(`(?i)^/s/\s*([A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]*){1,3}(?:,?\s*(?:MD|DO|NP|PA-C|PA)\.?)*)`)
 	reNameCred = regexp.MustCompile(`^(?:Dr\.?\s+)?([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){1,2}),?\s+(M\.?\s?D\.?|D\.?\s?O\.?|N\.?P\.?|F\.?N\.?P(?:-C)?|A\.?P\.?R\.?N\.?|A\.?R\.?N\.?P\.?|P\.?A\.?(?:-C)?|D\.?P\.?M\.?|D\.?C\.?)(?:(?:,\s*|\s+)[A-Z]{2,6}(?:-[A-Z]{1,2})?)*\s*$`)
 	reDrName   = regexp.MustCompile(`\bDr\.?\s+([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){0,2})`)
-	reNPI      = regexp.MustCompile(`(?i)\bNP[IlT1|]\s*(?:#|no\.?|number)?\s*[:;#,.]{0,3}\s*([0-9OolISB'|][0-9OolISB \-]{8,14}[0-9OolISB])`)
+	reNPI      = regexp.MustCompile(`(?i)\b(?:NP[IlT1|]|national\s+provider\s+identifier)\s*(?:#|no\.?|number)?\s*[:;#,.]{0,3}\s*([0-9OolISB'|][0-9OolISB \-]{8,14}[0-9OolISB])`)
 )
 
 func (r *rxReader) prescriber() {
@@ -393,7 +393,12 @@ func (r *rxReader) prescriber() {
 			if loc := reNPI.FindStringIndex(npi); loc == nil || loc[0] != 0 {
 				continue
 			}
-			l := r.lines[i-1]
+			// Over the specks and rule ends between them.
+			j := i - 1
+			for j > 0 && alnumCount(r.lines[j].Text) < 6 && r.lines[j].Page == r.lines[i].Page {
+				j--
+			}
+			l := r.lines[j]
 			t := reTrailingMark.ReplaceAllString(typedNameLine(l.Text), "")
 			t = reCommaJoin.ReplaceAllString(t, ", $1")
 			if name, creds, ok := personName(t); ok && capitalised(name) && (creds != "" || !strings.Contains(t, ",")) {
@@ -406,6 +411,15 @@ func (r *rxReader) prescriber() {
 				}
 			}
 			break
+		}
+	}
+	if !found {
+		// A name before a credential, wherever it stands: the signature
+		// block or statement in any wording (docs/reading.md).
+		for i := len(r.lines) - 1; i >= 0 && !found; i-- {
+			if name, creds, ok := credentialedName(r.lines[i].Text); ok {
+				setName(name, creds, r.lines[i])
+			}
 		}
 	}
 	// NPI: labelled, or "NPI 1234567893" anywhere.
@@ -425,6 +439,30 @@ func (r *rxReader) prescriber() {
 				} else if conf < pr.Confidence {
 					pr.Confidence = round2(conf)
 				}
+				break
+			}
+		}
+	}
+	if pr.NPI == "" {
+		// Unlabelled, or under a label not known: ten digits whose check
+		// digit makes them an NPI, not a telephone number.
+		for _, l := range r.lines {
+			if reAddressLine.MatchString(l.Text) {
+				continue
+			}
+			for _, at := range tenDigitRuns(l.Text) {
+				digits := strings.NewReplacer(" ", "", "-", "").Replace(l.Text[at[0]:at[1]])
+				if hasCueBefore(l.Text, at[0], phoneCue) || !ValidNPI(digits) {
+					continue
+				}
+				pr.NPI = digits
+				if !found {
+					pr.Evidence = l.evidence(l.Text)
+					pr.Confidence = round2(r.confOf(l, l.Text[at[0]:at[1]]))
+				}
+				break
+			}
+			if pr.NPI != "" {
 				break
 			}
 		}
@@ -567,6 +605,16 @@ func (r *rxReader) date() {
 	for _, l := range r.lines {
 		if loc := reESignedLead.FindStringIndex(l.Text); loc != nil && pick(l.Text[loc[1]:], l, "e-signature") {
 			return
+		}
+		if r.eStatement(l.Text) {
+			// The time stamp may wrap: "... (electronic signature) September 4," / "2026 09:07".
+			text := l.Text
+			if l.Idx+1 < len(r.lines) && len(findDates(text)) == 0 {
+				text += " " + r.lines[l.Idx+1].Text
+			}
+			if pick(text, l, "e-signature") {
+				return
+			}
 		}
 	}
 	if r.doc != nil && r.doc.Email != nil && !r.doc.Email.Date.IsZero() && r.bodyOrder() {
@@ -747,7 +795,7 @@ func (r *rxReader) maskWrappedDescriptions(set *icd10cm.Set) {
 const descConfirmed = 0.9
 
 // reNPILabelEnd is an NPI label that ends its line.
-var reNPILabelEnd = regexp.MustCompile(`(?i)\bNP[IlT1|]\s*(?:#|no\.?|number)?\s*[:;#,.]{0,3}[\s|_-]*$`)
+var reNPILabelEnd = regexp.MustCompile(`(?i)\b(?:NP[IlT1|]|national\s+provider\s+identifier)\s*(?:#|no\.?|number)?\s*[:;#,.]{0,3}[\s|_-]*$`)
 
 func billable(set *icd10cm.Set, code string) bool {
 	_, ok := set.Lookup(strings.ToUpper(code))
@@ -1013,6 +1061,15 @@ func (r *rxReader) procedures() {
 			r.wrappedProcedure(order)
 		}
 	}
+	// The bare word "massage" is an order for 97124 only when nothing
+	// more specific is ordered: beside a named modality it is the name of
+	// a clinic or a general word, not a second order.
+	if slices.ContainsFunc(r.rx.Procedures, func(p Procedure) bool { return p.CPT != "97124" }) {
+		r.rx.Procedures = slices.DeleteFunc(r.rx.Procedures, func(p Procedure) bool {
+			t := strings.ToLower(p.Text)
+			return p.CPT == "97124" && !strings.Contains(t, "97124") && !strings.Contains(t, "swedish")
+		})
+	}
 }
 
 // wrappedProcedure reads a modality whose words wrap over two lines of a
@@ -1214,10 +1271,56 @@ func (r *rxReader) frequency() {
 		joined := textLine{Text: lines[0].Text + " for " + dur[0].Text, Conf: min(lines[0].Conf, dur[0].Conf), Page: lines[0].Page, Idx: lines[0].Idx}
 		lines = append([]textLine{joined}, lines...)
 	}
-	if r.readFrequency(lines) || blank {
+	if r.readFrequency(lines) || r.spreadFrequency(lines) || blank {
 		return
 	}
 	r.readFrequency(r.orderLines())
+}
+
+// spreadFrequency reads a plan whose rate and whose end stand on
+// neighbouring lines, each maybe under a label of its own ("Schedule:
+// three sessions per week" / "For: a total of six weeks"): a rate without
+// an end, joined with the next line's value.
+func (r *rxReader) spreadFrequency(lines []textLine) bool {
+	for _, l := range lines {
+		f, _ := ParseFrequency(l.Text)
+		if f.Reason != FrequencyOpenEnded {
+			continue // not a rate waiting for its end
+		}
+		// The end later in the sentence: "two visits a week; continue
+		// for 4 weeks".
+		if at := strings.Index(l.Text, f.Text); at >= 0 {
+			if span := weeksSpan(l.Text[at+len(f.Text):]); span != "" {
+				if g, ok := ParseFrequency(f.Text + " for " + span); ok {
+					g.Evidence = l.evidence(l.Text)
+					g.Confidence = round2(r.confOf(l, f.Text))
+					r.rx.Frequency = &g
+					return true
+				}
+			}
+		}
+		if l.Idx < 0 || l.Idx+1 >= len(r.lines) {
+			continue
+		}
+		next := r.lines[l.Idx+1]
+		v := next.Text
+		for _, lab := range r.labs {
+			if lab.Line.Idx == next.Idx && strings.HasPrefix(next.Text, lab.Label) {
+				v = lab.Value
+			}
+		}
+		if i := strings.Index(v, ":"); i >= 0 && i < 24 {
+			v = v[i+1:]
+		}
+		joined := textLine{Text: l.Text + " for " + strings.TrimSpace(v), Conf: min(l.Conf, next.Conf), Page: l.Page, Idx: l.Idx, Box: l.Box}
+		if f, ok := ParseFrequency(joined.Text); ok {
+			f.Evidence = l.evidence(joined.Text)
+			f.Confidence = round2(joined.Conf)
+			r.rx.Frequency = &f
+			return true
+		}
+	}
+	return false
 }
 
 func (r *rxReader) readFrequency(lines []textLine) bool {

@@ -79,8 +79,9 @@ func TestReadPatientNames(t *testing.T) {
 
 func TestReadDate(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
-		// An electronic signature's time stamp is not the date of the order.
-		{"Electronically signed: Lisa Shah M.D. 10/12/2026 10:05 AM", ""},
+		// An electronic signature's time stamp dates an order that gives no
+		// other date (docs/reading.md).
+		{"Electronically signed: Lisa Shah M.D. 10/12/2026 10:05 AM", "2026-10-12"},
 		{"Digitally signed by Steven U. Bianchi MD Date: 2026.09.29 14:42:00 -05'00'", ""},
 		{"Steven U. Bianchi MD (NPI# 1702389374) is referring our patient Aisha Clark to your office. The order is dated 09/29/2026.", "2026-09-29"},
 		{"Elizabeth Morrison is referring our patient Tyler Clark. The order is dated Nov 12, 2026.\nE-signed by Elizabeth Morrison, 11/13/2026", "2026-11-12"},

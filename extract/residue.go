@@ -46,8 +46,8 @@ var credentialWords = map[string]bool{"MD": true, "DO": true, "PA": true, "PAC":
 // with a unit of time or treatment, a rate, a code. Loose on purpose: a
 // token found here that no field took is a reason to look, not a reading.
 var reResidue = regexp.MustCompile(`(?i)` +
-	`(?P<duration>\b(?:\d{1,3}|one|two|three|four|five|six|half|an?)\s*-?\s*(?:min(?:ute)?s?|hours?|hrs?|units?|u)\b|\d{2}\s*'|\bhalf[\s-]+hour\b)` +
-	`|(?P<rate>\b\d{1,2}\s*(?:x|times|visits?|sessions?|treatments?|tx)\b|\bx\s*/?\s*w(?:ee)?ks?\b|/\s*w(?:ee)?ks?\b|\bper\s+w(?:ee)?k\b|\bweekly\b|\b(?:twice|thrice|once)\b|\b(?:biw|tiw|qw|qwk)\b|\ba\s+week\b|\b\d{1,2}\s*(?:w(?:ee)?ks?|months?)\b)` +
+	`(?P<duration>\b(?:\d{1,3}|one|two|three|four|five|six|half|an?)\s*-?\s*(?:min(?:ute)?s?|hours?|hrs?|units?)\b|\bhalf[\s-]+hour\b)` +
+	`|(?P<rate>\b\d{1,2}\s*(?:x|times|visits?|sessions?|treatments?|tx)\b|\bx\s*/?\s*w(?:ee)?ks?\b|/\s*w(?:ee)?ks?\b|\bper\s+w(?:ee)?k\b|\bweekly\b|\b(?:twice|thrice|once)\b|\b(?:biw|tiw|qw|qwk)\b|\ba\s+week\b|\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(?:w(?:ee)?ks?|months?)\b)` +
 	`|(?P<cpt>\b97\d{3}\b)` +
 	`|(?P<icd>\b[A-TV-Z][0-9OIlSB][0-9A-Z]\s?[.,]\s?[0-9A-Z]{1,4}\b)`)
 
@@ -87,11 +87,34 @@ func (r *rxReader) residue(d *Document) {
 		masked := r.masked(l).Text
 		address := reAddressLine.MatchString(l.Text)
 		if missing["date"] {
-			for _, dm := range findDates(l.Text) {
-				if isoDate(dm.Date) == dob || hasCueBefore(l.Text, dm.Start, otherDateCue) || dm.Date.After(r.asOf.AddDate(0, 0, 7)) {
+			text := l.Text
+			if l.Idx+1 < len(r.lines) {
+				text += " " + r.lines[l.Idx+1].Text // a date may wrap
+			}
+			for _, dm := range findDates(text) {
+				if dm.Start >= len(l.Text) {
+					break
+				}
+				if isoDate(dm.Date) == dob || hasCueBefore(text, dm.Start, otherDateCue) || dm.Date.After(r.asOf.AddDate(0, 0, 7)) {
 					continue
 				}
-				report(resDate, l.Text[dm.Start:dm.End], l)
+				report(resDate, text[dm.Start:dm.End], l)
+			}
+		}
+		if missing["date"] {
+			// "Date 7 OCE.3)..2026": a date written where the date goes,
+			// read as no date.
+			low := strings.ToLower(l.Text)
+			for at := strings.Index(low, "date"); at >= 0; {
+				rest := l.Text[at+4 : min(len(l.Text), at+24)]
+				if !hasCueBefore(l.Text, at, otherDateCue) && !strings.HasPrefix(strings.TrimSpace(strings.ToLower(rest)), "of birth") && digitCount(rest) >= 2 {
+					report(resDate, strings.TrimSpace(l.Text[at:at+4+len(rest)]), l)
+				}
+				next := strings.Index(low[at+4:], "date")
+				if next < 0 {
+					break
+				}
+				at += 4 + next
 			}
 		}
 		if missing["npi"] && !address {
@@ -129,7 +152,7 @@ func (r *rxReader) residue(d *Document) {
 			case "rate":
 				// A plan read and found wanting ("as needed", no end) is
 				// the rules' to judge: it is accounted for.
-				if f, _ := ParseFrequency(l.Text); f.Reason == "" {
+				if f, _ := ParseFrequency(l.Text); f.Reason == "" || weeksSpan(l.Text) != "" {
 					report(resRate, tok, l)
 				}
 			case "cpt":
@@ -138,6 +161,14 @@ func (r *rxReader) residue(d *Document) {
 				report(resICD, tok, l)
 			}
 		}
+	}
+	// "Signature on file" beside "electronically signed": the statements
+	// disagree.
+	if sig := r.rx.Signature; missing["signature"] && (sig.Printed == "awaiting" || sig.Printed == "stamp") {
+		report(resInk, sig.Evidence.Text, textLine{Text: sig.Evidence.Text, Conf: sig.Evidence.Confidence, Page: pageOf(d, sig.Evidence.Page)})
+	}
+	if missing["prescriber"] && r.rx.Prescriber != nil && r.rx.Prescriber.NPI != "" {
+		report(residueKind{"prescriber", "an NPI"}, r.rx.Prescriber.NPI, textLine{Text: r.rx.Prescriber.Evidence.Text, Conf: r.rx.Prescriber.Evidence.Confidence, Page: pageOf(d, r.rx.Prescriber.Evidence.Page)})
 	}
 	if missing["signature"] && r.weakInk != nil {
 		report(resInk, r.weakInk.Text, textLine{Text: r.weakInk.Text, Conf: r.weakInk.Confidence, Page: pageOf(d, r.weakInk.Page)})
@@ -165,7 +196,10 @@ func (r *rxReader) missingFields() map[string]bool {
 	m["areas"] = len(rx.Areas) == 0
 	m["session"] = rx.Session == nil
 	m["frequency"] = rx.Frequency == nil
-	m["signature"] = !rx.Signature.Present && rx.Signature.Printed != "awaiting" && rx.Signature.Printed != "stamp"
+	sig := rx.Signature
+	low := strings.ToLower(sig.Evidence.Text)
+	conflict := strings.Contains(low, "electronic") || strings.Contains(low, "e-sign")
+	m["signature"] = !sig.Present && ((sig.Printed != "awaiting" && sig.Printed != "stamp") || conflict)
 	// An element the reader already flagged is a person's to decide.
 	for _, a := range rx.Ambiguities {
 		m[a.Field] = false
@@ -216,10 +250,60 @@ func (r *rxReader) unreadableResidue(missing, found map[string]bool) {
 		return
 	}
 	slices.Sort(left)
+	// Where the prescriber signs, ink reads as doubtful words: that is the
+	// signature, not a value.
+	nearSig := map[int]bool{}
+	last := ""
+	if f := strings.Fields(r.prescriberName()); len(f) > 0 {
+		last = strings.ToLower(f[len(f)-1])
+	}
 	for _, l := range r.lines {
-		if l.Page == nil || l.Page.TextLayer || len(l.Words) == 0 || !unreadableLine(l) {
-			continue
+		if reSigLabel.MatchString(l.Text) || (last != "" && nameIndex(l.Text, last) >= 0) {
+			for i := l.Idx - 2; i <= l.Idx+1; i++ {
+				nearSig[i] = true
+			}
 		}
+	}
+	var unread []textLine
+	for _, l := range r.lines {
+		if l.Page != nil && !l.Page.TextLayer && len(l.Words) > 0 && !nearSig[l.Idx] && unreadableLine(l) {
+			unread = append(unread, l)
+		}
+	}
+	// One doubtful line is a smudge or a stamp; values written by hand
+	// make several, or many doubtful words over the page.
+	if len(unread) < 2 {
+		unread = unread[:0]
+		doubt := map[*Page]int{}
+		words := map[*Page]int{}
+		first := map[*Page]textLine{}
+		for _, l := range r.lines {
+			if l.Page == nil || l.Page.TextLayer || nearSig[l.Idx] {
+				continue
+			}
+			for _, w := range l.Words {
+				if alnumCount(w.Text) < 3 {
+					continue
+				}
+				words[l.Page]++
+				if w.Conf < 60 {
+					if doubt[l.Page] == 0 {
+						first[l.Page] = l
+					}
+					doubt[l.Page]++
+				}
+			}
+		}
+		for _, p := range r.doc.Pages {
+			if n := doubt[p]; n >= 4 && n*10 >= words[p] {
+				unread = append(unread, first[p])
+			}
+		}
+		if len(unread) == 0 {
+			return
+		}
+	}
+	for _, l := range unread[:1] {
 		var what []string
 		for _, f := range left {
 			what = append(what, fieldWords[f])
@@ -300,6 +384,16 @@ func phoneShaped(s string) bool {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func digitCount(s string) int {
+	n := 0
+	for _, c := range s {
+		if unicode.IsDigit(c) {
+			n++
+		}
+	}
+	return n
+}
 
 func alnumCount(s string) int {
 	n := 0

@@ -346,7 +346,9 @@ func (c *checker) review(doc *extract.Document) {
 			// Material the reader could not attribute: a missing element
 			// is not proven absent, and only a missing element that would
 			// be asked for matters (docs/reading.md).
-			if unproven[a.Field] || !c.hasErrorRule(missingRule[a.Field]) {
+			// An unread ten-digit number may be a misprinted NPI, which
+			// is an error even where a missing NPI is not.
+			if unproven[a.Field] || !(c.hasErrorRule(missingRule[a.Field]) || (a.Field == "npi" && c.has(RuleNPIMissing))) {
 				continue
 			}
 			unproven[a.Field] = true

@@ -173,4 +173,3 @@ func summary(w io.Writer, names []string, families map[string][]*scored, pols ma
 	}
 	tw.Flush()
 }
-

@@ -131,9 +131,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // outcome is what the reader said about one document.
 type outcome struct {
-	doc    *extract.Document
-	rx     *extract.Prescription
-	asOf   time.Time
+	doc  *extract.Document
+	rx   *extract.Prescription
+	asOf time.Time
 }
 
 func evaluate(ctx context.Context, r *extract.Reader, dir, cache string, t *corpus.Truth) *outcome {
@@ -214,7 +214,7 @@ func store(cache, file string, d *extract.Document) {
 // tally counts one tier's results.
 type tally struct {
 	docs, review, falseAccept, falseCorrection, statusRight int
-	complete, incomplete                                    int // by the truth
+	complete, incomplete                                    int               // by the truth
 	handRightOrReview                                       int               // every field and the status right, or needs-review
 	statusRightOrReview                                     int               // the status right, or needs-review
 	fields                                                  map[string][2]int // right, total
