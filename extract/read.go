@@ -15,18 +15,27 @@ import (
 // text. asOf is the date the code set and validity window are taken at
 // (the receipt date).
 func ReadPrescription(d *Document, asOf time.Time) *Prescription {
+	return readPrescription(d, asOf, nil)
+}
+
+// readPrescription reads with the field readers named in skip left out:
+// the tests use it to show that a reader that fails on a wording sends the
+// document to review, not to correction.
+func readPrescription(d *Document, asOf time.Time, skip map[string]bool) *Prescription {
 	r := &rxReader{doc: d, lines: docLines(d), asOf: asOf, rx: &Prescription{Evidence: EvidenceMap{}}, pix: map[*Page]*image.Gray{}}
 	r.labs = labels(r.lines)
-	r.diagnoses()
-	r.patient()
-	r.prescriber()
-	r.date()
-	r.procedures()
-	r.areas()
-	r.session()
-	r.frequency()
-	r.necessity()
-	r.signature(d)
+	for _, step := range []struct {
+		field string
+		read  func()
+	}{
+		{"diagnoses", r.diagnoses}, {"patient", r.patient}, {"prescriber", r.prescriber}, {"date", r.date},
+		{"procedures", r.procedures}, {"areas", r.areas}, {"session", r.session}, {"frequency", r.frequency},
+		{"necessity", r.necessity}, {"signature", func() { r.signature(d) }},
+	} {
+		if !skip[step.field] {
+			step.read()
+		}
+	}
 	r.residue(d)
 	if len(r.rx.Evidence) == 0 {
 		r.rx.Evidence = nil

@@ -29,12 +29,18 @@ var (
 	resRate     = residueKind{"frequency", "a rate or a number of visits"}
 	resTenDigit = residueKind{"npi", "a ten-digit number"}
 	resICD      = residueKind{"diagnoses", "a diagnosis code"}
-	resCPT      = residueKind{"procedures", "a procedure code"}
+	resCPT      = residueKind{"procedures", "a procedure code or a modality's word"}
 	resArea     = residueKind{"areas", "a body region"}
 	resInk      = residueKind{"signature", "ink or a signature statement"}
 	resBirth    = residueKind{"patient", "a date of birth"}
 	resCred     = residueKind{"prescriber", "a credential or title"}
 )
+
+// modalityStems begin the words of specific modalities (docs/reading.md);
+// "massage" and "therapy" alone are not among them: they name clinics and
+// the general order, which the rules judge.
+var modalityStems = []string{"myofascial", "neuromuscular", "mobiliz", "mobilis", "trigger", "drainage", "traction",
+	"manual", "soft-tissue", "nmt", "mfr", "stm", "97140", "97112", "97530"}
 
 // credentialWords are the credentials and titles that stand beside a
 // prescriber's name, dots and case removed; printed in capitals they are
@@ -107,7 +113,7 @@ func (r *rxReader) residue(d *Document) {
 			low := strings.ToLower(l.Text)
 			for at := strings.Index(low, "date"); at >= 0; {
 				rest := l.Text[at+4 : min(len(l.Text), at+24)]
-				if !hasCueBefore(l.Text, at, otherDateCue) && !strings.HasPrefix(strings.TrimSpace(strings.ToLower(rest)), "of birth") && digitCount(rest) >= 2 {
+				if !hasCueBefore(l.Text, at, otherDateCue) && !hasCueBefore(l.Text, at+4+len(rest), otherDateCue) && digitCount(rest) >= 2 {
 					report(resDate, strings.TrimSpace(l.Text[at:at+4+len(rest)]), l)
 				}
 				next := strings.Index(low[at+4:], "date")
@@ -129,6 +135,15 @@ func (r *rxReader) residue(d *Document) {
 		}
 		if missing["signature"] && (reESignedLead.MatchString(l.Text) || reSlashS.MatchString(l.Text) || r.eStatement(l.Text)) {
 			report(resInk, l.Text, l)
+		}
+		if missing["procedures"] && !address {
+			for _, w := range strings.Fields(strings.ToLower(masked)) {
+				w = strings.Trim(w, ".,;:()[]")
+				if slices.ContainsFunc(modalityStems, func(st string) bool { return strings.HasPrefix(w, st) }) {
+					report(resCPT, w, l)
+					break
+				}
+			}
 		}
 		if missing["patient"] {
 			if loc := reDOBInline.FindStringIndex(l.Text); loc != nil && len(findDates(l.Text[loc[1]:])) > 0 {
@@ -172,6 +187,16 @@ func (r *rxReader) residue(d *Document) {
 	}
 	if missing["signature"] && r.weakInk != nil {
 		report(resInk, r.weakInk.Text, textLine{Text: r.weakInk.Text, Conf: r.weakInk.Confidence, Page: pageOf(d, r.weakInk.Page)})
+	}
+	if missing["signature"] && !found["signature"] {
+		// Ink anywhere on the order, not only where the signature reader
+		// looks for it.
+		for _, p := range d.Pages {
+			if !p.CoverSheet && p.Image != nil && len(p.Lines) > 0 && inkOnPage(p) {
+				report(resInk, "handwriting on page "+itoa(p.Number), textLine{Text: "handwriting on page " + itoa(p.Number), Conf: p.Confidence, Page: p})
+				break
+			}
+		}
 	}
 	r.unreadableResidue(missing, found)
 }
@@ -223,6 +248,11 @@ func (r *rxReader) labelledResidue(missing, found map[string]bool) {
 		}
 		v := strings.TrimSpace(l.Value)
 		if r.inDiagnosis(l) || blankValue(v) || alnumCount(v) < 3 {
+			continue
+		}
+		// Print read with confidence after "Signed:" is a typed name, not
+		// ink: the signature is absent, provably.
+		if l.Field == "signature" && r.confOf(l.Line, v) >= 0.7 {
 			continue
 		}
 		if l.Field == "frequency" {
