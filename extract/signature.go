@@ -189,7 +189,9 @@ func inkOnPage(p *Page) bool {
 	lineH := medianLineHeight(p.Lines)
 	printedH := medianWordHeight(p.Words)
 	rect := image.Rect(b.Min.X, b.Min.Y+b.Dy()/4, b.Max.X, b.Max.Y)
-	return inkScore(gray, rect, p.Words, lineH, printedH) > 1
+	// Over a whole page, specks and rule ends add up: a signature is
+	// several times the least one.
+	return inkScore(gray, rect, p.Words, lineH, printedH) > 3
 }
 
 func toGray(img image.Image) *image.Gray {
