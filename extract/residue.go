@@ -187,13 +187,15 @@ func (r *rxReader) residue(d *Document) {
 	}
 	if missing["signature"] && r.weakInk != nil {
 		report(resInk, r.weakInk.Text, textLine{Text: r.weakInk.Text, Conf: r.weakInk.Confidence, Page: pageOf(d, r.weakInk.Page)})
-	}
-	if missing["signature"] && !found["signature"] {
-		// Ink anywhere on the order, not only where the signature reader
-		// looks for it.
+	} else if missing["signature"] && !found["signature"] {
+		// The places a prescriber signs, looked at again: marks there that
+		// no reading accounted for are residue like any other.
 		for _, p := range d.Pages {
-			if !p.CoverSheet && p.Image != nil && len(p.Lines) > 0 && inkOnPage(p) {
-				report(resInk, "handwriting on page "+itoa(p.Number), textLine{Text: "handwriting on page " + itoa(p.Number), Conf: p.Confidence, Page: p})
+			if p.CoverSheet || p.Image == nil || len(p.Lines) == 0 {
+				continue
+			}
+			if ok, ev, conf := inkWhereSigned(p, r.prescriberName()); ok || ev != "" {
+				report(resInk, ev, textLine{Text: ev, Conf: conf, Page: p})
 				break
 			}
 		}

@@ -177,23 +177,6 @@ func inkWhereSigned(p *Page, prescriber string) (bool, string, float64) {
 // signs are a person's to judge.
 const weakInkScore = 0.25
 
-// inkOnPage reports strokes of handwriting below the top of a page (where
-// letterheads and logos stand), outside the words OCR read as print.
-func inkOnPage(p *Page) bool {
-	img, err := png.Decode(bytes.NewReader(p.Image))
-	if err != nil {
-		return false
-	}
-	gray := toGray(img)
-	b := gray.Bounds()
-	lineH := medianLineHeight(p.Lines)
-	printedH := medianWordHeight(p.Words)
-	rect := image.Rect(b.Min.X, b.Min.Y+b.Dy()/4, b.Max.X, b.Max.Y)
-	// Over a whole page, specks and rule ends add up: a signature is
-	// several times the least one.
-	return inkScore(gray, rect, p.Words, lineH, printedH) > 3
-}
-
 func toGray(img image.Image) *image.Gray {
 	if g, ok := img.(*image.Gray); ok {
 		return g
