@@ -84,7 +84,7 @@ fuzz: deps
 
 # The evaluation corpus is generated once (EVAL_N documents, seed EVAL_SEED)
 # and kept under testdata/eval (git-ignored).
-EVAL_N    ?= 240
+EVAL_N    ?= 320
 EVAL_SEED ?= 1
 EVAL_DIR  ?= testdata/eval
 

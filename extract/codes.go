@@ -8,6 +8,8 @@ import (
 	"github.com/otiai10/gosseract/v2"
 
 	"rxintake/icd10cm"
+
+	"rxintake/confusion"
 )
 
 // An ICD-10-CM code starts with a letter. On a low-resolution fax an "S"
@@ -204,18 +206,11 @@ func (d *digitReader) rereadNumbers(x *pix, words []Word) {
 	}
 }
 
-// digitLike returns the digit OCR confused c with (O for 0, l and I for 1,
-// S for 5, B for 8), or c.
+// digitLike returns the digit OCR confused c with (O for 0, l for 1), by
+// the shared confusion table, or c.
 func digitLike(c rune) rune {
-	switch c {
-	case 'O', 'o':
-		return '0'
-	case 'l', 'I':
-		return '1'
-	case 'S':
-		return '5'
-	case 'B':
-		return '8'
+	if d, ok := confusion.Default.Digit(c); ok {
+		return d
 	}
 	return c
 }

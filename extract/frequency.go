@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"rxintake/confusion"
 )
 
 // Frequency is the treatment plan: how many visits over how many weeks.
@@ -193,7 +195,6 @@ var (
 	reFreqBarX    = regexp.MustCompile(`(?:^|\s)[|lI]\s?x\s?/\s?(?:wk|week)`)
 	reFreqWords   = regexp.MustCompile(`(?i)\b(?:limes|visils|visifs|cvery|tor|lor)\b`)
 	reFreqMark    = regexp.MustCompile(`(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve))[:;b]\s?(?:wks?|weeks?)\b`)
-	freqDigitMend = strings.NewReplacer("l", "1", "L", "1", "I", "1", "i", "1", "|", "1", "O", "0", "o", "0")
 	freqWordMend  = map[string]string{"limes": "times", "visils": "visits", "visifs": "visits", "cvery": "every", "tor": "for", "lor": "for"}
 )
 
@@ -204,7 +205,7 @@ func mendFrequency(s string) string {
 		for j < len(m) && strings.ContainsRune("0123456789lLIiOo|", rune(m[j])) {
 			j++
 		}
-		return m[:i] + freqDigitMend.Replace(m[i:j]) + m[j:]
+		return m[:i] + confusion.Default.Digits(m[i:j]) + m[j:]
 	})
 	s = reFreqBarX.ReplaceAllStringFunc(s, func(m string) string {
 		return strings.Replace(strings.Replace(strings.Replace(m, "|", "1", 1), "l", "1", 1), "I", "1", 1)

@@ -123,9 +123,9 @@ func senderNumber(line string, phones [][]int, fromAt, toAt int) string {
 }
 
 var (
-	reCoverTitle = regexp.MustCompile(`(?i)\b(fax\s+cover(\s+sheet)?|cover\s+sheet|facsimile(\s+transmittal)?|fax\s+transmittal)\b`)
+	reCoverTitle = cue(`{cues/cover-title}`)
 	reCoverField = regexp.MustCompile(`(?im)^\s*(to|from|date|re|subject|fax|phone|pages?|number of pages|# of pages|total pages|attn)\s*[:#]`)
-	reCoverConf  = regexp.MustCompile(`(?i)confidential(ity)?\s+(notice|statement)|intended only for|if you (have )?received this (fax|facsimile|transmission) in error`)
+	reCoverConf  = cue(`{cues/cover-notice}`)
 	reFaxWord    = regexp.MustCompile(`(?im)^\s*FAX\s*$`)
 	reRxSignals  = regexp.MustCompile(`(?i)\b[A-TV-Z]\d{2}\.[0-9A-Z]{1,4}\b|\b97\d{3}\b|\bdiagnos[ie]s\b|\bicd\b|\bunits?\b|\b\d\s*x\s*/?\s*(week|wk)|\bmyofascial\b|\bneuromuscular\b|\bmassage\b|\bfrequency\b`)
 )
@@ -162,7 +162,7 @@ var (
 	// what is attached.
 	reCoverRemark = regexp.MustCompile(`(?i)^\s*(to|from|re|subject|attn|cc|comments?|message|notes?|remarks)\s*[:#]`)
 	// reCoverBoxes are the tick boxes of a cover.
-	reCoverBoxes = regexp.MustCompile(`(?i)\burgent\b|\bfor\s+review\b|\bplease\s*comment\b|\bplease\s*reply\b|\bplease\s*recycle\b`)
+	reCoverBoxes = cue(`{cues/cover-boxes}`)
 )
 
 // MarkCoverSheets decides which pages of a document are fax cover sheets,

@@ -133,35 +133,20 @@ type labelled struct {
 	Line  textLine
 }
 
-// formLabels are the labels of referral forms and EHR orders, by field. The
-// order matters where one label is a prefix of another.
-var formLabels = []struct {
-	field string
-	re    string
-}{
-	{"dob", `d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date`},
-	{"npi", `(?:prescriber|provider|physician|individual)?\s*npi\s*(?:#|no\.?|number)?`},
-	{"prescriber", `(?:referring|ordering|prescribing|treating|attending|signing|authori[sz]ing)\s+(?:physician|provider|doctor|practitioner|clinician)(?:'s)?(?:\s*name)?|(?:physician|provider|prescriber|doctor|practitioner)(?:'s)?\s*(?:name)?|referred\s+by|ordered\s+by|authori[sz]ed\s+by|authori[sz]ing`},
-	{"patient", `patient(?:'s)?\s*(?:full\s+)?name|name\s+of\s+patient|pt\.?\s*name|patient|client\s*name|client|name|for|re`},
-	{"treatment", `treatment\s+ordered|treatment\s+requested|services?\s+(?:ordered|requested)|type\s+of\s+(?:massage|therapy|treatment)|procedure(?:s)?|modality|orders?|therapy|treatment|rx`},
-	{"date", `(?:rx|order|referral|prescription)\s*date|date\s+(?:of\s+)?(?:order|referral|prescription|rx|written|ordered|signed)|date\s+written|dated|ordered|date`},
-	{"diagnosis", `(?:associated\s+|primary\s+|secondary\s+)?diagnos[ie]s(?:\s*codes?(?:\(s[)}\]])?)?(?:\s*\(?icd[- ]?10(?:[- ]?cm)?\)?(?:\s*codes?(?:\(s[)}\]])?)?)?|dx(?:\s*codes?(?:\(s[)}\]])?)?|icd[- ]?10(?:[- ]?cm)?(?:\s*codes?(?:\(s[)}\]])?)?|reason\s+for\s+referral|indications?`},
-	{"frequency", `frequency\s*(?:/|&|and)\s*duration|frequency|freq|(?:number\s+of\s+|#\s*of\s+|total\s+)?visits|plan\s+of\s+care|treatment\s+plan|plan`},
-	{"duration", `duration\s+of\s+(?:care|treatment|therapy|plan)|duration`},
-	{"session", `session\s+length|length\s+of\s+(?:each\s+)?(?:session|visit|treatment|appointment)|(?:session|visit|treatment)\s+(?:duration|length|time)|time\s+per\s+(?:session|visit)|units\s+per\s+(?:session|visit)|units|length|time`},
-	{"areas", `areas?\s*(?:\(s[)}\]])?\s+to\s+(?:be\s+)?treat(?:ed)?|(?:treatment\s+)?areas?(?:\(s[)}\]])?|body\s+(?:sites?|parts?|regions?|areas?)(?:\s*\(s[)}\]])?|location(?:s)?|region(?:s)?|sites?|to`},
-	{"signature", `(?:physician|provider|prescriber|doctor)(?:'s)?\s+signature|signature|signed|sign`},
-	{"necessity", `medically\s+necessary|medical\s+necessity`},
-}
+// labelFields are the fields whose labels (data/labels.txt) the reader
+// knows. The order matters where one field's label is a prefix of
+// another's.
+var labelFields = []string{"dob", "npi", "prescriber", "patient", "treatment", "date", "diagnosis",
+	"frequency", "duration", "session", "areas", "signature", "necessity"}
 
 var reLabel = func() *regexp.Regexp {
 	var alts []string
-	for _, l := range formLabels {
-		alts = append(alts, "(?P<"+l.field+">"+l.re+")")
+	for _, f := range labelFields {
+		alts = append(alts, "(?P<"+f+">{labels/"+f+"})")
 	}
 	// A label starts a line or follows a gap; it ends in a colon (OCR often
 	// reads it as a semicolon) or "#".
-	return regexp.MustCompile(`(?i)(?:^|\s{1,}|\b)(?:` + strings.Join(alts, "|") + `)\s*[:;#]`)
+	return cue(`(?:^|\s{1,}|\b)(?:` + strings.Join(alts, "|") + `)\s*[:;#]`)
 }()
 
 // labels finds every "Label: value" pair in the lines. A line may carry

@@ -7,9 +7,9 @@ import (
 )
 
 // credentials are the letters after a prescriber's name, as printed.
-var reCredentials = regexp.MustCompile(`(?i)(?:,?\s*\b(?:M\.?\s?D|D\.?\s?[O0]|N\.?\s?P|F\.?N\.?P(?:-?C|-?BC)?|A\.?P\.?R\.?N|A\.?R\.?N\.?P|D\.?N\.?P|C\.?N\.?P|P\.?A(?:-?C)?|D\.?P\.?M|D\.?C|M\.?B\.?B\.?S|Ph\.?\s?D|FACP|FAAFP|FAAPMR|FACS|FAAOS|RN|MPH|MS|MBA)\b\.?)+\s*$`)
+var reCredentials = cue(`(?:,?\s*(?:{names/prescriber-credential}|{names/other-credential}))+\s*$`)
 
-var reTitle = regexp.MustCompile(`(?i)^(?:dr|doctor|mr|mrs|ms|miss|mx)\.?\s+`)
+var reTitle = cue(`^{names/title}\.?\s+`)
 
 // splitCredentials separates "Anil Patel, MD, FACP" into the name and
 // "MD, FACP".

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode"
 
+	"rxintake/confusion"
 	"rxintake/icd10cm"
 )
 
@@ -188,9 +189,9 @@ var reAddressLine = regexp.MustCompile(`(?i)\b(?:phone|tel|fax|ph)\b\.?\s*:?\s*\
 // ---- patient ----
 
 var (
-	reProsePatient = regexp.MustCompile(`(?i)\b(?:my|our|the|this)\s+(?:mutual\s+)?patient,?\s+(?:(?:mr|mrs|ms|miss)\.?\s+)?`)
-	reReferralFor  = regexp.MustCompile(`(?i)^(?:(?:massage\s+|therapy\s+)?(?:referral|prescription|order|rx|orders|treatment)\s+(?:for|of)|referral)\s*:?\s+`)
-	reDOBInline    = regexp.MustCompile(`(?i)\b(?:d[.,]*\s?[o0][.,]*\s?b\.?[,;]?|date\s+of\s+birth|birth\s*date|born(?:\s+on)?)\s*[:#-]?\s*`)
+	reProsePatient = cue(`{cues/prose-patient},?\s+(?:{names/courtesy}\.?\s+)?`)
+	reReferralFor  = cue(`^{cues/referral-for}\s*:?\s+`)
+	reDOBInline    = cue(`(?:{labels/dob}[,;]?|{cues/born})\s*[:#-]?\s*`)
 )
 
 func (r *rxReader) patient() {
@@ -292,10 +293,10 @@ var reLabelAfterName = regexp.MustCompile(`\s[A-Za-z.]{2,6}:\s*$`)
 // ---- prescriber ----
 
 var (
-	reSlashS   = regexp.MustCompile(`(?i)^/s/\s*([A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]*){1,3}(?:,?\s*(?:MD|DO|NP|PA-C|PA)\.?)*)`)
-	reNameCred = regexp.MustCompile(`^(?:Dr\.?\s+)?([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){1,2}),?\s+(M\.?\s?D\.?|D\.?\s?O\.?|N\.?P\.?|F\.?N\.?P(?:-C)?|A\.?P\.?R\.?N\.?|A\.?R\.?N\.?P\.?|P\.?A\.?(?:-C)?|D\.?P\.?M\.?|D\.?C\.?)(?:(?:,\s*|\s+)[A-Z]{2,6}(?:-[A-Z]{1,2})?)*\s*$`)
+	reSlashS   = cue(`(?i)^/s/\s*([A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]*){1,3}(?:,?\s*{names/prescriber-credential})*)`)
+	reNameCred = cue(`^(?:Dr\.?\s+)?([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){1,2}),?\s+({names/prescriber-credential})(?:(?:,\s*|\s+)[A-Z]{2,6}(?:-[A-Z]{1,2})?)*\s*$`)
 	reDrName   = regexp.MustCompile(`\bDr\.?\s+([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){0,2})`)
-	reNPI      = regexp.MustCompile(`(?i)\b(?:NP[IlT1|]|national\s+provider\s+identifier)\s*(?:#|no\.?|number)?\s*[:;#,.]{0,3}\s*([0-9OolISB'|][0-9OolISB \-]{8,14}[0-9OolISB])`)
+	reNPI      = cue(`\b{cues/npi-label}\s*[:;#,.]{0,3}\s*([0-9` + confusion.Default.DigitLetters() + `'][0-9` + confusion.Default.DigitLetters() + ` \-]{8,14}[0-9` + confusion.Default.DigitLetters() + `])`)
 )
 
 func (r *rxReader) prescriber() {
@@ -483,10 +484,10 @@ func (r *rxReader) prescriber() {
 
 // reESignedLead is the start of an electronic-signature statement, up to
 // the name of who signed.
-var reESignedLead = regexp.MustCompile(`(?i)\b(?:[ef]lectronically|digitally|e-?)\s*['"]?\s*signed(?:\s+and\s+authenticated)?\s*(?:by)?\s*:?\s*`)
+var reESignedLead = cue(`{cues/e-signed}\s*['"]?\s*signed(?:\s+and\s+authenticated)?\s*(?:by)?\s*:?\s*`)
 
 // reProsePrescriber introduces the prescriber in running text.
-var reProsePrescriber = regexp.MustCompile(`(?i)\b(?:(?:the\s+)?order\s+from|on\s+behalf\s+of|referred\s+by|ordered\s+by|prescribed\s+by|referral\s+from)\s*:?\s*`)
+var reProsePrescriber = cue(`{cues/prose-prescriber}\s*:?\s*`)
 
 // eSignedName reads who signed an electronic-signature statement
 // ("Electronically signed by: Sarah Alvarez APRN 10/6/2026 9:36 AM").
@@ -650,7 +651,7 @@ func (r *rxReader) bodyOrder() bool {
 	return true
 }
 
-var reDatedProse = regexp.MustCompile(`(?i)\b(?:is|was|order|prescription|referral|rx)\s+dated\s+(?:on\s+)?|\b(?:order|prescription|referral)\s+date\s+(?:is|was|of)\s+`)
+var reDatedProse = cue(`{cues/dated-prose}\s+`)
 
 // ---- diagnoses ----
 
@@ -658,7 +659,7 @@ var (
 	// OCR reads the dot of a code as a comma now and then.
 	reICD      = regexp.MustCompile(`\b([A-TV-Z][0-9][0-9A-Z])\s?(?:[.,]|,\.|\.,)\s?([0-9A-Z]{1,4})\b|\b([A-TV-Z][0-9][0-9A-Z])\b`)
 	reICDNoDot = regexp.MustCompile(`\b([A-TV-Z][0-9][0-9A-Z][0-9A-Z]{1,4})\b`)
-	reDxWord   = regexp.MustCompile(`(?i)\b(?:dx|diagnos[ie]s|icd|code)\b`)
+	reDxWord   = cue(`{cues/diagnosis-word}`)
 )
 
 func (r *rxReader) diagnoses() {
@@ -804,7 +805,7 @@ func (r *rxReader) maskWrappedDescriptions(set *icd10cm.Set) {
 const descConfirmed = 0.9
 
 // reNPILabelEnd is an NPI label that ends its line.
-var reNPILabelEnd = regexp.MustCompile(`(?i)\b(?:NP[IlT1|]|national\s+provider\s+identifier)\s*(?:#|no\.?|number)?\s*[:;#,.]{0,3}[\s|_-]*$`)
+var reNPILabelEnd = cue(`\b{cues/npi-label}\s*[:;#,.]{0,3}[\s|_-]*$`)
 
 func billable(set *icd10cm.Set, code string) bool {
 	_, ok := set.Lookup(strings.ToUpper(code))
@@ -1006,8 +1007,8 @@ func dxDescription(text string, start, end int) (string, int, int) {
 
 var (
 	reDescStop     = regexp.MustCompile(`(?i)\s(?:and|with)\s+[A-TV-Z]\d|\.\s+[A-Z]`)
-	reDescLeadList = regexp.MustCompile(`(?i)\b(?:diagnosed\s+with|diagnos[ie]s\s+(?:is|are|of)|dx\s*:?|and)\s`)
-	reDescLead     = regexp.MustCompile(`(?i)\b(?:diagnosed\s+with|diagnos[ie]s\s+(?:is|are|of)|dx\s*:?|with|and|of)\s`)
+	reDescLeadList = cue(`(?i)(?:{cues/diagnosis-lead}|\band)\s`)
+	reDescLead     = cue(`(?i)(?:{cues/diagnosis-lead}|\b(?:with|and|of))\s`)
 )
 
 // ---- order ----
@@ -1146,7 +1147,7 @@ var reAreaContinues = regexp.MustCompile(`(?i)(?:\b(?:to|the|and|or|of|for|her|h
 // forms are named with.
 var (
 	reFormTitle     = regexp.MustCompile(`(?i)^[\W_]*(?:(?:physician'?s?|physician|referral|prescription|rx|order|form|for|medical|massage|therapy|therapeutic|bodywork|request|and|of|the)\b[\s/&|.,_-]*)+$`)
-	reFormTitleWord = regexp.MustCompile(`(?i)\b(?:referral|prescription|form)\b`)
+	reFormTitleWord = cue(`{cues/form-title-word}`)
 	// reAttached before a procedure: the procedure names a document sent
 	// along, it does not order anything.
 	reAttached = regexp.MustCompile(`(?i)\battached\b[^.;:]*$`)
@@ -1386,7 +1387,7 @@ func (r *rxReader) wrappedFrequency(l textLine) (Frequency, bool) {
 }
 
 var (
-	reNecessary      = regexp.MustCompile(`(?i)\bmed(?:ically|[.,])?\s+necessary\b|\bmedical\s+necessity\b`)
+	reNecessary      = cue(`{cues/necessary}`)
 	reNotNecessary   = regexp.MustCompile(`(?i)\bnot\s+(?:deemed\s+)?med(?:ically|\.)?\s+necessary|\[\s*\]\s*med|necessity\s*:\s*no\b|necessary\s*:\s*no\b`)
 	reNecessaryWraps = regexp.MustCompile(`(?i)\b(?:med(?:ically|[.,])?|medical)\s*$`)
 	reYesNo          = regexp.MustCompile(`(?i)\b(yes|no)\b`)

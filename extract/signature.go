@@ -10,9 +10,9 @@ import (
 )
 
 var (
-	reSigLabel    = regexp.MustCompile(`(?i)\b(?:(?:physician|provider|prescriber|doctor|practitioner)(?:'s)?\s+)?signature\b|\bsigned\s*[:_]|\bsign\s*(?:here)?\s*[:_x]|^x\s*_{2,}|_{6,}`)
-	reSigAwaiting = regexp.MustCompile(`(?i)awaiting\s+(?:(?:provider|physician|prescriber|doctor)(?:'s)?\s+)?signature|pending\s+(?:provider\s+)?signature|unsigned|not\s+signed|signature\s+(?:required|pending|on\s+file)|needs?\s+(?:a\s+)?signature`)
-	reSigStamp    = regexp.MustCompile(`(?i)signature\s+on\s+file|\bstamp(?:ed)?\b|facsimile\s+signature`)
+	reSigLabel    = cue(`(?i){cues/signature-label}|\bsigned\s*[:_]|\bsign\s*(?:here)?\s*[:_x]|^x\s*_{2,}|_{6,}`)
+	reSigAwaiting = cue(`{cues/signature-awaiting}`)
+	reSigStamp    = cue(`{cues/signature-stamp}`)
 )
 
 // reFieldLabelBefore holds the label of a form field ("Physician name:").

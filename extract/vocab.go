@@ -3,6 +3,8 @@ package extract
 import (
 	"strings"
 	"unicode"
+
+	"rxintake/confusion"
 )
 
 // Words of a prescription that OCR misreads in known ways on faxes: "weck"
@@ -24,10 +26,6 @@ var rxVocabulary = func() map[string]bool {
 	}
 	return m
 }()
-
-// ocrConfusions are the substitutions that turn a misread back into the
-// printed word.
-var ocrConfusions = [][2]string{{"c", "e"}, {"e", "c"}, {"rn", "m"}, {"m", "rn"}, {"vv", "w"}, {"cl", "d"}, {"li", "h"}, {"ii", "u"}}
 
 // mendWords applies the known confusions to the words of a page in place.
 func mendWords(words []Word) {
@@ -69,7 +67,7 @@ func mendRun(core string) (string, bool) {
 	if len(low) < 4 || rxVocabulary[low] {
 		return "", false
 	}
-	for _, c := range ocrConfusions {
+	for _, c := range confusion.Default.WordSubs() {
 		for i := 0; i+len(c[0]) <= len(low); i++ {
 			if low[i:i+len(c[0])] != c[0] {
 				continue

@@ -3,6 +3,8 @@ package icd10cm
 import (
 	"math"
 	"strings"
+
+	"rxintake/confusion"
 )
 
 // Thresholds of the description cross-check, on the 0..1 scale of
@@ -16,18 +18,9 @@ const (
 	misreadMargin = 0.15
 )
 
-// ocrConfusions groups characters that OCR mistakes for one another in codes.
-var ocrConfusions = []string{"0ODQU", "1IL7T", "5S", "8B3", "2Z", "6G", "4A", "9GQ"}
-
-// Plausible reports whether OCR plausibly reads a as b (or b as a) in a code.
-func plausible(a, b byte) bool {
-	for _, g := range ocrConfusions {
-		if strings.IndexByte(g, a) >= 0 && strings.IndexByte(g, b) >= 0 {
-			return true
-		}
-	}
-	return false
-}
+// plausible reports whether OCR plausibly reads a as b (or b as a) in a
+// code, by the project's confusion table (docs/reading.md).
+func plausible(a, b byte) bool { return a != b && confusion.Default.Plausible(a, b) }
 
 const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
