@@ -77,6 +77,25 @@ func phrases(section string) string {
 	return "(?i:" + strings.Join(alts, "|") + ")"
 }
 
+// words are a section's phrases as plain strings, each choice of a
+// one-word phrase on its own ("FNP-C|FNP" gives both), for readers that
+// compare words rather than match patterns.
+func words(section string) []string {
+	ps, ok := phraseSections[section]
+	if !ok || len(ps) == 0 {
+		panic("extract: no phrases in data section " + section)
+	}
+	var out []string
+	for _, p := range ps {
+		if strings.ContainsAny(p, " \t") {
+			out = append(out, p)
+			continue
+		}
+		out = append(out, strings.Split(p, "|")...)
+	}
+	return out
+}
+
 // cue compiles a regexp of src in which {file/section} stands for the
 // phrases of that data section.
 func cue(src string) *regexp.Regexp {

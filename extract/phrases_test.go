@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"slices"
 	"testing"
 )
 
@@ -96,5 +97,17 @@ func TestPhraseFilesLoad(t *testing.T) {
 		if len(ps) == 0 {
 			t.Errorf("section %s is empty", s)
 		}
+	}
+}
+
+func TestWords(t *testing.T) {
+	got := words("names/prescriber-credential")
+	for _, want := range []string{"MD", "FNP-C", "FNP", "PA-C", "PA"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("prescriber credentials %v lack %s", got, want)
+		}
+	}
+	if !slices.Contains(words("cues/other-date-cue"), "last visit") {
+		t.Error("a phrase of two words is split")
 	}
 }

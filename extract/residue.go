@@ -39,14 +39,18 @@ var (
 // modalityStems begin the words of specific modalities (docs/reading.md);
 // "massage" and "therapy" alone are not among them: they name clinics and
 // the general order, which the rules judge.
-var modalityStems = []string{"myofascial", "neuromuscular", "mobiliz", "mobilis", "trigger", "drainage", "traction",
-	"manual", "soft-tissue", "nmt", "mfr", "stm", "97140", "97112", "97530"}
+var modalityStems = words("cues/modality-stem")
 
 // credentialWords are the credentials and titles that stand beside a
 // prescriber's name, dots and case removed; printed in capitals they are
 // not words of a sentence.
-var credentialWords = map[string]bool{"MD": true, "DO": true, "PA": true, "PAC": true, "NP": true, "NPC": true, "FNP": true,
-	"FNPC": true, "FNPBC": true, "ANPBC": true, "APRN": true, "ARNP": true, "DNP": true, "DPM": true, "DC": true, "MBBS": true, "ND": true, "DR": true}
+var credentialWords = func() map[string]bool {
+	m := map[string]bool{"DR": true}
+	for _, w := range words("names/prescriber-credential") {
+		m[strings.NewReplacer(".", "", "-", "").Replace(strings.ToUpper(w))] = true
+	}
+	return m
+}()
 
 // reResidue finds the token shapes of the numeric kinds, loosely: a number
 // with a unit of time or treatment, a rate, a code. Loose on purpose: a
@@ -59,13 +63,11 @@ var reResidue = regexp.MustCompile(`(?i)` +
 
 // otherDateCue are words that, just before a date, say it is not the date
 // of the order: birth, injury, onset, printing, faxing.
-var otherDateCue = []string{"dob", "d.o.b", "birth", "born", "injury", "doi", "onset", "accident", "surgery",
-	"printed", "print", "received", "faxed", "fax", "sent", "admit", "discharge", "expires", "exp", "last seen",
-	"last visit", "since", "occurred", "dos", "mva", "fell", "fall"}
+var otherDateCue = words("cues/other-date-cue")
 
 // phoneCue are words that, before a ten-digit number, make it a telephone
 // or fax number.
-var phoneCue = []string{"phone", "tel", "fax", "ph", "cell", "mobile", "call", "office", "pager", "p:", "f:", "t:", "c:", "contact", "#"}
+var phoneCue = words("cues/phone-cue")
 
 // residue adds an Ambiguity for each missing element the leftover text may
 // hold. It runs last, after every field reader.
