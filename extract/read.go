@@ -627,6 +627,20 @@ func (r *rxReader) date() {
 			}
 		}
 	}
+	// Where the prescriber signs, a date is the day of signing, also when
+	// OCR garbled the label before it ("Signature ... Dat3: Nov 17, 2026").
+	for _, l := range r.lines {
+		loc := reSigLabel.FindStringIndex(l.Text)
+		if loc == nil {
+			continue
+		}
+		rest := l.Text[loc[1]:]
+		for _, dm := range findDates(rest) {
+			if !hasCueBefore(rest, dm.Start, otherDateCue) && pick(rest[dm.Start:dm.End], l, "signature-line") {
+				return
+			}
+		}
+	}
 	if r.doc != nil && r.doc.Email != nil && !r.doc.Email.Date.IsZero() && r.bodyOrder() {
 		sent := r.doc.Email.Date
 		if sent.After(r.asOf.AddDate(0, 0, 7)) {

@@ -56,7 +56,7 @@ var credentialWords = func() map[string]bool {
 // with a unit of time or treatment, a rate, a code. Loose on purpose: a
 // token found here that no field took is a reason to look, not a reading.
 var reResidue = regexp.MustCompile(`(?i)` +
-	`(?P<duration>\b(?:\d{1,3}|one|two|three|four|five|six|half|an?)\s*-?\s*(?:min(?:ute)?s?|hours?|hrs?|units?)\b|\bhalf[\s-]+hour\b)` +
+	`(?P<duration>\b(?:\d{1,3}|one|two|three|four|five|six|half|an?)\s*-?\s*(?:min(?:ute)?s?|hours?|hrs?|units?)\b|\bhalf[\s-]+hour\b|\b[1-9]\d{1,2}\s?['’′]|\b\d{1,2}\s?u\b)` +
 	`|(?P<rate>\b\d{1,2}\s*(?:x|times|visits?|sessions?|treatments?|tx)\b|\bx\s*/?\s*w(?:ee)?ks?\b|/\s*w(?:ee)?ks?\b|\bper\s+w(?:ee)?k\b|\bweekly\b|\b(?:twice|thrice|once)\b|\b(?:biw|tiw|qw|qwk)\b|\ba\s+week\b|\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(?:w(?:ee)?ks?|months?)\b)` +
 	`|(?P<cpt>\b97\d{3}\b)` +
 	`|(?P<icd>\b[A-TV-Z][0-9OIlSB][0-9A-Z]\s?[.,]\s?[0-9A-Z]{1,4}\b)`)

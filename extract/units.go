@@ -117,6 +117,8 @@ var sessionRE = func() *regexp.Regexp {
 		`\b(?P<hm_h>\d|one|two|an?)\s*-?\s*(?:hours?|hrs?|h)\.?\s*(?:and\s+)?(?P<hm_m>\d{1,2}|` + rxNumWordRE + `)\s*-?\s*(?:minutes?|mins?)\b`,
 		// "45 minutes", "90-minute", "30 mins", "45-60 min", "sixty minutes"
 		`\b(?P<min>` + rxNumRE + `)(?:` + rxRangeToRE + `(?P<min2>` + rxNumRE + `))?\s*-?\s*(?:minutes?|mins?)\b`,
+		// "60'", "45′": the prime, the clinical sign for minutes
+		`\b(?P<minprime>[1-9]\d{1,2})\s?['’′](?:$|[^'’′"\w])`,
 		// "1 1/2 hours", "1½ hr", "1 and a half hours"
 		`\b(?P<hhalf>\d)\s*(?:½|1/2|and\s+a\s+half)\s*-?\s*(?:hours?|hrs?)\b`,
 		// "one and a half hours", "an hour and a half"
@@ -176,7 +178,7 @@ func ParseSession(text string) (Session, bool) {
 	}
 	ms = dropUnitSize(text, ms)
 	first := ms[0]
-	s := Session{Minutes: first.minutes, Units: first.units, Range: first.rng, Text: text[first.start:first.end]}
+	s := Session{Minutes: first.minutes, Units: first.units, Range: first.rng, Text: strings.TrimRight(text[first.start:first.end], " ,;)")}
 	for _, m := range ms[1:] {
 		if m.units != s.Units {
 			var ev []string
@@ -272,6 +274,11 @@ func readSessionMatch(text string, m []int) (sessionMention, bool) {
 		sm.minutes = num("min")
 		if matched("min2") {
 			sm.minutes, sm.rng = max(sm.minutes, num("min2")), true
+		}
+	case matched("minprime"):
+		sm.minutes = num("minprime")
+		if sm.minutes < 10 || sm.minutes > 180 {
+			return sm, false
 		}
 	case matched("hhalf"):
 		sm.minutes = 60*num("hhalf") + 30
