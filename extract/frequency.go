@@ -199,6 +199,7 @@ var (
 )
 
 func mendFrequency(s string) string {
+	s = figuresOnly(s)
 	s = reFreqXDigits.ReplaceAllStringFunc(s, func(m string) string {
 		i := strings.IndexFunc(m[1:], func(r rune) bool { return r != ' ' }) + 1
 		j := i

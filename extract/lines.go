@@ -139,15 +139,22 @@ type labelled struct {
 var labelFields = []string{"dob", "npi", "prescriber", "patient", "treatment", "date", "diagnosis",
 	"frequency", "duration", "session", "areas", "signature", "necessity"}
 
-var reLabel = func() *regexp.Regexp {
+func labelAlternatives() string {
 	var alts []string
 	for _, f := range labelFields {
 		alts = append(alts, "(?P<"+f+">{labels/"+f+"})")
 	}
-	// A label starts a line or follows a gap; it ends in a colon (OCR often
-	// reads it as a semicolon) or "#".
-	return cue(`(?:^|\s{1,}|\b)(?:` + strings.Join(alts, "|") + `)\s*[:;#]`)
-}()
+	return strings.Join(alts, "|")
+}
+
+// reLabel finds labels. A label starts a line or follows a gap; it ends in
+// a colon (OCR often reads it as a semicolon) or "#", or in a leader of
+// dots with or without a colon ("CLIENT.........: ").
+var reLabel = cue(`(?:^|\s{1,}|\b)(?:` + labelAlternatives() + `)(?:\s*[:;#]|\s*\.{3,}[.\s]*[:;#]?)`)
+
+// reBareLabel finds a label without a colon at the start of a line, as
+// forms without punctuation print them ("Request Date Nov 12, 2026").
+var reBareLabel = cue(`^\s*(?:` + labelAlternatives() + `)(?:\s+|$)`)
 
 // labels finds every "Label: value" pair in the lines. A line may carry
 // several ("Patient: Mary Jones   DOB: 04/02/1961").
@@ -156,6 +163,12 @@ func labels(lines []textLine) []labelled {
 	names := reLabel.SubexpNames()
 	for _, l := range lines {
 		locs := reLabel.FindAllStringSubmatchIndex(l.Text, -1)
+		if len(locs) == 0 || locs[0][0] > 2 {
+			if b := bareLabel(l.Text, locs); b != nil {
+				b.Line = l
+				out = append(out, *b)
+			}
+		}
 		for i, loc := range locs {
 			field := ""
 			if g := matchedGroup(loc); g >= 0 {
@@ -174,6 +187,58 @@ func labels(lines []textLine) []labelled {
 		}
 	}
 	return out
+}
+
+// bareLabel reads a label without a colon at the start of text. Without
+// the colon a label is as often the first word of a sentence ("Patient
+// tolerated..."), so it is taken only when what follows reads as the
+// field's kind of value (a date, a length, a plan, an NPI) or, for fields
+// of free text, when the label is printed as a form prints labels: in
+// capitals, or in two words or more. locs are the colon labels of text.
+func bareLabel(text string, locs [][]int) *labelled {
+	m := reBareLabel.FindStringSubmatchIndex(text)
+	if m == nil {
+		return nil
+	}
+	g := matchedGroup(m)
+	if g < 0 {
+		return nil
+	}
+	field := reBareLabel.SubexpNames()[g+1]
+	end := len(text)
+	if len(locs) > 0 {
+		end = locs[0][0]
+	}
+	if end < m[1] {
+		return nil
+	}
+	label := strings.TrimSpace(text[m[0]:m[1]])
+	value := strings.TrimSpace(text[m[1]:end])
+	if value == "" || genericLabel[strings.ToLower(label)] {
+		return nil
+	}
+	ok := false
+	switch field {
+	case "date", "dob":
+		ds := findDates(value)
+		ok = len(ds) > 0 && ds[0].Start <= 1
+	case "session":
+		s, found := ParseSession(value)
+		ok = found && !s.Ambiguous
+	case "frequency", "duration":
+		f, found := ParseFrequency(value)
+		ok = found && f.Reason == ""
+	case "npi":
+		ok = len(tenDigitRuns(value)) > 0
+	case "signature", "necessity":
+	default:
+		upper := strings.ToUpper(label) == label && strings.ToLower(label) != label && len(label) >= 4
+		ok = upper || len(strings.Fields(label)) >= 2
+	}
+	if !ok {
+		return nil
+	}
+	return &labelled{Field: field, Label: label, Value: value}
 }
 
 // blankValue reports a form field left empty: nothing, underscores, dashes,

@@ -161,6 +161,7 @@ func (r *rxReader) residue(d *Document) {
 			}
 		}
 		names := reResidue.SubexpNames()
+		masked = figuresOnly(masked)
 		for _, m := range reResidue.FindAllStringSubmatchIndex(masked, -1) {
 			tok := masked[m[0]:m[1]]
 			switch names[matchedGroup(m)+1] {

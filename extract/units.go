@@ -87,6 +87,20 @@ func rxNum(s string, article bool) (int, bool) {
 	return total, true
 }
 
+// reNumberTwice is a number written out and repeated in figures, as legal
+// and clinical documents do: "sixty (60) minutes", "two (2) times a week".
+var reNumberTwice = regexp.MustCompile(`(?i)\b` + rxNumWordRE + `\s*\((\d{1,3})\)`)
+
+// figuresOnly blanks the words of numbers written twice, leaving the
+// figures where they stand: every offset of the text is kept, so what is
+// found in the result is found at the same place in the text.
+func figuresOnly(s string) string {
+	return reNumberTwice.ReplaceAllStringFunc(s, func(m string) string {
+		open := strings.LastIndexByte(m, '(')
+		return strings.Repeat(" ", open+1) + m[open+1:len(m)-1] + " "
+	})
+}
+
 // Regular-expression pieces shared by the session and frequency parsers.
 const (
 	// rxNumWordRE is a number from one to ninety-nine in words.
@@ -168,8 +182,9 @@ type sessionMention struct {
 // Session is Ambiguous. ok is false when text states no length at all.
 func ParseSession(text string) (Session, bool) {
 	var ms []sessionMention
-	for _, m := range sessionRE.FindAllStringSubmatchIndex(text, -1) {
-		if sm, ok := readSessionMatch(text, m); ok {
+	plain := figuresOnly(text)
+	for _, m := range sessionRE.FindAllStringSubmatchIndex(plain, -1) {
+		if sm, ok := readSessionMatch(plain, m); ok {
 			ms = append(ms, sm)
 		}
 	}

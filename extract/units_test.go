@@ -40,6 +40,7 @@ func TestParseSession(t *testing.T) {
 	}{
 		{"4 units", Session{Units: 4, Text: "4 units"}},
 		{"4u", Session{Units: 4, Text: "4u"}},
+		{"sixty (60) minutes per visit", Session{Minutes: 60, Units: 4, Text: "60) minutes"}},
 		{"Time 60'", Session{Minutes: 60, Units: 4, Text: "60'"}},
 		{"45′ sessions", Session{Minutes: 45, Units: 3, Text: "45′"}},
 		{"4 U", Session{Units: 4, Text: "4 U"}},

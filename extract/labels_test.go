@@ -1,0 +1,28 @@
+package extract
+
+import "testing"
+
+func TestLabelsWithoutColons(t *testing.T) {
+	for _, c := range []struct {
+		line, field, value string
+	}{
+		{"CLIENT..................: Lorenzo Prendergast Jr.", "patient", "Lorenzo Prendergast Jr."},
+		{"NPI.....................: 1184977050", "npi", "1184977050"},
+		{"Request Date Nov 12, 2026", "date", "Nov 12, 2026"},
+		{"Time 60'", "session", "60'"},
+		{"Schedule 1/week for 6 weeks", "frequency", "1/week for 6 weeks"},
+		{"PATIENT NAME Ada Jones, DOB 09/12/1958", "patient", "Ada Jones, DOB 09/12/1958"},
+		{"Ordering Clinician Ignatius Fitzsimmons IV, MBBS", "prescriber", "Ignatius Fitzsimmons IV, MBBS"},
+	} {
+		ls := labels([]textLine{{Text: c.line}})
+		if len(ls) == 0 || ls[0].Field != c.field || ls[0].Value != c.value {
+			t.Errorf("%q: labels %+v, want %s = %q first", c.line, ls, c.field, c.value)
+		}
+	}
+	// The first word of a sentence is not a label.
+	for _, line := range []string{"Patient tolerated the last session well.", "Treatment should focus on the neck.", "Date night is Friday."} {
+		if ls := labels([]textLine{{Text: line}}); len(ls) > 0 {
+			t.Errorf("%q: read as label %q = %q", line, ls[0].Label, ls[0].Value)
+		}
+	}
+}
