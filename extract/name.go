@@ -41,6 +41,12 @@ var reNameToken = regexp.MustCompile(`^[A-Za-z][A-Za-z'’.-]*$`)
 func personName(s string) (name, creds string, ok bool) {
 	s = strings.TrimSpace(s)
 	s = strings.Trim(s, " ,;:-_()[]\"'")
+	// A label without its colon before the name ("Attending Ann Vu, MD").
+	if m := reBareLabel.FindStringSubmatchIndex(s); m != nil && m[1] < len(s) {
+		if f := reBareLabel.SubexpNames()[matchedGroup(m)+1]; (f == "prescriber" || f == "patient") && len(strings.Fields(s[m[1]:])) >= 2 {
+			s = s[m[1]:]
+		}
+	}
 	s = reTitle.ReplaceAllString(s, "")
 	name, creds = splitCredentials(s)
 	name = reTitle.ReplaceAllString(name, "")
