@@ -497,7 +497,24 @@ func eSignedName(text string) (name, creds string, ok bool) {
 			return name, creds, true
 		}
 	}
-	return "", "", false
+	// In any word order: "Signed electronically by ... on ...", "Digitally
+	// authenticated and signed by ...".
+	low := strings.ToLower(text)
+	if !strings.Contains(low, "electronic") && !strings.Contains(low, "digital") {
+		return "", "", false
+	}
+	for at := 0; ; {
+		i := strings.Index(low[at:], " by ")
+		if i < 0 {
+			return "", "", false
+		}
+		at += i + len(" by ")
+		if before := low[:at]; strings.Contains(before, "sign") || strings.Contains(before, "authenticat") {
+			if name, creds, ok := nameAt(strings.TrimLeft(text[at:], " :")); ok {
+				return name, creds, true
+			}
+		}
+	}
 }
 
 // nameBefore reads a name with its credentials at the end of s ("... from
@@ -1336,12 +1353,18 @@ func (r *rxReader) spreadFrequency(lines []textLine) bool {
 		if i := strings.Index(v, ":"); i >= 0 && i < 24 {
 			v = v[i+1:]
 		}
-		joined := textLine{Text: l.Text + " for " + strings.TrimSpace(v), Conf: min(l.Conf, next.Conf), Page: l.Page, Idx: l.Idx, Box: l.Box}
-		if f, ok := ParseFrequency(joined.Text); ok {
-			f.Evidence = l.evidence(joined.Text)
-			f.Confidence = round2(joined.Conf)
-			r.rx.Frequency = &f
-			return true
+		ends := []string{strings.TrimSpace(v)}
+		if span := weeksSpan(v); span != "" {
+			ends = append(ends, span) // "For: a total of six weeks"
+		}
+		for _, end := range ends {
+			joined := textLine{Text: l.Text + " for " + end, Conf: min(l.Conf, next.Conf), Page: l.Page, Idx: l.Idx, Box: l.Box}
+			if f, ok := ParseFrequency(joined.Text); ok {
+				f.Evidence = l.evidence(l.Text + " " + next.Text)
+				f.Confidence = round2(joined.Conf)
+				r.rx.Frequency = &f
+				return true
+			}
 		}
 	}
 	return false

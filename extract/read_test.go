@@ -28,6 +28,8 @@ func TestReadPrescriberNames(t *testing.T) {
 			"Elizabeth Morrison", "APRN, FNP-C", "electronic"},
 		{"credentials then a comma and the date", "E-signed by Jennifer Adeyemi, MD, 11/03/2026",
 			"Jennifer Adeyemi", "MD", "electronic"},
+		{"statement in another word order, no credential", "Kind regards,\nSigned electronically by Nathan Bergstrom on 10/23/2026 at 5:02 PM\nNPI # 1540313339",
+			"Nathan Bergstrom", "", "electronic"},
 		{"order from, in prose", "Please see below the order from Karen Hoffman PA-C (NPI# 1043884596) for our patient Keisha Nguyen.",
 			"Karen Hoffman", "PA-C", ""},
 		{"a speck inside the statement", "Electronically 'signed by: Karen Morrison D.O. 11/2/2026 11:13 AM",
