@@ -1325,7 +1325,7 @@ func (r *rxReader) frequency() {
 func (r *rxReader) spreadFrequency(lines []textLine) bool {
 	for _, l := range lines {
 		f, _ := ParseFrequency(l.Text)
-		if f.Reason != FrequencyOpenEnded {
+		if f.Reason != FrequencyOpenEnded && f.Reason != FrequencyNoDuration {
 			continue // not a rate waiting for its end
 		}
 		// The end later in the sentence: "two visits a week; continue

@@ -403,12 +403,19 @@ func tenDigitRuns(s string) [][2]int {
 			}
 			break
 		}
-		if n == 10 && (j == len(s) || (s[j] != '.' && s[j] != ')')) && !phoneShaped(s[i:j]) {
+		if n == 10 && (j == len(s) || (s[j] != '.' && s[j] != ')')) && !phoneShaped(s[i:j]) && !dateShaped(s[i:j]) {
 			out = append(out, [2]int{i, j})
 		}
 		i = j
 	}
 	return out
+}
+
+// dateShaped reports digits that begin with a date ("11-16-2026 11": a
+// date and the hour of a time stamp), which an NPI never does.
+func dateShaped(s string) bool {
+	ds := findDates(s)
+	return len(ds) > 0 && ds[0].Start == 0
 }
 
 // phoneShaped reports digits grouped 3-3-4 by hyphens, as telephone
