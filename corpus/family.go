@@ -464,7 +464,7 @@ var harbor = &wordingFamily{
 	},
 	staff:      []string{"Colm", "Deirdre", "Fatou", "Nuno", "Sinead", "Gabriela"},
 	staffRoles: []string{"Practice Associate", "PSR", "Clinical Secretary", "Referral Management"},
-	dateFmts:   []string{"02 Jan 2006", "2 Jan 2006", "Jan 02, 2006", "01/02/2006", "02-JAN-2006"},
+	dateFmts:   []string{"02 Jan 2006", "2 Jan 2006", "Jan 02, 2006", "01/02/2006", "02-Jan-2006"},
 	dobFmts:    []string{"02 Jan 2006", "01/02/2006", "Jan 02, 2006"},
 	handFmts:   []string{"2 Jan 06", "1/2/2006", "01/02/2006"},
 	mod97140: []string{"manual therapy (myofascial release)", "neuromuscular therapy", "myofascial release", "soft tissue mobilization",
