@@ -26,3 +26,24 @@ func TestLabelsWithoutColons(t *testing.T) {
 		}
 	}
 }
+
+func TestLabelsMisreadByOneLetter(t *testing.T) {
+	for _, c := range []struct {
+		line, field, value string
+	}{
+		{"Vrequency: three visits a week", "frequency", "three visits a week"},
+		{"Diagnosls: M54.2 Cervicalgia", "diagnosis", "M54.2 Cervicalgia"},
+		{"Patlent; Ada Jones", "patient", "Ada Jones"},
+	} {
+		ls := labels([]textLine{{Text: c.line}})
+		if len(ls) == 0 || ls[0].Field != c.field || ls[0].Value != c.value {
+			t.Errorf("%q: labels %+v, want %s = %q first", c.line, ls, c.field, c.value)
+		}
+	}
+	// Words two letters from a label, and short ones, are not labels.
+	for _, line := range []string{"Patterns: none", "Sequence: see plan", "Dale: 11/05/2026", "Remarks: see chart"} {
+		if ls := labels([]textLine{{Text: line}}); len(ls) > 0 {
+			t.Errorf("%q: read as label %q = %q (%s)", line, ls[0].Label, ls[0].Value, ls[0].Field)
+		}
+	}
+}

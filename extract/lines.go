@@ -164,7 +164,11 @@ func labels(lines []textLine) []labelled {
 	for _, l := range lines {
 		locs := reLabel.FindAllStringSubmatchIndex(l.Text, -1)
 		if len(locs) == 0 || locs[0][0] > 2 {
-			if b := bareLabel(l.Text, locs); b != nil {
+			b := bareLabel(l.Text, locs)
+			if b == nil {
+				b = misreadLabel(l.Text, locs)
+			}
+			if b != nil {
 				b.Line = l
 				out = append(out, *b)
 			}
@@ -239,6 +243,85 @@ func bareLabel(text string, locs [][]int) *labelled {
 		return nil
 	}
 	return &labelled{Field: field, Label: label, Value: value}
+}
+
+// labelWords are the one-word labels (data/labels.txt) long enough to be
+// known with a letter misread, by field.
+var labelWords = func() map[string]string {
+	m := map[string]string{}
+	for _, f := range labelFields {
+		for _, p := range phraseSections["labels/"+f] {
+			for _, w := range oneWordForms(p) {
+				w = strings.ToLower(w)
+				if _, ok := m[w]; !ok && len(w) >= 6 && strings.IndexFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) < 0 {
+					m[w] = f
+				}
+			}
+		}
+	}
+	return m
+}()
+
+// oneWordForms are the one-word forms of a phrase whose other words are
+// optional ("admitting? diagnosis|diagnoses code(s)?" gives "diagnosis"
+// and "diagnoses"), without optional endings.
+func oneWordForms(p string) []string {
+	var req []string
+	for _, t := range strings.Fields(p) {
+		if !strings.HasSuffix(t, "?") || len(t) == 1 {
+			req = append(req, t)
+		}
+	}
+	if len(req) != 1 {
+		return nil
+	}
+	var out []string
+	for _, a := range strings.Split(req[0], "|") {
+		for _, suf := range []string{"('s)", "(s)", "*", "."} {
+			a = strings.TrimSuffix(a, suf)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// reHeadColon is a first word ended by a colon: where a label stands.
+var reHeadColon = regexp.MustCompile(`^\s*([A-Za-z]{6,16})\s*[:;]`)
+
+// misreadLabel reads a one-word label at the start of text that OCR got
+// one letter wrong ("Vrequency:", "Diagnosls:"): a word before a colon
+// within one edit of a known label, the way a person reads past a
+// misprint. locs are the colon labels of text.
+func misreadLabel(text string, locs [][]int) *labelled {
+	m := reHeadColon.FindStringSubmatchIndex(text)
+	if m == nil {
+		return nil
+	}
+	head := strings.ToLower(text[m[2]:m[3]])
+	if _, exact := labelWords[head]; exact {
+		return nil // a label read right that reLabel did not take: leave it
+	}
+	field := ""
+	for w, f := range labelWords {
+		if len(w) >= 6 && editDistance(head, w) == 1 {
+			if field != "" && field != f {
+				return nil // near two fields' labels: neither
+			}
+			field = f
+		}
+	}
+	if field == "" {
+		return nil
+	}
+	end := len(text)
+	if len(locs) > 0 && locs[0][0] >= m[1] {
+		end = locs[0][0]
+	}
+	value := strings.TrimSpace(text[m[1]:end])
+	if value == "" {
+		return nil
+	}
+	return &labelled{Field: field, Label: strings.TrimSpace(text[m[0]:m[1]]), Value: value}
 }
 
 // blankValue reports a form field left empty: nothing, underscores, dashes,

@@ -1315,7 +1315,8 @@ func (r *rxReader) frequency() {
 	if r.readFrequency(lines) || r.spreadFrequency(lines) || blank {
 		return
 	}
-	r.readFrequency(r.orderLines())
+	order := r.orderLines()
+	_ = r.readFrequency(order) || r.spreadFrequency(order)
 }
 
 // spreadFrequency reads a plan whose rate and whose end stand on
