@@ -78,7 +78,7 @@ const (
 var houseFamily = &wordingFamily{name: "house", house: true}
 
 // wordingFamilies lists every family; the held-out one last.
-var wordingFamilies = []*wordingFamily{houseFamily, northside, lakeview, harbor}
+var wordingFamilies = []*wordingFamily{houseFamily, northside, lakeview, harbor, riverbend}
 
 // FamilyNames returns the names of the wording families.
 func FamilyNames() []string {
@@ -436,11 +436,11 @@ func lakeviewFreq(r *rand.Rand, prose bool) *freqSpec {
 	}
 }
 
-// harbor: held out. Offices in New England on a different EHR vendor:
-// consult-request printouts with /es/ signatures, day-month-year dates,
-// memo-style letters.
+// harbor: offices in New England on a different EHR vendor: consult-request
+// printouts with /es/ signatures, day-month-year dates, memo-style letters.
+// Held out until it was studied; riverbend took its place.
 var harbor = &wordingFamily{
-	name: "harbor", heldOut: true,
+	name: "harbor", heldOut: false,
 	female: []string{"Maeve", "Concetta", "Aoife", "Rosalie", "Dorothea", "Maria Jose", "Lourdes", "Bernadette", "Thuy", "Ewa",
 		"Philomena", "Kerry-Ann", "Nadia", "Genevieve", "Marisa", "Oona"},
 	male: []string{"Seamus", "Domenic", "Aurelio", "Thaddeus", "Fitzgerald", "Jean-Baptiste", "Vinh", "Lorenzo", "Padraig", "Zbigniew",
@@ -542,6 +542,143 @@ func harborFreq(r *rand.Rand, prose bool) *freqSpec {
 			visits, weeks int
 		}{{"3/week x 2 weeks; 2/week x 2 weeks; 1/week x 4 weeks", 14, 8}, {"2/week x 3 weeks, then 1/week x 3 weeks", 9, 6}})
 		return &freqSpec{text: t.text, visits: t.visits, weeks: t.weeks, plan: true}
+	}
+}
+
+// riverbend: held out. A clinic network of the US Southwest (Texas, New
+// Mexico, Arizona): member/client wording of managed-care referral desks,
+// "sessions weekly over N wks" plans, ISO and two-digit-year dates, Spanish
+// and Navajo surnames with particles, credentials written several ways,
+// memo letters and mixed-case EHR printouts.
+var riverbend = &wordingFamily{
+	name: "riverbend", heldOut: true,
+	female: []string{"Guadalupe", "Marisela", "Yazmin", "Araceli", "Xochitl", "Mary Lou", "Betty Jo", "Consuelo", "Darlene", "LaDonna",
+		"Nizhoni", "Reyna", "Ana Lucia", "Kaylee", "Rosaura", "Mary-Beth", "Itzel", "Shonda", "Trinidad", "Wanda"},
+	male: []string{"Refugio", "Billy Ray", "Efrain", "Dustin", "Joaquin", "Rigoberto", "Lonnie", "Jose Luis", "Kade", "Bobby Joe",
+		"Anselmo", "Delbert", "Juan Pablo", "Eusebio", "Clint", "Santiago", "Wyatt", "Armando", "Travis", "Hoang"},
+	last: []string{"de la Garza", "De los Santos", "Villarreal", "Yazzie", "Begay", "Tsosie", "McCandless", "O'Hara", "Baca-Trujillo",
+		"Van Zandt", "Montoya", "Gonzales-Ruiz", "LeBlanc", "Del Toro", "D'Arcy", "Archuleta", "Quintana", "Etsitty", "Lujan",
+		"Abeyta", "Ortega-Vigil", "MacGregor", "Vander Wal", "Hinojosa", "del Castillo", "O'Leary"},
+	docFirst: []string{"Esteban", "Rosalinda", "Bradley", "Ngozi", "Tuan", "Lorena", "Hector", "Kathryn", "Vikram", "Shiloh",
+		"Benito", "Adaeze", "Wes", "Mercedes"},
+	docLast: []string{"de la Rosa", "O'Keeffe", "Benavides", "Van Pelt", "Nakai", "Castaneda", "Yellowhorse", "Ruiz de Velasco",
+		"LaRue", "Sandoval", "Okonkwo-Reyes", "McBride", "St. Cyr", "Dominguez"},
+	suffixes: []string{"Jr.", "Sr.", "II", "III"},
+	creds: []weighted[credential]{
+		{credential{"MD", []string{"MD", "M.D.", "MD, MPH"}}, 7}, {credential{"DO", []string{"DO", "D.O."}}, 3},
+		{credential{"NP", []string{"NP-C", "FNP-BC", "DNP, FNP-BC", "APRN, FNP-C"}}, 3}, {credential{"PA-C", []string{"PA-C", "PA"}}, 2},
+		{credential{"DC", []string{"DC"}}, 1}, {credential{"", []string{""}}, 1},
+	},
+	practices: []practice{
+		{name: "Riverbend Family Medicine", csid: "RIVERBEND FM", street: "2105 W Anderson Ln, Ste 110", city: "Austin", state: "TX", zip: "78757", area: "512", domain: "riverbendfm.example"},
+		{name: "Rio Grande Orthopedic & Spine", csid: "RIO GRANDE ORTHO", street: "8801 Horizon Blvd NE", city: "Albuquerque", state: "NM", zip: "87113", area: "505", domain: "riograndeortho.example"},
+		{name: "Sonoran Desert Pain & Rehabilitation", csid: "SONORAN PAIN REHAB", street: "4420 E Camelback Rd, Suite 150", city: "Phoenix", state: "AZ", zip: "85018", area: "602", domain: "sonoranpain.example"},
+		{name: "Hill Country Sports Medicine", csid: "HILL CTRY SPORTS MED", street: "1250 Junction Hwy", city: "Kerrville", state: "TX", zip: "78028", area: "830", domain: "hillcountrysm.example"},
+		{name: "Sangre de Cristo Integrative Health", csid: "SDC INTEGRATIVE", street: "1590 St. Michael's Dr", city: "Santa Fe", state: "NM", zip: "87505", area: "505", domain: "sdcintegrative.example"},
+		{name: "Paso del Norte Internal Medicine", csid: "PDN INTERNAL MED", street: "1600 N Mesa St", city: "El Paso", state: "TX", zip: "79902", area: "915", domain: "pdnim.example"},
+		{name: "Saguaro Primary Care Associates", csid: "SAGUARO PCA", street: "6565 E Broadway Blvd", city: "Tucson", state: "AZ", zip: "85710", area: "520", domain: "saguaropca.example"},
+	},
+	staff:      []string{"Yesenia", "Dakota", "Brandi", "Ruben", "Lupita", "Cheyenne", "Arturo"},
+	staffRoles: []string{"Prior Auth Specialist", "Patient Navigator", "MA II", "Front Office Lead", "Referrals Dept."},
+	dateFmts:   []string{"January 2, 2006", "2006-01-02", "01/02/06", "Jan 2 2006", "Mon, Jan 2, 2006"},
+	dobFmts:    []string{"1/2/2006", "2006-01-02", "Jan 2, 2006"},
+	handFmts:   []string{"1/2/06", "1-2-2006", "Jan 2 2006"},
+	mod97140: []string{"myofascial release (MFR)", "MFR", "trigger point release", "neuromuscular therapy (NMT)", "soft tissue mobilization",
+		"STM", "manual therapy", "manual lymph drainage"},
+	mod97124:  []string{"therapeutic massage", "deep tissue massage", "sports massage", "massage therapy"},
+	codeForms: []string{" (CPT: %s)", " -- %s", " (code %s)"},
+	nonOrders: []string{"Eval & treat per LMT", "LMT to evaluate and treat", "Therapist to determine treatment"},
+	freq:      riverbendFreq,
+	open:      []string{"as needed", "PRN flare-ups", "2 sessions weekly, ongoing", "weekly until re-evaluation", "1-2 visits/wk as tolerated", "monthly maintenance"},
+	sessions: []sessionOpt{
+		{60, 10, []string{"60-minute sessions", "60 min/visit", "1 hr each", "60 min (%d units)", "one (1) hour", "60 mins"}},
+		{45, 5, []string{"45-minute sessions", "45 min/visit", "45 mins"}},
+		{30, 3, []string{"30-minute sessions", "30 min/visit", "a half-hour"}},
+		{90, 2, []string{"90-minute sessions", "1.5 hrs", "90 min (%d units)"}},
+		{50, 1, []string{"50 min/visit"}},
+		{0, 4, []string{"%d timed units", "%d units/visit", "%d units of 15 min each"}},
+	},
+	necessity: []string{"Services are medically necessary.", "Medically necessary (see Dx codes)", "I attest this treatment is medically necessary.",
+		"Medical necessity confirmed by ordering clinician"},
+	lPatient:  []string{"Member:", "Client name:", "Patient/Member:"},
+	lDOB:      []string{"Birthdate:", "DOB:", "Member DOB:"},
+	lDate:     []string{"Date ordered:", "Referral date:", "Order dt:"},
+	lDoctor:   []string{"Ordering clinician:", "Referred by:", "Ordering practitioner:"},
+	lNPI:      []string{"Type 1 NPI:", "NPI number:", "Indiv. NPI"},
+	lModality: []string{"Modality:", "Therapy type:", "Requested therapy:"},
+	lAreas:    []string{"Regions to treat:", "Body area(s):", "Focus areas:"},
+	lDx:       []string{"Dx codes:", "ICD-10 codes:", "Dx/ICD-10:"},
+	lFreq:     []string{"Visits:", "Plan of care:", "Rx plan:"},
+	lDur:      []string{"Total duration:", "Length of care:"},
+	lSession:  []string{"Duration of each visit:", "Session length:", "Minutes/units:"},
+	lSigDate:  []string{"Date:", "Today's date:"},
+	rxMarks:   []string{"Rx", "Rx/Order", "ORDERS:"},
+	formTitles: []string{"MEDICAL MASSAGE THERAPY ORDER", "Manual Therapy Referral - Outpatient", "Therapeutic Massage Rx Form",
+		"Integrative Care Referral (Massage/Bodywork)"},
+	ehrTitles: []string{"Outgoing Referral - Massage Therapy", "Ambulatory Order: Manual Therapy", "REFERRAL ORDER SUMMARY"},
+	statements: []string{
+		"Signed electronically by %[1]s on %[2]s at %[3]s",
+		"E-Signature: %[1]s (signed %[2]s %[3]s)",
+		"%[1]s - digitally signed %[2]s, %[3]s",
+		"Electronically authenticated and signed: %[1]s | %[2]s %[3]s",
+	},
+	statementsNoDate: []string{"E-Signature: %[1]s (signed electronically)", "%[1]s - digitally signed", "Signed electronically by %[1]s"},
+	timeFmt:          "3:04 pm",
+	greetings:        []string{"Dear Colleague,", "Good afternoon, %s,", "To the intake team at %s:"},
+	closings:         []string{"Respectfully,", "Best,", "Gratefully,"},
+	mailOpen:         []string{"Howdy %s team,", "Hi y'all,", "Good morning, %s -"},
+	mailClose:        []string{"Thank you!", "Appreciate y'all,", "Take care,"},
+	refLines:         []string{"Member: %[1]s | DOB: %[2]s", "RE: %[1]s (DOB: %[2]s)", "Client: %[1]s, d.o.b. %[2]s"},
+	thanks:           []string{"Please send visit notes to our referrals inbox.", "Call our referral line with any scheduling questions."},
+	letterMemo:       true,
+	upperChance:      0.45,
+}
+
+func riverbendFreq(r *rand.Rand, prose bool) *freqSpec {
+	n := pick(r, []int{1, 2, 2, 3, 3})
+	w := pick(r, []int{3, 4, 6, 6, 8, 10, 12})
+	times := map[int]string{1: "once", 2: "twice", 3: "three times"}
+	switch k := r.IntN(20); {
+	case k < 6:
+		rate := pick(r, []string{fmt.Sprintf("%d %s weekly", n, plural(n, "session", "sessions")), fmt.Sprintf("%d %s/wk", n, plural(n, "visit", "visits")),
+			fmt.Sprintf("%dx a week", n), times[n] + " per week"})
+		dur := pick(r, []string{fmt.Sprintf("over %d wks", w), fmt.Sprintf("x %d wk", w), fmt.Sprintf("for a total of %d weeks", w)})
+		if prose {
+			rate = pick(r, []string{fmt.Sprintf("%d %s per week", n, plural(n, "session", "sessions")), times[n] + " per week"})
+			dur = fmt.Sprintf("for a total of %d weeks", w)
+		}
+		return plan(n, w, rate, dur, rate+" "+dur)
+	case k < 9:
+		rate := fmt.Sprintf("%d %s per week", n, plural(n, "visit", "visits"))
+		dur := fmt.Sprintf("%d weeks", w)
+		return plan(n, w, rate, dur, dur+" at "+rate)
+	case k < 12:
+		v := n * w
+		return &freqSpec{text: pick(r, []string{fmt.Sprintf("%d visits total in %d weeks", v, w), fmt.Sprintf("%d sessions spread over %d weeks", v, w),
+			fmt.Sprintf("a series of %d treatments over %d weeks", v, w)}), visits: v, weeks: w, plan: true}
+	case k < 14:
+		m := pick(r, []int{1, 2, 3})
+		t := fmt.Sprintf("%dx weekly x %d mo", n, m)
+		if prose || chance(r, 0.5) {
+			t = fmt.Sprintf("%d %s weekly for %s %s", n, plural(n, "session", "sessions"), word(m), plural(m, "month", "months"))
+		}
+		return &freqSpec{text: t, visits: n * 4 * m, weeks: 4 * m, plan: true}
+	case k < 15:
+		w := pick(r, []int{8, 12})
+		return &freqSpec{text: fmt.Sprintf("every 2 weeks over %d weeks", w), visits: w / 2, weeks: w, plan: true}
+	case k < 18:
+		t := pick(r, []struct {
+			text          string
+			visits, weeks int
+		}{{"2 sessions weekly x 3 wks, then 1 session weekly x 3 wks", 9, 6}, {"3 visits/wk for 2 wks, then 2 visits/wk for 4 wks", 14, 6},
+			{"twice per week for 4 weeks, then once per week for 4 weeks", 12, 8}})
+		return &freqSpec{text: t.text, visits: t.visits, weeks: t.weeks, plan: true}
+	default:
+		t := pick(r, []struct {
+			text          string
+			visits, weeks int
+		}{{"1-2 sessions weekly over 6 wks", 12, 6}, {"2-3 visits/wk x 4-6 wks", 18, 6}, {"1 to 2 times per week for 4 to 8 weeks", 16, 8}})
+		return &freqSpec{text: t.text, visits: t.visits, weeks: t.weeks, plan: true, isRange: true}
 	}
 }
 

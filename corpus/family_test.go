@@ -160,8 +160,9 @@ func TestEvalFamilies(t *testing.T) {
 	for _, s := range specs {
 		n[s.Family]++
 	}
+	want := len(specs) / len(FamilyNames())
 	for _, f := range FamilyNames() {
-		if n[f] < 70 || n[f] > 130 {
+		if n[f] < want*7/10 || n[f] > want*13/10 {
 			t.Errorf("family %s: %d of 400", f, n[f])
 		}
 	}
