@@ -238,7 +238,7 @@ func inkScore(g *image.Gray, rect image.Rectangle, words []Word, lineH, printedH
 		if wd.Conf < 70 || len(strings.Trim(wd.Text, "_-—~.")) < 2 {
 			continue // handwriting reads as doubtful words; rules as underscores
 		}
-		if wd.Box.Dy()*10 > printedH*13 {
+		if wd.Box.Dy()*10 > printedH*13 && glyphHeight(g, wd.Box)*10 > printedH*13 {
 			continue // taller than the print around it: written by hand
 		}
 		wb := wd.Box.Intersect(rect)
@@ -324,6 +324,44 @@ func inkScore(g *image.Gray, rect image.Rectangle, words []Word, lineH, printedH
 		}
 	}
 	return min(float64(total)/float64(lineH*lineH/2), float64(spread)/float64(2*lineH), float64(rowsWithInk)/float64(max(lineH/2, 1)))
+}
+
+// glyphHeight is the height of the marks in a word's box without the rule
+// it sits on or under: OCR boxes a printed word on a signature line down
+// to the line, which would make it as tall as handwriting. A row dark without
+// a break across three fifths of the box is rule; what remains is split into bands
+// at blank rows (a fax breaks a rule into dashes and specks below the
+// word), and the band that holds the most ink is the word.
+func glyphHeight(g *image.Gray, box image.Rectangle) int {
+	box = box.Intersect(g.Rect)
+	best, bestInk, start, ink := 0, 0, box.Min.Y, 0
+	for y := box.Min.Y; y <= box.Max.Y; y++ {
+		n := 0
+		if y < box.Max.Y {
+			run, longest := 0, 0
+			for x := box.Min.X; x < box.Max.X; x++ {
+				if g.Pix[(y-g.Rect.Min.Y)*g.Stride+(x-g.Rect.Min.X)] < 128 {
+					n++
+					run++
+					longest = max(longest, run)
+				} else {
+					run = 0
+				}
+			}
+			if longest*10 >= box.Dx()*6 {
+				n = 0 // the rule: letters leave gaps in a row
+			}
+		}
+		if n > 0 {
+			ink += n
+			continue
+		}
+		if ink > bestInk {
+			best, bestInk = y-start, ink
+		}
+		start, ink = y+1, 0
+	}
+	return best
 }
 
 // nameIndex is where a last name stands in a line of OCR text, as printed

@@ -1,0 +1,57 @@
+package extract
+
+import (
+	"image"
+	"image/color"
+	"testing"
+)
+
+// TestGlyphHeightLeavesOutTheRule: a printed word on a signature line is
+// boxed by OCR down to the rule; its height is the letters', so it is not
+// mistaken for handwriting.
+func TestGlyphHeightLeavesOutTheRule(t *testing.T) {
+	page := func(letterH int, rule func(g *image.Gray, y int)) (*image.Gray, image.Rectangle) {
+		g := image.NewGray(image.Rect(0, 0, 300, 120))
+		for i := range g.Pix {
+			g.Pix[i] = 255
+		}
+		for x := 20; x < 220; x++ {
+			if (x/6)%2 == 0 { // strokes with gaps between them
+				for y := 20; y < 20+letterH; y++ {
+					g.SetGray(x, y, color.Gray{})
+				}
+			}
+		}
+		rule(g, 20+letterH+6)
+		return g, image.Rect(20, 20, 220, 20+letterH+9)
+	}
+	solid := func(g *image.Gray, y int) {
+		for x := 0; x < 300; x++ {
+			g.SetGray(x, y, color.Gray{})
+			g.SetGray(x, y+1, color.Gray{})
+		}
+	}
+	dashed := func(g *image.Gray, y int) {
+		for x := 0; x < 300; x++ {
+			if x%40 < 25 {
+				g.SetGray(x, y, color.Gray{})
+			}
+		}
+	}
+	touching := func(g *image.Gray, y int) { solid(g, y-6) }
+	for _, tc := range []struct {
+		name    string
+		letterH int
+		rule    func(*image.Gray, int)
+	}{
+		{"solid rule below", 30, solid},
+		{"dashed rule below", 30, dashed},
+		{"rule touching the letters", 30, touching},
+		{"tall strokes", 60, solid},
+	} {
+		g, box := page(tc.letterH, tc.rule)
+		if got := glyphHeight(g, box); got != tc.letterH {
+			t.Errorf("%s: glyph height %d, want %d (box %d high)", tc.name, got, tc.letterH, box.Dy())
+		}
+	}
+}
