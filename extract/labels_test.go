@@ -34,6 +34,7 @@ func TestLabelsMisreadByOneLetter(t *testing.T) {
 		{"Vrequency: three visits a week", "frequency", "three visits a week"},
 		{"Diagnosls: M54.2 Cervicalgia", "diagnosis", "M54.2 Cervicalgia"},
 		{"Patlent; Ada Jones", "patient", "Ada Jones"},
+		{"Signe: Wolcott Van Alstyne", "signature", "Wolcott Van Alstyne"},
 	} {
 		ls := labels([]textLine{{Text: c.line}})
 		if len(ls) == 0 || ls[0].Field != c.field || ls[0].Value != c.value {
@@ -41,7 +42,8 @@ func TestLabelsMisreadByOneLetter(t *testing.T) {
 		}
 	}
 	// Words two letters from a label, and short ones, are not labels.
-	for _, line := range []string{"Patterns: none", "Sequence: see plan", "Dale: 11/05/2026", "Remarks: see chart"} {
+	for _, line := range []string{"Patterns: none", "Sequence: see plan", "Dale: 11/05/2026", "Remarks: see chart",
+		"Notes: none", "Phone: 555 201 3344", "Email: office@clinic.example"} {
 		if ls := labels([]textLine{{Text: line}}); len(ls) > 0 {
 			t.Errorf("%q: read as label %q = %q (%s)", line, ls[0].Label, ls[0].Value, ls[0].Field)
 		}

@@ -286,7 +286,7 @@ func oneWordForms(p string) []string {
 }
 
 // reHeadColon is a first word ended by a colon: where a label stands.
-var reHeadColon = regexp.MustCompile(`^\s*([A-Za-z]{6,16})\s*[:;]`)
+var reHeadColon = regexp.MustCompile(`^\s*([A-Za-z]{5,16})\s*[:;]`)
 
 // misreadLabel reads a one-word label at the start of text that OCR got
 // one letter wrong ("Vrequency:", "Diagnosls:"): a word before a colon

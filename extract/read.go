@@ -707,8 +707,13 @@ func (r *rxReader) diagnoses() {
 	seen := map[string]bool{}
 	for _, l := range r.lines {
 		text := l.Text
-		context := dxLabelled[l.Idx] || reDxWord.MatchString(text)
-		for _, m := range reICD.FindAllStringSubmatchIndex(text, -1) {
+		matches := reICD.FindAllStringSubmatchIndex(text, -1)
+		// A line that lists a full code is a diagnosis line, whatever
+		// words introduce it.
+		context := dxLabelled[l.Idx] || reDxWord.MatchString(text) || slices.ContainsFunc(matches, func(m []int) bool {
+			return m[2] >= 0 && set.Exists(text[m[2]:m[3]]+"."+text[m[4]:m[5]])
+		})
+		for _, m := range matches {
 			var code string
 			switch {
 			case m[2] >= 0:

@@ -247,3 +247,25 @@ func TestReadDiagnosisSeparators(t *testing.T) {
 		}
 	}
 }
+
+// TestReadCategoryBesideACode: a bare category ("R51", no longer a billable
+// code) beside a full code is a diagnosis the physician wrote, whatever
+// words introduce the line; alone in prose it is not read as one.
+func TestReadCategoryBesideACode(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		want []string
+	}{
+		{"Relevant problems: M47.812 - Spondylosis without myelopathy or radiculopathy, cervical region; R51 - Headache.", []string{"M47.812", "R51"}},
+		{"Working problems are M54.2 (cervicalgia) and R51.", []string{"M54.2", "R51"}},
+		{"Suite R51, 4th floor", nil},
+	} {
+		var got []string
+		for _, dx := range readBody(tc.body).Diagnoses {
+			got = append(got, dx.Code)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%q: diagnoses %v, want %v", tc.body, got, tc.want)
+		}
+	}
+}

@@ -110,6 +110,17 @@ func (r *rxReader) residue(d *Document) {
 			}
 		}
 		if missing["date"] {
+			// "FL 03, 2026": a year of the order's time that no date
+			// took: the rest of the date is there, misread.
+			dates := findDates(l.Text)
+			for _, at := range yearsAround(l.Text, r.asOf.Year()) {
+				inDate := slices.ContainsFunc(dates, func(dm dateMatch) bool { return at >= dm.Start && at < dm.End })
+				if !inDate && !hasCueBefore(l.Text, at, otherDateCue) && !hasCueBefore(l.Text, at, phoneCue) {
+					report(resDate, strings.TrimSpace(l.Text[max(0, at-12):at+4]), l)
+				}
+			}
+		}
+		if missing["date"] {
 			// "Date 7 OCE.3)..2026": a date written where the date goes,
 			// read as no date.
 			low := strings.ToLower(l.Text)
@@ -148,8 +159,13 @@ func (r *rxReader) residue(d *Document) {
 			}
 		}
 		if missing["patient"] {
+			// A birth date, or digits where one is written after a word
+			// of birth however misread its label, stands beside the
+			// patient's name.
 			if loc := reDOBInline.FindStringIndex(l.Text); loc != nil && len(findDates(l.Text[loc[1]:])) > 0 {
 				report(resBirth, l.Text[loc[0]:], l)
+			} else if at := birthWordAt(l.Text); at >= 0 && digitCount(l.Text[at:min(len(l.Text), at+24)]) >= 4 {
+				report(resBirth, l.Text[at:], l)
 			}
 		}
 		if missing["prescriber"] && !address {
@@ -197,13 +213,56 @@ func (r *rxReader) residue(d *Document) {
 			if p.CoverSheet || p.Image == nil || len(p.Lines) == 0 {
 				continue
 			}
-			if ok, ev, conf := inkWhereSigned(p, r.prescriberName()); ok || ev != "" {
+			if ok, ev, conf := inkWhereSigned(p, r.prescriberName(), r.signLabelBoxes(p)); ok || ev != "" {
 				report(resInk, ev, textLine{Text: ev, Conf: conf, Page: p})
 				break
 			}
 		}
 	}
+	r.unreadPrintResidue(d, missing, found)
 	r.unreadableResidue(missing, found)
+}
+
+// yearsAround finds four-digit numbers standing alone that are year or
+// the year before: the year of a prescription.
+func yearsAround(s string, year int) []int {
+	var out []int
+	for i := 0; i+4 <= len(s); i++ {
+		if (i > 0 && isDigit(s[i-1])) || (i+4 < len(s) && isDigit(s[i+4])) {
+			continue
+		}
+		n := 0
+		for _, c := range []byte(s[i : i+4]) {
+			if !isDigit(c) {
+				n = -1
+				break
+			}
+			n = n*10 + int(c-'0')
+		}
+		if n == year || n == year-1 {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// birthStems begin the words that announce a date of birth.
+var birthStems = []string{"birth", "dob", "d.o.b", "born"}
+
+// birthWordAt is where a word of birth begins in s, or -1.
+func birthWordAt(s string) int {
+	low := strings.ToLower(s)
+	for i := range low {
+		if i > 0 && (isDigit(low[i-1]) || low[i-1] >= 'a' && low[i-1] <= 'z') {
+			continue
+		}
+		for _, st := range birthStems {
+			if strings.HasPrefix(low[i:], st) {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // fieldWords names the elements in messages.
@@ -285,20 +344,7 @@ func (r *rxReader) unreadableResidue(missing, found map[string]bool) {
 		return
 	}
 	slices.Sort(left)
-	// Where the prescriber signs, ink reads as doubtful words: that is the
-	// signature, not a value.
-	nearSig := map[int]bool{}
-	last := ""
-	if f := strings.Fields(r.prescriberName()); len(f) > 0 {
-		last = strings.ToLower(f[len(f)-1])
-	}
-	for _, l := range r.lines {
-		if reSigLabel.MatchString(l.Text) || (last != "" && nameIndex(l.Text, last) >= 0) {
-			for i := l.Idx - 2; i <= l.Idx+1; i++ {
-				nearSig[i] = true
-			}
-		}
-	}
+	nearSig := r.signingLines()
 	var unread []textLine
 	for _, l := range r.lines {
 		if l.Page != nil && !l.Page.TextLayer && len(l.Words) > 0 && !nearSig[l.Idx] && unreadableLine(l) {
@@ -348,6 +394,112 @@ func (r *rxReader) unreadableResidue(missing, found map[string]bool) {
 			Evidence: l.evidence(l.Text)})
 		for _, f := range left[1:] {
 			r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "unattributed", Field: f, Message: "see the text on page " + itoa(l.Page.Number) + " that could not be read", Evidence: l.evidence(l.Text)})
+		}
+		return
+	}
+}
+
+// signingLines are the lines where the prescriber signs, and the two above
+// and one below: there ink reads as doubtful words or as none, and that is
+// the signature, not a value.
+func (r *rxReader) signingLines() map[int]bool {
+	nearSig := map[int]bool{}
+	last := ""
+	if f := strings.Fields(r.prescriberName()); len(f) > 0 {
+		last = strings.ToLower(f[len(f)-1])
+	}
+	for _, l := range r.lines {
+		if reSigLabel.MatchString(l.Text) || (last != "" && nameIndex(l.Text, last) >= 0) {
+			for i := l.Idx - 2; i <= l.Idx+1; i++ {
+				nearSig[i] = true
+			}
+		}
+	}
+	return nearSig
+}
+
+// unreadPrintResidue reports a line of print OCR read as no words on a page
+// where elements are missing (unreadPrint).
+func (r *rxReader) unreadPrintResidue(d *Document, missing, found map[string]bool) {
+	var left []string
+	for f := range missing {
+		if !found[f] {
+			left = append(left, f)
+		}
+	}
+	if len(left) == 0 {
+		return
+	}
+	slices.Sort(left)
+	last := ""
+	if f := strings.Fields(r.prescriberName()); len(f) > 0 {
+		last = strings.ToLower(f[len(f)-1])
+	}
+	for _, p := range d.Pages {
+		if p.CoverSheet || p.TextLayer || p.Image == nil {
+			continue
+		}
+		var pageLines []textLine
+		for _, l := range r.lines {
+			if l.Page == p {
+				pageLines = append(pageLines, l)
+			}
+		}
+		above := func(y int) (textLine, bool) {
+			var best textLine
+			ok := false
+			for _, l := range pageLines {
+				if l.Box.Max.Y <= y+l.Box.Dy()/2 && (!ok || l.Box.Max.Y > best.Box.Max.Y) {
+					best, ok = l, true
+				}
+			}
+			return best, ok
+		}
+		// Where the prescriber signs: beside and just above a signature
+		// label, and above the typed name of a signature block, as
+		// inkWhereSigned looks.
+		lineH := medianLineHeight(p.Lines)
+		var signing [][2]int
+		for i, l := range pageLines {
+			if reSigLabel.MatchString(l.Text) {
+				signing = append(signing, [2]int{l.Box.Min.Y - 2*lineH, l.Box.Max.Y + lineH})
+			}
+			if last != "" && i > len(pageLines)/3 && nameIndex(l.Text, last) >= 0 {
+				signing = append(signing, [2]int{l.Box.Min.Y - 3*lineH, l.Box.Max.Y})
+			}
+		}
+		skip := func(y0, y1 int) bool {
+			mid := (y0 + y1) / 2
+			if mid < p.Height/20 {
+				return true // the transmit header's band
+			}
+			for _, s := range signing {
+				if mid >= s[0] && mid < s[1] {
+					return true
+				}
+			}
+			return false
+		}
+		bands := unreadPrint(p, skip)
+		if len(bands) == 0 {
+			continue
+		}
+		where := "near the top of page " + itoa(p.Number)
+		ev := textLine{Text: where, Conf: p.Confidence, Page: p}
+		if l, ok := above(bands[0].Min.Y); ok {
+			where = "below \"" + strings.TrimSpace(l.Text) + "\" on page " + itoa(p.Number)
+			ev = l
+		}
+		var what []string
+		for _, f := range left {
+			what = append(what, fieldWords[f])
+			found[f] = true
+		}
+		r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "unattributed", Field: left[0],
+			Message:  "a line of print " + where + " was not read; the " + strings.Join(what, ", ") + " reported missing may be written there",
+			Evidence: ev.evidence(ev.Text)})
+		for _, f := range left[1:] {
+			r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "unattributed", Field: f, Message: "see the line of print " + where + " that was not read", Evidence: ev.evidence(ev.Text)})
 		}
 		return
 	}

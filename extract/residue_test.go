@@ -1,6 +1,10 @@
 package extract
 
 import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
 	"slices"
 	"strings"
 	"testing"
@@ -117,4 +121,83 @@ func TestResidueProvenAbsent(t *testing.T) {
 	if got := unattributed(rx); len(got) > 0 {
 		t.Errorf("other dates: residue %v, want none (%+v)", got, rx.Ambiguities)
 	}
+}
+
+// A date whose month OCR garbled leaves its year behind, and a birth date
+// under a garbled label leaves its digits: neither element is proven
+// absent.
+func TestResidueMisreadDateAndBirth(t *testing.T) {
+	without := func(prefixes ...string) []string {
+		return slices.DeleteFunc(slices.Clone(completeLines), func(l string) bool {
+			return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(l, p) })
+		})
+	}
+	for _, tc := range []struct {
+		name, field string
+		lines       []string
+	}{
+		{"year of a misread date", "date", append(without("Date:", "Electronically"), "Signe: Anil Patel FL 03, 2026")},
+		{"birth date under a misread label", "patient", append(without("Patient:"), "Pimame: Jones, Mary 0 Birth dates 04-0219 bn")},
+	} {
+		rx := ReadPrescription(ocrDoc(tc.lines...), readAsOf)
+		if got := unattributed(rx); !slices.Contains(got, tc.field) {
+			t.Errorf("%s: residue %v, want %s (%+v)", tc.name, got, tc.field, rx.Ambiguities)
+		}
+	}
+	// A year in a telephone number or beside a date of injury is not the
+	// order's.
+	lines := append(without("Date:", "Electronically"), "Phone: (555) 201-2026", "Date of injury: spring 2026")
+	rx := ReadPrescription(ocrDoc(lines...), readAsOf)
+	if got := unattributed(rx); len(got) > 0 {
+		t.Errorf("years of other things: residue %v, want none (%+v)", got, rx.Ambiguities)
+	}
+}
+
+// A line of print that OCR turned into no words (printed over a dotted
+// rule, faint) keeps the elements missing from being proven absent; a
+// signature where the prescriber signs does not.
+func TestResidueUnreadPrint(t *testing.T) {
+	page := func(unread bool) *Document {
+		lines := without(completeLines, "Session:")
+		d := ocrDoc(lines...)
+		p := d.Pages[0]
+		g := image.NewGray(image.Rect(0, 0, p.Width, p.Height))
+		for i := range g.Pix {
+			g.Pix[i] = 255
+		}
+		letters := func(x0, y0, n int) { // n letter-shaped marks
+			for k := 0; k < n; k++ {
+				for y := y0; y < y0+30; y++ {
+					for x := x0 + k*25; x < x0+k*25+14; x++ {
+						g.SetGray(x, y, color.Gray{})
+					}
+				}
+			}
+		}
+		for _, w := range p.Words { // the print OCR read
+			letters(w.Box.Min.X, w.Box.Min.Y+5, len(w.Text))
+		}
+		bottom := p.Lines[len(p.Lines)-1].Box.Max.Y
+		if unread {
+			letters(100, bottom+80, 18) // "Units: 45 minutes", read as nothing
+		}
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, g); err != nil {
+			t.Fatal(err)
+		}
+		p.Image = buf.Bytes()
+		return d
+	}
+	rx := ReadPrescription(page(true), readAsOf)
+	if got := unattributed(rx); !slices.Contains(got, "session") {
+		t.Errorf("unread line: residue %v, want session (%+v)", got, rx.Ambiguities)
+	}
+	rx = ReadPrescription(page(false), readAsOf)
+	if got := unattributed(rx); len(got) > 0 {
+		t.Errorf("every line read: residue %v, want none (%+v)", got, rx.Ambiguities)
+	}
+}
+
+func without(lines []string, prefix string) []string {
+	return slices.DeleteFunc(slices.Clone(lines), func(l string) bool { return strings.HasPrefix(l, prefix) })
 }

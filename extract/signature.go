@@ -53,7 +53,7 @@ func (r *rxReader) signature(d *Document) {
 		if p.CoverSheet || p.Image == nil || len(p.Lines) == 0 {
 			continue
 		}
-		ok, ev, conf := inkWhereSigned(p, r.prescriberName())
+		ok, ev, conf := inkWhereSigned(p, r.prescriberName(), r.signLabelBoxes(p))
 		if ok {
 			*sig = Signature{Present: true, Kind: "wet", Evidence: Evidence{Text: ev, Confidence: round2(conf), Page: p.Number}}
 			return
@@ -96,6 +96,18 @@ func (r *rxReader) eSignedByPrescriber(text string) bool {
 	return false
 }
 
+// signLabelBoxes are the boxes of the lines of page p that the label
+// reader found a signature label on, misread ones included ("Signe:").
+func (r *rxReader) signLabelBoxes(p *Page) map[image.Rectangle]bool {
+	boxes := map[image.Rectangle]bool{}
+	for _, l := range r.field("signature") {
+		if l.Line.Page == p {
+			boxes[l.Line.Box] = true
+		}
+	}
+	return boxes
+}
+
 func (r *rxReader) prescriberName() string {
 	if r.rx.Prescriber == nil {
 		return ""
@@ -104,11 +116,12 @@ func (r *rxReader) prescriberName() string {
 }
 
 // inkWhereSigned looks for handwriting near the places a prescriber signs:
-// beside or above a signature label or line, and above the typed
-// prescriber name. Printed words that OCR read with confidence are masked;
+// beside or above a signature label or line (labels holds the boxes of
+// lines the label reader found one on), and above the typed prescriber
+// name. Printed words that OCR read with confidence are masked;
 // rules (the line to sign on) are ignored. Marks too few for a signature
 // and too many for a clean place come back as evidence with ok false.
-func inkWhereSigned(p *Page, prescriber string) (bool, string, float64) {
+func inkWhereSigned(p *Page, prescriber string, labels map[image.Rectangle]bool) (bool, string, float64) {
 	img, err := png.Decode(bytes.NewReader(p.Image))
 	if err != nil {
 		return false, "", 0
@@ -131,7 +144,7 @@ func inkWhereSigned(p *Page, prescriber string) (bool, string, float64) {
 	}
 	var regions []region
 	for i, l := range p.Lines {
-		if reSigLabel.MatchString(l.Text) {
+		if reSigLabel.MatchString(l.Text) || labels[l.Box] {
 			// Beside the label and above the line it sits on.
 			x0 := l.Box.Min.X
 			for _, w := range l.Words {

@@ -1,0 +1,151 @@
+package extract
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"slices"
+)
+
+// unreadPrint finds lines of print on a page image that OCR turned into no
+// words: a line printed over a dotted rule, a faint line, a line the
+// segmenter dropped. Absence is proven only where the page holds nothing
+// unread (docs/reading.md, "Absence must be proven"), so such a line is a
+// reason to look, whatever it says.
+//
+// Dark pixels outside every word box and outside rules are gathered into
+// connected marks; specks and pieces of dotted rules are too small or too
+// flat to count. Marks of a letter's size that line up in a band as wide as
+// a few words are a line of print. Bands where skip says the prescriber
+// signs are left out: a signature is ink no word accounts for.
+func unreadPrint(p *Page, skip func(y0, y1 int) bool) []image.Rectangle {
+	if p.Image == nil || len(p.Lines) == 0 {
+		return nil
+	}
+	img, err := png.Decode(bytes.NewReader(p.Image))
+	if err != nil {
+		return nil
+	}
+	g := toGray(img)
+	b := g.Bounds()
+	w, h := b.Dx(), b.Dy()
+	lineH := medianLineHeight(p.Lines)
+	printedH := medianWordHeight(p.Words)
+	// Word boxes, grown by a little: OCR boxes hug the glyphs.
+	pad := max(2, lineH/8)
+	covered := make([]bool, w*h)
+	for _, wd := range p.Words {
+		r := wd.Box.Inset(-pad).Intersect(b)
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			row := covered[(y-b.Min.Y)*w:]
+			for x := r.Min.X; x < r.Max.X; x++ {
+				row[x-b.Min.X] = true
+			}
+		}
+	}
+	ink := make([]bool, w*h)
+	for y := 0; y < h; y++ {
+		pix := g.Pix[y*g.Stride:]
+		run := 0
+		for x := 0; x < w; x++ {
+			if pix[x] < 128 {
+				run++
+				continue
+			}
+			if run > 0 && run <= 3*lineH {
+				for i := x - run; i < x; i++ {
+					ink[y*w+i] = !covered[y*w+i]
+				}
+			}
+			run = 0
+		}
+		if run > 0 && run <= 3*lineH {
+			for i := w - run; i < w; i++ {
+				ink[y*w+i] = !covered[y*w+i]
+			}
+		}
+	}
+	// Marks of a letter's size: taller than a speck or a dot of a dotted
+	// rule, no taller than twice the print (a logo, a signature flourish).
+	minH, maxH := max(4, printedH/3), 2*max(printedH, lineH/2)
+	minSize := max(8, printedH*printedH/20)
+	type mark struct{ r image.Rectangle }
+	var marks []mark
+	seen := make([]bool, w*h)
+	var stack []int
+	for start := range ink {
+		if !ink[start] || seen[start] {
+			continue
+		}
+		stack = append(stack[:0], start)
+		seen[start] = true
+		n := 0
+		r := image.Rectangle{Min: image.Pt(start%w, start/w), Max: image.Pt(start%w+1, start/w+1)}
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			n++
+			x, y := i%w, i/w
+			r = r.Union(image.Rect(x, y, x+1, y+1))
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					nx, ny := x+dx, y+dy
+					if nx < 0 || ny < 0 || nx >= w || ny >= h {
+						continue
+					}
+					if j := ny*w + nx; ink[j] && !seen[j] {
+						seen[j] = true
+						stack = append(stack, j)
+					}
+				}
+			}
+		}
+		if n < minSize || r.Dy() < minH || r.Dy() > maxH || r.Dx() > 3*lineH {
+			continue
+		}
+		marks = append(marks, mark{r.Add(b.Min)})
+	}
+	// Bands: marks whose vertical middles lie within half a line of each
+	// other, left to right, no more than two letters' widths apart.
+	slices.SortFunc(marks, func(a, c mark) int {
+		if d := (a.r.Min.Y + a.r.Max.Y) - (c.r.Min.Y + c.r.Max.Y); d != 0 {
+			return d
+		}
+		return a.r.Min.X - c.r.Min.X
+	})
+	used := make([]bool, len(marks))
+	var bands []image.Rectangle
+	for i := range marks {
+		if used[i] {
+			continue
+		}
+		used[i] = true
+		mid := (marks[i].r.Min.Y + marks[i].r.Max.Y) / 2
+		group := []image.Rectangle{marks[i].r}
+		for j := i + 1; j < len(marks); j++ {
+			mj := (marks[j].r.Min.Y + marks[j].r.Max.Y) / 2
+			if mj-mid > lineH/2 {
+				break
+			}
+			if !used[j] {
+				used[j] = true
+				group = append(group, marks[j].r)
+			}
+		}
+		slices.SortFunc(group, func(a, c image.Rectangle) int { return a.Min.X - c.Min.X })
+		// Split the row into runs of marks close enough to be words.
+		for k := 0; k < len(group); {
+			run := group[k]
+			n := 1
+			for k+n < len(group) && group[k+n].Min.X-run.Max.X <= 2*printedH {
+				run = run.Union(group[k+n])
+				n++
+			}
+			if n >= 5 && run.Dx() >= 4*printedH && !skip(run.Min.Y, run.Max.Y) {
+				bands = append(bands, run)
+			}
+			k += n
+		}
+	}
+	return bands
+}
