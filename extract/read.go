@@ -1432,7 +1432,7 @@ func (r *rxReader) wrappedFrequency(l textLine) (Frequency, bool) {
 var (
 	reNecessary      = cue(`{cues/necessary}`)
 	reNotNecessary   = regexp.MustCompile(`(?i)\bnot\s+(?:deemed\s+)?med(?:ically|\.)?\s+necessary|\[\s*\]\s*med|necessity\s*:\s*no\b|necessary\s*:\s*no\b`)
-	reNecessaryWraps = regexp.MustCompile(`(?i)\b(?:med(?:ically|[.,])?|medical)\s*$`)
+	reNecessaryWraps = regexp.MustCompile(`(?i)\b(?:med(?:ically|[.,])?|medical)[\s.,;:|_-]*$`)
 	reYesNo          = regexp.MustCompile(`(?i)\b(yes|no)\b`)
 )
 
@@ -1440,7 +1440,7 @@ func (r *rxReader) necessity() {
 	for i, l := range r.lines {
 		if !reNecessary.MatchString(l.Text) && reNecessaryWraps.MatchString(l.Text) && i+1 < len(r.lines) && r.lines[i+1].Page == l.Page {
 			// "... This therapy is medically" / "necessary for her recovery."
-			joined := l.Text + " " + r.lines[i+1].Text
+			joined := strings.TrimRight(l.Text, " .,;:|_-") + " " + r.lines[i+1].Text
 			if reNecessary.MatchString(joined) && !reNotNecessary.MatchString(joined) {
 				r.rx.MedicallyNecessary = true
 				r.rx.Evidence["medically_necessary"] = l.evidence(joined)

@@ -269,3 +269,19 @@ func TestReadCategoryBesideACode(t *testing.T) {
 		}
 	}
 }
+
+// TestReadNecessityWrapped: the statement of necessity wrapped over two
+// lines, with a mark OCR left at the end of the first.
+func TestReadNecessityWrapped(t *testing.T) {
+	for _, body := range []string{
+		"Clinically indicated and medically\nnecessary.",
+		"CLINICALLY INDICATED AND MEDICALLy .\nNECESSARY.",
+	} {
+		if !readBody(body).MedicallyNecessary {
+			t.Errorf("%q: not read as medically necessary", body)
+		}
+	}
+	if readBody("Not medically\nnecessary at this time.").MedicallyNecessary {
+		t.Errorf("a negated statement read as medically necessary")
+	}
+}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"rxintake/confusion"
 	"slices"
 	"strings"
 	"unicode"
@@ -34,7 +35,12 @@ var (
 	resInk      = residueKind{"signature", "ink or a signature statement"}
 	resBirth    = residueKind{"patient", "a date of birth"}
 	resCred     = residueKind{"prescriber", "a credential or title"}
+	resNecess   = residueKind{"necessity", "a phrase of medical necessity"}
 )
+
+// labelElement is the element a label's value is, by the label reader's
+// field name, where the two differ: a plan's duration is part of the plan.
+var labelElement = map[string]string{"diagnosis": "diagnoses", "duration": "frequency", "treatment": "procedures"}
 
 // modalityStems begin the words of specific modalities (docs/reading.md);
 // "massage" and "therapy" alone are not among them: they name clinics and
@@ -158,6 +164,12 @@ func (r *rxReader) residue(d *Document) {
 				}
 			}
 		}
+		if missing["necessity"] && !reNotNecessary.MatchString(l.Text) {
+			low := strings.ToLower(l.Text)
+			if strings.Contains(low, "necess") || strings.Contains(low, "medically") {
+				report(resNecess, l.Text, l)
+			}
+		}
 		if missing["patient"] {
 			// A birth date, or digits where one is written after a word
 			// of birth however misread its label, stands beside the
@@ -177,7 +189,7 @@ func (r *rxReader) residue(d *Document) {
 			}
 		}
 		names := reResidue.SubexpNames()
-		masked = figuresOnly(masked)
+		masked = mendDigitTokens(figuresOnly(masked))
 		for _, m := range reResidue.FindAllStringSubmatchIndex(masked, -1) {
 			tok := masked[m[0]:m[1]]
 			switch names[matchedGroup(m)+1] {
@@ -246,6 +258,31 @@ func yearsAround(s string, year int) []int {
 	return out
 }
 
+// mendDigitTokens reads as digits the tokens that begin with a digit and
+// whose other characters are all ones OCR takes for digits ("4S' each" is
+// 45'), so that a number OCR spoiled still shows its shape.
+func mendDigitTokens(s string) string {
+	b := []byte(s)
+	for i := 0; i < len(b); {
+		j := i
+		for j < len(b) && (isDigit(b[j]) || b[j] >= 'A' && b[j] <= 'Z' || b[j] >= 'a' && b[j] <= 'z' || b[j] == '|') {
+			j++
+		}
+		if j == i {
+			i++
+			continue
+		}
+		if isDigit(b[i]) && (i == 0 || !isDigit(b[i-1])) {
+			tok := string(b[i:j])
+			if d := confusion.Default.Digits(tok); digitCount(d) == len(d) && d != tok {
+				copy(b[i:j], d)
+			}
+		}
+		i = j
+	}
+	return string(b)
+}
+
 // birthStems begin the words that announce a date of birth.
 var birthStems = []string{"birth", "dob", "d.o.b", "born"}
 
@@ -270,6 +307,7 @@ var fieldWords = map[string]string{
 	"patient": "patient's name", "prescriber": "prescriber", "npi": "NPI", "date": "date",
 	"procedures": "modality", "diagnoses": "diagnosis", "areas": "areas to treat",
 	"session": "treatment length", "frequency": "treatment plan", "signature": "signature",
+	"necessity": "statement of medical necessity",
 }
 
 // missingFields are the elements the reader did not find.
@@ -285,6 +323,7 @@ func (r *rxReader) missingFields() map[string]bool {
 	m["areas"] = len(rx.Areas) == 0
 	m["session"] = rx.Session == nil
 	m["frequency"] = rx.Frequency == nil
+	m["necessity"] = !rx.MedicallyNecessary
 	sig := rx.Signature
 	low := strings.ToLower(sig.Evidence.Text)
 	conflict := strings.Contains(low, "electronic") || strings.Contains(low, "e-sign")
@@ -306,6 +345,9 @@ func (r *rxReader) missingFields() map[string]bool {
 // halfhourpersession").
 func (r *rxReader) labelledResidue(missing, found map[string]bool) {
 	for _, l := range r.labs {
+		if e, ok := labelElement[l.Field]; ok {
+			l.Field = e
+		}
 		if !missing[l.Field] || found[l.Field] || l.Line.Page == nil || l.Line.Page.TextLayer ||
 			genericLabel[strings.ToLower(strings.Trim(l.Label, " :;#"))] {
 			continue

@@ -138,6 +138,9 @@ func TestResidueMisreadDateAndBirth(t *testing.T) {
 	}{
 		{"year of a misread date", "date", append(without("Date:", "Electronically"), "Signe: Anil Patel FL 03, 2026")},
 		{"birth date under a misread label", "patient", append(without("Patient:"), "Pimame: Jones, Mary 0 Birth dates 04-0219 bn")},
+		{"a plan's span under its own label, unread", "frequency", append(without("Frequency:"), "Freq: 2X PER WK", "Duration; & WKS")},
+		{"a length with a digit read as a letter", "session", append(without("Session:"), "Time 4S’ each")},
+		{"words of necessity misspelt", "necessity", append(without("Medically"), "Medically necesary")},
 	} {
 		rx := ReadPrescription(ocrDoc(tc.lines...), readAsOf)
 		if got := unattributed(rx); !slices.Contains(got, tc.field) {

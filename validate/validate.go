@@ -62,7 +62,7 @@ var missingRule = map[string]string{
 	"patient": RulePatientMissing, "prescriber": RulePrescriberMissing, "npi": RuleNPIMissing,
 	"date": RuleDateMissing, "procedures": RuleModalityMissing, "diagnoses": RuleDiagnosisMissing,
 	"areas": RuleAreasMissing, "session": RuleSessionMissing, "frequency": RuleFrequencyMissing,
-	"signature": RuleSignatureMissing,
+	"signature": RuleSignatureMissing, "necessity": RuleNecessityMissing,
 }
 
 // reviewRules send a document to a person whatever else is found.
