@@ -7,7 +7,10 @@ import (
 )
 
 // credentials are the letters after a prescriber's name, as printed.
-var reCredentials = cue(`(?:,?\s*(?:{names/prescriber-credential}|{names/other-credential}))+\s*$`)
+var (
+	reCredentials   = cue(`(?:,?\s*(?:{names/prescriber-credential}|{names/other-credential}))+\s*$`)
+	reCredentialsIn = cue(`(?:,?\s*(?:{names/prescriber-credential}|{names/other-credential}))+`)
+)
 
 var reTitle = cue(`^{names/title}\.?\s+`)
 
@@ -15,7 +18,22 @@ var reTitle = cue(`^{names/title}\.?\s+`)
 // "MD, FACP".
 func splitCredentials(s string) (name, creds string) {
 	s = strings.TrimSpace(s)
-	if loc := reCredentials.FindStringIndex(s); loc != nil && loc[0] > 0 {
+	loc := reCredentials.FindStringIndex(s)
+	if loc == nil {
+		// Credentials end the name wherever they stand: what follows
+		// them ("Ann Vu, M.D. Indiv. NPI") is the next field's. Inside
+		// a line they count only printed as credentials are, in capitals
+		// or with dots ("Anna Do Tran" has a family name, not a degree).
+		for _, m := range reCredentialsIn.FindAllStringIndex(s, -1) {
+			c := s[m[0]:m[1]]
+			if len(strings.Fields(s[:m[0]])) >= 2 && (c == strings.ToUpper(c) || strings.Contains(c, ".")) {
+				loc = m
+				s = s[:m[1]]
+				break
+			}
+		}
+	}
+	if loc != nil && loc[0] > 0 {
 		creds = strings.Trim(s[loc[0]:], " ,.")
 		s = s[:loc[0]]
 		// Normalise "M.D." to "MD", keep the list order.
@@ -123,12 +141,23 @@ func nameAt(s string) (name, creds string, ok bool) {
 }
 
 // capitalised reports whether every word of a name starts with a capital:
-// in running text, "Raj Thompson regarding" is not a name.
+// in running text, "Raj Thompson regarding" is not a name. A particle
+// inside a name is written small ("Ruiz de Velasco", "van der Berg").
 func capitalised(name string) bool {
-	for _, f := range strings.Fields(name) {
-		if !unicode.IsUpper(rune(f[0])) {
+	fields := strings.Fields(name)
+	for i, f := range fields {
+		if !unicode.IsUpper(rune(f[0])) && (i == 0 || i == len(fields)-1 || !nameParticles[f]) {
 			return false
 		}
 	}
 	return true
 }
+
+// nameParticles are the small words inside family names.
+var nameParticles = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range words("names/particle") {
+		m[w] = true
+	}
+	return m
+}()

@@ -45,10 +45,10 @@ func TestVocabularyFiles(t *testing.T) {
 		match   []string
 		not     []string
 	}{
-		{"labels/dob", []string{"DOB", "Date of birth", "Birthdate"}, []string{"Date"}},
-		{"labels/npi", []string{"NPI", "Provider NPI #", "Physician NPI number"}, nil},
+		{"labels/dob", []string{"DOB", "Date of birth", "Birthdate", "Member DOB", "Patient's date of birth", "Pt. birth date"}, []string{"Date"}},
+		{"labels/npi", []string{"NPI", "Provider NPI #", "Physician NPI number", "Indiv. NPI", "Type 1 NPI", "Individual NPI no."}, nil},
 		{"labels/prescriber", []string{"Referring physician", "Ordering provider's name", "Physician", "Authorized by"}, []string{"Patient"}},
-		{"labels/patient", []string{"Patient name", "Patient's full name", "Pt. Name", "Client"}, []string{"Physician"}},
+		{"labels/patient", []string{"Patient name", "Patient's full name", "Pt. Name", "Client", "Member", "Subscriber name"}, []string{"Physician"}},
 		{"labels/diagnosis", []string{"Diagnosis", "Diagnoses (ICD-10)", "Dx codes", "ICD-10-CM codes", "Diagnosis code(s)", "Reason for referral"}, []string{"Diagnostic"}},
 		{"labels/frequency", []string{"Frequency/Duration", "Freq", "Number of visits", "Plan of care"}, []string{"Frequent"}},
 		{"labels/session", []string{"Session length", "Length of each visit", "Units per session", "Treatment time"}, nil},
