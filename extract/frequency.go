@@ -55,8 +55,8 @@ var freqRateRE = func() *regexp.Regexp {
 	re := regexp.MustCompile(`(?i)` + strings.Join([]string{
 		// "2x/week", "2x/wk", "2 times per week", "2 visits a week", "2/wk", "1-2x/week"
 		`\b(?P<n>` + reFreqNum + `)\s*(?:x|×|times?|visits?|sessions?|treatments?|tx|days?|appointments?|appts?)?\s*(?:/|per|a|an|each|every|in\s+a)\s*(?:weeks?|wks?|w)\b`,
-		// "2x weekly", "2x wk", "two times weekly"
-		`\b(?P<nx>` + reFreqNum + `)\s*(?:x|×|times?)\s*(?:weekly|weeks?|wks?|w)\b`,
+		// "2x weekly", "2x wk", "two times weekly", "2 sessions weekly"
+		`\b(?P<nx>` + reFreqNum + `)\s*(?:(?:x|×|times?)\s*(?:weekly|weeks?|wks?|w)|(?:visits?|sessions?|treatments?|tx|appointments?|appts?)\s+weekly)\b`,
 		// "twice a week", "twice weekly", "once/wk"
 		`\b(?P<word>once|twice|thrice)\s*(?:/|per|a|an|each|every|in\s+a)?\s*(?:weekly|weeks?|wks?)\b`,
 		// "BIW", "TIW", "QW", "weekly", "every week", "semiweekly"

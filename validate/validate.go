@@ -153,6 +153,9 @@ const (
 	// implausibleAge is how old a prescription date must be to be taken
 	// for a misreading.
 	implausibleAge = 3 * 365 * 24 * time.Hour
+	// expiryConfidence is the confidence below which a date read is not
+	// enough to call the prescription expired.
+	expiryConfidence = 0.8
 )
 
 // Check applies the rules to what was read from doc. asOf is the receipt
@@ -387,6 +390,12 @@ func (c *checker) review(doc *extract.Document) {
 	}
 	// A prescription dated years before it arrived is a misread date far
 	// more often than an old order ("10/27/26" read "10/27/76").
+	// A date that alone makes the prescription expired must have been
+	// read well: one misread digit of the year turns a current order into
+	// an old one.
+	if e, ok := rx.Evidence["date"]; ok && c.has(RuleRxExpired) && e.Confidence > 0 && e.Confidence < expiryConfidence {
+		c.add(RuleLowConfidence, Warning, fmt.Sprintf("The date that makes the prescription expired (%s) was read with %.0f%% confidence; a person should check it.", rx.Date, e.Confidence*100), "")
+	}
 	if d, err := time.Parse("2006-01-02", rx.Date); err == nil && c.asOf.Sub(d) > implausibleAge {
 		c.add(RuleLowConfidence, Warning, fmt.Sprintf("The date was read as %s, %d years before the prescription arrived; a person should check it.", rx.Date, int(c.asOf.Sub(d).Hours()/24/365)), "")
 	}

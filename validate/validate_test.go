@@ -100,3 +100,21 @@ func TestReviewImplausibleDate(t *testing.T) {
 		t.Errorf("a prescription dated 1976: status %s, want %s", res.Status, StatusNeedsReview)
 	}
 }
+
+// An expired date read with doubt is a person's to check: one misread digit
+// of the year turns a current order into an old one.
+func TestReviewDoubtfulExpiry(t *testing.T) {
+	asOf := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	doc := &extract.Document{Pages: []*extract.Page{{Number: 1, Confidence: 0.9}}}
+	for _, tc := range []struct {
+		conf float64
+		want string
+	}{{0.95, StatusNeedsCorrection}, {0.67, StatusNeedsReview}} {
+		rx := completeRx(0.92, tc.conf)
+		rx.Date = "2024-11-19" // "2026" with its 6 read as a 4
+		res, _ := Check(doc, rx, DefaultProfile, asOf)
+		if res.Status != tc.want {
+			t.Errorf("expired date read at %.2f: status %s (%+v), want %s", tc.conf, res.Status, res.Findings, tc.want)
+		}
+	}
+}
