@@ -78,7 +78,7 @@ const (
 var houseFamily = &wordingFamily{name: "house", house: true}
 
 // wordingFamilies lists every family; the held-out one last.
-var wordingFamilies = []*wordingFamily{houseFamily, northside, lakeview, harbor, riverbend}
+var wordingFamilies = []*wordingFamily{houseFamily, northside, lakeview, harbor, riverbend, tidewater}
 
 // FamilyNames returns the names of the wording families.
 func FamilyNames() []string {
@@ -545,13 +545,14 @@ func harborFreq(r *rand.Rand, prose bool) *freqSpec {
 	}
 }
 
-// riverbend: held out. A clinic network of the US Southwest (Texas, New
-// Mexico, Arizona): member/client wording of managed-care referral desks,
-// "sessions weekly over N wks" plans, ISO and two-digit-year dates, Spanish
-// and Navajo surnames with particles, credentials written several ways,
-// memo letters and mixed-case EHR printouts.
+// riverbend: a clinic network of the US Southwest (Texas, New Mexico,
+// Arizona): member/client wording of managed-care referral desks, "sessions
+// weekly over N wks" plans, ISO and two-digit-year dates, Spanish and Navajo
+// surnames with particles, credentials written several ways, memo letters
+// and mixed-case EHR printouts. Held out until it was studied; tidewater
+// took its place.
 var riverbend = &wordingFamily{
-	name: "riverbend", heldOut: true,
+	name: "riverbend", heldOut: false,
 	female: []string{"Guadalupe", "Marisela", "Yazmin", "Araceli", "Xochitl", "Mary Lou", "Betty Jo", "Consuelo", "Darlene", "LaDonna",
 		"Nizhoni", "Reyna", "Ana Lucia", "Kaylee", "Rosaura", "Mary-Beth", "Itzel", "Shonda", "Trinidad", "Wanda"},
 	male: []string{"Refugio", "Billy Ray", "Efrain", "Dustin", "Joaquin", "Rigoberto", "Lonnie", "Jose Luis", "Kade", "Bobby Joe",
@@ -678,6 +679,177 @@ func riverbendFreq(r *rand.Rand, prose bool) *freqSpec {
 			text          string
 			visits, weeks int
 		}{{"1-2 sessions weekly over 6 wks", 12, 6}, {"2-3 visits/wk x 4-6 wks", 18, 6}, {"1 to 2 times per week for 4 to 8 weeks", 16, 8}})
+		return &freqSpec{text: t.text, visits: t.visits, weeks: t.weeks, plan: true, isRange: true}
+	}
+}
+
+// tidewater: held out. A clinic network of the US Southeast and Mid-Atlantic
+// (Virginia, the Carolinas, Georgia, the Florida panhandle): recipient and
+// beneficiary wording of payer-facing order desks, BIW/TIW/QW shorthand and
+// spelled-out "two (2) visits per week" plans, day-month-year and
+// abbreviated-weekday dates, Lowcountry and Huguenot surnames with particles,
+// apostrophes and hyphens, credentials with fellowships and board
+// certifications, consult-style EHR printouts and plain letters.
+var tidewater = &wordingFamily{
+	name: "tidewater", heldOut: true,
+	female: []string{"Lula Mae", "Ruby Jean", "Earline", "Tameka", "Antoinette", "Wilhelmina", "Bobbie Sue", "Ernestine", "Charlene",
+		"Quiana", "Emmaline", "Ansley", "Delphine", "Lakisha", "Opal", "Mary Grace", "Shaquana", "Lottie", "Thu Trang", "Annabelle"},
+	male: []string{"Thurman", "Otis", "Roosevelt", "Jimmy Lee", "Tavon", "Booker", "Lamar", "Jefferson", "Waylon", "Hampton",
+		"DeShawn", "Rhett", "Ellis", "Luther", "Tucker", "Marquis", "Boyd", "Cornell", "Duc Minh", "Ray Charles"},
+	last: []string{"Beauchamp", "McAllister-Brown", "O'Neal", "Pinckney", "Ravenel", "DuBose", "Legare", "Singletary", "Pettigrew",
+		"St. Amand", "du Pre", "McCrory", "Ledbetter", "Tolliver", "Whitlock-Hayes", "MacRae", "D'Antignac", "Vanderhorst", "De Treville",
+		"Etheridge", "Manigault", "Gadsden", "Rutledge", "Ashby-Lyle", "O'Quinn", "LaRoche"},
+	docFirst: []string{"Caldwell", "Eugenia", "Lamont", "Anjali", "Beau", "Winston", "Odessa", "Chukwuemeka", "Latrice", "Parker",
+		"Quang", "Mary Catherine", "Roshni", "Ellison"},
+	docLast: []string{"Huger", "O'Bannon", "McKissick", "DeLoach", "Ballentine", "St. Julien", "Okoro-Pinckney", "Vanlandingham",
+		"DeSaussure", "MacFarlane", "Kirkland", "D'Alessio", "Ng", "Ravenel-Hart"},
+	suffixes: []string{"Jr.", "Sr.", "III"},
+	creds: []weighted[credential]{
+		{credential{"MD", []string{"M.D.", "MD", "M.D., FACP", "MD, FAAFP"}}, 7}, {credential{"DO", []string{"D.O.", "DO", "DO, FAAPMR"}}, 3},
+		{credential{"NP", []string{"ANP-BC", "AGNP-C", "NP", "MSN, FNP-C"}}, 3}, {credential{"PA-C", []string{"PA-C", "MPAS, PA-C"}}, 2},
+		{credential{"DC", []string{"D.C."}}, 1}, {credential{"", []string{""}}, 1},
+	},
+	practices: []practice{
+		{name: "Tidewater Family & Internal Medicine", csid: "TIDEWATER FIM", street: "6161 Kempsville Cir, Ste 310", city: "Norfolk", state: "VA", zip: "23502", area: "757", domain: "tidewaterfim.example"},
+		{name: "Chesapeake Bay Orthopaedics", csid: "CHES BAY ORTHO", street: "1001 Volvo Pkwy", city: "Chesapeake", state: "VA", zip: "23320", area: "757", domain: "chesbayortho.example"},
+		{name: "James River Neurology Associates", csid: "JAMES RIVER NEURO", street: "7001 Forest Ave, Suite 300", city: "Richmond", state: "VA", zip: "23230", area: "804", domain: "jamesriverneuro.example"},
+		{name: "Cape Fear Physical Medicine & Rehabilitation", csid: "CAPE FEAR PM&R", street: "1915 S 17th St", city: "Wilmington", state: "NC", zip: "28401", area: "910", domain: "capefearpmr.example"},
+		{name: "Piedmont Triad Internal Medicine", csid: "PIEDMONT TRIAD IM", street: "1210 N Elm St", city: "Greensboro", state: "NC", zip: "27401", area: "336", domain: "ptim.example"},
+		{name: "Lowcountry Spine & Pain Center", csid: "LOWCOUNTRY SPINE", street: "2093 Henry Tecklenburg Dr", city: "Charleston", state: "SC", zip: "29414", area: "843", domain: "lowcountryspine.example"},
+		{name: "Coastal Empire Primary Care", csid: "COASTAL EMPIRE PC", street: "4700 Waters Ave", city: "Savannah", state: "GA", zip: "31404", area: "912", domain: "coastalempirepc.example"},
+		{name: "Emerald Coast Sports Medicine", csid: "EMERALD CST SPORTS", street: "4400 Bayou Blvd, Bldg 12", city: "Pensacola", state: "FL", zip: "32503", area: "850", domain: "emeraldcoastsm.example"},
+	},
+	staff:      []string{"LaShonda", "Mary Grace", "Tripp", "Kendra", "Ashton", "Bobbie", "Shelby"},
+	staffRoles: []string{"Referral Nurse", "LPN, Referrals", "Patient Access Rep", "Clinical Care Coordinator", "Medical Office Asst.", "Orders Desk"},
+	dateFmts:   []string{"2 January 2006", "January 02, 2006", "Mon. Jan. 2, 2006", "1/2/2006", "2 Jan. 2006"},
+	dobFmts:    []string{"1/2/2006", "2 January 2006", "01/02/2006"},
+	handFmts:   []string{"1/2/06", "1/2/2006", "1/2/'06"},
+	mod97140: []string{"myofascial release techniques", "MFR (myofascial release)", "NMT (neuromuscular therapy)", "neuromuscular therapy techniques",
+		"trigger-point therapy", "STM (soft tissue mobilization)", "skilled manual therapy", "manual lymphatic drainage (MLD)"},
+	mod97124:  []string{"Swedish-style massage", "general massage therapy", "massage (effleurage/petrissage)", "massage, therapeutic"},
+	codeForms: []string{" (CPT #%s)", " - CPT code %s", " [code %s]"},
+	nonOrders: []string{"Eval and treat at therapist's discretion", "Assess & treat as indicated", "Therapist's choice of technique"},
+	freq:      tidewaterFreq,
+	open:      []string{"p.r.n.", "as clinically indicated", "QW, no end date", "1 to 2 visits weekly, ongoing", "BIW until improved", "TIW as tolerated"},
+	sessions: []sessionOpt{
+		{60, 10, []string{"one full hour", "1 hour (%d units)", "60 min. (%d units)", "sixty (60) min", "60-minute treatment"}},
+		{45, 5, []string{"45 min. (%d units)", "forty-five (45) min", "45-minute treatment"}},
+		{30, 3, []string{"30 min. (%d units)", "thirty (30) min"}},
+		{90, 2, []string{"ninety (90) min", "1 1/2 hours", "90 min. (%d units)"}},
+		{75, 1, []string{"seventy-five (75) min"}},
+		{0, 4, []string{"%d x 15-minute units", "%d billable units", "%d units of service"}},
+	},
+	necessity: []string{"Medically necessary for treatment of the above diagnoses.", "Medical necessity: YES",
+		"This therapy is medically necessary to restore function.", "Ordering provider certifies medical necessity."},
+	lPatient:  []string{"Recipient:", "Beneficiary name:", "Pt. legal name:"},
+	lDOB:      []string{"Date of birth (DOB):", "Pt. DOB:", "Born:"},
+	lDate:     []string{"Date of Rx:", "Rx written:", "Prescription date:"},
+	lDoctor:   []string{"Ordering MD/DO/NP:", "Prescribing clinician:", "Authorizing provider:"},
+	lNPI:      []string{"Prescriber NPI:", "NPI ID:", "Natl. Provider ID:"},
+	lModality: []string{"Orders:", "Rx details:", "Requested intervention:"},
+	lAreas:    []string{"Anatomical region(s):", "Regions affected:", "Apply to:"},
+	lDx:       []string{"Clinical indication:", "ICD-10-CM code(s):", "Diagnosis codes (ICD-10):"},
+	lFreq:     []string{"Treatment frequency:", "Visit frequency:", "Schedule of care:"},
+	lDur:      []string{"Weeks of care:", "Course length:"},
+	lSession:  []string{"Minutes/units per session:", "Session time:", "Per-visit time:"},
+	lSigDate:  []string{"Date of signature:", "Sig. date:"},
+	rxMarks:   []string{"Rx", "RX ORDER", "Rx / Orders"},
+	formTitles: []string{"REFERRAL FOR MEDICAL MASSAGE / MANUAL THERAPY", "Massage & Bodywork Order Sheet", "Outpatient Order - Licensed Massage Therapy",
+		"Soft Tissue Therapy Request"},
+	ehrTitles: []string{"Order Detail: Massage Therapy Referral", "ORDERS - OUTPATIENT THERAPY", "Referral Order (External)"},
+	statements: []string{
+		"Electronically signed and attested by %[1]s on %[2]s, %[3]s",
+		"[Electronically Signed] %[1]s %[2]s %[3]s",
+		"Provider attestation: signed electronically by %[1]s - %[2]s at %[3]s",
+		"%[1]s (e-signed %[2]s @ %[3]s)",
+	},
+	statementsNoDate: []string{"Electronically signed and attested by %[1]s", "[Electronically Signed] %[1]s", "Provider attestation: signed electronically by %[1]s"},
+	timeFmt:          "03:04 PM",
+	greetings:        []string{"To our colleagues at %s,", "Dear Treating Therapist:", "Dear Intake Coordinator,"},
+	closings:         []string{"Kindest regards,", "With gratitude,", "Yours in health,"},
+	mailOpen:         []string{"Good afternoon, %s team:", "Hey there,", "Hi %s folks,"},
+	mailClose:        []string{"Thanks a bunch,", "Many thanks!", "Have a blessed day,", "Talk soon,"},
+	refLines:         []string{"Beneficiary: %[1]s - DOB %[2]s", "Pt. legal name: %[1]s; DOB: %[2]s", "In re: %[1]s (b. %[2]s)"},
+	thanks:           []string{"Kindly fax the initial evaluation and discharge summary to our office.", "Questions? Phone our orders desk during business hours."},
+	ehrStyle:         1,
+	upperChance:      0.2,
+}
+
+func tidewaterFreq(r *rand.Rand, prose bool) *freqSpec {
+	n := pick(r, []int{1, 2, 2, 2, 3, 3})
+	w := pick(r, []int{4, 4, 6, 6, 8, 10, 12})
+	abbr := map[int]string{1: "QW", 2: "BIW", 3: "TIW"}
+	times := map[int]string{1: "once", 2: "twice", 3: "three times"}
+	// spelled writes "six (6)".
+	spelled := func(k int) string { return fmt.Sprintf("%s (%d)", word(k), k) }
+	visits := func(k int) string { return plural(k, "visit", "visits") }
+	// an writes "a 6-week" or "an 8-week".
+	an := func(k int) string {
+		if k == 8 || k == 11 || k == 18 {
+			return fmt.Sprintf("an %d", k)
+		}
+		return fmt.Sprintf("a %d", k)
+	}
+	switch k := r.IntN(20); {
+	case k < 7: // a rate and a duration
+		rate := pick(r, []string{fmt.Sprintf("%s %s per week", spelled(n), visits(n)), fmt.Sprintf("%d %s every week", n, visits(n)), abbr[n], abbr[n],
+			times[n] + " each week"})
+		dur := pick(r, []string{"for " + spelled(w) + " weeks", fmt.Sprintf("x %d weeks", w), fmt.Sprintf("for %d consecutive weeks", w)})
+		if prose {
+			rate = pick(r, []string{fmt.Sprintf("%s %s per week", spelled(n), visits(n)), times[n] + " each week"})
+			dur = pick(r, []string{"for " + spelled(w) + " weeks", fmt.Sprintf("for %d consecutive weeks", w)})
+		}
+		return plan(n, w, rate, dur, rate+" "+dur)
+	case k < 9: // "through week 8": weeks one to eight
+		rate := pick(r, []string{fmt.Sprintf("%d %s every week", n, visits(n)), abbr[n]})
+		if prose {
+			rate = fmt.Sprintf("%d %s every week", n, visits(n))
+		}
+		return plan(n, w, rate, fmt.Sprintf("for %d weeks", w), fmt.Sprintf("%s through week %d", rate, w))
+	case k < 11: // a course of weeks
+		rate := times[n] + " weekly"
+		if !prose && chance(r, 0.5) {
+			return plan(n, w, abbr[n], fmt.Sprintf("for %d weeks", w), fmt.Sprintf("%d-week course, %s", w, abbr[n]))
+		}
+		return plan(n, w, rate, "for "+word(w)+" weeks", fmt.Sprintf("%s, %s-week course", rate, word(w)))
+	case k < 15: // visits in all
+		v := n * w
+		t := pick(r, []string{fmt.Sprintf("%d visits across %d weeks", v, w), fmt.Sprintf("%s-week course of %d visits", an(w), v),
+			fmt.Sprintf("%d treatments to be completed within %d weeks", v, w)})
+		switch {
+		case n == 1 && chance(r, 0.4):
+			t = fmt.Sprintf("weekly sessions, %d total", v)
+		case n > 1 && chance(r, 0.25):
+			t = fmt.Sprintf("%s weekly, %d visits total", times[n], v)
+		}
+		return &freqSpec{text: t, visits: v, weeks: w, plan: true}
+	case k < 16: // one visit every other week
+		w := pick(r, []int{8, 12})
+		t := pick(r, []string{fmt.Sprintf("1 visit every other week for %d weeks", w), fmt.Sprintf("one visit every two weeks over %s-week period", an(w))})
+		return &freqSpec{text: t, visits: w / 2, weeks: w, plan: true}
+	case k < 18: // tapers
+		tapers := []struct {
+			text          string
+			visits, weeks int
+		}{{"two (2) visits per week for three (3) weeks, then one (1) visit per week for three (3) weeks", 9, 6},
+			{"three times each week for two weeks, then twice each week for four weeks", 14, 6},
+			{"TIW x 2 weeks, then BIW x 4 weeks", 14, 6}, {"BIW x 4 weeks, then QW x 4 weeks", 12, 8},
+			{"TIW x 1 week, BIW x 2 weeks, then QW x 3 weeks", 10, 6}}
+		if prose {
+			tapers = tapers[:2]
+		}
+		t := pick(r, tapers)
+		return &freqSpec{text: t.text, visits: t.visits, weeks: t.weeks, plan: true}
+	default: // ranges count at the upper bound
+		ranges := []struct {
+			text          string
+			visits, weeks int
+		}{{"1 to 2 visits per week for 6 weeks", 12, 6}, {"two to three (2-3) visits per week for four to six (4-6) weeks", 18, 6},
+			{"BIW-TIW x 4 weeks", 12, 4}, {"QW-BIW x 8 weeks", 16, 8}}
+		if prose {
+			ranges = ranges[:2]
+		}
+		t := pick(r, ranges)
 		return &freqSpec{text: t.text, visits: t.visits, weeks: t.weeks, plan: true, isRange: true}
 	}
 }
