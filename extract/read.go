@@ -658,6 +658,12 @@ func (r *rxReader) date() {
 			}
 		}
 	}
+	// One date on the prescription, under a label or in words the reader
+	// does not know ("Order dt:", "DATE OF REQUEST", "Entered"), and not
+	// a birth, an injury, a printing or a future visit: the order's date.
+	if r.soleDate(dob) {
+		return
+	}
 	if r.doc != nil && r.doc.Email != nil && !r.doc.Email.Date.IsZero() && r.bodyOrder() {
 		sent := r.doc.Email.Date
 		if sent.After(r.asOf.AddDate(0, 0, 7)) {
@@ -666,6 +672,43 @@ func (r *rxReader) date() {
 		r.rx.Date = sent.Format("2006-01-02")
 		r.rx.Evidence["date"] = Evidence{Text: "email sent " + sent.Format("Mon, 2 Jan 2006 15:04 -0700"), Confidence: 1, Source: "email-header"}
 	}
+}
+
+// soleDateConfidence caps the confidence of a date read as the only one on
+// the prescription: no label says it is the order's.
+const soleDateConfidence = 0.85
+
+// soleDate reads the date of the order as the one date the prescription
+// holds that nothing marks as another's (docs/reading.md, dates). Two
+// different dates are a choice the reader does not make.
+func (r *rxReader) soleDate(dob string) bool {
+	var found *dateMatch
+	var at textLine
+	for _, l := range r.lines {
+		for _, dm := range findDates(l.Text) {
+			iso := isoDate(dm.Date)
+			// Years old, it is a birth date whose label OCR spoiled, not
+			// an order the office would still receive.
+			if iso == dob || dm.Date.After(r.asOf.AddDate(0, 0, 7)) || dm.Date.Before(r.asOf.AddDate(-2, 0, 0)) || hasCueBefore(l.Text, dm.Start, otherDateCue) {
+				continue
+			}
+			if found != nil && !found.Date.Equal(dm.Date) {
+				return false
+			}
+			if found == nil {
+				found, at = &dm, l
+			}
+		}
+	}
+	if found == nil {
+		return false
+	}
+	r.rx.Date = isoDate(found.Date)
+	ev := at.evidence(at.Text)
+	ev.Confidence = round2(min(soleDateConfidence, r.confOf(at, at.Text[found.Start:found.End])))
+	ev.Source = "sole-date"
+	r.rx.Evidence["date"] = ev
+	return true
 }
 
 // bodyOrder reports whether the order is written in the body of an email:

@@ -285,3 +285,19 @@ func TestReadNecessityWrapped(t *testing.T) {
 		t.Errorf("a negated statement read as medically necessary")
 	}
 }
+
+// TestReadSoleDate: the one date on a prescription is the order's, whatever
+// words stand before it; two dates, or an old one, are no choice to make.
+func TestReadSoleDate(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"Patient: Ada Jones\nOrder dt: 2026-10-12\nMyofascial release 97140", "2026-10-12"},
+		{"Patient: Ada Jones\nDATE OF REQUEST 23 Oct 2026\nMyofascial release 97140", "2026-10-23"},
+		{"Patient: Ada Jones\nReviewed 10/12/2026 with the patient, again 10/14/2026", ""},
+		{"Patient: Ada Jones\nSeen: 10/12/2016", ""},
+		{"Patient: Ada Jones\nDate of injury: 10/12/2026", ""},
+	} {
+		if got := readBody(tc.body); got.Date != tc.want {
+			t.Errorf("%q: date %q, want %q", tc.body, got.Date, tc.want)
+		}
+	}
+}
