@@ -89,7 +89,11 @@ func startsUpper(w string) bool {
 var leadWord = map[string]bool{"please": true, "regarding": true, "re": true, "patient": true, "for": true, "see": true,
 	"the": true, "our": true, "my": true, "this": true, "name": true, "pt": true, "dear": true, "hello": true, "hi": true,
 	"referral": true, "order": true, "rx": true, "mr": true, "mrs": true, "ms": true, "miss": true, "subject": true, "treat": true,
-	"evaluate": true, "and": true, "to": true, "with": true, "from": true, "of": true}
+	"evaluate": true, "and": true, "to": true, "with": true, "from": true, "of": true,
+	// Verbs that open a referral's sentence ("Referring Ruth Kowalczyk
+	// (DOB ...) for ...").
+	"referring": true, "sending": true, "forwarding": true, "attaching": true, "enclosing": true,
+	"requesting": true, "recommending": true, "prescribing": true, "ordering": true, "seeing": true}
 
 // patientByBirth reads the patient as the name just before the date of
 // birth: on the same line, or ending the line before.
@@ -139,7 +143,7 @@ func (r *rxReader) patientByBirth() *Patient {
 // makes it electronic, followed by a name.
 func (r *rxReader) eStatement(text string) bool {
 	low := strings.ToLower(text)
-	if reSigAwaiting.MatchString(text) {
+	if awaitingSignature(text) {
 		return false
 	}
 	sign, electronic := false, false

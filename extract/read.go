@@ -296,7 +296,7 @@ var (
 	reSlashS   = cue(`(?i)^/s/\s*([A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]*){1,3}(?:,?\s*{names/prescriber-credential})*)`)
 	reNameCred = cue(`^(?:Dr\.?\s+)?([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){1,2}),?\s+({names/prescriber-credential})(?:(?:,\s*|\s+)[A-Z]{2,6}(?:-[A-Z]{1,2})?)*\s*$`)
 	reDrName   = regexp.MustCompile(`\bDr\.?\s+([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){0,2})`)
-	reNPI      = cue(`\b{cues/npi-label}\s*[:;#,.]{0,3}\s*([0-9` + confusion.Default.DigitLetters() + `'][0-9` + confusion.Default.DigitLetters() + ` \-]{8,14}[0-9` + confusion.Default.DigitLetters() + `])`)
+	reNPI      = cue(`\b{cues/npi-label}\s*(?:[.…_-]{2,}\s*)?[:;#,.]{0,3}\s*([0-9` + confusion.Default.DigitLetters() + `'][0-9` + confusion.Default.DigitLetters() + ` \-]{8,14}[0-9` + confusion.Default.DigitLetters() + `])`)
 )
 
 func (r *rxReader) prescriber() {
@@ -884,7 +884,7 @@ func (r *rxReader) maskWrappedDescriptions(set *icd10cm.Set) {
 const descConfirmed = 0.9
 
 // reNPILabelEnd is an NPI label that ends its line.
-var reNPILabelEnd = cue(`\b{cues/npi-label}\s*[:;#,.]{0,3}[\s|_-]*$`)
+var reNPILabelEnd = cue(`\b{cues/npi-label}\s*(?:[.…_-]{2,}\s*)?[:;#,.]{0,3}[\s|_-]*$`)
 
 func billable(set *icd10cm.Set, code string) bool {
 	_, ok := set.Lookup(strings.ToUpper(code))

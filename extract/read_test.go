@@ -301,3 +301,14 @@ func TestReadSoleDate(t *testing.T) {
 		}
 	}
 }
+
+// TestReadNPIAfterLeader: EHR printouts join label and value with a leader
+// of dots or underscores.
+func TestReadNPIAfterLeader(t *testing.T) {
+	for _, line := range []string{"NPI.....................: 1234567893", "NPI ______ 1234567893", "NPI NO..................: 1234567893"} {
+		rx := readBody("Requesting provider: Ann Vu, MD\n" + line)
+		if rx.Prescriber == nil || rx.Prescriber.NPI != "1234567893" {
+			t.Errorf("%q: prescriber %+v, want NPI 1234567893", line, rx.Prescriber)
+		}
+	}
+}

@@ -15,6 +15,17 @@ var (
 	reSigStamp    = cue(`{cues/signature-stamp}`)
 )
 
+// reESignatureOnFile is an electronic signature kept by the EHR ("e-signature
+// on file: Ann Vu, MD (electronically signed)"): a signature statement, not
+// the "signature on file" a stamp stands for.
+var reESignatureOnFile = regexp.MustCompile(`(?i)\b(?:e-?|electronic\s+)signature\s+on\s+file\b`)
+
+// awaitingSignature reports a statement that the order is not signed yet,
+// or signed by stamp or "on file".
+func awaitingSignature(text string) bool {
+	return reSigAwaiting.MatchString(reESignatureOnFile.ReplaceAllString(text, "e-signature"))
+}
+
 // reFieldLabelBefore holds the label of a form field ("Physician name:").
 var reFieldLabelBefore = regexp.MustCompile(`[A-Za-z]{2,}\s*:`)
 
@@ -24,7 +35,7 @@ func (r *rxReader) signature(d *Document) {
 	sig := &r.rx.Signature
 	awaiting := false
 	for _, l := range r.lines {
-		if reSigAwaiting.MatchString(l.Text) {
+		if awaitingSignature(l.Text) {
 			awaiting = true
 			sig.Evidence = l.evidence(l.Text)
 			sig.Printed = "awaiting"

@@ -55,3 +55,23 @@ func TestGlyphHeightLeavesOutTheRule(t *testing.T) {
 		}
 	}
 }
+
+// An electronic signature the EHR keeps on file, naming its signer, is a
+// signature; "signature on file" alone is what a stamp says, not one.
+func TestSignatureOnFile(t *testing.T) {
+	head := "Patient: Ada Jones\nOrdering clinician: Ann Vu, MD\n"
+	for _, tc := range []struct {
+		body    string
+		present bool
+	}{
+		{head + "Provider e-signature on file: Ann Vu, MD (electronically signed)", true},
+		{head + "Electronic signature on file - Ann Vu, MD, electronically signed 11/02/2026", true},
+		{head + "Signature on file", false},
+		{head + "E-signature on file", false},
+	} {
+		sig := readBody(tc.body).Signature
+		if sig.Present != tc.present || (tc.present && sig.Kind != "electronic") {
+			t.Errorf("%q: signature %+v, want present %v", tc.body, sig, tc.present)
+		}
+	}
+}
