@@ -64,6 +64,7 @@ func TestVocabularyFiles(t *testing.T) {
 		{"cues/necessary", []string{"medically necessary", "med. necessary", "medical necessity"}, []string{"necessary"}},
 		{"cues/signature-label", []string{"Signature", "Physician's signature", "Provider signature"}, []string{"Signed"}},
 		{"cues/signature-awaiting", []string{"Awaiting physician signature", "Unsigned", "Not signed", "Needs a signature", "Signature required"}, []string{"Signature"}},
+		{"cues/closing", []string{"Sincerely", "Kind regards", "Respectfully submitted", "Thank you", "Yours truly"}, []string{"Sincere"}},
 		{"cues/signature-stamp", []string{"Signature on file", "Stamped", "Facsimile signature"}, []string{"Signature"}},
 		{"cues/cover-title", []string{"Fax cover sheet", "Facsimile transmittal", "Cover sheet"}, []string{"Fax"}},
 		{"cues/cover-notice", []string{"Confidentiality notice", "intended only for", "If you received this fax in error"}, nil},

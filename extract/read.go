@@ -146,6 +146,18 @@ func (r *rxReader) startsWithLabel(l textLine) bool {
 	return false
 }
 
+// startsWithField reports whether line l begins, past the marks OCR leaves
+// at a line's start, with a label of field.
+func (r *rxReader) startsWithField(l textLine, field string) bool {
+	text := strings.TrimLeft(l.Text, nameNoise)
+	for _, lab := range r.labs {
+		if lab.Line.Idx == l.Idx && lab.Field == field && strings.HasPrefix(text, strings.TrimLeft(lab.Label, nameNoise)) {
+			return true
+		}
+	}
+	return false
+}
+
 // orderLines are the lines that may carry the order itself: not letterhead
 // addresses, not patient identification, not diagnosis lines.
 func (r *rxReader) orderLines() []textLine {
@@ -400,7 +412,7 @@ func (r *rxReader) prescriber() {
 		// credentials misread ("Rebecca Bianchi, fp" / "NPI #: ...").
 		for i := len(r.lines) - 1; i > 0 && !found; i-- {
 			npi := strings.Trim(r.lines[i].Text, nameNoise)
-			if loc := reNPI.FindStringIndex(npi); loc == nil || loc[0] != 0 {
+			if loc := reNPI.FindStringIndex(npi); (loc == nil || loc[0] != 0) && !r.startsWithField(r.lines[i], "npi") {
 				continue
 			}
 			// Over the specks and rule ends between them.
@@ -484,7 +496,7 @@ func (r *rxReader) prescriber() {
 
 // reESignedLead is the start of an electronic-signature statement, up to
 // the name of who signed.
-var reESignedLead = cue(`{cues/e-signed}\s*['"]?\s*signed(?:\s+and\s+authenticated)?\s*(?:by)?\s*:?\s*`)
+var reESignedLead = cue(`{cues/e-signed}\s*(?:authenticated\s+and\s+)?['"]?\s*signed(?:\s+and\s+authenticated)?\s*\)?\s*(?:by)?\s*:?\s*`)
 
 // reProsePrescriber introduces the prescriber in running text.
 var reProsePrescriber = cue(`{cues/prose-prescriber}\s*:?\s*`)

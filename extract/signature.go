@@ -13,6 +13,7 @@ var (
 	reSigLabel    = cue(`(?i){cues/signature-label}|\bsigned\s*[:_]|\bsign\s*(?:here)?\s*[:_x]|^x\s*_{2,}|_{6,}`)
 	reSigAwaiting = cue(`{cues/signature-awaiting}`)
 	reSigStamp    = cue(`{cues/signature-stamp}`)
+	reClosing     = cue(`(?i)^\W*{cues/closing}\s*[,.!]?\W*$`)
 )
 
 // reESignatureOnFile is an electronic signature kept by the EHR ("e-signature
@@ -128,8 +129,8 @@ func (r *rxReader) prescriberName() string {
 
 // inkWhereSigned looks for handwriting near the places a prescriber signs:
 // beside or above a signature label or line (labels holds the boxes of
-// lines the label reader found one on), and above the typed prescriber
-// name. Printed words that OCR read with confidence are masked;
+// lines the label reader found one on), below a letter's closing, and above
+// the typed prescriber name. Printed words that OCR read with confidence are masked;
 // rules (the line to sign on) are ignored. Marks too few for a signature
 // and too many for a clean place come back as evidence with ok false.
 func inkWhereSigned(p *Page, prescriber string, labels map[image.Rectangle]bool) (bool, string, float64) {
@@ -166,6 +167,11 @@ func inkWhereSigned(p *Page, prescriber string, labels map[image.Rectangle]bool)
 			}
 			regions = append(regions, region{image.Rect(x0, l.Box.Min.Y-2*lineH, min(b.Max.X, x0+14*lineH), l.Box.Max.Y+lineH/2), l.Text})
 			regions = append(regions, region{image.Rect(l.Box.Min.X, l.Box.Min.Y-3*lineH, min(b.Max.X, l.Box.Min.X+16*lineH), l.Box.Min.Y), l.Text})
+		}
+		// Below the closing of a letter ("Sincerely,"), where the
+		// signature goes whatever the name under it reads as.
+		if reClosing.MatchString(l.Text) {
+			regions = append(regions, region{image.Rect(max(b.Min.X, l.Box.Min.X-lineH), l.Box.Max.Y, min(b.Max.X, l.Box.Min.X+16*lineH), l.Box.Max.Y+4*lineH), l.Text})
 		}
 		// Above the typed name of a signature block; not above a form's
 		// "Physician name:" field, where the lines above are other fields.

@@ -75,3 +75,18 @@ func TestSignatureOnFile(t *testing.T) {
 		}
 	}
 }
+
+// The signer of an electronic-signature statement is the prescriber,
+// however the statement brackets or orders its words.
+func TestESignedStatements(t *testing.T) {
+	for _, line := range []string{
+		"Authenticated (e-signed) by Thanh Fitzsimmons 06 Sep 2026 13:47",
+		"Electronically authenticated and signed: Ngozi Nakai, NP-C | Oct 23 2026 10:05",
+		"Electronically signed by: Ann Vu, MD on 11/02/2026",
+	} {
+		name, _, ok := eSignedName(line)
+		if !ok || name == "" {
+			t.Errorf("%q: no signer read", line)
+		}
+	}
+}
