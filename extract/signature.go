@@ -154,7 +154,7 @@ func inkWhereSigned(p *Page, prescriber string, labels map[image.Rectangle]bool)
 		r    image.Rectangle
 		text string
 	}
-	var regions []region
+	var regions, closings []region
 	for i, l := range p.Lines {
 		if reSigLabel.MatchString(l.Text) || labels[l.Box] {
 			// Beside the label and above the line it sits on.
@@ -171,7 +171,7 @@ func inkWhereSigned(p *Page, prescriber string, labels map[image.Rectangle]bool)
 		// Below the closing of a letter ("Sincerely,"), where the
 		// signature goes whatever the name under it reads as.
 		if reClosing.MatchString(l.Text) {
-			regions = append(regions, region{image.Rect(max(b.Min.X, l.Box.Min.X-lineH), l.Box.Max.Y, min(b.Max.X, l.Box.Min.X+16*lineH), l.Box.Max.Y+4*lineH), l.Text})
+			closings = append(closings, region{image.Rect(max(b.Min.X, l.Box.Min.X-lineH), l.Box.Max.Y, min(b.Max.X, l.Box.Min.X+16*lineH), l.Box.Max.Y+4*lineH), l.Text})
 		}
 		// Above the typed name of a signature block; not above a form's
 		// "Physician name:" field, where the lines above are other fields.
@@ -182,6 +182,7 @@ func inkWhereSigned(p *Page, prescriber string, labels map[image.Rectangle]bool)
 			}
 		}
 	}
+	regions = append(regions, closings...) // the other places name what was signed
 	printedH := medianWordHeight(p.Words)
 	weakest, weakText := 0.0, ""
 	for _, rg := range regions {
