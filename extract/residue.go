@@ -344,7 +344,11 @@ func (r *rxReader) missingFields() map[string]bool {
 // followed by something that could not be read as it ("Length of session:
 // halfhourpersession").
 func (r *rxReader) labelledResidue(missing, found map[string]bool) {
+	consumed := r.consumedLines()
 	for _, l := range r.labs {
+		if consumed[l.Line.Idx] {
+			continue // read as another field ("Duration: 45 minutes" is a session)
+		}
 		if e, ok := labelElement[l.Field]; ok {
 			l.Field = e
 		}
@@ -399,27 +403,36 @@ func (r *rxReader) unreadableResidue(missing, found map[string]bool) {
 		unread = unread[:0]
 		doubt := map[*Page]int{}
 		words := map[*Page]int{}
-		first := map[*Page]textLine{}
+		worst := map[*Page]textLine{}
+		worstN := map[*Page]int{}
+		consumed := r.consumedLines()
 		for _, l := range r.lines {
 			if l.Page == nil || l.Page.TextLayer || nearSig[l.Idx] {
 				continue
 			}
+			n := 0
 			for _, w := range l.Words {
 				if alnumCount(w.Text) < 3 {
 					continue
 				}
 				words[l.Page]++
 				if w.Conf < 60 {
-					if doubt[l.Page] == 0 {
-						first[l.Page] = l
-					}
 					doubt[l.Page]++
+					n++
 				}
+			}
+			// The line to show is the most doubtful one no field took.
+			if !consumed[l.Idx] && n > worstN[l.Page] {
+				worst[l.Page], worstN[l.Page] = l, n
 			}
 		}
 		for _, p := range r.doc.Pages {
 			if n := doubt[p]; n >= 4 && n*10 >= words[p] {
-				unread = append(unread, first[p])
+				l, ok := worst[p]
+				if !ok {
+					l = textLine{Text: "page " + itoa(p.Number), Conf: p.Confidence, Page: p}
+				}
+				unread = append(unread, l)
 			}
 		}
 		if len(unread) == 0 {
@@ -439,6 +452,56 @@ func (r *rxReader) unreadableResidue(missing, found map[string]bool) {
 		}
 		return
 	}
+}
+
+// consumedLines are the lines some field was read from: their evidence.
+// Doubtful words there were read as something; they are not residue.
+func (r *rxReader) consumedLines() map[int]bool {
+	rx := r.rx
+	var evs []string
+	add := func(e Evidence) {
+		if t := strings.TrimSpace(e.Text); len(t) >= 8 {
+			evs = append(evs, t)
+		}
+	}
+	if rx.Patient != nil {
+		add(rx.Patient.Evidence)
+	}
+	if rx.Prescriber != nil {
+		add(rx.Prescriber.Evidence)
+	}
+	for _, p := range rx.Procedures {
+		add(p.Evidence)
+	}
+	for _, d := range rx.Diagnoses {
+		add(d.Evidence)
+	}
+	if rx.Session != nil {
+		add(rx.Session.Evidence)
+	}
+	if rx.Frequency != nil {
+		add(rx.Frequency.Evidence)
+	}
+	for _, e := range rx.Evidence {
+		add(e)
+	}
+	out := map[int]bool{}
+	for _, l := range r.lines {
+		t := strings.TrimSpace(l.Text)
+		if len(t) < 8 {
+			continue
+		}
+		for _, e := range evs {
+			if strings.Contains(e, t) {
+				out[l.Idx] = true
+				break
+			}
+		}
+	}
+	for idx := range r.dxSpan {
+		out[idx] = true
+	}
+	return out
 }
 
 // signingLines are the lines where the prescriber signs, and the two above
