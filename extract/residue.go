@@ -344,10 +344,16 @@ func (r *rxReader) missingFields() map[string]bool {
 // followed by something that could not be read as it ("Length of session:
 // halfhourpersession").
 func (r *rxReader) labelledResidue(missing, found map[string]bool) {
-	consumed := r.consumedLines()
+	// A plan's "Duration:" that holds the length of a session was read as
+	// the session: accounted for.
+	var session []Evidence
+	if r.rx.Session != nil {
+		session = append(session, r.rx.Session.Evidence)
+	}
+	consumed := r.linesOf(session)
 	for _, l := range r.labs {
-		if consumed[l.Line.Idx] {
-			continue // read as another field ("Duration: 45 minutes" is a session)
+		if consumed[l.Line.Idx] && labelElement[l.Field] == "frequency" {
+			continue
 		}
 		if e, ok := labelElement[l.Field]; ok {
 			l.Field = e
@@ -458,32 +464,42 @@ func (r *rxReader) unreadableResidue(missing, found map[string]bool) {
 // Doubtful words there were read as something; they are not residue.
 func (r *rxReader) consumedLines() map[int]bool {
 	rx := r.rx
-	var evs []string
-	add := func(e Evidence) {
-		if t := strings.TrimSpace(e.Text); len(t) >= 8 {
-			evs = append(evs, t)
-		}
-	}
+	var evs []Evidence
 	if rx.Patient != nil {
-		add(rx.Patient.Evidence)
+		evs = append(evs, rx.Patient.Evidence)
 	}
 	if rx.Prescriber != nil {
-		add(rx.Prescriber.Evidence)
+		evs = append(evs, rx.Prescriber.Evidence)
 	}
 	for _, p := range rx.Procedures {
-		add(p.Evidence)
+		evs = append(evs, p.Evidence)
 	}
 	for _, d := range rx.Diagnoses {
-		add(d.Evidence)
+		evs = append(evs, d.Evidence)
 	}
 	if rx.Session != nil {
-		add(rx.Session.Evidence)
+		evs = append(evs, rx.Session.Evidence)
 	}
 	if rx.Frequency != nil {
-		add(rx.Frequency.Evidence)
+		evs = append(evs, rx.Frequency.Evidence)
 	}
 	for _, e := range rx.Evidence {
-		add(e)
+		evs = append(evs, e)
+	}
+	out := r.linesOf(evs)
+	for idx := range r.dxSpan {
+		out[idx] = true
+	}
+	return out
+}
+
+// linesOf are the lines the evidence evs was read from.
+func (r *rxReader) linesOf(evs []Evidence) map[int]bool {
+	var texts []string
+	for _, e := range evs {
+		if t := strings.TrimSpace(e.Text); len(t) >= 8 {
+			texts = append(texts, t)
+		}
 	}
 	out := map[int]bool{}
 	for _, l := range r.lines {
@@ -491,15 +507,12 @@ func (r *rxReader) consumedLines() map[int]bool {
 		if len(t) < 8 {
 			continue
 		}
-		for _, e := range evs {
+		for _, e := range texts {
 			if strings.Contains(e, t) {
 				out[l.Idx] = true
 				break
 			}
 		}
-	}
-	for idx := range r.dxSpan {
-		out[idx] = true
 	}
 	return out
 }
