@@ -147,7 +147,9 @@ func (r *rxReader) eStatement(text string) bool {
 		return false
 	}
 	sign, electronic := false, false
-	for _, w := range strings.FieldsFunc(low, func(c rune) bool { return c == ' ' || c == ':' || c == '(' || c == ')' || c == ',' }) {
+	for _, w := range strings.FieldsFunc(low, func(c rune) bool {
+		return c == ' ' || c == ':' || c == '(' || c == ')' || c == ',' || c == '[' || c == ']' || c == '|'
+	}) {
 		switch {
 		case w == "/s/" || w == "/es/" || w == "e-signed" || w == "esigned" || w == "e-signature" || w == "esignature":
 			sign, electronic = true, true

@@ -73,7 +73,7 @@ var freqRateRE = func() *regexp.Regexp {
 // freqDurationRE finds durations.
 var freqDurationRE = func() *regexp.Regexp {
 	re := regexp.MustCompile(`(?i)(?:\b(?P<prefix>for|x|×|over|during|lasting|times|duration(?:\s+of)?)\s*:?\s*(?:the\s+next\s+|a\s+period\s+of\s+|a\s+total\s+of\s+|up\s+to\s+|another\s+|an\s+additional\s+)?|\b)` +
-		`(?P<d>` + reFreqNum + `|an?)\s*-?\s*(?P<unit>weeks?|wks?|w|months?|mos?)\b`)
+		`(?P<d>` + reFreqNum + `|an?)\s*-?\s*(?:(?:consecutive|additional|more|further|straight|full)\s+)?(?P<unit>weeks?|wks?|w|months?|mos?)\b`)
 	re.Longest()
 	return re
 }()

@@ -60,6 +60,8 @@ func TestParseFrequency(t *testing.T) {
 		{"2x/week for 1 month", 8, 4, false, ""},
 		{"twice weekly for a month", 8, 4, false, ""},
 		{"2 sessions weekly over 6 wks", 12, 6, false, ""},
+		{"three visits per week for 8 consecutive weeks", 24, 8, false, ""},
+		{"2x/week for 4 more weeks", 8, 4, false, ""},
 		{"3 visits weekly x 3 wks, then 1 visit weekly x 3 wks", 12, 6, false, ""},
 		{"1-2 treatments weekly for 4 weeks", 8, 4, true, ""},
 		{"1x/week for 3 months", 13, 13, false, ""},

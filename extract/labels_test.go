@@ -35,6 +35,7 @@ func TestLabelsMisreadByOneLetter(t *testing.T) {
 		{"Diagnosls: M54.2 Cervicalgia", "diagnosis", "M54.2 Cervicalgia"},
 		{"Patlent; Ada Jones", "patient", "Ada Jones"},
 		{"Signe: Wolcott Van Alstyne", "signature", "Wolcott Van Alstyne"},
+		{"‘ Biagnoses (1CD-10\"CM): 189.0; Lymphedema", "diagnosis", "189.0; Lymphedema"},
 	} {
 		ls := labels([]textLine{{Text: c.line}})
 		if len(ls) == 0 || ls[0].Field != c.field || ls[0].Value != c.value {

@@ -285,8 +285,10 @@ func oneWordForms(p string) []string {
 	return out
 }
 
-// reHeadColon is a first word ended by a colon: where a label stands.
-var reHeadColon = regexp.MustCompile(`^\s*([A-Za-z]{5,16})\s*[:;]`)
+// reHeadColon is a first word ended by a colon, maybe with a parenthesis
+// between ("Diagnoses (ICD-10-CM):"), past the marks OCR leaves at a line's
+// start: where a label stands.
+var reHeadColon = regexp.MustCompile(`^[\s'‘’"|_.-]*([A-Za-z]{5,16})\s*(?:\([^)]{0,24}\)\s*)?[:;]`)
 
 // misreadLabel reads a one-word label at the start of text that OCR got
 // one letter wrong ("Vrequency:", "Diagnosls:"): a word before a colon

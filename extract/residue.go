@@ -132,7 +132,7 @@ func (r *rxReader) residue(d *Document) {
 			low := strings.ToLower(l.Text)
 			for at := strings.Index(low, "date"); at >= 0; {
 				rest := l.Text[at+4 : min(len(l.Text), at+24)]
-				if !hasCueBefore(l.Text, at, otherDateCue) && !hasCueBefore(l.Text, at+4+len(rest), otherDateCue) && digitCount(rest) >= 2 {
+				if !hasCueBefore(l.Text, at, otherDateCue) && !hasCueBefore(l.Text, at+4+len(rest), otherDateCue) && (digitCount(rest) >= 2 || startsWithCalendarWord(rest)) {
 					report(resDate, strings.TrimSpace(l.Text[at:at+4+len(rest)]), l)
 				}
 				next := strings.Index(low[at+4:], "date")
@@ -188,6 +188,12 @@ func (r *rxReader) residue(d *Document) {
 				}
 			}
 		}
+		// A number a word or two from a unit of time, in whatever words
+		// ("one full hour", "sixty (60) min"): a length the session
+		// reader did not take.
+		if missing["session"] && !address && nearUnit(masked, lengthUnit) {
+			report(resDuration, masked, l)
+		}
 		names := reResidue.SubexpNames()
 		masked = mendDigitTokens(figuresOnly(masked))
 		for _, m := range reResidue.FindAllStringSubmatchIndex(masked, -1) {
@@ -198,7 +204,7 @@ func (r *rxReader) residue(d *Document) {
 			case "rate":
 				// A plan read and found wanting ("as needed", no end) is
 				// the rules' to judge: it is accounted for.
-				if f, _ := ParseFrequency(l.Text); f.Reason == "" || weeksSpan(l.Text) != "" {
+				if f, _ := ParseFrequency(l.Text); f.Reason == "" || nearUnit(l.Text+" "+r.nextText(l), spanUnit) {
 					report(resRate, tok, l)
 				}
 			case "cpt":
@@ -233,6 +239,73 @@ func (r *rxReader) residue(d *Document) {
 	}
 	r.unreadPrintResidue(d, missing, found)
 	r.unreadableResidue(missing, found)
+}
+
+// calendarWords begin the names of months and weekdays.
+var calendarWords = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+	"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+// startsWithCalendarWord reports text after a date's label that begins
+// with a month or a weekday ("Date of signature: Sun." when the rest ran
+// off the page): a date, however little of it was read.
+func startsWithCalendarWord(s string) bool {
+	if i := strings.IndexAny(s, ":;"); i >= 0 {
+		s = s[i+1:] // "of signature: Sun."
+	}
+	s = strings.ToLower(strings.TrimLeft(s, " .-_"))
+	for _, w := range calendarWords {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// nextText is the text of the line after l on its page, or "".
+func (r *rxReader) nextText(l textLine) string {
+	if l.Idx < 0 || l.Idx+1 >= len(r.lines) || r.lines[l.Idx+1].Page != l.Page {
+		return ""
+	}
+	return r.lines[l.Idx+1].Text
+}
+
+// spanUnit and lengthUnit tell the units of a plan's span and of a
+// session's length from a word.
+func spanUnit(w string) bool {
+	switch w {
+	case "week", "weeks", "wk", "wks", "month", "months", "mo", "mos":
+		return true
+	}
+	return false
+}
+
+func lengthUnit(w string) bool {
+	switch w {
+	case "min", "mins", "minute", "minutes", "hour", "hours", "hr", "hrs", "unit", "units":
+		return true
+	}
+	return false
+}
+
+// nearUnit reports a number, in digits or words, at most two words from a
+// word unit says is a unit, before or after it ("8 consecutive weeks",
+// "through week 12", "eight-week course", "one full hour"): the shape of a
+// span or a length whatever the words around it.
+func nearUnit(s string, unit func(string) bool) bool {
+	f := strings.FieldsFunc(strings.ToLower(s), func(c rune) bool {
+		return c == ' ' || c == ',' || c == ';' || c == '.' || c == '(' || c == ')' || c == '-' || c == '/' || c == ':'
+	})
+	for i, w := range f {
+		if !unit(w) {
+			continue
+		}
+		for j := max(0, i-2); j <= min(len(f)-1, i+2); j++ {
+			if j != i && (numberWords[f[j]] || allDigits(f[j])) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // yearsAround finds four-digit numbers standing alone that are year or

@@ -66,6 +66,7 @@ func TestSignatureOnFile(t *testing.T) {
 	}{
 		{head + "Provider e-signature on file: Ann Vu, MD (electronically signed)", true},
 		{head + "Electronic signature on file - Ann Vu, MD, electronically signed 11/02/2026", true},
+		{head + "[Electronically Signed] Ann Vu, MD, FACP September 25, 2026 12:31 PM", true},
 		{head + "Signature on file", false},
 		{head + "E-signature on file", false},
 	} {
