@@ -189,9 +189,9 @@ func (r *rxReader) residue(d *Document) {
 			}
 		}
 		// A number a word or two from a unit of time, in whatever words
-		// ("one full hour", "sixty (60) min"): a length the session
-		// reader did not take.
-		if missing["session"] && !address && nearUnit(masked, lengthUnit) {
+		// and wrapped or not ("one full" / "hour per visit", "sixty (60)
+		// min"): a length the session reader did not take.
+		if missing["session"] && !address && nearUnit(masked+" "+r.nextText(l), lengthUnit) {
 			report(resDuration, masked, l)
 		}
 		names := reResidue.SubexpNames()
