@@ -9,8 +9,11 @@ import (
 	"strings"
 )
 
+// reSigLabel is where a prescriber signs: a signature label, "Signed:", a
+// word beginning "sig" before a colon ("Sig:", "Sigea:" for a misread
+// "Signed:"), an X before a rule, a long rule.
 var (
-	reSigLabel    = cue(`(?i){cues/signature-label}|\bsigned\s*[:_]|\bsign\s*(?:here)?\s*[:_x]|^x\s*_{2,}|_{6,}`)
+	reSigLabel    = cue(`(?i){cues/signature-label}|\bsigned\s*[:_]|\bsign\s*(?:here)?\s*[:_x]|^\W*sig[a-z]{0,5}\s*[:;]|^x\s*_{2,}|_{6,}`)
 	reSigAwaiting = cue(`{cues/signature-awaiting}`)
 	reSigStamp    = cue(`{cues/signature-stamp}`)
 	reClosing     = cue(`(?i)^\W*{cues/closing}\s*[,.!]?\W*$`)

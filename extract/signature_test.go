@@ -91,3 +91,17 @@ func TestESignedStatements(t *testing.T) {
 		}
 	}
 }
+
+// The places a prescriber signs, their labels misread included.
+func TestSignatureLabels(t *testing.T) {
+	for _, line := range []string{"Signature: ____", "Signed: Ann Vu", "sigea: Fairweather", "Sig: Ann Vu", "X ______", "Physician's signature"} {
+		if !reSigLabel.MatchString(line) {
+			t.Errorf("%q: not taken for a place to sign", line)
+		}
+	}
+	for _, line := range []string{"Significant findings: none", "Diagnosis: M54.50", "Design: corner office"} {
+		if reSigLabel.MatchString(line) {
+			t.Errorf("%q: taken for a place to sign", line)
+		}
+	}
+}
