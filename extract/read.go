@@ -313,136 +313,98 @@ var (
 
 func (r *rxReader) prescriber() {
 	pr := &Prescriber{}
-	set := func(s string, l textLine) bool {
+	var cands []nameCand
+	add := func(name, creds, source string, w float64, l textLine, measured bool) {
+		c := nameCand{name: name, creds: creds, source: source, weight: w, line: l, measured: measured}
+		if measured {
+			c.conf = r.confOf(l, name)
+		}
+		cands = append(cands, c)
+	}
+	// propose reads s as a name, refusing ink OCR tried to read as words
+	// (a signature written after "Prescriber:").
+	propose := func(s, source string, w float64, l textLine) bool {
 		name, creds, ok := personName(s)
 		if !ok || r.scribble(l, s) {
 			return false
 		}
-		pr.Name, pr.Credentials, pr.Evidence = name, creds, l.evidence(l.Text)
-		pr.Confidence = round2(r.confOf(l, s))
+		add(name, creds, source, w, l, true)
 		return true
 	}
-	found := false
 	for _, l := range r.field("prescriber") {
-		if !blankValue(l.Value) && set(cutAtNPI(l.Value), l.Line) {
-			found = true
-			break
+		if blankValue(l.Value) {
+			continue
 		}
-	}
-	for _, l := range r.field("prescriber") {
+		v := cutAtNPI(l.Value)
+		if propose(v, "label", wLabel, l.Line) {
+			continue
+		}
 		// OCR leaves specks after a name: "Christine Bianchi M.D. a NPI;".
-		if name, creds, ok := nameAt(cutAtNPI(l.Value)); !found && !blankValue(l.Value) && ok && !r.scribble(l.Line, name) {
-			pr.Name, pr.Credentials, pr.Evidence = name, creds, l.Line.evidence(l.Line.Text)
-			found = true
+		if name, creds, ok := nameAt(v); ok && !r.scribble(l.Line, name) {
+			add(name, creds, "label", wLabelLoose, l.Line, false)
+			continue
 		}
-	}
-	if !found {
 		// OCR runs the words of a field together: "MonicaKim,DO".
-		for _, l := range r.field("prescriber") {
-			v := reCamelJoin.ReplaceAllString(cutAtNPI(l.Value), "$1 $2")
-			v = reCommaJoin.ReplaceAllString(v, ", $1")
-			if !blankValue(v) && set(v, l.Line) {
-				found = true
-				break
-			}
+		v = reCommaJoin.ReplaceAllString(reCamelJoin.ReplaceAllString(v, "$1 $2"), ", $1")
+		if !blankValue(v) {
+			propose(v, "label", wLabelJoined, l.Line)
 		}
 	}
-	setName := func(name, creds string, l textLine) {
-		pr.Name, pr.Credentials, pr.Evidence = name, creds, l.evidence(l.Text)
-		found = true
-	}
-	if !found {
-		for _, l := range r.lines {
-			if name, creds, ok := eSignedName(l.Text); ok {
-				setName(name, creds, l)
-				break
-			}
+	for _, l := range r.lines {
+		if name, creds, ok := eSignedName(l.Text); ok {
+			add(name, creds, "e-signature", wESignature, l, false)
 		}
-	}
-	if !found {
 		// "the order from Karen Hoffman PA-C", "On behalf of Anil Patel,
 		// MD", "Referred by: Dr. Chen".
-		for _, l := range r.lines {
-			for _, loc := range reProsePrescriber.FindAllStringIndex(l.Text, -1) {
-				if name, creds, ok := nameAt(l.Text[loc[1]:]); ok {
-					setName(name, creds, l)
-					break
-				}
-			}
-			if found {
+		for _, loc := range reProsePrescriber.FindAllStringIndex(l.Text, -1) {
+			if name, creds, ok := nameAt(l.Text[loc[1]:]); ok {
+				add(name, creds, "prose", wProse, l, false)
 				break
 			}
 		}
-	}
-	if !found {
 		// "Elizabeth Morrison, APRN, FNP-C (NPI #: 1326897851) is
 		// referring": a name with credentials right before the NPI.
-		for _, l := range r.lines {
-			if loc := reNPI.FindStringIndex(l.Text); loc != nil {
-				if name, creds, ok := nameBefore(l.Text[:loc[0]]); ok {
-					setName(name, creds, l)
-					break
-				}
+		if loc := reNPI.FindStringIndex(l.Text); loc != nil {
+			if name, creds, ok := nameBefore(l.Text[:loc[0]]); ok {
+				add(name, creds, "beside-npi", wBesideNPI, l, false)
 			}
 		}
 	}
-	if !found {
-		// The typed name of a signature block: "Anil Patel, MD". The last
-		// one on the order, since letterheads list a practice's doctors.
-		for i := len(r.lines) - 1; i >= 0 && !found; i-- {
-			l := r.lines[i]
-			// OCR leaves the rule signed on and the page's edge around
-			// the name: "_ Steven Kim, MD -_".
-			t := typedNameLine(cutAtNPI(l.Text))
-			if m := reNameCred.FindStringSubmatch(t); m != nil {
-				found = set(t, l)
-			}
+	// The bottom-up strategies: a signature block is the last name on the
+	// order, since letterheads list a practice's doctors.
+	for i := len(r.lines) - 1; i >= 0; i-- {
+		l := r.lines[i]
+		// The typed name of a signature block: "Anil Patel, MD". OCR
+		// leaves the rule signed on and the page's edge around the name:
+		// "_ Steven Kim, MD -_".
+		if t := typedNameLine(cutAtNPI(l.Text)); reNameCred.MatchString(t) {
+			propose(t, "signature-block", wSignBlock, l)
+		}
+		// "Dr. Chen", but not "Dr" for Drive in an address.
+		if m := reDrName.FindStringSubmatch(l.Text); m != nil && !reAddressLine.MatchString(l.Text) {
+			propose(m[1], "title", wTitle, l)
+		}
+		if name, creds, ok := credentialedName(l.Text); ok {
+			// A name before a credential, wherever it stands: the
+			// signature block or statement in any wording.
+			add(name, creds, "credentialed", wCredentialed, l, false)
 		}
 	}
-	if !found {
-		for i := len(r.lines) - 1; i >= 0 && !found; i-- {
-			l := r.lines[i]
-			if m := reDrName.FindStringSubmatch(l.Text); m != nil {
-				found = set(m[1], l)
-			}
-		}
+	if name, creds, l, ok := r.nameAboveNPI(); ok {
+		add(name, creds, "above-npi", wAboveNPI, l, false)
 	}
-	if !found {
-		// The typed name of a signature block right above its NPI, its
-		// credentials misread ("Rebecca Bianchi, fp" / "NPI #: ...").
-		for i := len(r.lines) - 1; i > 0 && !found; i-- {
-			npi := strings.Trim(r.lines[i].Text, nameNoise)
-			if loc := reNPI.FindStringIndex(npi); (loc == nil || loc[0] != 0) && !r.startsWithField(r.lines[i], "npi") {
-				continue
-			}
-			// Over the specks and rule ends between them.
-			j := i - 1
-			for j > 0 && alnumCount(r.lines[j].Text) < 6 && r.lines[j].Page == r.lines[i].Page {
-				j--
-			}
-			l := r.lines[j]
-			t := reTrailingMark.ReplaceAllString(typedNameLine(l.Text), "")
-			t = reCommaJoin.ReplaceAllString(t, ", $1")
-			if name, creds, ok := personName(t); ok && capitalised(name) && (creds != "" || !strings.Contains(t, ",")) {
-				setName(name, creds, l)
-			} else if i := strings.Index(t, ","); i > 0 {
-				// "Laurd Kaplan, APRNZPNP-C": what follows the comma is
-				// the credentials, misread, not a first name.
-				if name, creds, ok := personName(t[:i]); ok && capitalised(name) {
-					setName(name, creds, l)
-				}
-			}
-			break
-		}
+	// The patient is not the prescriber, wherever the patient's name stands.
+	if r.rx.Patient != nil {
+		cands = slices.DeleteFunc(cands, func(c nameCand) bool { return samePerson(c.name, r.rx.Patient.Name) })
 	}
-	if !found {
-		// A name before a credential, wherever it stands: the signature
-		// block or statement in any wording (docs/reading.md).
-		for i := len(r.lines) - 1; i >= 0 && !found; i-- {
-			if name, creds, ok := credentialedName(r.lines[i].Text); ok {
-				setName(name, creds, r.lines[i])
-			}
+	found := false
+	if c, ok := resolveName(cands); ok {
+		pr.Name, pr.Credentials, pr.Evidence = c.name, c.creds, c.line.evidence(c.line.Text)
+		pr.Source = c.source
+		if c.measured {
+			pr.Confidence = round2(c.conf)
 		}
+		found = true
 	}
 	// NPI: labelled, or "NPI 1234567893" anywhere.
 	for i, l := range r.lines {

@@ -26,7 +26,8 @@ type Evidence struct {
 	Confidence float64 `json:"confidence,omitempty"`
 	Page       int     `json:"page,omitempty"` // 0: the email body or text file
 	// Source names where a value with several possible sources was read
-	// from (the date: docs/reading.md), "" when there is one.
+	// from (the date, the prescriber's name: docs/reading.md), "" when
+	// there is one.
 	Source string `json:"source,omitempty"`
 }
 
