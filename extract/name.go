@@ -34,6 +34,7 @@ func splitCredentials(s string) (name, creds string) {
 		}
 	}
 	if loc != nil && loc[0] > 0 {
+		loc[0] = credentialListStart(s, loc[0])
 		creds = strings.Trim(s[loc[0]:], " ,.")
 		s = s[:loc[0]]
 		// Normalise "M.D." to "MD", keep the list order.
@@ -50,6 +51,38 @@ func splitCredentials(s string) (name, creds string) {
 		creds = strings.Join(parts, ", ")
 	}
 	return strings.Trim(s, " ,.;:"), creds
+}
+
+// reCredentialShape is a word printed as credentials are: two to six
+// capitals, dots between them or not, perhaps a board's suffix ("MSN",
+// "M.P.A.S.", "AGACNP-BC").
+var reCredentialShape = regexp.MustCompile(`^(?:[A-Z]\.?){2,6}(?:-[A-Z]{1,3})?$`)
+
+// credentialListStart extends a run of known credentials that starts at
+// at leftwards over the words of the same list the vocabulary does not
+// know: "Ellison Ballentine, MSN, FNP-C" lists "MSN" with "FNP-C". A word
+// belongs to the list when it is printed as a credential, a comma joins it
+// to the run, and a name of two words stays before it; a name printed in
+// capitals ("MARY JONES, MD") gives up only a word a comma also sets off
+// from it.
+func credentialListStart(s string, at int) int {
+	for {
+		rest := strings.TrimLeft(s[at:], " ")
+		if !strings.HasPrefix(rest, ",") {
+			return at
+		}
+		before := strings.TrimRight(s[:at], " ")
+		i := strings.LastIndexAny(before, " ,")
+		word := before[i+1:]
+		name := strings.TrimRight(before[:i+1], " ,")
+		if !reCredentialShape.MatchString(word) || nameSuffix[strings.ToLower(word)] || len(strings.Fields(name)) < 2 {
+			return at
+		}
+		if name == strings.ToUpper(name) && !strings.HasSuffix(strings.TrimRight(before[:i+1], " "), ",") {
+			return at
+		}
+		at = i + 1
+	}
 }
 
 var reNameToken = regexp.MustCompile(`^[A-Za-z][A-Za-z'’.-]*$`)

@@ -68,3 +68,23 @@ func TestSamePerson(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitCredentialsList(t *testing.T) {
+	for _, c := range []struct{ in, name, creds string }{
+		{"Anil Patel, MD, FACP", "Anil Patel", "MD, FACP"},
+		{"Ellison Ballentine, MSN, FNP-C", "Ellison Ballentine", "MSN, FNP-C"},
+		{"Ellison Ballentine MSN, FNP-C", "Ellison Ballentine", "MSN, FNP-C"},
+		{"Mary Catherine O'Bannon, M.P.A.S., PA-C", "Mary Catherine O'Bannon", "MPAS, PA-C"},
+		{"Dana Lee, DABXY, DO", "Dana Lee", "DABXY, DO"},
+		{"MARY JONES, MD", "MARY JONES", "MD"},
+		{"MARY ANN JONES, RNX, MD", "MARY ANN JONES", "RNX, MD"},
+		{"Latrice Okoro-Pinckney, AGNP-C", "Latrice Okoro-Pinckney", "AGNP-C"},
+		{"Tran Vu, MD", "Tran Vu", "MD"},
+		{"Carmen Rosenthal III, MBBS", "Carmen Rosenthal III", "MBBS"},
+	} {
+		name, creds := splitCredentials(c.in)
+		if name != c.name || creds != c.creds {
+			t.Errorf("splitCredentials(%q) = %q, %q; want %q, %q", c.in, name, creds, c.name, c.creds)
+		}
+	}
+}
