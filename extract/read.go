@@ -137,6 +137,19 @@ func (r *rxReader) following(l labelled, max int) []textLine {
 	return out
 }
 
+// valueOf is a label's value and the line it stands on: after the label,
+// or, when the label ends its line, the next line of the page unless that
+// starts with a label itself ("Client:" then the name below it).
+func (r *rxReader) valueOf(l labelled) (string, textLine) {
+	if strings.TrimSpace(l.Value) != "" || l.Line.Idx < 0 {
+		return l.Value, l.Line
+	}
+	if next := r.following(l, 1); len(next) == 1 && next[0].Page == l.Line.Page {
+		return next[0].Text, next[0]
+	}
+	return l.Value, l.Line
+}
+
 func (r *rxReader) startsWithLabel(l textLine) bool {
 	for _, lab := range r.labs {
 		if lab.Line.Idx == l.Idx && strings.HasPrefix(l.Text, lab.Label[:min(len(lab.Label), 3)]) {
@@ -209,17 +222,17 @@ var (
 func (r *rxReader) patient() {
 	var p *Patient
 	for _, l := range r.field("patient") {
-		v := l.Value
+		v, at := r.valueOf(l)
 		if blankValue(v) {
 			continue
 		}
 		v = dropSpecks(reCamelJoin.ReplaceAllString(reReferralFor.ReplaceAllString(v, ""), "$1 $2"))
 		if name, _, ok := personName(cutAtDOB(v)); ok {
-			p = &Patient{Name: name, Evidence: l.Line.evidence(l.Line.Text)}
+			p = &Patient{Name: name, Evidence: at.evidence(at.Text)}
 			break
 		}
 		if name, _, ok := nameAt(cutAtDOB(v)); ok {
-			p = &Patient{Name: name, Evidence: l.Line.evidence(l.Line.Text)}
+			p = &Patient{Name: name, Evidence: at.evidence(at.Text)}
 			break
 		}
 	}
@@ -332,22 +345,23 @@ func (r *rxReader) prescriber() {
 		return true
 	}
 	for _, l := range r.field("prescriber") {
-		if blankValue(l.Value) {
+		v, at := r.valueOf(l)
+		if blankValue(v) {
 			continue
 		}
-		v := cutAtNPI(l.Value)
-		if propose(v, "label", wLabel, l.Line) {
+		v = cutAtNPI(v)
+		if propose(v, "label", wLabel, at) {
 			continue
 		}
 		// OCR leaves specks after a name: "Christine Bianchi M.D. a NPI;".
-		if name, creds, ok := nameAt(v); ok && !r.scribble(l.Line, name) {
-			add(name, creds, "label", wLabelLoose, l.Line, false)
+		if name, creds, ok := nameAt(v); ok && !r.scribble(at, name) {
+			add(name, creds, "label", wLabelLoose, at, false)
 			continue
 		}
 		// OCR runs the words of a field together: "MonicaKim,DO".
 		v = reCommaJoin.ReplaceAllString(reCamelJoin.ReplaceAllString(v, "$1 $2"), ", $1")
 		if !blankValue(v) {
-			propose(v, "label", wLabelJoined, l.Line)
+			propose(v, "label", wLabelJoined, at)
 		}
 	}
 	for _, l := range r.lines {

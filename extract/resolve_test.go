@@ -1,6 +1,9 @@
 package extract
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestResolveName(t *testing.T) {
 	line := func(i int) textLine { return textLine{Idx: i} }
@@ -86,5 +89,25 @@ func TestSplitCredentialsList(t *testing.T) {
 		if name != c.name || creds != c.creds {
 			t.Errorf("splitCredentials(%q) = %q, %q; want %q, %q", c.in, name, creds, c.name, c.creds)
 		}
+	}
+}
+
+func TestValueBelowLabel(t *testing.T) {
+	lines := []textLine{
+		{Text: "Request: neuromuscular therapy - hamstrings. Client:", Idx: 0},
+		{Text: "Fitzgerald Levesque.", Idx: 1},
+		{Text: "Pt: RUTH VAN BUREN", Idx: 2},
+		{Text: "Patient:", Idx: 3},
+		{Text: "DOB: 12/08/1991", Idx: 4},
+	}
+	r := &rxReader{lines: lines, labs: labels(lines), rx: &Prescription{}}
+	var got []string
+	for _, l := range r.field("patient") {
+		v, at := r.valueOf(l)
+		got = append(got, v+"@"+itoa(at.Idx))
+	}
+	want := []string{"Fitzgerald Levesque.@1", "RUTH VAN BUREN@2", "@3"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("patient values %q, want %q (a label that ends its line takes the next line, unless that is a label's)", got, want)
 	}
 }
