@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"rxintake/confusion"
 	"strings"
 	"unicode"
 )
@@ -85,6 +86,32 @@ func credentialListStart(s string, at int) int {
 	}
 }
 
+// romanSuffix reads a generation suffix whose strokes OCR misread ("lll",
+// "Il", "lV" for III, II, IV): each stroke is a character the confusion
+// table reads as the digit 1, where a number must stand, but a capital L.
+func romanSuffix(w string) (string, bool) {
+	w = strings.TrimRight(w, ".,")
+	if len(w) < 2 || len(w) > 3 {
+		return "", false
+	}
+	b := []byte(w)
+	for i, c := range b {
+		switch d, _ := confusion.Default.Digit(rune(c)); {
+		case c == 'V' || c == 'v':
+			b[i] = 'V'
+		case d == '1' && c != 'L': // "Li" and "Lo" are family names
+			b[i] = 'I'
+		default:
+			return "", false
+		}
+	}
+	switch s := string(b); s {
+	case "II", "III", "IV":
+		return s, true
+	}
+	return "", false
+}
+
 var reNameToken = regexp.MustCompile(`^[A-Za-z][A-Za-z'’.-]*$`)
 
 // personName cleans a printed name: drops titles and credentials, turns
@@ -110,6 +137,11 @@ func personName(s string) (name, creds string, ok bool) {
 	fields := strings.Fields(name)
 	if len(fields) < 2 || len(fields) > 5 {
 		return "", "", false
+	}
+	if len(fields) >= 3 {
+		if suf, ok := romanSuffix(fields[len(fields)-1]); ok {
+			fields[len(fields)-1] = suf
+		}
 	}
 	for i, f := range fields {
 		if !reNameToken.MatchString(f) {

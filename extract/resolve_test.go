@@ -111,3 +111,19 @@ func TestValueBelowLabel(t *testing.T) {
 		t.Errorf("patient values %q, want %q (a label that ends its line takes the next line, unless that is a label's)", got, want)
 	}
 }
+
+func TestRomanSuffixMisread(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Dov Vu lll", "Dov Vu III"},
+		{"Julian Abernathy ill", "Julian Abernathy III"},
+		{"Seamus St Germain lV", "Seamus St Germain IV"},
+		{"Yasmin O Macdonald Il", "Yasmin O Macdonald II"},
+		{"Thanh St Onge III", "Thanh St Onge III"},
+		{"Ann Li", "Ann Li"},       // two words: a family name, not a suffix
+		{"Mai Vu Li", "Mai Vu Li"}, // "Li" is a name: L and i are not both strokes
+	} {
+		if got, _, _ := personName(c.in); got != c.want {
+			t.Errorf("personName(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
