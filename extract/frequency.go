@@ -80,7 +80,7 @@ var freqDurationRE = func() *regexp.Regexp {
 
 // freqCountRE finds numbers of visits, with or without the weeks they take.
 var freqCountRE = func() *regexp.Regexp {
-	dur := `(?:\s*(?:total)?\s*,?\s*(?:over|in|within|during|for|x|×|across|spread\s+over)\s*(?:the\s+next\s+|a\s+period\s+of\s+)?(?P<cd>` + reFreqNum + `|an?)\s*-?\s*(?P<cdu>weeks?|wks?|months?|mos?)\b)?`
+	dur := `(?:\s*(?:total)?\s*,?\s*(?:over|in|within|during|for|x|×|/|across|spread\s+over)\s*(?:the\s+next\s+|a\s+period\s+of\s+)?(?P<cd>` + reFreqNum + `|an?)\s*-?\s*(?P<cdu>weeks?|wks?|months?|mos?)\b)?`
 	re := regexp.MustCompile(`(?i)` + strings.Join([]string{
 		// "12 visits", "12x 1-hour treatments over 4 weeks", "8 sessions over 4 weeks"
 		`\b(?P<c>` + reFreqNum + `)\s*(?:x\s*)?(?:(?:\d{1,3}(?:\.\d+)?|one|an?|half)[\s-]*(?:hours?|hrs?|minutes?|mins?)[\s-]*(?:long\s+)?)?(?:(?:massage|therapy|treatment|MFR|PT)\s+)?(?:visits?|sessions?|treatments?|txs?|appointments?|appts?)\b` + dur,
@@ -162,10 +162,10 @@ type freqPhase struct {
 // by" add up ("3x/week for 1 week, 2x/week for 1 week, then 1x/week for 6
 // weeks" = 11 visits, 8 weeks); numbers of visits ("12 visits", "12
 // treatments over 4 weeks", "12x 1-hour treatments over 4 weeks", "8
-// sessions over 4 weeks", "2x/week for 12 visits"). Ranges count at the upper
+// sessions over 4 weeks", "12 visits / 6 weeks", "2x/week for 12 visits"). Ranges count at the upper
 // bound and set Range ("1-2x/week x 6-8 weeks" = 16 visits, 8 weeks). A
-// duration in months counts 52/12 weeks a month, rounded down (1 month = 4
-// weeks, 3 months = 13 weeks). Number words run from one to ninety-nine.
+// duration in months counts four weeks a month, as plans of care count
+// visits (3 months = 12 weeks: docs/reading.md). Number words run from one to ninety-nine.
 //
 // ok is false when text holds no plan. Reason then says why when text talks
 // about frequency all the same: "PRN", an open end ("1x/week thereafter", a
@@ -441,7 +441,7 @@ func freqWeeks(n int, unit string) (int, bool) {
 		if n < 1 || n > freqMaxMonths {
 			return 0, false
 		}
-		return n * 52 / 12, true
+		return n * 4, true
 	}
 	if n < 1 || n > freqMaxWeeks {
 		return 0, false
