@@ -78,7 +78,7 @@ const (
 var houseFamily = &wordingFamily{name: "house", house: true}
 
 // wordingFamilies lists every family; the held-out one last.
-var wordingFamilies = []*wordingFamily{houseFamily, northside, lakeview, harbor, riverbend, tidewater}
+var wordingFamilies = []*wordingFamily{houseFamily, northside, lakeview, harbor, riverbend, tidewater, prairie}
 
 // FamilyNames returns the names of the wording families.
 func FamilyNames() []string {
@@ -689,9 +689,10 @@ func riverbendFreq(r *rand.Rand, prose bool) *freqSpec {
 // spelled-out "two (2) visits per week" plans, day-month-year and
 // abbreviated-weekday dates, Lowcountry and Huguenot surnames with particles,
 // apostrophes and hyphens, credentials with fellowships and board
-// certifications, consult-style EHR printouts and plain letters.
+// certifications, consult-style EHR printouts and plain letters. Held out
+// until it was studied; prairie took its place.
 var tidewater = &wordingFamily{
-	name: "tidewater", heldOut: true,
+	name: "tidewater", heldOut: false,
 	female: []string{"Lula Mae", "Ruby Jean", "Earline", "Tameka", "Antoinette", "Wilhelmina", "Bobbie Sue", "Ernestine", "Charlene",
 		"Quiana", "Emmaline", "Ansley", "Delphine", "Lakisha", "Opal", "Mary Grace", "Shaquana", "Lottie", "Thu Trang", "Annabelle"},
 	male: []string{"Thurman", "Otis", "Roosevelt", "Jimmy Lee", "Tavon", "Booker", "Lamar", "Jefferson", "Waylon", "Hampton",
@@ -846,6 +847,183 @@ func tidewaterFreq(r *rand.Rand, prose bool) *freqSpec {
 			visits, weeks int
 		}{{"1 to 2 visits per week for 6 weeks", 12, 6}, {"two to three (2-3) visits per week for four to six (4-6) weeks", 18, 6},
 			{"BIW-TIW x 4 weeks", 12, 4}, {"QW-BIW x 8 weeks", 16, 8}}
+		if prose {
+			ranges = ranges[:2]
+		}
+		t := pick(r, ranges)
+		return &freqSpec{text: t.text, visits: t.visits, weeks: t.weeks, plan: true, isRange: true}
+	}
+}
+
+// prairie: held out. Rural and small-city practices of the Great Plains,
+// the Mountain West and Appalachia (the Dakotas, Nebraska, Kansas, Montana,
+// Wyoming, Utah, Kentucky, West Virginia, East Tennessee): old-fashioned Rx
+// pads ("For:", "Please provide:"), "days a week" and "visits/wk" plans,
+// week-numbered tapers ("Wk 1-2: 3x/wk"), plan-of-care and "#12 visits"
+// totals, dotted and apostrophe-year dates, German-Russian, Scandinavian,
+// Czech, Basque, Lakota and Scots-Irish surnames with particles, apostrophes,
+// hyphens and suffixes, credentials written several ways, plain letters and
+// labelled EHR printouts.
+var prairie = &wordingFamily{
+	name: "prairie", heldOut: true,
+	female: []string{"Darla", "LaVonne", "Marlys", "Bonnie Kay", "Arlys", "Renae", "Jo Lynn", "Ardith", "Tawnya", "McKenna",
+		"Oralee", "Kjersti", "Verna Mae", "Annika", "Magdalena", "Bernadine", "Trudy", "Mattie Lou", "Taylee", "Brynlee", "Winona", "Ximena"},
+	male: []string{"Arlo", "Verlyn", "Duane", "Lyle", "Delmar", "Orrin", "Thor", "Jed", "Cletus", "Elmer Ray", "Ransom", "Kolton",
+		"Bridger", "Merle", "Ansel", "Txomin", "Harlan", "Virgil", "Hyrum", "Orson", "Tate", "Billy Wayne"},
+	last: []string{"Two Bulls", "Iron Cloud", "Schaible", "Wiebe", "Eichelberger", "Knutson", "Haugen", "Vondracek", "Novotny",
+		"Etcheverry", "Goicoechea", "Hatfield", "Caudill", "Slone", "Mullins", "O'Dell", "McGuire-Slone", "Larsen-Yellowbird",
+		"Von Ahn", "De Groot", "St. Clair", "Tschetter", "de la Vega", "O'Rourke-Hale", "Combs", "Osterhaus", "MacLachlan", "Van Wieren"},
+	docFirst: []string{"Kristoffer", "Solveig", "Tyrel", "Rhonda", "Jedediah", "Marit", "Dalton", "Priya", "Lorelei", "Obinna",
+		"Hideo", "Brigham", "Shawnee", "Tomas", "Ingeborg", "Augustin"},
+	docLast: []string{"Vander Ploeg", "Fjelstad", "Runnels", "Pankratz", "McClanahan", "Larranaga", "Hartsock", "Duvall-Keyes",
+		"La Fontaine", "D'Agostini", "Oyelaran", "Sato-Pedersen", "de la Torre", "O'Keefe-Brandt", "Bighorn", "Stoltzfus"},
+	suffixes: []string{"Jr.", "Sr.", "II", "III", "IV"},
+	creds: []weighted[credential]{
+		{credential{"MD", []string{"M.D.", "MD", "M.D., Ph.D.", "MD, FACP"}}, 7}, {credential{"DO", []string{"D.O.", "DO", "DO, FACOFP"}}, 4},
+		{credential{"NP", []string{"APRN", "FNP-BC", "APRN, FNP-BC", "DNP, APRN"}}, 3}, {credential{"PA-C", []string{"PA-C", "P.A.-C"}}, 2},
+		{credential{"DC", []string{"DC", "D.C.", "DC, DACBSP"}}, 2}, {credential{"", []string{""}}, 1},
+	},
+	practices: []practice{
+		{name: "Prairie Sky Family Medicine", csid: "PRAIRIE SKY FM", street: "1200 E Divide Ave", city: "Bismarck", state: "ND", zip: "58501", area: "701", domain: "prairieskyfm.example"},
+		{name: "High Plains Orthopedics & Sports Medicine", csid: "HIGH PLAINS ORTHO", street: "2301 House Ave, Ste 204", city: "Cheyenne", state: "WY", zip: "82001", area: "307", domain: "highplainsortho.example"},
+		{name: "Flint Hills Internal Medicine", csid: "FLINT HILLS IM", street: "1133 College Ave, Suite B", city: "Manhattan", state: "KS", zip: "66502", area: "785", domain: "flinthillsim.example"},
+		{name: "Big Sky Spine & Rehabilitation", csid: "BIG SKY SPINE", street: "2900 12th Ave N, Ste 300", city: "Billings", state: "MT", zip: "59101", area: "406", domain: "bigskyspine.example"},
+		{name: "Black Hills Integrative Care", csid: "BLACK HILLS INTEG", street: "353 Fairmont Blvd", city: "Rapid City", state: "SD", zip: "57701", area: "605", domain: "blackhillsic.example"},
+		{name: "Sandhills Family Practice", csid: "SANDHILLS FP", street: "601 W Leota St", city: "North Platte", state: "NE", zip: "69101", area: "308", domain: "sandhillsfp.example"},
+		{name: "Wasatch Physical Medicine Associates", csid: "WASATCH PMA", street: "3955 Harrison Blvd, Ste 100", city: "Ogden", state: "UT", zip: "84403", area: "801", domain: "wasatchpma.example"},
+		{name: "Cumberland Gap Family Health", csid: "CUMBERLAND GAP FH", street: "3100 Cumberland Ave", city: "Middlesboro", state: "KY", zip: "40965", area: "606", domain: "cgfamilyhealth.example"},
+		{name: "Kanawha Valley Pain & Spine", csid: "KANAWHA PAIN SPINE", street: "4605 MacCorkle Ave SE", city: "Charleston", state: "WV", zip: "25304", area: "304", domain: "kvpainspine.example"},
+		{name: "Holston Mountain Chiropractic & Wellness", csid: "HOLSTON MTN CHIRO", street: "2112 N Roan St", city: "Johnson City", state: "TN", zip: "37601", area: "423", domain: "holstonchiro.example"},
+	},
+	staff:      []string{"Kaylynn", "Marcy", "Dusty", "Jolynn", "Brayden", "Tonya", "Whitney", "Lorna Jean"},
+	staffRoles: []string{"Referral Coordinator II", "RN, Care Coordination", "Front Desk", "Medical Receptionist", "Ortho Tech / Scheduling", "LPN"},
+	dateFmts:   []string{"1.2.2006", "Jan-02-2006", "Jan 2, '06", "Mon 01/02/2006", "January 2 2006", "01/02/2006"},
+	dobFmts:    []string{"1/2/2006", "01.02.2006", "Jan-02-2006"},
+	handFmts:   []string{"1.2.06", "1/2/06", "1-2-2006"},
+	mod97140: []string{"myofascial release therapy", "trigger point release", "soft tissue mobilization (STM)", "neuromuscular therapy",
+		"manual lymphatic drainage", "instrument-assisted soft tissue mobilization", "myofascial & trigger point therapy", "manual traction"},
+	mod97124:  []string{"therapeutic massage", "Swedish/relaxation massage", "deep-tissue massage", "massage therapy"},
+	codeForms: []string{" (CPT-%s)", " %s", ", CPT %s"},
+	nonOrders: []string{"Eval & treat", "Evaluate; treat per LMT's plan", "Per therapist assessment"},
+	freq:      prairieFreq,
+	open:      []string{"as needed", "2 visits/wk until goals met", "weekly, open-ended", "1-2x wkly, recheck at next office visit", "prn flares", "3 days a week, continue indefinitely"},
+	sessions: []sessionOpt{
+		{60, 10, []string{"1 hr", "an hour", "60 min (%d units)", "60-min treatment", "one hour (%d units)"}},
+		{45, 5, []string{"45 min", "45 minutes (%d units)", "forty-five minutes"}},
+		{30, 3, []string{"30 min", "1/2 hr", "thirty minutes (%d units)"}},
+		{90, 2, []string{"90 min", "one and a half hours", "1 1/2 hr"}},
+		{40, 1, []string{"40 minutes"}},
+		{0, 4, []string{"%d units each visit", "%d fifteen-minute units", "%d units (15 min ea.)", "%d x 15-min units"}},
+	},
+	necessity: []string{"Medically necessary to reduce pain and restore range of motion.", "Medical necessity: yes - functional limitation documented.",
+		"In my clinical judgment this care is medically necessary.", "Medically necessary (see diagnoses)."},
+	lPatient:  []string{"For:", "Patient's name:", "Name:"},
+	lDOB:      []string{"D.O.B.:", "Birthday:", "Date of birth -"},
+	lDate:     []string{"Date issued:", "Written on:", "Rx issued:"},
+	lDoctor:   []string{"Ordered by:", "Physician/APP:", "Referring practitioner:"},
+	lNPI:      []string{"NPI no.:", "NPI -", "Individual NPI:"},
+	lModality: []string{"Please provide:", "Procedure(s):", "Treatment:"},
+	lAreas:    []string{"Areas to address:", "Location(s):", "Affected area(s):"},
+	lDx:       []string{"Diagnosis code(s):", "ICD-10 / Dx:", "Indications (ICD-10):"},
+	lFreq:     []string{"How often:", "Freq./Duration:", "Treatment schedule:"},
+	lDur:      []string{"How long:", "Plan duration:"},
+	lSession:  []string{"Each session:", "Tx time:", "Time per treatment:"},
+	lSigDate:  []string{"Date -", "Dt:"},
+	rxMarks:   []string{"Rx", "RX:", "Order:"},
+	formTitles: []string{"PRESCRIPTION FOR MEDICAL MASSAGE", "Manual Therapy / Massage Referral Slip", "Physician Order - Therapeutic Massage & Bodywork",
+		"Referral to Licensed Massage Therapist (LMT)"},
+	ehrTitles: []string{"Outpatient Referral: Massage Therapy (External)", "ORDER - MASSAGE / MANUAL THERAPY", "Ancillary Services Referral"},
+	statements: []string{
+		"This order was reviewed and e-signed by %[1]s (%[2]s, %[3]s)",
+		"E-sig: %[1]s | signed %[2]s %[3]s",
+		"Verified and electronically signed: %[1]s %[2]s %[3]s",
+		"I have electronically signed this order. %[1]s - %[2]s %[3]s",
+	},
+	statementsNoDate: []string{"This order was reviewed and e-signed by %[1]s", "E-sig: %[1]s (signed electronically)", "Verified and electronically signed: %[1]s"},
+	timeFmt:          "3:04PM",
+	greetings:        []string{"Dear Colleague at %s:", "To Whom It May Concern:", "Dear Licensed Massage Therapist,"},
+	closings:         []string{"Sincerely,", "Thank you,", "Respectfully yours,"},
+	mailOpen:         []string{"Morning %s,", "Hi, this is the referral desk -", "Hello from our office,"},
+	mailClose:        []string{"Thanks again,", "Thanks and have a good one,", "Best wishes,"},
+	refLines:         []string{"Patient %[1]s - born %[2]s", "RE: Medical massage referral for %[1]s, DOB: %[2]s", "Pt: %[1]s / D.O.B. %[2]s"},
+	thanks:           []string{"Please send your initial assessment to our attention.", "Feel free to call our office with any questions."},
+	upperChance:      0.25,
+}
+
+func prairieFreq(r *rand.Rand, prose bool) *freqSpec {
+	n := pick(r, []int{1, 2, 2, 2, 3})
+	w := pick(r, []int{3, 4, 4, 5, 6, 6, 8, 10, 12})
+	times := map[int]string{1: "once", 2: "twice", 3: "three times"}
+	visits := func(k int) string { return plural(k, "visit", "visits") }
+	days := func(k int) string { return plural(k, "day", "days") }
+	// an writes "a six" or "an eight".
+	an := func(s string) string {
+		if strings.HasPrefix(s, "eight") || strings.HasPrefix(s, "eleven") {
+			return "an " + s
+		}
+		return "a " + s
+	}
+	switch k := r.IntN(20); {
+	case k < 7: // a rate and a duration
+		rate := pick(r, []string{fmt.Sprintf("%d %s/wk", n, visits(n)), fmt.Sprintf("%d %s a week", n, days(n)), fmt.Sprintf("%dx wkly", n),
+			times[n] + " weekly"})
+		dur := pick(r, []string{fmt.Sprintf("x %d wk", w), fmt.Sprintf("for %d wk", w), "for the next " + word(w) + " " + weeksWord(w), fmt.Sprintf("x %d weeks", w)})
+		if prose {
+			rate = pick(r, []string{fmt.Sprintf("%s %s a week", word(n), visits(n)), fmt.Sprintf("%s %s a week", word(n), days(n)), times[n] + " weekly"})
+			dur = pick(r, []string{"for the next " + word(w) + " " + weeksWord(w), fmt.Sprintf("for %d weeks", w)})
+		}
+		return plan(n, w, rate, dur, rate+" "+dur)
+	case k < 9: // the length of the plan of care first
+		rate := pick(r, []string{fmt.Sprintf("%dx/wk", n), fmt.Sprintf("%d %s per week", n, visits(n))})
+		t := pick(r, []string{fmt.Sprintf("%d-week plan of care, %s", w, rate), fmt.Sprintf("%d wk POC: %s", w, rate)})
+		if prose {
+			rate = fmt.Sprintf("%s %s a week", word(n), visits(n))
+			t = fmt.Sprintf("%s-week plan of care at %s", an(word(w)), rate)
+		}
+		return plan(n, w, rate, fmt.Sprintf("for %d weeks", w), t)
+	case k < 12: // visits in all
+		v := n * w
+		t := pick(r, []string{fmt.Sprintf("%d visits to be used within %d weeks", v, w), fmt.Sprintf("total %d tx in %d wks", v, w),
+			fmt.Sprintf("#%d visits over %d wks", v, w), fmt.Sprintf("%d visits total: %d/wk x %d wks", v, n, w)})
+		if prose {
+			t = pick(r, []string{fmt.Sprintf("a total of %d visits within %d weeks", v, w), fmt.Sprintf("%d visits over the next %s weeks", v, word(w))})
+		}
+		return &freqSpec{text: t, visits: v, weeks: w, plan: true}
+	case k < 14: // months of four weeks
+		m := pick(r, []int{1, 2, 3})
+		t := pick(r, []string{fmt.Sprintf("%d %s/wk x %d mo", n, visits(n), m), fmt.Sprintf("%s a week for %d %s", times[n], m, plural(m, "month", "months"))})
+		if prose {
+			t = fmt.Sprintf("%s a week for %s %s", times[n], word(m), plural(m, "month", "months"))
+		}
+		return &freqSpec{text: t, visits: n * 4 * m, weeks: 4 * m, plan: true}
+	case k < 15: // one visit every other week
+		w := pick(r, []int{8, 12})
+		t := pick(r, []string{fmt.Sprintf("every other week x %d wks", w), fmt.Sprintf("bi-weekly (every 2 wks) for %d weeks", w),
+			fmt.Sprintf("1 visit q 2 wks x %d wks", w)})
+		if prose {
+			t = fmt.Sprintf("once every two weeks for %s weeks", word(w))
+		}
+		return &freqSpec{text: t, visits: w / 2, weeks: w, plan: true}
+	case k < 18: // tapers
+		tapers := []struct {
+			text          string
+			visits, weeks int
+		}{{"three days a week for two weeks, then two days a week for four weeks", 14, 6},
+			{"twice a week for the first four weeks and once a week for the following four weeks", 12, 8},
+			{"Wk 1-2: 3x/wk; Wk 3-6: 2x/wk", 14, 6}, {"weeks 1-4 twice weekly, weeks 5-8 once weekly", 12, 8},
+			{"2 visits/wk x 3 wk, then 1 visit/wk x 3 wk", 9, 6},
+			{"3 days a week for 2 weeks, 2 days a week for 2 weeks, then 1 day a week for 4 weeks", 14, 8}}
+		if prose {
+			tapers = tapers[:2]
+		}
+		t := pick(r, tapers)
+		return &freqSpec{text: t.text, visits: t.visits, weeks: t.weeks, plan: true}
+	default: // ranges count at the upper bound
+		ranges := []struct {
+			text          string
+			visits, weeks int
+		}{{"one to two visits a week for six weeks", 12, 6}, {"2 to 3 days a week for 4 to 6 weeks", 18, 6},
+			{"1-2 visits/wk x 6 wk", 12, 6}, {"1-2x wkly for 8 wks", 16, 8}, {"2-3 visits/wk x 3-4 wk", 12, 4}}
 		if prose {
 			ranges = ranges[:2]
 		}
