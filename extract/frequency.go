@@ -91,6 +91,9 @@ var freqCountRE = func() *regexp.Regexp {
 	return re
 }()
 
+// freqRateAfterCountRE, right after "N visits", makes them a rate.
+var freqRateAfterCountRE = regexp.MustCompile(`(?i)^\s*(?:every|each|per|a\s+week|an?\s+wk|/\s*w|weekly|q\s?\d?\s?wk?s?\b)`)
+
 // freqAfterLabelCountRE rejects "visits: 2x/week" as a count.
 var freqAfterLabelCountRE = regexp.MustCompile(`(?i)^\s*(?:x|×|/|per\b|times\b)`)
 
@@ -198,8 +201,38 @@ var (
 	freqWordMend  = map[string]string{"limes": "times", "visils": "visits", "visifs": "visits", "cvery": "every", "tor": "for", "lor": "for"}
 )
 
+// Shapes of a plan's span that the parser reads in one form, rewritten in
+// place (same length, offsets kept, docs/reading.md "Anchored reading"): a span used
+// as an adjective ("over an 8-week period", "a 6-week course of") is "8
+// weeks"; an end given as the week it falls in ("through week 6", "until
+// wk 10") is "for 6 wks".
+var (
+	reFreqSpanAdj = regexp.MustCompile(`(?i)(?:an?\s+)?(` + rxNumRE + `)[\s-]+(weeks?|wks?|months?)[\s-]+(?:long\s+)?(?:period|course|program(?:me)?|plan|block|span|series|trial|window|time\s?frame|regimen|episode|stretch|cycle|duration|treatment\s+period)\b`)
+	reFreqThrough = regexp.MustCompile(`(?i)\b(?:through|thru|until|till|up\s+to|to)\s+(?:the\s+end\s+of\s+)?(?:week|wk)\s*#?\s*(` + rxNumRE + `)\b`)
+)
+
+// mendPlanShapes applies reFreqSpanAdj and reFreqThrough.
+func mendPlanShapes(s string) string {
+	s = replaceSubmatchFunc(reFreqSpanAdj, s, func(m []string) string {
+		out := m[1] + " " + m[2]
+		return out + strings.Repeat(" ", len(m[0])-len(out))
+	})
+	return replaceSubmatchFunc(reFreqThrough, s, func(m []string) string {
+		out := "for " + m[1] + " wks"
+		if len(out) > len(m[0]) {
+			return m[0]
+		}
+		return strings.Repeat(" ", len(m[0])-len(out)) + out
+	})
+}
+
+// replaceSubmatchFunc is ReplaceAllStringFunc with the submatches.
+func replaceSubmatchFunc(re *regexp.Regexp, s string, f func([]string) string) string {
+	return re.ReplaceAllStringFunc(s, func(m string) string { return f(re.FindStringSubmatch(m)) })
+}
+
 func mendFrequency(s string) string {
-	s = figuresOnly(s)
+	s = mendPlanShapes(figuresOnly(s))
 	s = reFreqXDigits.ReplaceAllStringFunc(s, func(m string) string {
 		i := strings.IndexFunc(m[1:], func(r rune) bool { return r != ' ' }) + 1
 		j := i
@@ -281,10 +314,20 @@ func parseFrequency(text string) (Frequency, bool) {
 		}
 		plans = append(plans, s.freqPhase)
 	}
-	for _, c := range ms {
-		if c.kind == freqCount && !c.used {
-			plans = append(plans, freqPhase{start: c.start, end: c.end, visits: c.visits, weeks: c.weeks, rng: c.rng})
+	for i := range ms {
+		c := &ms[i]
+		if c.kind != freqCount || c.used {
+			continue
 		}
+		p := freqPhase{start: c.start, end: c.end, visits: c.visits, weeks: c.weeks, rng: c.rng}
+		if c.weeks == 0 {
+			if d := freqCountSpan(text, ms, i); d != nil {
+				d.used = true
+				p.weeks, p.rng = d.weeks, p.rng || d.rng
+				p.start, p.end = min(p.start, d.start), max(p.end, d.end)
+			}
+		}
+		plans = append(plans, p)
 	}
 	if len(plans) == 0 && len(openRates) == 1 {
 		if p, ok := freqLabelledDuration(text, ms, openRates[0]); ok {
@@ -483,6 +526,9 @@ func freqReadCount(text string, m []int) (freqMention, bool) {
 	if !ok || fm.visits < 1 || fm.visits > freqMaxVisits {
 		return fm, false
 	}
+	if freqRateAfterCountRE.MatchString(text[m[1]:]) {
+		return fm, false // "one visit every two weeks" is a rate, not a total
+	}
 	if d, found := freqGroup(re, text, m, "cd"); found {
 		unit, _ := freqGroup(re, text, m, "cdu")
 		n, rng, ok := freqRange(d, true)
@@ -532,6 +578,41 @@ func freqAttach(text string, ms []freqMention, i int) (freqPhase, bool) {
 		}
 	}
 	return freqPhase{}, false
+}
+
+// freqCountSpan is the span of weeks a count of visits with none of its
+// own is given in the same clause, before it ("a 6-week course of 6
+// visits") or after it ("30 treatments to be completed within 10 weeks"),
+// unless the words between speak of the complaint or of a later review
+// ("12 visits, re-evaluate in 4 weeks").
+func freqCountSpan(text string, ms []freqMention, i int) *freqMention {
+	c := &ms[i]
+	fits := func(d *freqMention, gap string) bool {
+		if d.used || d.kind != freqDuration || c.visits > freqMaxPerWeek*d.weeks || !freqGapOK(gap) {
+			return false
+		}
+		for _, w := range strings.FieldsFunc(strings.ToLower(gap), func(r rune) bool { return r < 'a' || r > 'z' }) {
+			if freqReviewWords[w] {
+				return false
+			}
+		}
+		return true
+	}
+	if i > 0 && fits(&ms[i-1], text[ms[i-1].end:c.start]) {
+		return &ms[i-1]
+	}
+	if i+1 < len(ms) && fits(&ms[i+1], text[c.end:ms[i+1].start]) {
+		return &ms[i+1]
+	}
+	return nil
+}
+
+// freqReviewWords between a count of visits and a span say the span is
+// when the plan is reviewed, not how long it runs.
+var freqReviewWords = map[string]bool{
+	"evaluate": true, "evaluation": true, "eval": true, "reevaluate": true, "reevaluation": true,
+	"reeval": true, "reassess": true, "reassessment": true, "recheck": true, "review": true,
+	"follow": true, "followup": true, "return": true, "revisit": true, "progress": true,
 }
 
 // freqVisits is the number of visits a rate makes over weeks.

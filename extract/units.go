@@ -88,8 +88,9 @@ func rxNum(s string, article bool) (int, bool) {
 }
 
 // reNumberTwice is a number written out and repeated in figures, as legal
-// and clinical documents do: "sixty (60) minutes", "two (2) times a week".
-var reNumberTwice = regexp.MustCompile(`(?i)\b` + rxNumWordRE + `\s*\((\d{1,3})\)`)
+// and clinical documents do: "sixty (60) minutes", "two (2) times a week",
+// "two to three (2-3) visits".
+var reNumberTwice = regexp.MustCompile(`(?i)\b` + rxNumWordRE + `(?:` + rxRangeToRE + rxNumWordRE + `)?\s*\((\d{1,3}(?:\s*[-–]\s*\d{1,3})?)\)`)
 
 // figuresOnly blanks the words of numbers written twice, leaving the
 // figures where they stand: every offset of the text is kept, so what is
