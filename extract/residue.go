@@ -204,7 +204,9 @@ func (r *rxReader) residue(d *Document) {
 			case "rate":
 				// A plan read and found wanting ("as needed", no end) is
 				// the rules' to judge: it is accounted for.
-				if f, _ := ParseFrequency(l.Text); f.Reason == "" || nearUnit(l.Text+" "+r.nextText(l), spanUnit) {
+				// The rate's own unit ("2 visits/wk") is no span: what
+				// is left of the line beside it may be.
+				if f, _ := ParseFrequency(l.Text); f.Reason == "" || nearUnit(blankOut(l.Text, f.Text)+" "+r.nextText(l), spanUnit) {
 					report(resRate, tok, l)
 				}
 			case "cpt":
@@ -808,4 +810,12 @@ func pageOf(d *Document, n int) *Page {
 		}
 	}
 	return nil
+}
+
+// blankOut blanks the first occurrence of part in s.
+func blankOut(s, part string) string {
+	if i := strings.Index(s, part); part != "" && i >= 0 {
+		return s[:i] + strings.Repeat(" ", len(part)) + s[i+len(part):]
+	}
+	return s
 }

@@ -207,3 +207,16 @@ func TestResidueUnreadPrint(t *testing.T) {
 func without(lines []string, prefix string) []string {
 	return slices.DeleteFunc(slices.Clone(lines), func(l string) bool { return strings.HasPrefix(l, prefix) })
 }
+
+// A rate read and found without its end is accounted for: its own unit is
+// no span left unread, and the absence of the plan's end is proven.
+func TestResidueRateWithoutEnd(t *testing.T) {
+	lines := slices.DeleteFunc(slices.Clone(completeLines), func(l string) bool { return strings.HasPrefix(l, "Frequency:") })
+	rx := ReadPrescription(ocrDoc(append(lines, "Plan of care: 1-2 VISITS/WK AS TOLERATED")...), readAsOf)
+	if rx.Frequency != nil {
+		t.Fatalf("a rate without an end read as a plan: %+v", rx.Frequency)
+	}
+	if got := unattributed(rx); slices.Contains(got, "frequency") {
+		t.Errorf("residue %v: the rate's own unit was taken for a span left unread (%+v)", got, rx.Ambiguities)
+	}
+}
