@@ -21,6 +21,7 @@ import (
 	"rxintake/extract"
 	"rxintake/icd10cm"
 	"rxintake/intake"
+	"rxintake/internal/safeio"
 	"rxintake/validate"
 )
 
@@ -310,8 +311,8 @@ func (s *Store) Get(ctx context.Context, caseID string) (*Record, error) {
 	return &r, nil
 }
 
-// PutImage stores a page image under its SHA-256 (temp file, fsync,
-// rename) and returns the hex digest.
+// PutImage stores a page image under its SHA-256 (safeio.WriteFile) and
+// returns the hex digest.
 func (s *Store) PutImage(png []byte) (string, error) {
 	h := sha256.Sum256(png)
 	sum := hex.EncodeToString(h[:])
@@ -322,23 +323,7 @@ func (s *Store) PutImage(png []byte) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return "", fmt.Errorf("casework: page image: %w", err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".page-*")
-	if err != nil {
-		return "", fmt.Errorf("casework: page image: %w", err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(png); err != nil {
-		f.Close()
-		return "", fmt.Errorf("casework: page image: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return "", fmt.Errorf("casework: page image: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return "", fmt.Errorf("casework: page image: %w", err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
+	if err := safeio.WriteFile(path, png, 0o600); err != nil {
 		return "", fmt.Errorf("casework: page image: %w", err)
 	}
 	return sum, nil
