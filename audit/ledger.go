@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"rxintake/internal/sqldb"
 )
 
 // The ledger records every message rxintake has taken from a mailbox, so that
@@ -213,24 +215,6 @@ func NewSQLLedger(ctx context.Context, db *sql.DB) (*SQLLedger, error) {
 	return &SQLLedger{db: db, rebind: func(q string) string { return q }, now: time.Now}, nil
 }
 
-// timeLayout sorts as text and parses back exactly.
-const timeLayout = "2006-01-02T15:04:05.000000000Z"
-
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(timeLayout)
-}
-
-func parseTime(s string) time.Time {
-	t, err := time.Parse(timeLayout, s)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
-
 // caseAlphabet is Crockford's base 32: no I, L, O or U to misread.
 const caseAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -297,7 +281,7 @@ func scanEntry(row interface{ Scan(...any) error }) (*LedgerEntry, error) {
 		return nil, err
 	}
 	e.UIDValidity, e.UID, e.State = uint32(uidValidity), uint32(uid), EntryState(s)
-	e.NextAttempt, e.Created, e.Updated = parseTime(next), parseTime(created), parseTime(updated)
+	e.NextAttempt, e.Created, e.Updated = sqldb.ParseTime(next), sqldb.ParseTime(created), sqldb.ParseTime(updated)
 	if err := json.Unmarshal([]byte(reasons), &e.Reasons); err != nil {
 		return nil, fmt.Errorf("reasons: %v", err)
 	}
@@ -336,7 +320,7 @@ func (l *SQLLedger) Claim(ctx context.Context, c Claim) (*LedgerEntry, bool, err
 		} else if !errors.Is(err, ErrNoEntry) {
 			return err
 		}
-		now := formatTime(l.now())
+		now := sqldb.FormatTime(l.now())
 		prev, err := l.findAdoptable(ctx, tx, c)
 		if err != nil {
 			return err
@@ -361,7 +345,7 @@ func (l *SQLLedger) Claim(ctx context.Context, c Claim) (*LedgerEntry, bool, err
 		_, err = tx.ExecContext(ctx, l.rebind(`INSERT INTO ledger (`+entryColumns+`)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?)`),
 			c.Key.Account, c.Key.Mailbox, int64(c.Key.UIDValidity), int64(c.Key.UID), c.MessageID, c.SHA256, c.Size,
-			string(e.State), e.Attempts, formatTime(e.NextAttempt), e.LastError, e.CaseID, e.Outcome, string(reasons), now, now)
+			string(e.State), e.Attempts, sqldb.FormatTime(e.NextAttempt), e.LastError, e.CaseID, e.Outcome, string(reasons), now, now)
 		if err != nil {
 			return fmt.Errorf("audit: ledger: claim %s: %w", c.Key, err)
 		}
@@ -432,7 +416,7 @@ func (l *SQLLedger) openCase(ctx context.Context, tx *sql.Tx, c Claim, now strin
 // update runs one UPDATE on the entry for key and fails with ErrNoEntry when
 // there is none.
 func (l *SQLLedger) update(ctx context.Context, q querier, key MessageKey, set string, args ...any) error {
-	args = append(args, formatTime(l.now()), key.Account, key.Mailbox, int64(key.UIDValidity), int64(key.UID))
+	args = append(args, sqldb.FormatTime(l.now()), key.Account, key.Mailbox, int64(key.UIDValidity), int64(key.UID))
 	res, err := q.ExecContext(ctx, l.rebind(`UPDATE ledger SET `+set+`, updated = ?
 		WHERE account = ? AND mailbox = ? AND uidvalidity = ? AND uid = ?`), args...)
 	if err != nil {
@@ -454,7 +438,7 @@ func (l *SQLLedger) Identify(ctx context.Context, key MessageKey, messageID, sha
 		}
 		_, err := tx.ExecContext(ctx, l.rebind(`UPDATE cases SET message_sha256 = ?, updated = ?
 			WHERE id = (SELECT case_id FROM ledger WHERE account = ? AND mailbox = ? AND uidvalidity = ? AND uid = ?)`),
-			sha256, formatTime(l.now()), key.Account, key.Mailbox, int64(key.UIDValidity), int64(key.UID))
+			sha256, sqldb.FormatTime(l.now()), key.Account, key.Mailbox, int64(key.UIDValidity), int64(key.UID))
 		return err
 	})
 }
@@ -476,7 +460,7 @@ func (l *SQLLedger) Begin(ctx context.Context, key MessageKey) (*LedgerEntry, er
 // Retry implements Ledger.
 func (l *SQLLedger) Retry(ctx context.Context, key MessageKey, lastError string, next time.Time) error {
 	return l.update(ctx, l.db, key, `state = ?, last_error = ?, next_attempt = ?`,
-		string(EntryRetry), lastError, formatTime(next))
+		string(EntryRetry), lastError, sqldb.FormatTime(next))
 }
 
 // Decide implements Ledger.
@@ -494,7 +478,7 @@ func (l *SQLLedger) Decide(ctx context.Context, key MessageKey, d Decision) erro
 			string(EntryProcessed), d.Outcome, string(reasons), d.LastError); err != nil {
 			return err
 		}
-		now := formatTime(l.now())
+		now := sqldb.FormatTime(l.now())
 		_, err = tx.ExecContext(ctx, l.rebind(`UPDATE cases SET status = ?,
 			sender_fax = CASE WHEN ? <> '' THEN ? ELSE sender_fax END,
 			sender_address = CASE WHEN ? <> '' THEN ? ELSE sender_address END,
@@ -553,7 +537,7 @@ func (l *SQLLedger) Case(ctx context.Context, id string) (*Case, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit: ledger: case %s: %w", id, err)
 	}
-	c.Created, c.Updated = parseTime(created), parseTime(updated)
+	c.Created, c.Updated = sqldb.ParseTime(created), sqldb.ParseTime(updated)
 	return &c, nil
 }
 

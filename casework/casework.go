@@ -22,6 +22,7 @@ import (
 	"rxintake/icd10cm"
 	"rxintake/intake"
 	"rxintake/internal/safeio"
+	"rxintake/internal/sqldb"
 	"rxintake/validate"
 )
 
@@ -287,7 +288,7 @@ func (s *Store) Put(ctx context.Context, tx *sql.Tx, r *Record) error {
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO case_records (case_id, status, record, updated) VALUES (?, ?, ?, ?)
 		ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, record = excluded.record, updated = excluded.updated`,
-		r.CaseID, r.Status, string(b), time.Now().UTC().Format(time.RFC3339Nano))
+		r.CaseID, r.Status, string(b), sqldb.FormatTime(time.Now()))
 	if err != nil {
 		return fmt.Errorf("casework: store %s: %w", r.CaseID, err)
 	}

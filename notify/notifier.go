@@ -20,6 +20,7 @@ import (
 	"rxintake/audit"
 	"rxintake/casework"
 	"rxintake/config"
+	"rxintake/internal/sqldb"
 	"rxintake/validate"
 )
 
@@ -513,15 +514,7 @@ func (n *Notifier) flushEvents(ctx context.Context) error {
 	return nil
 }
 
-// timeLayout sorts as text, like the ledger's.
-const timeLayout = "2006-01-02T15:04:05.000000000Z"
+// stamp writes a time as the tables hold it.
+func stamp(t time.Time) string { return sqldb.FormatTime(t) }
 
-func stamp(t time.Time) string { return t.UTC().Format(timeLayout) }
-
-func parseStamp(s string) time.Time {
-	t, err := time.Parse(timeLayout, s)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
+func parseStamp(s string) time.Time { return sqldb.ParseTime(s) }

@@ -12,6 +12,7 @@ import (
 
 	"rxintake/audit"
 	"rxintake/casework"
+	"rxintake/internal/sqldb"
 	"rxintake/validate"
 )
 
@@ -82,7 +83,7 @@ func (s *Server) listCases(ctx context.Context, f listFilter) ([]caseRow, bool, 
 		if err := rows.Scan(&c.ID, &c.Status, &created, &fax, &addr, &raw); err != nil {
 			return nil, false, fmt.Errorf("review: list cases: %w", err)
 		}
-		c.Received, _ = time.Parse(time.RFC3339Nano, created)
+		c.Received = sqldb.ParseTime(created)
 		c.Sender = firstNonEmpty(addr, formatFax(fax))
 		if raw != "" {
 			var rec casework.Record
@@ -197,7 +198,7 @@ func (s *Server) saveCase(ctx context.Context, rec *casework.Record, status stri
 		return err
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, updated = ? WHERE id = ?`,
-		status, timeNow().UTC().Format("2006-01-02T15:04:05.000000000Z"), rec.CaseID)
+		status, sqldb.FormatTime(timeNow()), rec.CaseID)
 	if err != nil {
 		return fmt.Errorf("review: save case %s: %w", rec.CaseID, err)
 	}

@@ -25,6 +25,7 @@ import (
 	"rxintake/casework"
 	"rxintake/config"
 	"rxintake/extract"
+	"rxintake/internal/sqldb"
 	"rxintake/validate"
 )
 
@@ -132,7 +133,7 @@ func (e *env) seedCase(rec *casework.Record, received time.Time, pageImage []byt
 		}
 		rec.PageImages = []string{sum}
 	}
-	at := received.UTC().Format("2006-01-02T15:04:05.000000000Z")
+	at := sqldb.FormatTime(received)
 	_, err := e.db.ExecContext(ctx, `INSERT INTO cases (id, message_ref, message_sha256, status, sender_fax, sender_address, created, updated)
 		VALUES (?, ?, '', ?, ?, '', ?, ?)`, rec.CaseID, "imap://referrals@clinic.example/INBOX;UIDVALIDITY=1/;UID=7", rec.Status, "9415550143", at, at)
 	if err != nil {
