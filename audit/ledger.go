@@ -209,7 +209,7 @@ var ledgerSchema = []string{
 func NewSQLLedger(ctx context.Context, db *sql.DB) (*SQLLedger, error) {
 	for _, stmt := range ledgerSchema {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			return nil, fmt.Errorf("%w: ledger schema: %v", ErrOpen, err)
+			return nil, fmt.Errorf("%w: ledger schema: %v", sqldb.ErrOpen, err)
 		}
 	}
 	return &SQLLedger{db: db, rebind: func(q string) string { return q }, now: time.Now}, nil

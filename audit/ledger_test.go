@@ -7,12 +7,14 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"rxintake/internal/sqldb"
 )
 
 func newTestLedger(t *testing.T) *SQLLedger {
 	t.Helper()
 	ctx := context.Background()
-	db, err := OpenDB(ctx, t.TempDir())
+	db, err := sqldb.Open(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

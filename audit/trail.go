@@ -96,7 +96,7 @@ type TrailOptions struct {
 
 // Trail is the append-only, hash-chained audit trail. It is safe for
 // concurrent use, and several processes may append to the same database:
-// every append runs in a BEGIN IMMEDIATE transaction (the DSN of OpenDB sets
+// every append runs in a BEGIN IMMEDIATE transaction (the DSN of sqldb.Open sets
 // _txlock=immediate), so the chain stays linear.
 type Trail struct {
 	db   *sql.DB
@@ -154,7 +154,7 @@ var trailSchema = []string{
 }
 
 // NewTrail returns the trail stored in db, creating its tables if needed.
-// db should come from OpenDB.
+// db should come from sqldb.Open.
 func NewTrail(ctx context.Context, db *sql.DB, opts TrailOptions) (*Trail, error) {
 	log := opts.Logger
 	if log == nil {

@@ -35,6 +35,7 @@ import (
 	"rxintake/extract"
 	"rxintake/internal/childproc"
 	testdovecot "rxintake/internal/dovecot"
+	"rxintake/internal/sqldb"
 	"rxintake/internal/testserver"
 )
 
@@ -365,7 +366,7 @@ func childMain(path string) int {
 		return 2
 	}
 	ctx := context.Background()
-	db, err := audit.OpenDB(ctx, cfg.DataDir)
+	db, err := sqldb.Open(ctx, cfg.DataDir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2

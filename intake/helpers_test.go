@@ -26,6 +26,7 @@ import (
 	"rxintake/audit"
 	"rxintake/config"
 	"rxintake/internal/childproc"
+	"rxintake/internal/sqldb"
 	"rxintake/internal/testserver"
 )
 
@@ -186,7 +187,7 @@ type harness struct {
 func newHarness(t *testing.T, cfg *config.Config, opts Options) *harness {
 	t.Helper()
 	ctx := context.Background()
-	db, err := audit.OpenDB(ctx, cfg.DataDir)
+	db, err := sqldb.Open(ctx, cfg.DataDir)
 	if err != nil {
 		t.Fatal(err)
 	}

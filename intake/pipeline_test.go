@@ -16,6 +16,7 @@ import (
 	"rxintake/casework"
 	"rxintake/extract"
 	"rxintake/intake"
+	"rxintake/internal/sqldb"
 	"rxintake/validate"
 )
 
@@ -91,7 +92,7 @@ func TestDovecotPipeline50(t *testing.T) {
 	c := intake.Deliver(t, cfg, "INBOX", msgs...)
 
 	ctx := context.Background()
-	db, err := audit.OpenDB(ctx, cfg.DataDir)
+	db, err := sqldb.Open(ctx, cfg.DataDir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"rxintake/config"
 	"rxintake/extract"
 	"rxintake/internal/childproc"
+	"rxintake/internal/sqldb"
 )
 
 const (
@@ -270,7 +271,7 @@ func childMain(path string) int {
 }
 
 func openChild(ctx context.Context, cfg *config.Config) (*Notifier, error) {
-	db, err := audit.OpenDB(ctx, cfg.DataDir)
+	db, err := sqldb.Open(ctx, cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}

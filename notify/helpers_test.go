@@ -24,6 +24,7 @@ import (
 	"rxintake/config"
 	"rxintake/extract"
 	"rxintake/icd10cm"
+	"rxintake/internal/sqldb"
 	"rxintake/internal/testserver"
 	"rxintake/validate"
 )
@@ -228,7 +229,7 @@ func openEnv(t *testing.T, cfg *config.Config, opts Options, c *clock) *env {
 	ctx := context.Background()
 	e := &env{t: t, cfg: cfg, clock: c}
 	var err error
-	if e.db, err = audit.OpenDB(ctx, cfg.DataDir); err != nil {
+	if e.db, err = sqldb.Open(ctx, cfg.DataDir); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.db.Close() })

@@ -31,6 +31,7 @@ import (
 	"rxintake/extract"
 	"rxintake/intake"
 	testdovecot "rxintake/internal/dovecot"
+	"rxintake/internal/sqldb"
 	"rxintake/internal/testserver"
 	"rxintake/validate"
 )
@@ -188,7 +189,7 @@ func newPipeline(t *testing.T, cfg *config.Config) *pipeline {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	db, err := audit.OpenDB(ctx, cfg.DataDir)
+	db, err := sqldb.Open(ctx, cfg.DataDir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func newEnv(t *testing.T, sender Sender) *env {
 	t.Helper()
 	dir := t.TempDir()
 	ctx := t.Context()
-	db, err := audit.OpenDB(ctx, dir)
+	db, err := sqldb.Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

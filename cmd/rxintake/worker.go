@@ -20,6 +20,7 @@ import (
 	"rxintake/config"
 	"rxintake/extract"
 	"rxintake/intake"
+	"rxintake/internal/sqldb"
 	"rxintake/validate"
 )
 
@@ -46,7 +47,7 @@ var appHooks []func(ctx context.Context, a *app) error
 func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg}
 	var err error
-	if a.db, err = audit.OpenDB(ctx, cfg.DataDir); err != nil {
+	if a.db, err = sqldb.Open(ctx, cfg.DataDir); err != nil {
 		return nil, err
 	}
 	if a.ledger, err = audit.NewSQLLedger(ctx, a.db); err != nil {

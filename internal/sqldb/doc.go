@@ -1,3 +1,4 @@
-// Package sqldb holds what rxintake's packages share about the SQL database
-// they keep their tables in: how a time is written in a column.
+// Package sqldb opens rxintake's database, the one SQL database every
+// package keeps its own tables in, and fixes how a time is written in a
+// column.
 package sqldb
