@@ -18,10 +18,10 @@ import (
 	"unicode"
 
 	"rxintake/audit"
+	"rxintake/casefile"
 	"rxintake/casework"
 	"rxintake/config"
 	"rxintake/internal/sqldb"
-	"rxintake/validate"
 )
 
 // Rules of the findings notify adds when it sends a case to review.
@@ -39,10 +39,6 @@ const (
 	caseReview     = "review"     // the manager follows it up
 	caseCancelled  = "cancelled"  // not asked: the case was answered before its request went out
 )
-
-// CaseCorrected is the status of a case in the cases table once a complete
-// corrected prescription closed it.
-const CaseCorrected = "corrected"
 
 // Options tune a Notifier; the zero value gives the defaults.
 type Options struct {
@@ -67,7 +63,7 @@ type Notifier struct {
 	settings Settings
 	db       *sql.DB
 	trail    *audit.Trail
-	store    *casework.Store
+	store    *casefile.Store
 	sender   Sender
 	dataDir  string
 	remind   int
@@ -142,7 +138,10 @@ var schema = []string{
 // New makes the notifier for cfg, creating its tables in db when missing.
 // It reads the SMTP password now, so that bad configuration fails at
 // start-up.
-func New(ctx context.Context, cfg *config.Config, db *sql.DB, trail *audit.Trail, store *casework.Store, opts Options) (*Notifier, error) {
+func New(ctx context.Context, cfg *config.Config, db *sql.DB, trail *audit.Trail, store *casefile.Store, opts Options) (*Notifier, error) {
+	if store == nil {
+		return nil, errors.New("notify: New needs the case store")
+	}
 	s, err := NewSettings(cfg)
 	if err != nil {
 		return nil, err
@@ -217,7 +216,7 @@ var caseRef = regexp.MustCompile(`\bRX-[0-9A-HJKMNP-TV-Z]{6}\b`)
 // name and birth date and the prescriber match one open case of the same
 // office. A case answered before by an incomplete corrected Rx passes the
 // answer on to the case that Rx opened.
-func (n *Notifier) Correcting(ctx context.Context, rec *casework.Record) (string, bool, error) {
+func (n *Notifier) Correcting(ctx context.Context, rec *casefile.Record) (string, bool, error) {
 	if e := rec.Email; e != nil {
 		ids := append(append([]string(nil), e.InReplyTo...), e.References...)
 		for i := len(ids) - 1; i >= 0; i-- { // the nearest reference first
@@ -298,7 +297,7 @@ func (n *Notifier) openCase(ctx context.Context, id string) (string, string, err
 // matchKey is the hash that matches a corrected Rx to its case without a
 // thread: the patient's name (its words, in any order), birth date and the
 // prescriber's surname. "" when one of them is missing.
-func matchKey(rec *casework.Record) string {
+func matchKey(rec *casefile.Record) string {
 	rx := rec.Prescription
 	if rx == nil || rx.Patient == nil || rx.Prescriber == nil || rx.Patient.DOB == "" {
 		return ""
@@ -324,14 +323,14 @@ func matchKey(rec *casework.Record) string {
 // corrected Rx closes the case it answers when it is complete, and otherwise
 // takes the case over (with a new request when it still needs correcting).
 // Running it again for the same case changes nothing.
-func (n *Notifier) Decided(ctx context.Context, tx *sql.Tx, rec *casework.Record) error {
+func (n *Notifier) Decided(ctx context.Context, tx *sql.Tx, rec *casefile.Record) error {
 	now := n.opts.Now()
 	if rec.Corrects != "" {
 		if err := n.link(ctx, tx, rec, now); err != nil {
 			return err
 		}
 	}
-	if rec.Status != validate.StatusNeedsCorrection || rec.Office == "" {
+	if rec.Status != casefile.StatusNeedsCorrection || rec.Office == "" {
 		return nil
 	}
 	o := n.directory().Office(rec.Office)
@@ -358,10 +357,10 @@ func (n *Notifier) Decided(ctx context.Context, tx *sql.Tx, rec *casework.Record
 
 // link records that rec answers the case rec.Corrects and closes or hands
 // over that case.
-func (n *Notifier) link(ctx context.Context, tx *sql.Tx, rec *casework.Record, now time.Time) error {
-	state, status := caseSuperseded, ""
-	if rec.Status == validate.StatusComplete {
-		state, status = caseCorrected, CaseCorrected
+func (n *Notifier) link(ctx context.Context, tx *sql.Tx, rec *casefile.Record, now time.Time) error {
+	state, corrected := caseSuperseded, false
+	if rec.Status == casefile.StatusComplete {
+		state, corrected = caseCorrected, true
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE notify_cases SET state = ?, superseded_by = ?, updated = ?
 		WHERE case_id = ? AND state = ?`, state, rec.CaseID, stamp(now), rec.Corrects, caseAwaiting)
@@ -371,11 +370,8 @@ func (n *Notifier) link(ctx context.Context, tx *sql.Tx, rec *casework.Record, n
 	if k, _ := res.RowsAffected(); k == 0 {
 		return nil // already linked (this decision ran before), or no longer open
 	}
-	if status != "" {
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, updated = ? WHERE id = ?`, status, stamp(now), rec.Corrects); err != nil {
-			return fmt.Errorf("notify: link %s: %w", rec.Corrects, err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE case_records SET status = ?, updated = ? WHERE case_id = ?`, status, stamp(now), rec.Corrects); err != nil {
+	if corrected {
+		if err := n.store.SetStatus(ctx, tx, rec.Corrects, casefile.StatusCorrected, "corrected by "+rec.CaseID); err != nil {
 			return fmt.Errorf("notify: link %s: %w", rec.Corrects, err)
 		}
 	}

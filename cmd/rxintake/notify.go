@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"os"
 
-	"rxintake/casework"
+	"rxintake/casefile"
 	"rxintake/config"
 	"rxintake/notify"
 	"rxintake/review"
@@ -16,11 +16,11 @@ import (
 
 func init() {
 	appHooks = append(appHooks, wireNotify)
-	reviewSender = func(a *app) review.Sender {
+	reviewSender = func(a *app) review.Notifier {
 		if a.proc == nil {
 			return nil
 		}
-		if s, ok := a.proc.Notifier.(review.Sender); ok {
+		if s, ok := a.proc.Notifier.(review.Notifier); ok {
 			return s
 		}
 		return nil
@@ -54,7 +54,7 @@ const previewCaseID = "RX-000000"
 // a file read by `extract --email-preview`, or says why it would send none.
 // With a configuration the office comes from its directory; without one a
 // placeholder office stands in.
-func printEmailPreview(w io.Writer, cfg *config.Config, haveConfig bool, rec *casework.Record) error {
+func printEmailPreview(w io.Writer, cfg *config.Config, haveConfig bool, rec *casefile.Record) error {
 	if rec.Status != validate.StatusNeedsCorrection {
 		_, err := fmt.Fprintf(w, "%s: %s: no correction request would be sent\n", rec.File, rec.Status)
 		return err
@@ -87,7 +87,7 @@ func printEmailPreview(w io.Writer, cfg *config.Config, haveConfig bool, rec *ca
 		_, err := fmt.Fprintf(w, "%s: needs-correction, but the office is not in the directory: no request would be sent (the case goes to review)\n", rec.File)
 		return err
 	}
-	r := &casework.Record{}
+	r := &casefile.Record{}
 	*r = *rec
 	r.CaseID = previewCaseID
 	original, _ := os.ReadFile(rec.File)

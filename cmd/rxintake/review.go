@@ -11,7 +11,7 @@ import (
 
 // reviewSender, when set (by the notify stage's wiring), gives the review
 // page its "send the correction request now" button.
-var reviewSender func(a *app) review.Sender
+var reviewSender func(a *app) review.Notifier
 
 func init() { serveHooks = append(serveHooks, serveReview) }
 
@@ -30,12 +30,12 @@ func serveReview(ctx context.Context, a *app, log *slog.Logger) error {
 	if list, err := users.List(); err == nil && len(list) == 0 {
 		log.Warn("review page: no users yet; add one with rxintake user add --config FILE NAME", "users_file", rc.UsersFile)
 	}
-	var sender review.Sender
+	var sender review.Notifier
 	if reviewSender != nil {
 		sender = reviewSender(a)
 	}
-	srv, err := review.New(ctx, review.Options{DB: a.db, Trail: a.trail, Store: a.store, Config: a.cfg,
-		Users: users, Sender: sender, Log: log, Secure: review.TLS(a.cfg)})
+	srv, err := review.New(review.Options{Trail: a.trail, Store: a.store, Config: a.cfg,
+		Users: users, Notifier: sender, Log: log, Secure: review.TLS(a.cfg)})
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"rxintake/audit"
+	"rxintake/casefile"
 	"rxintake/casework"
 	"rxintake/config"
 	"rxintake/extract"
@@ -28,9 +29,9 @@ import (
 type app struct {
 	cfg    *config.Config
 	db     *sql.DB
-	ledger *audit.SQLLedger
+	ledger *intake.Ledger
 	trail  *audit.Trail
-	store  *casework.Store
+	store  *casefile.Store
 	pool   *extract.OCRPool
 	proc   *casework.Processor
 	worker *intake.Worker
@@ -50,15 +51,15 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	if a.db, err = sqldb.Open(ctx, cfg.DataDir); err != nil {
 		return nil, err
 	}
-	if a.ledger, err = audit.NewSQLLedger(ctx, a.db); err != nil {
-		a.close()
-		return nil, err
-	}
 	if a.trail, err = audit.NewTrail(ctx, a.db, audit.TrailOptions{CheckpointDir: audit.CheckpointDir(cfg.DataDir), Logger: log}); err != nil {
 		a.close()
 		return nil, err
 	}
-	if a.store, err = casework.NewStore(ctx, a.db, cfg.DataDir); err != nil {
+	if a.store, err = casefile.New(ctx, a.db, cfg.DataDir); err != nil {
+		a.close()
+		return nil, err
+	}
+	if a.ledger, err = intake.NewLedger(ctx, a.db, a.store); err != nil {
 		a.close()
 		return nil, err
 	}
