@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
+	"embed"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -55,32 +56,16 @@ type Store struct {
 	now func() time.Time
 }
 
-var schema = []string{
-	`CREATE TABLE IF NOT EXISTS cases (
-		id             TEXT NOT NULL PRIMARY KEY,
-		message_ref    TEXT NOT NULL,
-		message_sha256 TEXT NOT NULL DEFAULT '',
-		status         TEXT NOT NULL,
-		sender_fax     TEXT NOT NULL DEFAULT '',
-		sender_address TEXT NOT NULL DEFAULT '',
-		created        TEXT NOT NULL,
-		updated        TEXT NOT NULL
-	)`,
-	`CREATE TABLE IF NOT EXISTS case_records (
-		case_id TEXT NOT NULL PRIMARY KEY,
-		status  TEXT NOT NULL,
-		record  TEXT NOT NULL,
-		updated TEXT NOT NULL
-	)`,
-}
+// The tables are created and changed by the numbered files of migrations/.
+//
+//go:embed migrations/*.sql
+var migrations embed.FS
 
 // New returns the store of the cases in db, their page images under
-// dataDir, creating its tables when missing.
+// dataDir, bringing its tables up to date.
 func New(ctx context.Context, db *sql.DB, dataDir string) (*Store, error) {
-	for _, stmt := range schema {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			return nil, fmt.Errorf("casefile: schema: %w", err)
-		}
+	if err := sqldb.Migrate(ctx, db, "casefile", migrations); err != nil {
+		return nil, err
 	}
 	return &Store{db: db, dir: filepath.Join(dataDir, "pages"), now: time.Now}, nil
 }
@@ -167,7 +152,7 @@ func (s *Store) SetSender(ctx context.Context, tx *sql.Tx, id, fax, address stri
 // an outcome's cause or an action: kept with the status, never shown as
 // PHI). The case's record, when there is one, carries the status too.
 func (s *Store) SetStatus(ctx context.Context, tx *sql.Tx, id string, status Status, reason string) error {
-	if err := s.update(ctx, tx, id, `status = ?`, string(status)); err != nil {
+	if err := s.update(ctx, tx, id, `status = ?, status_reason = ?`, string(status), reason); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE case_records SET status = ?, updated = ? WHERE case_id = ?`,
@@ -231,12 +216,12 @@ func (s *Store) Record(ctx context.Context, caseID string) (*Record, error) {
 	return &r, nil
 }
 
-const caseColumns = `c.id, c.message_ref, c.message_sha256, c.status, c.sender_fax, c.sender_address, c.created, c.updated`
+const caseColumns = `c.id, c.message_ref, c.message_sha256, c.status, c.status_reason, c.sender_fax, c.sender_address, c.created, c.updated`
 
 func scanCase(row interface{ Scan(...any) error }, more ...any) (*Case, error) {
 	var c Case
 	var status, created, updated string
-	dest := append([]any{&c.ID, &c.MessageRef, &c.MessageSHA256, &status, &c.SenderFax, &c.SenderAddress, &created, &updated}, more...)
+	dest := append([]any{&c.ID, &c.MessageRef, &c.MessageSHA256, &status, &c.StatusReason, &c.SenderFax, &c.SenderAddress, &created, &updated}, more...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}

@@ -255,3 +255,47 @@ func TestPageImages(t *testing.T) {
 		t.Errorf("digest %q", sum)
 	}
 }
+
+// TestDatabaseOfEarlierVersion: a database whose cases table was made
+// before migrations were recorded (no status_reason, no
+// schema_migrations) keeps its cases and gains the new column.
+func TestDatabaseOfEarlierVersion(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sqldb.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE cases (
+		id TEXT NOT NULL PRIMARY KEY, message_ref TEXT NOT NULL, message_sha256 TEXT NOT NULL DEFAULT '',
+		status TEXT NOT NULL, sender_fax TEXT NOT NULL DEFAULT '', sender_address TEXT NOT NULL DEFAULT '',
+		created TEXT NOT NULL, updated TEXT NOT NULL);
+		CREATE TABLE case_records (case_id TEXT NOT NULL PRIMARY KEY, status TEXT NOT NULL, record TEXT NOT NULL, updated TEXT NOT NULL);
+		INSERT INTO cases VALUES ('RX-7K3QH2', 'imap://rx@clinic.example/INBOX;UIDVALIDITY=1/;UID=7', 'ff', 'needs-review', '9415550143', '',
+			'2026-11-20T14:12:00.000000000Z', '2026-11-20T14:12:00.000000000Z');
+		INSERT INTO case_records VALUES ('RX-7K3QH2', 'needs-review', '{"case_id":"RX-7K3QH2","status":"needs-review","office":"Gulf Coast FM"}', '2026-11-20T14:12:01Z')`); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(ctx, db, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Case(ctx, "RX-7K3QH2")
+	if err != nil || c.Status != StatusNeedsReview || c.SenderFax != "9415550143" || c.StatusReason != "" ||
+		!c.Created.Equal(time.Date(2026, 11, 20, 14, 12, 0, 0, time.UTC)) {
+		t.Fatalf("case of the earlier database: %+v, %v", c, err)
+	}
+	if rec, err := s.Record(ctx, c.ID); err != nil || rec.Office != "Gulf Coast FM" {
+		t.Errorf("record of the earlier database: %+v, %v", rec, err)
+	}
+	if err := s.Settle(ctx, &Record{CaseID: c.ID}, StatusComplete, "review: accepted"); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.Case(ctx, c.ID); c.Status != StatusComplete || c.StatusReason != "review: accepted" {
+		t.Errorf("after Settle: %+v", c)
+	}
+	if vs, err := sqldb.Versions(ctx, db, "casefile"); err != nil || !slices.Equal(vs, []int{1, 2}) {
+		t.Errorf("versions %v, %v", vs, err)
+	}
+}

@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -109,47 +110,15 @@ type Ledger struct {
 	now   func() time.Time
 }
 
-var ledgerSchema = []string{
-	`CREATE TABLE IF NOT EXISTS ledger (
-		account      TEXT    NOT NULL,
-		mailbox      TEXT    NOT NULL,
-		uidvalidity  BIGINT  NOT NULL,
-		uid          BIGINT  NOT NULL,
-		message_id   TEXT    NOT NULL DEFAULT '',
-		sha256       TEXT    NOT NULL DEFAULT '',
-		size         BIGINT  NOT NULL DEFAULT 0,
-		state        TEXT    NOT NULL,
-		attempts     INTEGER NOT NULL DEFAULT 0,
-		next_attempt TEXT    NOT NULL DEFAULT '',
-		last_error   TEXT    NOT NULL DEFAULT '',
-		case_id      TEXT    NOT NULL,
-		outcome      TEXT    NOT NULL DEFAULT '',
-		reasons      TEXT    NOT NULL DEFAULT '[]',
-		folder       TEXT    NOT NULL DEFAULT '',
-		filed_by     TEXT    NOT NULL DEFAULT '',
-		created      TEXT    NOT NULL,
-		updated      TEXT    NOT NULL,
-		PRIMARY KEY (account, mailbox, uidvalidity, uid)
-	)`,
-	`CREATE INDEX IF NOT EXISTS ledger_content ON ledger (account, mailbox, message_id, sha256)`,
-	`CREATE INDEX IF NOT EXISTS ledger_state ON ledger (account, mailbox, uidvalidity, state)`,
-	`CREATE TABLE IF NOT EXISTS ledger_highwater (
-		account     TEXT   NOT NULL,
-		mailbox     TEXT   NOT NULL,
-		uidvalidity BIGINT NOT NULL,
-		uid         BIGINT NOT NULL,
-		updated     TEXT   NOT NULL,
-		PRIMARY KEY (account, mailbox, uidvalidity)
-	)`,
-}
+// The tables are created and changed by the numbered files of migrations/.
+//
+//go:embed migrations/*.sql
+var migrations embed.FS
 
-// NewLedger returns the ledger in db, creating its tables if they are
-// missing; cases is where the messages' cases are opened.
+// NewLedger returns the ledger in db, bringing its tables up to date; cases is where the messages' cases are opened.
 func NewLedger(ctx context.Context, db *sql.DB, cases *casefile.Store) (*Ledger, error) {
-	for _, stmt := range ledgerSchema {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			return nil, fmt.Errorf("%w: ledger schema: %v", sqldb.ErrOpen, err)
-		}
+	if err := sqldb.Migrate(ctx, db, "intake", migrations); err != nil {
+		return nil, err
 	}
 	return &Ledger{db: db, cases: cases, now: time.Now}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"embed"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -80,62 +81,12 @@ type Notifier struct {
 
 var _ casework.Notifier = (*Notifier)(nil)
 
-var schema = []string{
-	// One row per email: n is 1 for the request, 2 for its reminder. The
-	// review page shows these rows as they are, so the message itself is
-	// kept apart, in notify_messages.
-	`CREATE TABLE IF NOT EXISTS notify_outbox (
-		case_id      TEXT    NOT NULL,
-		n            INTEGER NOT NULL,
-		kind         TEXT    NOT NULL,
-		office       TEXT    NOT NULL,
-		rcpt         TEXT    NOT NULL,
-		message_id   TEXT    NOT NULL UNIQUE,
-		rules        TEXT    NOT NULL,
-		state        TEXT    NOT NULL,
-		attempts     INTEGER NOT NULL DEFAULT 0,
-		next_attempt TEXT    NOT NULL DEFAULT '',
-		last_error   TEXT    NOT NULL DEFAULT '',
-		uncertain    INTEGER NOT NULL DEFAULT 0,
-		resends      INTEGER NOT NULL DEFAULT 0,
-		first_try    TEXT    NOT NULL DEFAULT '',
-		sent_at      TEXT    NOT NULL DEFAULT '',
-		created      TEXT    NOT NULL,
-		updated      TEXT    NOT NULL,
-		PRIMARY KEY (case_id, n)
-	)`,
-	`CREATE INDEX IF NOT EXISTS notify_outbox_state ON notify_outbox (state, next_attempt)`,
-	`CREATE TABLE IF NOT EXISTS notify_messages (
-		case_id TEXT    NOT NULL,
-		n       INTEGER NOT NULL,
-		request TEXT    NOT NULL,
-		message BLOB    NOT NULL,
-		PRIMARY KEY (case_id, n)
-	)`,
-	// The cases notify follows. match_key is a hash of the patient's name,
-	// birth date and the prescriber's surname: no PHI in the clear.
-	`CREATE TABLE IF NOT EXISTS notify_cases (
-		case_id       TEXT NOT NULL PRIMARY KEY,
-		office        TEXT NOT NULL,
-		match_key     TEXT NOT NULL DEFAULT '',
-		state         TEXT NOT NULL,
-		superseded_by TEXT NOT NULL DEFAULT '',
-		created       TEXT NOT NULL,
-		updated       TEXT NOT NULL
-	)`,
-	`CREATE INDEX IF NOT EXISTS notify_cases_match ON notify_cases (match_key, state)`,
-	// Audit events decided inside a decision's transaction, written to the
-	// trail by the next delivery run.
-	`CREATE TABLE IF NOT EXISTS notify_events (
-		seq     INTEGER PRIMARY KEY AUTOINCREMENT,
-		case_id TEXT NOT NULL,
-		event   TEXT NOT NULL,
-		detail  TEXT NOT NULL,
-		created TEXT NOT NULL
-	)`,
-}
+// The tables are created and changed by the numbered files of migrations/.
+//
+//go:embed migrations/*.sql
+var migrations embed.FS
 
-// New makes the notifier for cfg, creating its tables in db when missing.
+// New makes the notifier for cfg, bringing its tables in db up to date.
 // It reads the SMTP password now, so that bad configuration fails at
 // start-up.
 func New(ctx context.Context, cfg *config.Config, db *sql.DB, trail *audit.Trail, store *casefile.Store, opts Options) (*Notifier, error) {
@@ -173,10 +124,8 @@ func New(ctx context.Context, cfg *config.Config, db *sql.DB, trail *audit.Trail
 	if n.remind <= 0 {
 		n.remind = 3
 	}
-	for _, stmt := range schema {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			return nil, fmt.Errorf("notify: schema: %w", err)
-		}
+	if err := sqldb.Migrate(ctx, db, "notify", migrations); err != nil {
+		return nil, err
 	}
 	return n, nil
 }
