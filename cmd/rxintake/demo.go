@@ -130,8 +130,6 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout)
 	fmt.Fprintln(stdout, summaryLine(sum))
 	switch n := len(sink.Sent()); {
-	case a.proc.Notifier == nil:
-		fmt.Fprintln(stdout, "Correction requests: none sent, this build has no notifier (a needs-correction case goes to review).")
 	case n == 0:
 		fmt.Fprintf(stdout, "Correction requests: none sent (%s/ is empty).\n", *out)
 	default:
@@ -161,12 +159,8 @@ func serveDemoReview(ctx context.Context, a *app, ln net.Listener, user, passwor
 	if _, err := users.Set(user, password); err != nil {
 		return err
 	}
-	var sender review.Notifier
-	if reviewSender != nil {
-		sender = reviewSender(a)
-	}
 	srv, err := review.New(review.Options{Trail: a.trail, Store: a.store, Config: a.cfg,
-		Users: users, Notifier: sender, Log: log})
+		Users: users, Notifier: a.reviewNotifier(), Log: log})
 	if err != nil {
 		return err
 	}

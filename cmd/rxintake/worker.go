@@ -22,29 +22,27 @@ import (
 	"rxintake/extract"
 	"rxintake/intake"
 	"rxintake/internal/sqldb"
+	"rxintake/notify"
 	"rxintake/validate"
 )
 
 // app is everything a cycle needs, opened once per process.
 type app struct {
-	cfg    *config.Config
-	db     *sql.DB
-	ledger *intake.Ledger
-	trail  *audit.Trail
-	store  *casefile.Store
-	pool   *extract.OCRPool
-	proc   *casework.Processor
-	worker *intake.Worker
-	hooks  []cycleHook // run after each intake cycle (delivery, follow-up)
+	cfg      *config.Config
+	db       *sql.DB
+	ledger   *intake.Ledger
+	trail    *audit.Trail
+	store    *casefile.Store
+	pool     *extract.OCRPool
+	notifier *notify.Notifier // nil without smtp.host: no correction requests
+	proc     *casework.Processor
+	worker   *intake.Worker
 }
 
-// cycleHook is work done after each intake cycle, such as delivering
-// queued correction requests.
-type cycleHook func(ctx context.Context) error
-
-// appHooks lets other stages join the cycle (notify, review).
-var appHooks []func(ctx context.Context, a *app) error
-
+// openApp opens the database and builds the stages, each given what it
+// uses: the case store and the trail, the notifier (when smtp.host is set),
+// the processor that reads and decides, and the intake worker over the
+// ledger.
 func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg}
 	var err error
@@ -73,12 +71,13 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	reader := extract.NewReader(a.pool, extract.Limits{PagesPerDocument: cfg.Limits.PagesPerDocument,
 		PixelsPerPage: cfg.Limits.PixelsPerPage, BytesPerMessage: cfg.Limits.BytesPerMessage})
 	reader.KeepImages = true
+	if a.notifier, err = newNotifier(ctx, a, log); err != nil {
+		a.close()
+		return nil, err
+	}
 	a.proc = &casework.Processor{Reader: reader, Profile: profile, Store: a.store, Log: log, Trail: a.trail}
-	for _, h := range appHooks {
-		if err := h(ctx, a); err != nil {
-			a.close()
-			return nil, err
-		}
+	if a.notifier != nil {
+		a.proc.Notifier = a.notifier
 	}
 	if a.worker, err = intake.New(cfg, a.ledger, a.proc, intake.Options{Logger: log, Trail: a.trail}); err != nil {
 		a.close()
@@ -107,10 +106,10 @@ func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, erro
 		log.Warn("skipped: " + err.Error())
 		return sum, err
 	}
-	for _, h := range a.hooks {
-		if herr := h(ctx); herr != nil {
-			log.Error("after cycle", "err", herr)
-			err = errors.Join(err, herr)
+	if a.notifier != nil {
+		if nerr := a.notifier.AfterCycle(ctx); nerr != nil {
+			log.Error("after cycle", "err", nerr)
+			err = errors.Join(err, nerr)
 		}
 	}
 	if _, cerr := a.trail.WriteCheckpointFile(ctx, audit.CheckpointDir(a.cfg.DataDir)); cerr != nil {
@@ -184,9 +183,6 @@ func summaryLine(s intake.Summary) string {
 		s.Fetched, s.Complete, s.NeedsCorrection, s.NeedsReview, s.Errors, s.Elapsed.Seconds())
 }
 
-// serveHooks start long-running services of `run` (the review page).
-var serveHooks []func(ctx context.Context, a *app, log *slog.Logger) error
-
 func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	log := slog.Default()
 	a, code := startApp(ctx, "run", args, stderr, log)
@@ -195,11 +191,9 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	defer a.close()
 	sched, _ := cron.ParseStandard(a.cfg.Schedule) // checked at load
-	for _, h := range serveHooks {
-		if err := h(ctx, a, log); err != nil {
-			fmt.Fprintln(stderr, "rxintake:", err)
-			return exitErrors
-		}
+	if err := serveReview(ctx, a, log); err != nil {
+		fmt.Fprintln(stderr, "rxintake:", err)
+		return exitErrors
 	}
 	// One cycle at a time: a cycle that outlasts its slot makes the next
 	// one wait for the following slot.
