@@ -27,7 +27,7 @@ type Processor interface {
 // Outcome is what a processor decided about a message.
 type Outcome struct {
 	Status casefile.Status // complete, needs-correction or needs-review
-	// Reasons say why: rule ids of RX-RULES.md, with a short note when
+	// Reasons say why: rule ids of docs/rules.md, with a short note when
 	// useful ("diagnosis-invalid: M54.5"). They are kept on the ledger; the
 	// worker logs them only at debug level.
 	Reasons []string
