@@ -21,7 +21,7 @@ TEST_PACKAGES    := dovecot-imapd fonts-liberation fonts-dejavu-core fonts-couri
 # OCR workers set this themselves, and so does everything make starts.
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: all build test check check-docker fuzz demo eval bench deps deps-test docker clean
+.PHONY: all build test check check-docker check-tidy fuzz demo eval bench deps deps-test docker clean
 
 all: build
 
@@ -52,13 +52,17 @@ test: deps-test
 docker:
 	docker build -t rxintake:$(VERSION) -t rxintake:latest --build-arg VERSION=$(VERSION) .
 
+# go.mod and go.sum are what `go mod tidy` makes of the imports.
+check-tidy:
+	@$(GO) mod tidy -diff >/dev/null || { $(GO) mod tidy -diff; echo "go.mod/go.sum: run go mod tidy"; exit 1; }
+
 # The Dockerfile installs the Makefile's package lists.
 check-docker:
 	@for p in $(BUILD_PACKAGES) $(RUNTIME_PACKAGES) $(RUNTIME_LIBS); do \
 		tr -s ' \\\t' '\n\n\n' < Dockerfile | grep -Fxq -- "$$p" || { echo "Dockerfile does not install $$p"; exit 1; }; \
 	done
 
-check: test check-docker
+check: test check-docker check-tidy
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	@if command -v staticcheck >/dev/null; then staticcheck ./...; else echo "staticcheck not installed: go install honnef.co/go/tools/cmd/staticcheck@latest"; fi

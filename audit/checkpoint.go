@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"rxintake/internal/safeio"
 )
 
 // A checkpoint is the head of the trail (last seq and its hash) at a moment,
@@ -145,31 +147,7 @@ func writeCheckpointFile(dir string, cp Checkpoint) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fail(err)
 	}
-	f, err := os.CreateTemp(dir, ".checkpoint-*.tmp")
-	if err != nil {
-		return fail(err)
-	}
-	defer os.Remove(f.Name()) // after a successful rename there is nothing to remove
-	if _, err := f.WriteString(cp.Line() + "\n"); err != nil {
-		f.Close()
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		return fail(err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fail(err)
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return fail(err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
+	if err := safeio.WriteFile(path, []byte(cp.Line()+"\n"), 0o600); err != nil {
 		return fail(err)
 	}
 	return path, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"embed"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -12,6 +13,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"rxintake/internal/sqldb"
 )
 
 // The audit trail is the record the office manager (and, one day, an auditor)
@@ -96,7 +99,7 @@ type TrailOptions struct {
 
 // Trail is the append-only, hash-chained audit trail. It is safe for
 // concurrent use, and several processes may append to the same database:
-// every append runs in a BEGIN IMMEDIATE transaction (the DSN of OpenDB sets
+// every append runs in a BEGIN IMMEDIATE transaction (the DSN of sqldb.Open sets
 // _txlock=immediate), so the chain stays linear.
 type Trail struct {
 	db   *sql.DB
@@ -118,54 +121,42 @@ type Entry struct {
 	Hash     string          `json:"hash"`
 }
 
-var trailSchema = []string{
-	`CREATE TABLE IF NOT EXISTS audit_trail (
-		seq       INTEGER PRIMARY KEY AUTOINCREMENT,
-		at        TEXT NOT NULL,
-		actor     TEXT NOT NULL,
-		case_id   TEXT NOT NULL DEFAULT '',
-		event     TEXT NOT NULL,
-		outcome   TEXT NOT NULL,
-		detail    TEXT NOT NULL,
-		prev_hash TEXT NOT NULL,
-		hash      TEXT NOT NULL
-	)`,
-	`CREATE INDEX IF NOT EXISTS audit_trail_case ON audit_trail (case_id, seq)`,
-	`CREATE INDEX IF NOT EXISTS audit_trail_event ON audit_trail (event, seq)`,
-	`CREATE INDEX IF NOT EXISTS audit_trail_actor ON audit_trail (actor, seq)`,
-	// Defence in depth against a stray statement elsewhere in the program;
-	// someone with the sqlite3 shell can drop them, and Verify then catches
-	// what they change.
+// The tables are created and changed by the numbered files of migrations/.
+//
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// trailGuards make the trail and its checkpoints append-only: defence in
+// depth against a stray statement elsewhere in the program. Someone with the
+// sqlite3 shell can drop them, and Verify then catches what they change;
+// NewTrail creates them again at every start.
+var trailGuards = []string{
 	`CREATE TRIGGER IF NOT EXISTS audit_trail_no_update BEFORE UPDATE ON audit_trail
 		BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END`,
 	`CREATE TRIGGER IF NOT EXISTS audit_trail_no_delete BEFORE DELETE ON audit_trail
 		BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END`,
-	`CREATE TABLE IF NOT EXISTS audit_checkpoint (
-		id   INTEGER PRIMARY KEY,
-		seq  INTEGER NOT NULL,
-		hash TEXT NOT NULL,
-		at   TEXT NOT NULL,
-		line TEXT NOT NULL
-	)`,
 	`CREATE TRIGGER IF NOT EXISTS audit_checkpoint_no_update BEFORE UPDATE ON audit_checkpoint
 		BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END`,
 	`CREATE TRIGGER IF NOT EXISTS audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint
 		BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END`,
 }
 
-// NewTrail returns the trail stored in db, creating its tables if needed.
-// db should come from OpenDB.
+// NewTrail returns the trail stored in db, bringing its tables up to date.
+// db should come from sqldb.Open.
 func NewTrail(ctx context.Context, db *sql.DB, opts TrailOptions) (*Trail, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()
+	}
+	if err := sqldb.Migrate(ctx, db, "audit", migrations); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrStore, err)
 	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%w: create tables: %v", ErrStore, err)
 	}
 	defer tx.Rollback()
-	for _, stmt := range trailSchema {
+	for _, stmt := range trailGuards {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return nil, fmt.Errorf("%w: create tables: %v", ErrStore, err)
 		}

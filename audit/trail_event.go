@@ -40,7 +40,7 @@ type Document struct {
 
 // FindingRef is a finding by rule id and severity, without its message.
 type FindingRef struct {
-	Rule     string `json:"rule"`     // a rule id of RX-RULES.md
+	Rule     string `json:"rule"`     // a rule id of docs/rules.md
 	Severity string `json:"severity"` // "error" or "warning"
 }
 
@@ -76,7 +76,7 @@ const (
 	SignInLocked      SignInFailure = "locked"
 )
 
-// Statuses a case can take (CONTRACTS.md).
+// The outcomes a Decision may record (docs/rules.md, "Statuses").
 var statuses = map[string]bool{"complete": true, "needs-correction": true, "needs-review": true}
 
 // MessageIDHash is how a Message-ID appears in the trail: the first 12 hex

@@ -162,3 +162,10 @@ func (c *checker) caseStatus(name, s string) {
 		c.fail(name + " must be a case status such as needs-review")
 	}
 }
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"rxintake/internal/sqldb"
 )
 
 const (
@@ -173,7 +175,7 @@ func testClock(t *testing.T) {
 func newTestTrail(t testing.TB) (*Trail, *sql.DB, string) {
 	t.Helper()
 	dir := t.TempDir()
-	db, err := OpenDB(t.Context(), dir)
+	db, err := sqldb.Open(t.Context(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -586,7 +588,7 @@ const appendChildEnv = "RXINTAKE_AUDIT_TEST_APPEND"
 func TestTrailConcurrentAppend(t *testing.T) {
 	const perWriter = 40
 	tr, _, dir := newTestTrail(t)
-	db2, err := OpenDB(t.Context(), dir)
+	db2, err := sqldb.Open(t.Context(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -652,7 +654,7 @@ func TestTrailAppendChild(t *testing.T) {
 	}
 	parts := strings.Split(arg, ",")
 	n, _ := strconv.Atoi(parts[1])
-	db, err := OpenDB(t.Context(), parts[0])
+	db, err := sqldb.Open(t.Context(), parts[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -698,14 +700,14 @@ func BenchmarkTrailAppend(b *testing.B) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "entries/s")
 }
 
-// TestTrailDataDirWithURICharacters: OpenDB builds a URI; a data directory
+// TestTrailDataDirWithURICharacters: sqldb.Open builds a URI; a data directory
 // holding '?', '#' or '%' once opened another file and, for '?', dropped the
 // parameters (WAL, _txlock=immediate) the trail's linear chain relies on.
 func TestTrailDataDirWithURICharacters(t *testing.T) {
 	for _, name := range []string{"rx#1", "rx?1", "rx%201", "rx 1"} {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), name)
-			db, err := OpenDB(t.Context(), dir)
+			db, err := sqldb.Open(t.Context(), dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -717,7 +719,7 @@ func TestTrailDataDirWithURICharacters(t *testing.T) {
 			if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 				t.Errorf("journal_mode = %q, %v; want wal", mode, err)
 			}
-			if _, err := os.Stat(filepath.Join(dir, DBFile)); err != nil {
+			if _, err := os.Stat(filepath.Join(dir, sqldb.DBFile)); err != nil {
 				t.Errorf("database not where it belongs: %v", err)
 			}
 		})

@@ -6,18 +6,13 @@ package casework
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"time"
 
 	"rxintake/audit"
+	"rxintake/casefile"
 	"rxintake/extract"
 	"rxintake/icd10cm"
 	"rxintake/intake"
@@ -29,59 +24,9 @@ import (
 // request never goes to an address rxintake does not know.
 const RuleOfficeUnknown = "office-unknown"
 
-// Record is what rxintake read and decided about one document: the line of
-// `extract --json` (CONTRACTS.md), plus what the review page shows.
-type Record struct {
-	CaseID       string                `json:"case_id,omitempty"`
-	File         string                `json:"file"`
-	Status       string                `json:"status"`
-	Pages        int                   `json:"pages"`
-	Prescription *extract.Prescription `json:"prescription"`
-	Findings     []validate.Finding    `json:"findings"`
-	AsOf         string                `json:"as_of"`
-	Payer        string                `json:"payer"`
-	CodeSet      string                `json:"code_set"`
-	Sender       *Sender               `json:"sender,omitempty"`
-	Office       string                `json:"office,omitempty"`   // directory office the case belongs to
-	Corrects     string                `json:"corrects,omitempty"` // the open case this corrected Rx answers
-	Email        *EmailRef             `json:"email,omitempty"`
-	Original     string                `json:"original,omitempty"` // the stored original (intake.Message.OriginalPath), attached to a correction request
-	PageTexts    []PageText            `json:"page_texts,omitempty"`
-	PageImages   []string              `json:"page_images,omitempty"` // sha256 of stored page images
-}
-
-// Sender is who sent the document, as the transport shows it.
-type Sender struct {
-	Fax   string `json:"fax,omitempty"`
-	Name  string `json:"name,omitempty"`
-	Email string `json:"email,omitempty"`
-}
-
-// EmailRef is what threading a reply needs.
-type EmailRef struct {
-	MessageID  string   `json:"message_id,omitempty"`
-	InReplyTo  []string `json:"in_reply_to,omitempty"`
-	References []string `json:"references,omitempty"`
-	Subject    string   `json:"subject,omitempty"`
-}
-
-// PageText is one page as read.
-type PageText struct {
-	Page       int                `json:"page"`
-	Source     string             `json:"source,omitempty"`
-	Text       string             `json:"text"`
-	Confidence float64            `json:"confidence"`
-	TextLayer  bool               `json:"text_layer,omitempty"`
-	Resampled  bool               `json:"resampled,omitempty"`
-	Rotation   int                `json:"rotation,omitempty"`
-	CoverSheet bool               `json:"cover_sheet,omitempty"`
-	Unreadable string             `json:"unreadable,omitempty"`
-	FaxHeader  *extract.FaxHeader `json:"fax_header,omitempty"`
-}
-
 // Build reads the prescription in doc and applies the rules. For an email
 // the Date header is the receipt date the validity window is measured at.
-func Build(doc *extract.Document, profile validate.Profile, asOf time.Time) *Record {
+func Build(doc *extract.Document, profile validate.Profile, asOf time.Time) *casefile.Record {
 	if doc.Email != nil && !doc.Email.Date.IsZero() {
 		asOf = doc.Email.Date.UTC().Truncate(24 * time.Hour)
 	}
@@ -91,13 +36,13 @@ func Build(doc *extract.Document, profile validate.Profile, asOf time.Time) *Rec
 		res = validate.Result{Status: validate.StatusNeedsReview, Findings: []validate.Finding{
 			{Rule: validate.RuleUnreadable, Severity: validate.Error, Message: err.Error()}}}
 	}
-	r := &Record{File: doc.File, Status: res.Status, Pages: len(doc.Pages), Prescription: rx,
+	r := &casefile.Record{File: doc.File, Status: casefile.Status(res.Status), Pages: len(doc.Pages), Prescription: rx,
 		Findings: res.Findings, AsOf: asOf.Format("2006-01-02"), Payer: profile.Name,
 		CodeSet: fmt.Sprintf("FY%d", icd10cm.For(asOf).FiscalYear())}
 	if r.Findings == nil {
 		r.Findings = []validate.Finding{}
 	}
-	s := &Sender{Fax: doc.FaxNumber}
+	s := &casefile.Sender{Fax: doc.FaxNumber}
 	for _, p := range doc.Pages {
 		if p.Header != nil && p.Header.SenderName != "" {
 			s.Name = p.Header.SenderName
@@ -106,27 +51,18 @@ func Build(doc *extract.Document, profile validate.Profile, asOf time.Time) *Rec
 	}
 	if doc.Email != nil {
 		s.Email = doc.Email.From
-		r.Email = &EmailRef{MessageID: doc.Email.MessageID, InReplyTo: doc.Email.InReplyTo,
+		r.Email = &casefile.EmailRef{MessageID: doc.Email.MessageID, InReplyTo: doc.Email.InReplyTo,
 			References: doc.Email.References, Subject: doc.Email.Subject}
 	}
-	if *s != (Sender{}) {
+	if *s != (casefile.Sender{}) {
 		r.Sender = s
 	}
 	for _, p := range doc.Pages {
-		r.PageTexts = append(r.PageTexts, PageText{Page: p.Number, Source: p.Source, Text: p.Text,
+		r.PageTexts = append(r.PageTexts, casefile.PageText{Page: p.Number, Source: p.Source, Text: p.Text,
 			Confidence: p.Confidence, TextLayer: p.TextLayer, Resampled: p.Resampled, Rotation: p.Rotation,
 			CoverSheet: p.CoverSheet, Unreadable: p.Unreadable, FaxHeader: p.Header})
 	}
 	return r
-}
-
-// Rules returns the rule ids of the record's findings.
-func (r *Record) Rules() []string {
-	out := make([]string, 0, len(r.Findings))
-	for _, f := range r.Findings {
-		out = append(out, f.Rule)
-	}
-	return out
 }
 
 // Notifier is what casework needs of the correction-request stage.
@@ -137,11 +73,11 @@ type Notifier interface {
 	Office(npi, fax, from string) (name string, ok bool)
 	// Correcting returns the open case a document answers (a corrected
 	// Rx), or ok false when it is a new referral.
-	Correcting(ctx context.Context, r *Record) (caseID string, ok bool, err error)
+	Correcting(ctx context.Context, r *casefile.Record) (caseID string, ok bool, err error)
 	// Decided runs inside the transaction that commits the case's outcome:
 	// it queues a correction request, or closes the case a corrected Rx
 	// answers.
-	Decided(ctx context.Context, tx *sql.Tx, r *Record) error
+	Decided(ctx context.Context, tx *sql.Tx, r *casefile.Record) error
 }
 
 // Trail is the part of the audit trail casework writes.
@@ -154,7 +90,7 @@ type Trail interface {
 type Processor struct {
 	Reader   *extract.Reader
 	Profile  validate.Profile
-	Store    *Store
+	Store    *casefile.Store
 	Notifier Notifier // nil: no correction requests (demo of reading only)
 	Trail    Trail    // nil records nothing
 	Log      *slog.Logger
@@ -185,7 +121,7 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 	rec := Build(doc, p.Profile, asOf)
 	rec.CaseID, rec.File, rec.Original = m.CaseID, m.CaseID+".eml", m.OriginalPath
 	if rec.Sender == nil {
-		rec.Sender = &Sender{}
+		rec.Sender = &casefile.Sender{}
 	}
 	if rec.Sender.Fax == "" {
 		rec.Sender.Fax = m.SenderFax
@@ -214,8 +150,8 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 			rec.Corrects = id
 		}
 	}
-	if rec.Status == validate.StatusNeedsCorrection && rec.Office == "" {
-		rec.Status = validate.StatusNeedsReview
+	if rec.Status == casefile.StatusNeedsCorrection && rec.Office == "" {
+		rec.Status = casefile.StatusNeedsReview
 		rec.Findings = append(rec.Findings, validate.Finding{Rule: RuleOfficeUnknown, Severity: validate.Warning,
 			Message: "The sending office is not in the office directory: a person must confirm where the correction request goes."})
 	}
@@ -240,11 +176,11 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 			log.Error("audit trail: findings not recorded", "case", m.CaseID, "err", err)
 		}
 	}
-	log.Info("case decided", "case", m.CaseID, "status", rec.Status, "pages", rec.Pages, "findings", len(rec.Findings))
+	log.Info("case decided", "case", m.CaseID, "status", string(rec.Status), "pages", rec.Pages, "findings", len(rec.Findings))
 	log.Debug("case findings", "case", m.CaseID, "rules", rec.Rules())
-	out := intake.Outcome{Status: intake.Status(rec.Status), Reasons: rec.Rules(), SenderFax: doc.FaxNumber}
+	out := intake.Outcome{Status: rec.Status, Reasons: rec.Rules(), SenderFax: doc.FaxNumber}
 	out.Effects = func(ctx context.Context, tx *sql.Tx) error {
-		if err := p.Store.Put(ctx, tx, rec); err != nil {
+		if err := p.Store.PutRecord(ctx, tx, rec); err != nil {
 			return err
 		}
 		if p.Notifier != nil {
@@ -253,101 +189,4 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 		return nil
 	}
 	return out, nil
-}
-
-// Store keeps case records and page images.
-type Store struct {
-	db  *sql.DB
-	dir string // data_dir/pages
-}
-
-// ErrNoRecord reports a case with no stored record.
-var ErrNoRecord = errors.New("casework: no record for case")
-
-// NewStore creates the case_records table when missing.
-func NewStore(ctx context.Context, db *sql.DB, dataDir string) (*Store, error) {
-	_, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS case_records (
-		case_id TEXT NOT NULL PRIMARY KEY,
-		status  TEXT NOT NULL,
-		record  TEXT NOT NULL,
-		updated TEXT NOT NULL
-	)`)
-	if err != nil {
-		return nil, fmt.Errorf("casework: store: %w", err)
-	}
-	return &Store{db: db, dir: filepath.Join(dataDir, "pages")}, nil
-}
-
-// Put writes (or replaces) a case's record inside tx.
-func (s *Store) Put(ctx context.Context, tx *sql.Tx, r *Record) error {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("casework: store: %w", err)
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO case_records (case_id, status, record, updated) VALUES (?, ?, ?, ?)
-		ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, record = excluded.record, updated = excluded.updated`,
-		r.CaseID, r.Status, string(b), time.Now().UTC().Format(time.RFC3339Nano))
-	if err != nil {
-		return fmt.Errorf("casework: store %s: %w", r.CaseID, err)
-	}
-	return nil
-}
-
-// Get reads a case's record.
-func (s *Store) Get(ctx context.Context, caseID string) (*Record, error) {
-	var raw string
-	err := s.db.QueryRowContext(ctx, `SELECT record FROM case_records WHERE case_id = ?`, caseID).Scan(&raw)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("%w %s", ErrNoRecord, caseID)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("casework: store: %w", err)
-	}
-	var r Record
-	if err := json.Unmarshal([]byte(raw), &r); err != nil {
-		return nil, fmt.Errorf("casework: store %s: %w", caseID, err)
-	}
-	return &r, nil
-}
-
-// PutImage stores a page image under its SHA-256 (temp file, fsync,
-// rename) and returns the hex digest.
-func (s *Store) PutImage(png []byte) (string, error) {
-	h := sha256.Sum256(png)
-	sum := hex.EncodeToString(h[:])
-	path := s.ImagePath(sum)
-	if _, err := os.Stat(path); err == nil {
-		return sum, nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return "", fmt.Errorf("casework: page image: %w", err)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".page-*")
-	if err != nil {
-		return "", fmt.Errorf("casework: page image: %w", err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(png); err != nil {
-		f.Close()
-		return "", fmt.Errorf("casework: page image: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return "", fmt.Errorf("casework: page image: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return "", fmt.Errorf("casework: page image: %w", err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return "", fmt.Errorf("casework: page image: %w", err)
-	}
-	return sum, nil
-}
-
-// ImagePath is where a page image with the given digest is stored.
-func (s *Store) ImagePath(sum string) string {
-	if len(sum) < 3 {
-		return filepath.Join(s.dir, sum+".png")
-	}
-	return filepath.Join(s.dir, sum[:2], sum[2:]+".png")
 }

@@ -3,6 +3,7 @@ package casework
 import (
 	"time"
 
+	"rxintake/casefile"
 	"rxintake/extract"
 	"rxintake/validate"
 )
@@ -12,7 +13,7 @@ import (
 // and status. The document is rebuilt from what the record kept of it: each
 // page's text and confidence, and the problems that made it unreadable. The
 // rule for an unknown office applies as in Process.
-func Recheck(rec *Record, profile validate.Profile) *Record {
+func Recheck(rec *casefile.Record, profile validate.Profile) *casefile.Record {
 	out := *rec
 	asOf, err := time.Parse("2006-01-02", rec.AsOf)
 	if err != nil {
@@ -42,12 +43,12 @@ func Recheck(rec *Record, profile validate.Profile) *Record {
 		res = validate.Result{Status: validate.StatusNeedsReview, Findings: []validate.Finding{
 			{Rule: validate.RuleUnreadable, Severity: validate.Error, Message: err.Error()}}}
 	}
-	out.Status, out.Findings = res.Status, res.Findings
+	out.Status, out.Findings = casefile.Status(res.Status), res.Findings
 	if out.Findings == nil {
 		out.Findings = []validate.Finding{}
 	}
-	if out.Status == validate.StatusNeedsCorrection && out.Office == "" {
-		out.Status = validate.StatusNeedsReview
+	if out.Status == casefile.StatusNeedsCorrection && out.Office == "" {
+		out.Status = casefile.StatusNeedsReview
 		out.Findings = append(out.Findings, validate.Finding{Rule: RuleOfficeUnknown, Severity: validate.Warning,
 			Message: "The sending office is not in the office directory: a person must confirm where the correction request goes."})
 	}

@@ -4,12 +4,13 @@ import (
 	"slices"
 	"testing"
 
+	"rxintake/casefile"
 	"rxintake/extract"
 	"rxintake/validate"
 )
 
-func testRecord() *Record {
-	return &Record{
+func testRecord() *casefile.Record {
+	return &casefile.Record{
 		CaseID: "RX-TEST01", File: "RX-TEST01.eml", AsOf: "2026-11-20", Payer: "default",
 		Office: "Gulf Coast Family Medicine",
 		Prescription: &extract.Prescription{
@@ -24,7 +25,7 @@ func testRecord() *Record {
 			MedicallyNecessary: true,
 			Signature:          extract.Signature{Present: true, Kind: "wet"},
 		},
-		PageTexts: []PageText{{Page: 1, Text: "Rx: myofascial release", Confidence: 0.9}},
+		PageTexts: []casefile.PageText{{Page: 1, Text: "Rx: myofascial release", Confidence: 0.9}},
 	}
 }
 

@@ -41,7 +41,7 @@ type Sample struct {
 	// WantTo is where the correction request goes: an address of the
 	// office directory, or "" when none is sent.
 	WantTo string
-	// Expect are rule ids of RX-RULES.md (or the reason a message is not a
+	// Expect are rule ids of docs/rules.md (or the reason a message is not a
 	// referral) that a correct reading reports, among others it may.
 	Expect []string
 }

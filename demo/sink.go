@@ -18,6 +18,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"rxintake/internal/safeio"
 )
 
 // Sink is an SMTP server on a loopback port that delivers nothing: it
@@ -104,12 +106,7 @@ func (k *Sink) keep(from string, to []string, data []byte) error {
 		name += "-" + safeName(to[0])
 	}
 	s.File = filepath.Join(k.Dir, name+".eml")
-	tmp := s.File + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, s.File); err != nil {
-		os.Remove(tmp)
+	if err := safeio.WriteFile(s.File, data, 0o600); err != nil {
 		return err
 	}
 	k.sent = append(k.sent, s)

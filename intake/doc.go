@@ -1,5 +1,8 @@
 // Package intake owns the mailbox: IMAP, what counts as new, claiming a
-// message on the ledger, filing it after its outcome is committed.
+// message on the ledger, filing it after its outcome is committed. The
+// ledger (tables ledger and ledger_highwater) is intake's own; the case each
+// claim opens is the case store's (casefile), opened in the claim's
+// transaction.
 //
 // A Worker runs one cycle at a time (RunCycle, under a flock on
 // data_dir/rxintake.lock). A cycle logs in (implicit TLS, STARTTLS, or

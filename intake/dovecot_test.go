@@ -30,11 +30,12 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
-	"rxintake/audit"
+	"rxintake/casefile"
 	"rxintake/config"
 	"rxintake/extract"
 	"rxintake/internal/childproc"
 	testdovecot "rxintake/internal/dovecot"
+	"rxintake/internal/sqldb"
 	"rxintake/internal/testserver"
 )
 
@@ -151,7 +152,7 @@ func TestDovecotMixed50(t *testing.T) {
 		}
 	}
 	check("first cycle")
-	rows := ledgerRows(t, h.db)
+	rows := h.ledgerRows(t)
 	if len(rows) != 50 {
 		t.Errorf("ledger has %d messages, want 50", len(rows))
 	}
@@ -171,7 +172,7 @@ func TestDovecotMixed50(t *testing.T) {
 	if sum != (Summary{Elapsed: sum.Elapsed}) {
 		t.Errorf("second cycle did %+v, want nothing", sum)
 	}
-	after := ledgerRows(t, h.db)
+	after := h.ledgerRows(t)
 	for id := range rows {
 		if !slices.Equal(rows[id], after[id]) {
 			t.Errorf("second cycle changed %s: %+v -> %+v", id, rows[id], after[id])
@@ -204,7 +205,7 @@ func TestDovecotCrash(t *testing.T) {
 
 			h := newHarness(t, cfg, Options{})
 			// Where the kill left the first message.
-			rows := ledgerRows(t, h.db)
+			rows := h.ledgerRows(t)
 			inbox, _ := folderMail(t, c, "INBOX")
 			switch point {
 			case "fetched":
@@ -237,9 +238,9 @@ func TestDovecotCrash(t *testing.T) {
 					t.Errorf("%s: processor called %d times, want %d", id, got, n)
 				}
 			}
-			rows = ledgerRows(t, h.db)
-			if len(rows) != 3 || countCases(t, h.db) != 3 {
-				t.Errorf("ledger %d messages, %d cases; want 3 and 3", len(rows), countCases(t, h.db))
+			rows = h.ledgerRows(t)
+			if len(rows) != 3 || h.countCases(t) != 3 {
+				t.Errorf("ledger %d messages, %d cases; want 3 and 3", len(rows), h.countCases(t))
 			}
 			for id, rs := range rows {
 				if len(rs) != 1 || rs[0].state != "filed" {
@@ -323,7 +324,7 @@ func TestDovecotUIDValidity(t *testing.T) {
 			t.Errorf("rx%d processed %d times, want once", n, k)
 		}
 	}
-	if n := countCases(t, h.db); n != 4 {
+	if n := h.countCases(t); n != 4 {
 		t.Errorf("%d cases, want 4", n)
 	}
 	referrals, _ := folderMail(t, c, "Referrals")
@@ -365,13 +366,18 @@ func childMain(path string) int {
 		return 2
 	}
 	ctx := context.Background()
-	db, err := audit.OpenDB(ctx, cfg.DataDir)
+	db, err := sqldb.Open(ctx, cfg.DataDir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
 	defer db.Close()
-	l, err := audit.NewSQLLedger(ctx, db)
+	cases, err := casefile.New(ctx, db, cfg.DataDir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	l, err := NewLedger(ctx, db, cases)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
@@ -392,7 +398,7 @@ func childMain(path string) int {
 		bufio.NewReader(os.Stdin).ReadString('\n') // until told to go on, or killed
 	}
 	fake.pause = func(m *Message) { wait("processing", m.Key.UID) }
-	w.hook = func(point string, key audit.MessageKey) { wait(point, key.UID) }
+	w.hook = func(point string, key MessageKey) { wait(point, key.UID) }
 	sum, err := w.RunCycle(ctx)
 	json.NewEncoder(os.Stdout).Encode(sum)
 	if err != nil {

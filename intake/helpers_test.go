@@ -23,9 +23,10 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
-	"rxintake/audit"
+	"rxintake/casefile"
 	"rxintake/config"
 	"rxintake/internal/childproc"
+	"rxintake/internal/sqldb"
 	"rxintake/internal/testserver"
 )
 
@@ -175,27 +176,32 @@ smtp:
 
 // harness is a worker with its ledger and fake processor.
 type harness struct {
-	w    *Worker
-	db   *sql.DB
-	l    *audit.SQLLedger
-	fake *fakeProcessor
-	cfg  *config.Config
-	logs *syncBuffer
+	w     *Worker
+	db    *sql.DB
+	l     *Ledger
+	cases *casefile.Store
+	fake  *fakeProcessor
+	cfg   *config.Config
+	logs  *syncBuffer
 }
 
 func newHarness(t *testing.T, cfg *config.Config, opts Options) *harness {
 	t.Helper()
 	ctx := context.Background()
-	db, err := audit.OpenDB(ctx, cfg.DataDir)
+	db, err := sqldb.Open(ctx, cfg.DataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	l, err := audit.NewSQLLedger(ctx, db)
+	cases, err := casefile.New(ctx, db, cfg.DataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{db: db, l: l, cfg: cfg, logs: &syncBuffer{},
+	l, err := NewLedger(ctx, db, cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{db: db, l: l, cases: cases, cfg: cfg, logs: &syncBuffer{},
 		fake: &fakeProcessor{callLog: filepath.Join(cfg.DataDir, "calls")}}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -226,34 +232,45 @@ type row struct {
 	attempts                                                                           int
 }
 
-func ledgerRows(t *testing.T, db *sql.DB) map[string][]row {
+func (h *harness) ledgerRows(t *testing.T) map[string][]row {
 	t.Helper()
-	rows, err := db.Query(`SELECT l.message_id, l.state, l.outcome, l.folder, l.filed_by, l.case_id, c.status,
-		c.sender_fax, l.reasons, l.uidvalidity, l.uid, l.attempts
-		FROM ledger l JOIN cases c ON c.id = l.case_id ORDER BY l.uidvalidity, l.uid`)
+	rows, err := h.db.Query(`SELECT message_id, state, outcome, folder, filed_by, case_id, reasons, uidvalidity, uid, attempts
+		FROM ledger ORDER BY uidvalidity, uid`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	out := map[string][]row{}
+	var list []row
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.messageID, &r.state, &r.outcome, &r.folder, &r.filedBy, &r.caseID, &r.caseStatus,
-			&r.senderFax, &r.reasons, &r.uidValidity, &r.uid, &r.attempts); err != nil {
+		if err := rows.Scan(&r.messageID, &r.state, &r.outcome, &r.folder, &r.filedBy, &r.caseID,
+			&r.reasons, &r.uidValidity, &r.uid, &r.attempts); err != nil {
 			t.Fatal(err)
 		}
+		list = append(list, r)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]row{}
+	for _, r := range list {
+		c, err := h.cases.Case(context.Background(), r.caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.caseStatus, r.senderFax = string(c.Status), c.SenderFax
 		out[r.messageID] = append(out[r.messageID], r)
 	}
 	return out
 }
 
-func countCases(t *testing.T, db *sql.DB) int {
+func (h *harness) countCases(t *testing.T) int {
 	t.Helper()
-	var n int
-	if err := db.QueryRow(`SELECT COUNT(*) FROM cases`).Scan(&n); err != nil {
+	cases, _, err := h.cases.List(context.Background(), casefile.Filter{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	return n
+	return len(cases)
 }
 
 // client is the tests' own IMAP connection, to deliver and inspect mail.
@@ -351,16 +368,16 @@ func (f *fakeProcessor) Process(ctx context.Context, m *Message) (Outcome, error
 	case strings.Contains(m.Text, "fake:permanent"):
 		return Outcome{}, PermanentError(fmt.Errorf("corrupt file"))
 	case strings.Contains(m.Text, "fake:correction"):
-		return Outcome{Status: StatusNeedsCorrection, Reasons: []string{"signature-missing"}}, nil
+		return Outcome{Status: casefile.StatusNeedsCorrection, Reasons: []string{"signature-missing"}}, nil
 	case strings.Contains(m.Text, "fake:review"):
-		return Outcome{Status: StatusNeedsReview, Reasons: []string{"unknown-office"}}, nil
+		return Outcome{Status: casefile.StatusNeedsReview, Reasons: []string{"unknown-office"}}, nil
 	}
 	for _, a := range m.Attachments {
 		if !bytes.HasPrefix(a.Data, []byte("%PDF-")) && !bytes.HasPrefix(a.Data, []byte("II*\x00")) && !bytes.HasPrefix(a.Data, []byte("MM\x00*")) {
 			return Outcome{}, PermanentError(fmt.Errorf("attachment %d is neither PDF nor TIFF", len(a.Data)))
 		}
 	}
-	return Outcome{Status: StatusComplete}, nil
+	return Outcome{Status: casefile.StatusComplete}, nil
 }
 
 func (f *fakeProcessor) count(id string) int {

@@ -17,6 +17,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"rxintake/casefile"
 	"rxintake/config"
 )
 
@@ -267,10 +268,10 @@ func (s *session) fetch(uid imap.UID, limit int64, headerOnly bool) ([]byte, err
 }
 
 // Keywords mark a message's outcome when it cannot be moved to a folder.
-var keywords = map[Status]imap.Flag{
-	StatusComplete:        "$RxComplete",
-	StatusNeedsCorrection: "$RxNeedsCorrection",
-	StatusNeedsReview:     "$RxNeedsReview",
+var keywords = map[casefile.Status]imap.Flag{
+	casefile.StatusComplete:        "$RxComplete",
+	casefile.StatusNeedsCorrection: "$RxNeedsCorrection",
+	casefile.StatusNeedsReview:     "$RxNeedsReview",
 }
 
 // How a message was filed.
@@ -341,7 +342,7 @@ func transientCode(c imap.ResponseCode) bool {
 // and UID EXPUNGE of that UID (UIDPLUS); else, and when the folder cannot be
 // created, it marks the message with the outcome's keyword and leaves it.
 // Plain EXPUNGE is never used: it would remove other clients' \Deleted mail.
-func (s *session) file(uid imap.UID, folder string, status Status) (where, by string, err error) {
+func (s *session) file(uid imap.UID, folder string, status casefile.Status) (where, by string, err error) {
 	defer s.watch()()
 	set := imap.UIDSetNum(uid)
 	canMove, canUIDExpunge := s.caps.Has(imap.CapMove), s.caps.Has(imap.CapUIDPlus)

@@ -7,7 +7,7 @@ import (
 	"syscall"
 	"time"
 
-	"rxintake/audit"
+	"rxintake/casefile"
 )
 
 // Processor turns a message into a case outcome: the reader and the rules
@@ -24,24 +24,10 @@ type Processor interface {
 	Process(ctx context.Context, m *Message) (Outcome, error)
 }
 
-// Status is the outcome of a case.
-type Status string
-
-// The outcomes of a case; RX-RULES.md says when each applies.
-const (
-	StatusComplete        Status = "complete"
-	StatusNeedsCorrection Status = "needs-correction"
-	StatusNeedsReview     Status = "needs-review"
-)
-
-func (s Status) valid() bool {
-	return s == StatusComplete || s == StatusNeedsCorrection || s == StatusNeedsReview
-}
-
 // Outcome is what a processor decided about a message.
 type Outcome struct {
-	Status Status
-	// Reasons say why: rule ids of RX-RULES.md, with a short note when
+	Status casefile.Status // complete, needs-correction or needs-review
+	// Reasons say why: rule ids of docs/rules.md, with a short note when
 	// useful ("diagnosis-invalid: M54.5"). They are kept on the ledger; the
 	// worker logs them only at debug level.
 	Reasons []string
@@ -49,13 +35,13 @@ type Outcome struct {
 	// notification (for instance from a fax's transmit header line).
 	SenderFax string
 	// Effects, when not nil, runs inside the transaction that commits the
-	// outcome (see audit.Decision).
+	// outcome (see Decision).
 	Effects func(ctx context.Context, tx *sql.Tx) error
 }
 
 // Message is a message taken from the mailbox, as the processor sees it.
 type Message struct {
-	Key          audit.MessageKey
+	Key          MessageKey
 	CaseID       string // "RX-7K3QH2"
 	Attempt      int    // 1 on the first attempt
 	MessageID    string // without angle brackets; "" when absent

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"rxintake/internal/safeio"
 )
 
 // originals keeps every message as fetched, content-addressed:
@@ -39,7 +41,7 @@ func (o originals) put(sum string, raw []byte) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("intake: store original: %w", err)
 	}
-	if err := writeFileSync(dir, filepath.Base(p), raw); err != nil {
+	if err := safeio.WriteFile(p, raw, 0o600); err != nil {
 		return "", fmt.Errorf("intake: store original: %w", err)
 	}
 	return p, nil
@@ -58,42 +60,4 @@ func (o originals) get(sum string) ([]byte, error) {
 		return nil, ErrOriginalMissing
 	}
 	return raw, nil
-}
-
-// writeFileSync writes dir/name so that after a crash it holds either its
-// old content or all of data.
-func writeFileSync(dir, name string, data []byte) error {
-	f, err := os.CreateTemp(dir, "."+name+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Chmod(0o600); err != nil {
-		return fail(err)
-	}
-	if _, err := f.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

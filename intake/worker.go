@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 
 	"rxintake/audit"
+	"rxintake/casefile"
 	"rxintake/config"
 )
 
@@ -51,7 +52,7 @@ type Trail interface {
 
 // audited records an event; a trail that cannot be written is logged and
 // the work goes on (the ledger, not the trail, is the record of work).
-func (w *Worker) audited(e *audit.LedgerEntry, what string, err error) {
+func (w *Worker) audited(e *Entry, what string, err error) {
 	if err != nil {
 		w.log.Error("audit trail: event not recorded", append(w.ids(e), "event", what, "error", err)...)
 	}
@@ -61,7 +62,7 @@ func (w *Worker) audited(e *audit.LedgerEntry, what string, err error) {
 type Worker struct {
 	mb          config.Mailbox
 	tls         *tls.Config
-	folders     map[Status]string
+	folders     map[casefile.Status]string
 	dataDir     string
 	maxBytes    int64
 	maxAttempts int
@@ -69,7 +70,7 @@ type Worker struct {
 	retryMax    time.Duration
 	faxPatterns []*regexp.Regexp
 	me          identity
-	ledger      audit.Ledger
+	ledger      *Ledger
 	proc        Processor
 	originals   originals
 	log         *slog.Logger
@@ -78,13 +79,13 @@ type Worker struct {
 	// hook, when set, is called at named points of a message's way through
 	// a cycle ("fetched", "claimed", "committed", "filed"): the crash tests
 	// stop the process there.
-	hook func(point string, key audit.MessageKey)
+	hook func(point string, key MessageKey)
 }
 
 // New makes a worker for the mailbox in cfg. It checks now what it can (the
 // password can be read, the CA file holds certificates, the fax patterns
 // compile) so that a bad configuration fails at start-up.
-func New(cfg *config.Config, ledger audit.Ledger, proc Processor, opts Options) (*Worker, error) {
+func New(cfg *config.Config, ledger *Ledger, proc Processor, opts Options) (*Worker, error) {
 	mb := cfg.Mailbox
 	if mb.Host == "" {
 		return nil, fmt.Errorf("%w: mailbox.host: must be set", config.ErrInvalid)
@@ -106,10 +107,10 @@ func New(cfg *config.Config, ledger audit.Ledger, proc Processor, opts Options) 
 	w := &Worker{
 		mb:  mb,
 		tls: tlsCfg,
-		folders: map[Status]string{
-			StatusComplete:        mb.Folders.Complete,
-			StatusNeedsCorrection: mb.Folders.Correction,
-			StatusNeedsReview:     mb.Folders.Review,
+		folders: map[casefile.Status]string{
+			casefile.StatusComplete:        mb.Folders.Complete,
+			casefile.StatusNeedsCorrection: mb.Folders.Correction,
+			casefile.StatusNeedsReview:     mb.Folders.Review,
 		},
 		dataDir:     cfg.DataDir,
 		maxBytes:    cfg.Limits.BytesPerMessage,
@@ -268,8 +269,8 @@ func (w *Worker) faxOf(c *content) string {
 // take claims a new message and sees it through. The error return stops the
 // cycle; everything that concerns only this message is handled here.
 func (w *Worker) take(ctx context.Context, s *session, uid imap.UID, size int64, sum *Summary) error {
-	key := audit.MessageKey{Account: w.mb.Username, Mailbox: w.mb.Folder, UIDValidity: s.uidValidity, UID: uint32(uid)}
-	claim := audit.Claim{Key: key, Size: size}
+	key := MessageKey{Account: w.mb.Username, Mailbox: w.mb.Folder, UIDValidity: s.uidValidity, UID: uint32(uid)}
+	claim := Claim{Key: key, Size: size}
 	var (
 		c        *content
 		fetchErr error
@@ -311,7 +312,7 @@ func (w *Worker) take(ctx context.Context, s *session, uid imap.UID, size int64,
 	}
 	sum.Fetched++
 	w.at("claimed", key)
-	if w.trail != nil && !adopted && e.State == audit.EntryClaimed {
+	if w.trail != nil && !adopted && e.State == EntryClaimed {
 		w.audited(e, "message-received", w.trail.MessageReceived(ctx, audit.Message{MessageID: claim.MessageID,
 			Mailbox: key.Mailbox, UIDValidity: key.UIDValidity, UID: key.UID}))
 		w.audited(e, "case-opened", w.trail.CaseOpened(ctx, e.CaseID, claim.MessageID))
@@ -337,28 +338,28 @@ func (w *Worker) take(ctx context.Context, s *session, uid imap.UID, size int64,
 // handle drives an entry to filed from whatever state it is in. c holds the
 // message when it is at hand; otherwise it comes from the stored original, or
 // from the mailbox again.
-func (w *Worker) handle(ctx context.Context, s *session, e *audit.LedgerEntry, c *content, sum *Summary) error {
+func (w *Worker) handle(ctx context.Context, s *session, e *Entry, c *content, sum *Summary) error {
 	switch e.State {
-	case audit.EntryFiled:
+	case EntryFiled:
 		return nil
-	case audit.EntryProcessed:
+	case EntryProcessed:
 		return w.file(ctx, s, e, sum)
-	case audit.EntryRetry:
+	case EntryRetry:
 		if timeNow().Before(e.NextAttempt) {
 			return nil // not due yet
 		}
 	}
 	if e.SHA256 == "" && e.Size > w.maxBytes {
 		reason := fmt.Sprintf("message-too-large: %d bytes exceeds limits.bytes_per_message (%d)", e.Size, w.maxBytes)
-		return w.decide(ctx, s, e, nil, Outcome{Status: StatusNeedsReview, Reasons: []string{reason}}, "", sum)
+		return w.decide(ctx, s, e, nil, Outcome{Status: casefile.StatusNeedsReview, Reasons: []string{reason}}, "", sum)
 	}
 	if e.Attempts >= w.maxAttempts {
 		last := e.LastError
-		if e.State == audit.EntryProcessing || last == "" {
+		if e.State == EntryProcessing || last == "" {
 			last = "the last attempt did not finish"
 		}
 		reason := fmt.Sprintf("retry-limit: gave up after %d attempts: %s", e.Attempts, last)
-		return w.decide(ctx, s, e, c, Outcome{Status: StatusNeedsReview, Reasons: []string{reason}}, last, sum)
+		return w.decide(ctx, s, e, c, Outcome{Status: casefile.StatusNeedsReview, Reasons: []string{reason}}, last, sum)
 	}
 
 	e, err := w.ledger.Begin(ctx, e.MessageKey)
@@ -373,7 +374,7 @@ func (w *Worker) handle(ctx context.Context, s *session, e *audit.LedgerEntry, c
 		case s.broken():
 			return err
 		case errors.Is(err, errGone), errors.Is(err, ErrTooLarge):
-			return w.decide(ctx, s, e, nil, Outcome{Status: StatusNeedsReview, Reasons: []string{"message-unavailable: " + err.Error()}}, err.Error(), sum)
+			return w.decide(ctx, s, e, nil, Outcome{Status: casefile.StatusNeedsReview, Reasons: []string{"message-unavailable: " + err.Error()}}, err.Error(), sum)
 		default:
 			return w.failed(ctx, s, e, nil, err, sum)
 		}
@@ -387,7 +388,7 @@ func (w *Worker) handle(ctx context.Context, s *session, e *audit.LedgerEntry, c
 
 // load reads an entry's message from the stored original, or else from the
 // mailbox (and then records its hash if the ledger lacked it).
-func (w *Worker) load(ctx context.Context, s *session, e *audit.LedgerEntry) ([]byte, error) {
+func (w *Worker) load(ctx context.Context, s *session, e *Entry) ([]byte, error) {
 	if e.SHA256 != "" {
 		if raw, err := w.originals.get(e.SHA256); err == nil {
 			return raw, nil
@@ -415,16 +416,16 @@ func (w *Worker) load(ctx context.Context, s *session, e *audit.LedgerEntry) ([]
 
 // attempt is one processing attempt: store the original, sort out what is
 // not a referral, and hand the rest to the processor.
-func (w *Worker) attempt(ctx context.Context, e *audit.LedgerEntry, c *content) (Outcome, error) {
+func (w *Worker) attempt(ctx context.Context, e *Entry, c *content) (Outcome, error) {
 	path, err := w.originals.put(digest(c.raw), c.raw)
 	if err != nil {
 		return Outcome{}, TemporaryError(err)
 	}
 	if c.p == nil {
-		return Outcome{Status: StatusNeedsReview, Reasons: []string{"unreadable: " + c.perr.Error()}}, nil
+		return Outcome{Status: casefile.StatusNeedsReview, Reasons: []string{"unreadable: " + c.perr.Error()}}, nil
 	}
 	if reason := notReferral(c.p, w.me); reason != "" {
-		return Outcome{Status: StatusNeedsReview, Reasons: []string{reason}}, nil
+		return Outcome{Status: casefile.StatusNeedsReview, Reasons: []string{reason}}, nil
 	}
 	m := &Message{
 		Key:          e.MessageKey,
@@ -455,7 +456,7 @@ func (w *Worker) process(ctx context.Context, m *Message) (out Outcome, err erro
 		}
 	}()
 	out, err = w.proc.Process(ctx, m)
-	if err == nil && !out.Status.valid() {
+	if err == nil && !out.Status.Outcome() {
 		return Outcome{}, PermanentError(fmt.Errorf("processor returned status %q", out.Status))
 	}
 	return out, err
@@ -464,14 +465,14 @@ func (w *Worker) process(ctx context.Context, m *Message) (out Outcome, err erro
 // failed records a failed attempt (begun on the ledger): another try later
 // with backoff, or, when the failure is permanent or the attempts are spent,
 // review.
-func (w *Worker) failed(ctx context.Context, s *session, e *audit.LedgerEntry, c *content, cause error, sum *Summary) error {
+func (w *Worker) failed(ctx context.Context, s *session, e *Entry, c *content, cause error, sum *Summary) error {
 	msg := cause.Error()
 	if !IsTemporary(cause) {
-		return w.decide(ctx, s, e, c, Outcome{Status: StatusNeedsReview, Reasons: []string{"processing-failed: " + msg}}, msg, sum)
+		return w.decide(ctx, s, e, c, Outcome{Status: casefile.StatusNeedsReview, Reasons: []string{"processing-failed: " + msg}}, msg, sum)
 	}
 	if e.Attempts >= w.maxAttempts {
 		reason := fmt.Sprintf("retry-limit: gave up after %d attempts: %s", e.Attempts, msg)
-		return w.decide(ctx, s, e, c, Outcome{Status: StatusNeedsReview, Reasons: []string{reason}}, msg, sum)
+		return w.decide(ctx, s, e, c, Outcome{Status: casefile.StatusNeedsReview, Reasons: []string{reason}}, msg, sum)
 	}
 	next := timeNow().Add(w.backoff(e.Attempts))
 	if err := w.ledger.Retry(ctx, e.MessageKey, msg, next); err != nil {
@@ -493,9 +494,9 @@ func (w *Worker) backoff(n int) time.Duration {
 }
 
 // decide commits an outcome, then files the message.
-func (w *Worker) decide(ctx context.Context, s *session, e *audit.LedgerEntry, c *content, out Outcome, lastErr string, sum *Summary) error {
-	d := audit.Decision{
-		Outcome:       string(out.Status),
+func (w *Worker) decide(ctx context.Context, s *session, e *Entry, c *content, out Outcome, lastErr string, sum *Summary) error {
+	d := Decision{
+		Outcome:       out.Status,
 		Reasons:       out.Reasons,
 		LastError:     lastErr,
 		SenderFax:     config.NormalizePhone(out.SenderFax),
@@ -508,18 +509,18 @@ func (w *Worker) decide(ctx context.Context, s *session, e *audit.LedgerEntry, c
 	if err := w.ledger.Decide(ctx, e.MessageKey, d); err != nil {
 		return err
 	}
-	e.State, e.Outcome, e.Reasons = audit.EntryProcessed, d.Outcome, d.Reasons
+	e.State, e.Outcome, e.Reasons = EntryProcessed, d.Outcome, d.Reasons
 	switch out.Status {
-	case StatusComplete:
+	case casefile.StatusComplete:
 		sum.Complete++
-	case StatusNeedsCorrection:
+	case casefile.StatusNeedsCorrection:
 		sum.NeedsCorrection++
 	default:
 		sum.NeedsReview++
 	}
-	w.log.Info("message decided", append(w.ids(e), "status", d.Outcome)...)
+	w.log.Info("message decided", append(w.ids(e), "status", string(d.Outcome))...)
 	if w.trail != nil {
-		w.audited(e, "decision", w.trail.Decision(ctx, e.CaseID, d.Outcome))
+		w.audited(e, "decision", w.trail.Decision(ctx, e.CaseID, string(d.Outcome)))
 	}
 	w.log.Debug("message decided: reasons", append(w.ids(e), "reasons", d.Reasons)...)
 	w.at("committed", e.MessageKey)
@@ -528,11 +529,11 @@ func (w *Worker) decide(ctx context.Context, s *session, e *audit.LedgerEntry, c
 
 // file moves a decided message to its outcome's folder. A message that
 // cannot be filed now stays decided on the ledger and is filed next cycle.
-func (w *Worker) file(ctx context.Context, s *session, e *audit.LedgerEntry, sum *Summary) error {
-	status := Status(e.Outcome)
+func (w *Worker) file(ctx context.Context, s *session, e *Entry, sum *Summary) error {
+	status := e.Outcome
 	folder, ok := w.folders[status]
 	if !ok {
-		status, folder = StatusNeedsReview, w.folders[StatusNeedsReview]
+		status, folder = casefile.StatusNeedsReview, w.folders[casefile.StatusNeedsReview]
 	}
 	where, by, err := s.file(imap.UID(e.UID), folder, status)
 	if err != nil {
@@ -546,22 +547,22 @@ func (w *Worker) file(ctx context.Context, s *session, e *audit.LedgerEntry, sum
 	if err := w.ledger.Filed(ctx, e.MessageKey, where, by); err != nil {
 		return err
 	}
-	e.State = audit.EntryFiled
+	e.State = EntryFiled
 	sum.Filed++
 	if w.trail != nil {
 		w.audited(e, "message-filed", w.trail.MessageFiled(ctx, e.CaseID, e.MessageID, where))
 	}
-	w.log.Info("message filed", append(w.ids(e), "status", e.Outcome, "folder", where, "by", by)...)
+	w.log.Info("message filed", append(w.ids(e), "status", string(e.Outcome), "folder", where, "by", by)...)
 	w.at("filed", e.MessageKey)
 	return nil
 }
 
 // ids are the attributes that name a message in a log line: no PHI.
-func (w *Worker) ids(e *audit.LedgerEntry) []any {
+func (w *Worker) ids(e *Entry) []any {
 	return []any{"case", e.CaseID, "uid", e.UID, "uidvalidity", e.UIDValidity, "msgid", audit.MessageIDHash(e.MessageID)}
 }
 
-func (w *Worker) at(point string, key audit.MessageKey) {
+func (w *Worker) at(point string, key MessageKey) {
 	if w.hook != nil {
 		w.hook(point, key)
 	}

@@ -93,7 +93,7 @@ func TestCycleFilesByOutcome(t *testing.T) {
 		t.Errorf("fax message as the processor saw it: %+v", m)
 	}
 
-	rows := ledgerRows(t, h.db)
+	rows := h.ledgerRows(t)
 	if len(rows) != 11 {
 		t.Fatalf("ledger has %d messages, want 11", len(rows))
 	}
@@ -149,13 +149,13 @@ func TestCycleFilesByOutcome(t *testing.T) {
 	}
 
 	// A second cycle finds nothing new and changes nothing.
-	before := ledgerRows(t, h.db)
+	before := h.ledgerRows(t)
 	sum = h.cycle(t)
 	sum.Elapsed = 0
 	if sum != (Summary{}) {
 		t.Errorf("second cycle: %+v, want nothing done", sum)
 	}
-	after := ledgerRows(t, h.db)
+	after := h.ledgerRows(t)
 	for id := range before {
 		if !slices.Equal(before[id], after[id]) {
 			t.Errorf("second cycle changed %s: %+v -> %+v", id, before[id], after[id])
@@ -194,10 +194,10 @@ func TestFilingFallbacks(t *testing.T) {
 				t.Fatal(err)
 			}
 			c.Unselect().Wait()
-			key := audit.MessageKey{Account: testUser, Mailbox: "INBOX", UIDValidity: sel.UIDValidity, UID: 1}
+			key := MessageKey{Account: testUser, Mailbox: "INBOX", UIDValidity: sel.UIDValidity, UID: 1}
 			ctx := context.Background()
-			h.l.Claim(ctx, audit.Claim{Key: key, MessageID: msgID("rx", 1)})
-			h.l.Decide(ctx, key, audit.Decision{Outcome: "complete"})
+			h.l.Claim(ctx, Claim{Key: key, MessageID: msgID("rx", 1)})
+			h.l.Decide(ctx, key, Decision{Outcome: "complete"})
 			h.l.Filed(ctx, key, "$RxComplete", "keyword")
 
 			deliver(t, c, "INBOX", rxEmail(2, ""), rxEmail(3, "fake:correction"))
@@ -220,7 +220,7 @@ func TestFilingFallbacks(t *testing.T) {
 			if !slices.Contains(flags[msgID("rx", 1)], imap.FlagDeleted) {
 				t.Errorf("the other \\Deleted message lost its flag: %v", flags)
 			}
-			for id, rs := range ledgerRows(t, h.db) {
+			for id, rs := range h.ledgerRows(t) {
 				if id != msgID("rx", 1) && (rs[0].state != "filed" || rs[0].filedBy != tt.by) {
 					t.Errorf("%s: %+v, want filed by %s", id, rs[0], tt.by)
 				}
@@ -247,7 +247,7 @@ func TestTooLargeGoesToReviewUnfetched(t *testing.T) {
 	if h.fake.count(msgID("rx", 2)) != 0 {
 		t.Error("the message above the limit reached the processor")
 	}
-	r := ledgerRows(t, h.db)[msgID("rx", 2)][0]
+	r := h.ledgerRows(t)[msgID("rx", 2)][0]
 	if r.outcome != "needs-review" || !strings.Contains(r.reasons, "message-too-large") || !strings.Contains(r.reasons, "limits.bytes_per_message (2000)") {
 		t.Errorf("too large message: %+v", r)
 	}
@@ -277,9 +277,9 @@ func TestTemporaryFailureBacksOffThenReview(t *testing.T) {
 		if sum.Retrying != 1 || sum.Errors != 1 || sum.Filed != 0 {
 			t.Fatalf("attempt %d: summary %+v, want one retry", attempt, sum)
 		}
-		r := ledgerRows(t, h.db)[id][0]
-		e, _ := h.l.Entry(context.Background(), audit.MessageKey{Account: testUser, Mailbox: "INBOX", UIDValidity: r.uidValidity, UID: r.uid})
-		if e.State != audit.EntryRetry || e.Attempts != attempt || !e.NextAttempt.Equal(now.Add(wait)) || !strings.Contains(e.LastError, "OCR timed out") {
+		r := h.ledgerRows(t)[id][0]
+		e, _ := h.l.Entry(context.Background(), MessageKey{Account: testUser, Mailbox: "INBOX", UIDValidity: r.uidValidity, UID: r.uid})
+		if e.State != EntryRetry || e.Attempts != attempt || !e.NextAttempt.Equal(now.Add(wait)) || !strings.Contains(e.LastError, "OCR timed out") {
 			t.Fatalf("attempt %d: entry %+v, want retry at +%v", attempt, e, wait)
 		}
 		// Not due yet: the next cycle leaves it alone.
@@ -293,7 +293,7 @@ func TestTemporaryFailureBacksOffThenReview(t *testing.T) {
 	if sum.NeedsReview != 1 || sum.Filed != 1 {
 		t.Fatalf("fifth attempt: summary %+v, want review", sum)
 	}
-	r := ledgerRows(t, h.db)[id][0]
+	r := h.ledgerRows(t)[id][0]
 	if r.attempts != 5 || r.outcome != "needs-review" || !strings.Contains(r.reasons, "retry-limit: gave up after 5 attempts") || !strings.Contains(r.reasons, "OCR timed out") {
 		t.Errorf("after five attempts: %+v", r)
 	}
@@ -314,7 +314,7 @@ func TestPermanentFailureAndPanicGoToReview(t *testing.T) {
 	if sum.NeedsReview != 2 || sum.Complete != 1 || sum.Retrying != 0 {
 		t.Errorf("summary %+v", sum)
 	}
-	rows := ledgerRows(t, h.db)
+	rows := h.ledgerRows(t)
 	for id, want := range map[string]string{msgID("rx", 1): "corrupt file", msgID("rx", 2): "processor panicked"} {
 		if r := rows[id][0]; r.attempts != 1 || r.outcome != "needs-review" || !strings.Contains(r.reasons, want) {
 			t.Errorf("%s: %+v, want review at once because %q", id, r, want)
@@ -329,7 +329,7 @@ type crash struct{ point string }
 
 func crashAt(t *testing.T, h *harness, point string, uid uint32) {
 	t.Helper()
-	h.w.hook = func(p string, key audit.MessageKey) {
+	h.w.hook = func(p string, key MessageKey) {
 		if p == point && key.UID == uid {
 			panic(crash{p})
 		}
@@ -362,7 +362,7 @@ func TestResumeAfterCrash(t *testing.T) {
 					t.Errorf("rx%d processed %d times, want once", n, k)
 				}
 			}
-			if n := countCases(t, h.db); n != 3 {
+			if n := h.countCases(t); n != 3 {
 				t.Errorf("%d cases, want 3", n)
 			}
 			complete, _ := folderMail(t, c, "Rx/Complete")
@@ -401,10 +401,10 @@ func TestUIDValidityChangeRecognisesMessages(t *testing.T) {
 			t.Errorf("rx%d processed %d times, want once", n, k)
 		}
 	}
-	if n := countCases(t, h.db); n != 4 {
+	if n := h.countCases(t); n != 4 {
 		t.Errorf("%d cases, want 4", n)
 	}
-	rows := ledgerRows(t, h.db)
+	rows := h.ledgerRows(t)
 	for n := 1; n <= 3; n++ {
 		rs := rows[msgID("rx", n)]
 		if len(rs) != 2 || rs[0].caseID != rs[1].caseID || rs[1].state != "filed" || rs[0].outcome != rs[1].outcome {
@@ -422,7 +422,7 @@ func TestStopBetweenMessages(t *testing.T) {
 	c := client(t, srv)
 	deliver(t, c, "INBOX", rxEmail(1, ""), rxEmail(2, ""))
 	ctx, cancel := context.WithCancel(context.Background())
-	h.w.hook = func(p string, key audit.MessageKey) {
+	h.w.hook = func(p string, key MessageKey) {
 		if p == "claimed" && key.UID == 1 {
 			cancel() // SIGTERM in the middle of the first message
 		}
@@ -434,7 +434,7 @@ func TestStopBetweenMessages(t *testing.T) {
 	if sum.Fetched != 1 || sum.Filed != 1 {
 		t.Errorf("summary %+v: the message at hand must be finished, the next not begun", sum)
 	}
-	if rows := ledgerRows(t, h.db); len(rows) != 1 {
+	if rows := h.ledgerRows(t); len(rows) != 1 {
 		t.Errorf("ledger has %d messages, want 1", len(rows))
 	}
 }

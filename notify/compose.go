@@ -19,6 +19,7 @@ import (
 	"github.com/emersion/go-message"
 	gomail "github.com/emersion/go-message/mail"
 
+	"rxintake/casefile"
 	"rxintake/casework"
 	"rxintake/config"
 	"rxintake/icd10cm"
@@ -82,7 +83,7 @@ func (r *Request) Rules() []string {
 
 // NewRequest writes down the request for a record whose office is o.
 // original is the stored original to attach ("" for none).
-func NewRequest(rec *casework.Record, o *Office, original string) *Request {
+func NewRequest(rec *casefile.Record, o *Office, original string) *Request {
 	r := &Request{CaseID: rec.CaseID, Office: o.Name, To: append([]string(nil), o.Emails...),
 		Received: rec.AsOf, Pages: rec.Pages, Original: original, Errors: []Item{}}
 	if rx := rec.Prescription; rx != nil {

@@ -12,7 +12,7 @@ import (
 
 	gomail "github.com/emersion/go-message/mail"
 
-	"rxintake/casework"
+	"rxintake/casefile"
 	"rxintake/config"
 	"rxintake/extract"
 	"rxintake/validate"
@@ -191,8 +191,8 @@ func TestComposeFaxNoAttachment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := &casework.Record{CaseID: "RX-4M2ZQ9", Status: res.Status, Pages: 2, Prescription: rx, Findings: res.Findings,
-		AsOf: "2026-11-20", Sender: &casework.Sender{Fax: "9415550143"}}
+	rec := &casefile.Record{CaseID: "RX-4M2ZQ9", Status: casefile.Status(res.Status), Pages: 2, Prescription: rx, Findings: res.Findings,
+		AsOf: "2026-11-20", Sender: &casefile.Sender{Fax: "9415550143"}}
 	r := NewRequest(rec, gulfCoast, "")
 	m, err := Compose(r, testSettings(t, false), 1, "", time.Date(2026, 11, 20, 9, 30, 0, 0, eastern), nil)
 	if err != nil {

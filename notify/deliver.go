@@ -13,7 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"rxintake/audit"
-	"rxintake/casework"
+	"rxintake/casefile"
 	"rxintake/validate"
 )
 
@@ -313,34 +313,32 @@ func (n *Notifier) backoff(attempt int) time.Duration {
 	return min(d, n.opts.RetryMax)
 }
 
-// toReview puts a case on the manager's review list: cases.status, the
-// stored record (with a finding that says why) and the audit trail.
+// toReview puts a case on the manager's review list: the case's status,
+// its record (with a finding that says why) and the audit trail.
 func (n *Notifier) toReview(ctx context.Context, caseID, rule, message string) error {
 	now := n.opts.Now()
-	var rec *casework.Record
-	if n.store != nil {
-		r, err := n.store.Get(ctx, caseID)
-		switch {
-		case err == nil:
-			rec = r
-			rec.Status = validate.StatusNeedsReview
-			rec.Findings = append(rec.Findings, validate.Finding{Rule: rule, Severity: validate.Warning, Message: message})
-		case !errors.Is(err, casework.ErrNoRecord):
-			return err
-		}
+	rec, err := n.store.Record(ctx, caseID)
+	switch {
+	case err == nil:
+		rec.Status = casefile.StatusNeedsReview
+		rec.Findings = append(rec.Findings, validate.Finding{Rule: rule, Severity: validate.Warning, Message: message})
+	case errors.Is(err, casefile.ErrNoRecord):
+		rec = nil
+	default:
+		return err
 	}
 	tx, err := n.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("notify: review %s: %w", caseID, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, updated = ? WHERE id = ?`, validate.StatusNeedsReview, stamp(now), caseID); err != nil {
-		return fmt.Errorf("notify: review %s: %w", caseID, err)
-	}
 	if rec != nil {
-		if err := n.store.Put(ctx, tx, rec); err != nil {
+		if err := n.store.PutRecord(ctx, tx, rec); err != nil {
 			return err
 		}
+	}
+	if err := n.store.SetStatus(ctx, tx, caseID, casefile.StatusNeedsReview, rule); err != nil {
+		return fmt.Errorf("notify: review %s: %w", caseID, err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE notify_cases SET state = ?, updated = ? WHERE case_id = ?`, caseReview, stamp(now), caseID); err != nil {
 		return fmt.Errorf("notify: review %s: %w", caseID, err)
@@ -348,7 +346,7 @@ func (n *Notifier) toReview(ctx context.Context, caseID, rule, message string) e
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("notify: review %s: %w", caseID, err)
 	}
-	if err := n.trail.Decision(ctx, caseID, validate.StatusNeedsReview); err != nil {
+	if err := n.trail.Decision(ctx, caseID, string(casefile.StatusNeedsReview)); err != nil {
 		n.log.Error("audit: review decision not recorded", "case", caseID, "err", err)
 	}
 	return nil
@@ -454,7 +452,7 @@ func (n *Notifier) SendNow(ctx context.Context, caseID string) error {
 	err = n.db.QueryRowContext(ctx, `SELECT state FROM notify_outbox WHERE case_id = ? AND n = 1`, caseID).Scan(&state)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		rec, err := n.store.Get(ctx, caseID)
+		rec, err := n.store.Record(ctx, caseID)
 		if err != nil {
 			return err
 		}

@@ -16,10 +16,11 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"rxintake/audit"
-	"rxintake/casework"
+	"rxintake/casefile"
 	"rxintake/config"
 	"rxintake/extract"
 	"rxintake/internal/childproc"
+	"rxintake/internal/sqldb"
 )
 
 const (
@@ -153,7 +154,7 @@ func TestDeliver550(t *testing.T) {
 	if st := e.caseStatus(id); st != "needs-review" {
 		t.Errorf("case %q, want needs-review", st)
 	}
-	rec, err := e.store.Get(context.Background(), id)
+	rec, err := e.store.Record(context.Background(), id)
 	if err != nil || rec.Status != "needs-review" || !slices.Contains(rec.Rules(), RuleUndeliverable) {
 		t.Errorf("record %v %v", rec, err)
 	}
@@ -270,7 +271,7 @@ func childMain(path string) int {
 }
 
 func openChild(ctx context.Context, cfg *config.Config) (*Notifier, error) {
-	db, err := audit.OpenDB(ctx, cfg.DataDir)
+	db, err := sqldb.Open(ctx, cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
@@ -278,9 +279,42 @@ func openChild(ctx context.Context, cfg *config.Config) (*Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := casework.NewStore(ctx, db, cfg.DataDir)
+	store, err := casefile.New(ctx, db, cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
 	return New(ctx, cfg, db, trail, store, Options{Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))})
+}
+
+// TestRequests: the emails of a case's request as the review page shows
+// them, before and after delivery.
+func TestRequests(t *testing.T) {
+	ca := newTestCA(t)
+	srv := startSMTP(t, ca, "implicit")
+	e := newEnv(t, srv.port, "implicit", ca.File, Options{})
+	asOf := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	id := e.decide(rxMissingSignature(asOf))
+	other := rxComplete(asOf) // another patient: not a corrected Rx of the first
+	other.Prescription.Patient = &extract.Patient{Name: "Mary Jones", DOB: "1961-04-02"}
+	complete := e.decide(other)
+	ctx := context.Background()
+	got, err := e.n.Requests(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].N != 1 || got[0].Kind != "request" || got[0].State != "queued" ||
+		!slices.Equal(got[0].To, []string{"rx@gulfcoastfm.example"}) || got[0].MessageID != "rxintake."+id+".1@bayside.example" ||
+		!slices.Contains(got[0].Rules, "signature-missing") || !got[0].SentAt.IsZero() || got[0].Created.IsZero() {
+		t.Fatalf("queued request %+v", got)
+	}
+	if err := e.cycle(); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = e.n.Requests(ctx, id)
+	if len(got) != 1 || got[0].State != "sent" || got[0].Attempts != 1 || got[0].SentAt.IsZero() || got[0].FirstTry.IsZero() {
+		t.Errorf("sent request %+v", got)
+	}
+	if got, err := e.n.Requests(ctx, complete); err != nil || len(got) != 0 {
+		t.Errorf("a complete case has requests %+v, %v", got, err)
+	}
 }

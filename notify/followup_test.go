@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"rxintake/casework"
+	"rxintake/casefile"
 	"rxintake/config"
 	"rxintake/extract"
 	"rxintake/validate"
@@ -109,7 +109,7 @@ func TestCorrectedRx(t *testing.T) {
 		}
 		fixed := rxComplete(asOf)
 		fixed.Prescription.Patient.Name = "S. Vasquez" // the reply threads; the name need not match
-		fixed.Email = &casework.EmailRef{MessageID: "reply1@gulfcoastfm.example", Subject: "Re: your request",
+		fixed.Email = &casefile.EmailRef{MessageID: "reply1@gulfcoastfm.example", Subject: "Re: your request",
 			InReplyTo: []string{"rxintake." + id + ".1@bayside.example"}}
 		newID := e.decide(fixed)
 		if fixed.Corrects != id {
@@ -118,8 +118,8 @@ func TestCorrectedRx(t *testing.T) {
 		if err := e.cycle(); err != nil {
 			t.Fatal(err)
 		}
-		if st := e.caseStatus(id); st != CaseCorrected {
-			t.Errorf("old case %q, want %s", st, CaseCorrected)
+		if st := e.caseStatus(id); st != casefile.StatusCorrected {
+			t.Errorf("old case %q, want %s", st, casefile.StatusCorrected)
 		}
 		if st := e.caseStatus(newID); st != "complete" {
 			t.Errorf("new case %q", st)
@@ -147,7 +147,7 @@ func TestCorrectedRx(t *testing.T) {
 		fixed := rxMissingSignature(asOf)
 		fixed.Prescription.Signature = extract.Signature{Present: true, Kind: "wet"}
 		fixed.Findings = slicesDeleteRule(fixed.Findings, "signature-missing")
-		fixed.Email, fixed.Sender = nil, &casework.Sender{Fax: "9415550143"}
+		fixed.Email, fixed.Sender = nil, &casefile.Sender{Fax: "9415550143"}
 		newID := e.decide(fixed)
 		if fixed.Corrects != id {
 			t.Fatalf("linked to %q, want %q", fixed.Corrects, id)
@@ -171,7 +171,7 @@ func TestCorrectedRx(t *testing.T) {
 		}
 		// A reply to the first request now answers the new case.
 		late := rxComplete(asOf)
-		late.Email = &casework.EmailRef{MessageID: "reply2@gulfcoastfm.example", InReplyTo: []string{"rxintake." + id + ".1@bayside.example"}}
+		late.Email = &casefile.EmailRef{MessageID: "reply2@gulfcoastfm.example", InReplyTo: []string{"rxintake." + id + ".1@bayside.example"}}
 		if got, ok, err := e.n.Correcting(ctx, late); err != nil || !ok || got != newID {
 			t.Errorf("reply to the first request answers %q %v %v, want %q", got, ok, err, newID)
 		}
@@ -181,7 +181,7 @@ func TestCorrectedRx(t *testing.T) {
 		id := e.decide(rxMissingSignature(asOf))
 		fixed := rxComplete(asOf)
 		fixed.Prescription.Patient.DOB = "" // no patient match possible
-		fixed.Email = &casework.EmailRef{MessageID: "x@gulfcoastfm.example", Subject: "Corrected Rx for " + id}
+		fixed.Email = &casefile.EmailRef{MessageID: "x@gulfcoastfm.example", Subject: "Corrected Rx for " + id}
 		e.decide(fixed)
 		if fixed.Corrects != id {
 			t.Errorf("linked to %q, want %q", fixed.Corrects, id)
@@ -191,7 +191,7 @@ func TestCorrectedRx(t *testing.T) {
 	t.Run("another-office-same-patient", func(t *testing.T) {
 		id := e.decide(rxMissingSignature(asOf))
 		other := rxComplete(asOf)
-		other.Email, other.Sender = nil, &casework.Sender{Fax: "9415550188"} // Lakewood Ranch Orthopedics
+		other.Email, other.Sender = nil, &casefile.Sender{Fax: "9415550188"} // Lakewood Ranch Orthopedics
 		other.Prescription.Prescriber.NPI = ""
 		e.decide(other)
 		if other.Corrects != "" {
@@ -223,7 +223,7 @@ func TestDailyCaps(t *testing.T) {
 	for i, name := range []string{"Hal Hunt", "Ida Ives", "Jo Jay", "Kim Kay"} {
 		r := rxMissingSignature(asOf)
 		r.Prescription.Patient = &extract.Patient{Name: name, DOB: "1970-01-0" + string(rune('1'+i))}
-		r.Email, r.Sender = nil, &casework.Sender{Fax: "9415550188"}
+		r.Email, r.Sender = nil, &casefile.Sender{Fax: "9415550188"}
 		r.Prescription.Prescriber.NPI = "1245319599"
 		e.decide(r)
 		e.clock.add(time.Second)

@@ -20,10 +20,12 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"rxintake/audit"
-	"rxintake/casework"
+	"rxintake/casefile"
 	"rxintake/config"
 	"rxintake/extract"
 	"rxintake/icd10cm"
+	"rxintake/intake"
+	"rxintake/internal/sqldb"
 	"rxintake/internal/testserver"
 	"rxintake/validate"
 )
@@ -152,9 +154,9 @@ type env struct {
 	t      *testing.T
 	cfg    *config.Config
 	db     *sql.DB
-	ledger *audit.SQLLedger
+	ledger *intake.Ledger
 	trail  *audit.Trail
-	store  *casework.Store
+	store  *casefile.Store
 	n      *Notifier
 	clock  *clock
 	uid    uint32
@@ -228,17 +230,17 @@ func openEnv(t *testing.T, cfg *config.Config, opts Options, c *clock) *env {
 	ctx := context.Background()
 	e := &env{t: t, cfg: cfg, clock: c}
 	var err error
-	if e.db, err = audit.OpenDB(ctx, cfg.DataDir); err != nil {
+	if e.db, err = sqldb.Open(ctx, cfg.DataDir); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.db.Close() })
-	if e.ledger, err = audit.NewSQLLedger(ctx, e.db); err != nil {
-		t.Fatal(err)
-	}
 	if e.trail, err = audit.NewTrail(ctx, e.db, audit.TrailOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if e.store, err = casework.NewStore(ctx, e.db, cfg.DataDir); err != nil {
+	if e.store, err = casefile.New(ctx, e.db, cfg.DataDir); err != nil {
+		t.Fatal(err)
+	}
+	if e.ledger, err = intake.NewLedger(ctx, e.db, e.store); err != nil {
 		t.Fatal(err)
 	}
 	if opts.Logger == nil {
@@ -262,12 +264,12 @@ func (w testWriter) Write(b []byte) (int, error) {
 // decide opens a case on the ledger for rec and commits its decision the way
 // the intake worker does, with the processor's effects: the record stored,
 // then Decided in the same transaction. It returns the case id.
-func (e *env) decide(rec *casework.Record) string {
+func (e *env) decide(rec *casefile.Record) string {
 	e.t.Helper()
 	ctx := context.Background()
 	e.uid++
-	key := audit.MessageKey{Account: testUser, Mailbox: "INBOX", UIDValidity: 1, UID: e.uid}
-	entry, _, err := e.ledger.Claim(ctx, audit.Claim{Key: key, MessageID: fmt.Sprintf("m%d@test", e.uid)})
+	key := intake.MessageKey{Account: testUser, Mailbox: "INBOX", UIDValidity: 1, UID: e.uid}
+	entry, _, err := e.ledger.Claim(ctx, intake.Claim{Key: key, MessageID: fmt.Sprintf("m%d@test", e.uid)})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -276,7 +278,7 @@ func (e *env) decide(rec *casework.Record) string {
 	if _, err := e.ledger.Begin(ctx, key); err != nil {
 		e.t.Fatal(err)
 	}
-	if rec.Status == validate.StatusNeedsCorrection || rec.Corrects == "" {
+	if rec.Status == casefile.StatusNeedsCorrection || rec.Corrects == "" {
 		// What casework.Processor asks before deciding.
 		npi := ""
 		if rec.Prescription != nil && rec.Prescription.Prescriber != nil {
@@ -295,8 +297,8 @@ func (e *env) decide(rec *casework.Record) string {
 	} else if ok && rec.Corrects == "" {
 		rec.Corrects = id
 	}
-	err = e.ledger.Decide(ctx, key, audit.Decision{Outcome: rec.Status, Effects: func(ctx context.Context, tx *sql.Tx) error {
-		if err := e.store.Put(ctx, tx, rec); err != nil {
+	err = e.ledger.Decide(ctx, key, intake.Decision{Outcome: rec.Status, Effects: func(ctx context.Context, tx *sql.Tx) error {
+		if err := e.store.PutRecord(ctx, tx, rec); err != nil {
 			return err
 		}
 		return e.n.Decided(ctx, tx, rec)
@@ -313,9 +315,9 @@ func (e *env) cycle() error {
 	return e.n.AfterCycle(context.Background())
 }
 
-func (e *env) caseStatus(id string) string {
+func (e *env) caseStatus(id string) casefile.Status {
 	e.t.Helper()
-	c, err := e.ledger.Case(context.Background(), id)
+	c, err := e.store.Case(context.Background(), id)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -351,7 +353,7 @@ func (e *env) events(caseID string) []string {
 
 // rxMissingSignature is the example of the issue: an emailed Rx, not
 // signed, with the header code M54.5 and no "medically necessary".
-func rxMissingSignature(asOf time.Time) *casework.Record {
+func rxMissingSignature(asOf time.Time) *casefile.Record {
 	set := icd10cm.For(asOf)
 	rx := &extract.Prescription{
 		Patient:    &extract.Patient{Name: "Samantha Vasquez", DOB: "1964-03-17"},
@@ -372,16 +374,16 @@ func rxMissingSignature(asOf time.Time) *casework.Record {
 	if len(set.Children("M54.5")) == 0 {
 		panic("no children of M54.5 in the code set")
 	}
-	return &casework.Record{Status: res.Status, Pages: 1, Prescription: rx, Findings: res.Findings,
+	return &casefile.Record{Status: casefile.Status(res.Status), Pages: 1, Prescription: rx, Findings: res.Findings,
 		AsOf: asOf.Format("2006-01-02"), Payer: "default",
-		Sender: &casework.Sender{Email: "amber@gulfcoastfm.example"},
-		Email: &casework.EmailRef{MessageID: "000000000000006c.1795122180@gulfcoastfm.example",
+		Sender: &casefile.Sender{Email: "amber@gulfcoastfm.example"},
+		Email: &casefile.EmailRef{MessageID: "000000000000006c.1795122180@gulfcoastfm.example",
 			Subject: "Order for your office"}}
 }
 
 // rxComplete is the corrected Rx of rxMissingSignature: signed, billable
 // codes.
-func rxComplete(asOf time.Time) *casework.Record {
+func rxComplete(asOf time.Time) *casefile.Record {
 	r := rxMissingSignature(asOf)
 	rx := r.Prescription
 	rx.Diagnoses[0] = extract.Diagnosis{Code: "M54.50", Description: "Low back pain, unspecified", Billable: true}
@@ -391,6 +393,6 @@ func rxComplete(asOf time.Time) *casework.Record {
 	if err != nil {
 		panic(err)
 	}
-	r.Status, r.Findings = res.Status, res.Findings
+	r.Status, r.Findings = casefile.Status(res.Status), res.Findings
 	return r
 }

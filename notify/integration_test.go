@@ -26,11 +26,13 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"rxintake/audit"
+	"rxintake/casefile"
 	"rxintake/casework"
 	"rxintake/config"
 	"rxintake/extract"
 	"rxintake/intake"
 	testdovecot "rxintake/internal/dovecot"
+	"rxintake/internal/sqldb"
 	"rxintake/internal/testserver"
 	"rxintake/validate"
 )
@@ -179,8 +181,8 @@ const (
 type pipeline struct {
 	worker *intake.Worker
 	n      *Notifier
-	ledger *audit.SQLLedger
-	store  *casework.Store
+	ledger *intake.Ledger
+	store  *casefile.Store
 	pool   *extract.OCRPool
 }
 
@@ -188,20 +190,20 @@ func newPipeline(t *testing.T, cfg *config.Config) *pipeline {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	db, err := audit.OpenDB(ctx, cfg.DataDir)
+	db, err := sqldb.Open(ctx, cfg.DataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	p := &pipeline{}
-	if p.ledger, err = audit.NewSQLLedger(ctx, db); err != nil {
-		t.Fatal(err)
-	}
 	trail, err := audit.NewTrail(ctx, db, audit.TrailOptions{Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.store, err = casework.NewStore(ctx, db, cfg.DataDir); err != nil {
+	if p.store, err = casefile.New(ctx, db, cfg.DataDir); err != nil {
+		t.Fatal(err)
+	}
+	if p.ledger, err = intake.NewLedger(ctx, db, p.store); err != nil {
 		t.Fatal(err)
 	}
 	p.pool = extract.NewOCRPool(extract.OCROptions{Workers: 1})
@@ -330,9 +332,9 @@ func TestIntegrationDovecotMailpit(t *testing.T) {
 	if sum.Fetched != 1 || sum.Complete != 1 {
 		t.Errorf("summary %+v, want the corrected Rx complete", sum)
 	}
-	c, err := p.ledger.Case(context.Background(), caseID)
-	if err != nil || c.Status != CaseCorrected {
-		t.Errorf("case %s: %v %v, want status %s", caseID, c, err, CaseCorrected)
+	c, err := p.store.Case(context.Background(), caseID)
+	if err != nil || c.Status != casefile.StatusCorrected {
+		t.Errorf("case %s: %v %v, want status %s", caseID, c, err, casefile.StatusCorrected)
 	}
 	if n := len(mailpitMessages(t, httpPort)); n != 3 {
 		t.Errorf("mailpit holds %d messages after the corrected Rx, want still 3", n)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"embed"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -18,9 +19,10 @@ import (
 	"unicode"
 
 	"rxintake/audit"
+	"rxintake/casefile"
 	"rxintake/casework"
 	"rxintake/config"
-	"rxintake/validate"
+	"rxintake/internal/sqldb"
 )
 
 // Rules of the findings notify adds when it sends a case to review.
@@ -38,10 +40,6 @@ const (
 	caseReview     = "review"     // the manager follows it up
 	caseCancelled  = "cancelled"  // not asked: the case was answered before its request went out
 )
-
-// CaseCorrected is the status of a case in the cases table once a complete
-// corrected prescription closed it.
-const CaseCorrected = "corrected"
 
 // Options tune a Notifier; the zero value gives the defaults.
 type Options struct {
@@ -66,7 +64,7 @@ type Notifier struct {
 	settings Settings
 	db       *sql.DB
 	trail    *audit.Trail
-	store    *casework.Store
+	store    *casefile.Store
 	sender   Sender
 	dataDir  string
 	remind   int
@@ -83,65 +81,18 @@ type Notifier struct {
 
 var _ casework.Notifier = (*Notifier)(nil)
 
-var schema = []string{
-	// One row per email: n is 1 for the request, 2 for its reminder. The
-	// review page shows these rows as they are, so the message itself is
-	// kept apart, in notify_messages.
-	`CREATE TABLE IF NOT EXISTS notify_outbox (
-		case_id      TEXT    NOT NULL,
-		n            INTEGER NOT NULL,
-		kind         TEXT    NOT NULL,
-		office       TEXT    NOT NULL,
-		rcpt         TEXT    NOT NULL,
-		message_id   TEXT    NOT NULL UNIQUE,
-		rules        TEXT    NOT NULL,
-		state        TEXT    NOT NULL,
-		attempts     INTEGER NOT NULL DEFAULT 0,
-		next_attempt TEXT    NOT NULL DEFAULT '',
-		last_error   TEXT    NOT NULL DEFAULT '',
-		uncertain    INTEGER NOT NULL DEFAULT 0,
-		resends      INTEGER NOT NULL DEFAULT 0,
-		first_try    TEXT    NOT NULL DEFAULT '',
-		sent_at      TEXT    NOT NULL DEFAULT '',
-		created      TEXT    NOT NULL,
-		updated      TEXT    NOT NULL,
-		PRIMARY KEY (case_id, n)
-	)`,
-	`CREATE INDEX IF NOT EXISTS notify_outbox_state ON notify_outbox (state, next_attempt)`,
-	`CREATE TABLE IF NOT EXISTS notify_messages (
-		case_id TEXT    NOT NULL,
-		n       INTEGER NOT NULL,
-		request TEXT    NOT NULL,
-		message BLOB    NOT NULL,
-		PRIMARY KEY (case_id, n)
-	)`,
-	// The cases notify follows. match_key is a hash of the patient's name,
-	// birth date and the prescriber's surname: no PHI in the clear.
-	`CREATE TABLE IF NOT EXISTS notify_cases (
-		case_id       TEXT NOT NULL PRIMARY KEY,
-		office        TEXT NOT NULL,
-		match_key     TEXT NOT NULL DEFAULT '',
-		state         TEXT NOT NULL,
-		superseded_by TEXT NOT NULL DEFAULT '',
-		created       TEXT NOT NULL,
-		updated       TEXT NOT NULL
-	)`,
-	`CREATE INDEX IF NOT EXISTS notify_cases_match ON notify_cases (match_key, state)`,
-	// Audit events decided inside a decision's transaction, written to the
-	// trail by the next delivery run.
-	`CREATE TABLE IF NOT EXISTS notify_events (
-		seq     INTEGER PRIMARY KEY AUTOINCREMENT,
-		case_id TEXT NOT NULL,
-		event   TEXT NOT NULL,
-		detail  TEXT NOT NULL,
-		created TEXT NOT NULL
-	)`,
-}
+// The tables are created and changed by the numbered files of migrations/.
+//
+//go:embed migrations/*.sql
+var migrations embed.FS
 
-// New makes the notifier for cfg, creating its tables in db when missing.
+// New makes the notifier for cfg, bringing its tables in db up to date.
 // It reads the SMTP password now, so that bad configuration fails at
 // start-up.
-func New(ctx context.Context, cfg *config.Config, db *sql.DB, trail *audit.Trail, store *casework.Store, opts Options) (*Notifier, error) {
+func New(ctx context.Context, cfg *config.Config, db *sql.DB, trail *audit.Trail, store *casefile.Store, opts Options) (*Notifier, error) {
+	if store == nil {
+		return nil, errors.New("notify: New needs the case store")
+	}
 	s, err := NewSettings(cfg)
 	if err != nil {
 		return nil, err
@@ -173,10 +124,8 @@ func New(ctx context.Context, cfg *config.Config, db *sql.DB, trail *audit.Trail
 	if n.remind <= 0 {
 		n.remind = 3
 	}
-	for _, stmt := range schema {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			return nil, fmt.Errorf("notify: schema: %w", err)
-		}
+	if err := sqldb.Migrate(ctx, db, "notify", migrations); err != nil {
+		return nil, err
 	}
 	return n, nil
 }
@@ -216,7 +165,7 @@ var caseRef = regexp.MustCompile(`\bRX-[0-9A-HJKMNP-TV-Z]{6}\b`)
 // name and birth date and the prescriber match one open case of the same
 // office. A case answered before by an incomplete corrected Rx passes the
 // answer on to the case that Rx opened.
-func (n *Notifier) Correcting(ctx context.Context, rec *casework.Record) (string, bool, error) {
+func (n *Notifier) Correcting(ctx context.Context, rec *casefile.Record) (string, bool, error) {
 	if e := rec.Email; e != nil {
 		ids := append(append([]string(nil), e.InReplyTo...), e.References...)
 		for i := len(ids) - 1; i >= 0; i-- { // the nearest reference first
@@ -297,7 +246,7 @@ func (n *Notifier) openCase(ctx context.Context, id string) (string, string, err
 // matchKey is the hash that matches a corrected Rx to its case without a
 // thread: the patient's name (its words, in any order), birth date and the
 // prescriber's surname. "" when one of them is missing.
-func matchKey(rec *casework.Record) string {
+func matchKey(rec *casefile.Record) string {
 	rx := rec.Prescription
 	if rx == nil || rx.Patient == nil || rx.Prescriber == nil || rx.Patient.DOB == "" {
 		return ""
@@ -323,14 +272,14 @@ func matchKey(rec *casework.Record) string {
 // corrected Rx closes the case it answers when it is complete, and otherwise
 // takes the case over (with a new request when it still needs correcting).
 // Running it again for the same case changes nothing.
-func (n *Notifier) Decided(ctx context.Context, tx *sql.Tx, rec *casework.Record) error {
+func (n *Notifier) Decided(ctx context.Context, tx *sql.Tx, rec *casefile.Record) error {
 	now := n.opts.Now()
 	if rec.Corrects != "" {
 		if err := n.link(ctx, tx, rec, now); err != nil {
 			return err
 		}
 	}
-	if rec.Status != validate.StatusNeedsCorrection || rec.Office == "" {
+	if rec.Status != casefile.StatusNeedsCorrection || rec.Office == "" {
 		return nil
 	}
 	o := n.directory().Office(rec.Office)
@@ -357,10 +306,10 @@ func (n *Notifier) Decided(ctx context.Context, tx *sql.Tx, rec *casework.Record
 
 // link records that rec answers the case rec.Corrects and closes or hands
 // over that case.
-func (n *Notifier) link(ctx context.Context, tx *sql.Tx, rec *casework.Record, now time.Time) error {
-	state, status := caseSuperseded, ""
-	if rec.Status == validate.StatusComplete {
-		state, status = caseCorrected, CaseCorrected
+func (n *Notifier) link(ctx context.Context, tx *sql.Tx, rec *casefile.Record, now time.Time) error {
+	state, corrected := caseSuperseded, false
+	if rec.Status == casefile.StatusComplete {
+		state, corrected = caseCorrected, true
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE notify_cases SET state = ?, superseded_by = ?, updated = ?
 		WHERE case_id = ? AND state = ?`, state, rec.CaseID, stamp(now), rec.Corrects, caseAwaiting)
@@ -370,11 +319,8 @@ func (n *Notifier) link(ctx context.Context, tx *sql.Tx, rec *casework.Record, n
 	if k, _ := res.RowsAffected(); k == 0 {
 		return nil // already linked (this decision ran before), or no longer open
 	}
-	if status != "" {
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, updated = ? WHERE id = ?`, status, stamp(now), rec.Corrects); err != nil {
-			return fmt.Errorf("notify: link %s: %w", rec.Corrects, err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE case_records SET status = ?, updated = ? WHERE case_id = ?`, status, stamp(now), rec.Corrects); err != nil {
+	if corrected {
+		if err := n.store.SetStatus(ctx, tx, rec.Corrects, casefile.StatusCorrected, "corrected by "+rec.CaseID); err != nil {
 			return fmt.Errorf("notify: link %s: %w", rec.Corrects, err)
 		}
 	}
@@ -513,15 +459,7 @@ func (n *Notifier) flushEvents(ctx context.Context) error {
 	return nil
 }
 
-// timeLayout sorts as text, like the ledger's.
-const timeLayout = "2006-01-02T15:04:05.000000000Z"
+// stamp writes a time as the tables hold it.
+func stamp(t time.Time) string { return sqldb.FormatTime(t) }
 
-func stamp(t time.Time) string { return t.UTC().Format(timeLayout) }
-
-func parseStamp(s string) time.Time {
-	t, err := time.Parse(timeLayout, s)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
+func parseStamp(s string) time.Time { return sqldb.ParseTime(s) }

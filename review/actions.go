@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"rxintake/audit"
+	"rxintake/casefile"
 	"rxintake/casework"
 	"rxintake/extract"
 	"rxintake/icd10cm"
@@ -28,7 +29,7 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, caseID, msg string
 
 // actionCase loads the case of an action; it answers the request itself
 // when that fails.
-func (s *Server) actionCase(w http.ResponseWriter, r *http.Request) (*audit.Case, *casework.Record, bool) {
+func (s *Server) actionCase(w http.ResponseWriter, r *http.Request) (*casefile.Case, *casefile.Record, bool) {
 	c, rec, err := s.loadCase(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -41,11 +42,6 @@ func (s *Server) actionCase(w http.ResponseWriter, r *http.Request) (*audit.Case
 	return c, rec, true
 }
 
-// caseOpen reports whether a case still waits for a decision.
-func caseOpen(status string) bool {
-	return status == validate.StatusNeedsReview || status == validate.StatusNeedsCorrection || status == audit.CaseOpen
-}
-
 // accept marks a case complete; the findings that stood are recorded as set
 // aside.
 func (s *Server) accept(w http.ResponseWriter, r *http.Request) {
@@ -53,7 +49,7 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !caseOpen(c.Status) {
+	if !c.Status.Undecided() {
 		s.renderError(w, r, http.StatusConflict, "This case is already decided ("+statusLabel(c.Status)+").")
 		return
 	}
@@ -64,14 +60,14 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	from := c.Status
-	if from == audit.CaseOpen {
-		from = validate.StatusNeedsReview
+	if from == casefile.StatusOpen {
+		from = casefile.StatusNeedsReview
 	}
-	if err := s.trail.CaseOverridden(r.Context(), userOf(r).name, c.ID, audit.Override{From: from, To: validate.StatusComplete, Rules: rules}); err != nil {
+	if err := s.trail.CaseOverridden(r.Context(), userOf(r).name, c.ID, audit.Override{From: string(from), To: string(casefile.StatusComplete), Rules: rules}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.saveCase(r.Context(), rec, validate.StatusComplete); err != nil {
+	if err := s.saveCase(r.Context(), rec, casefile.StatusComplete, "accepted"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -85,15 +81,15 @@ func (s *Server) dismiss(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !caseOpen(c.Status) {
+	if !c.Status.Undecided() {
 		s.renderError(w, r, http.StatusConflict, "This case is already decided ("+statusLabel(c.Status)+").")
 		return
 	}
-	if err := s.trail.CaseDismissed(r.Context(), userOf(r).name, c.ID, c.Status, StatusNotPrescription); err != nil {
+	if err := s.trail.CaseDismissed(r.Context(), userOf(r).name, c.ID, string(c.Status), string(StatusNotPrescription)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.saveCase(r.Context(), rec, StatusNotPrescription); err != nil {
+	if err := s.saveCase(r.Context(), rec, StatusNotPrescription, "dismissed"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -284,12 +280,12 @@ func sortedAreas(areas []string) []string {
 
 // cloneRecord deep-copies a record through JSON, so that a failed edit
 // leaves the one read untouched.
-func cloneRecord(rec *casework.Record) (*casework.Record, error) {
+func cloneRecord(rec *casefile.Record) (*casefile.Record, error) {
 	b, err := json.Marshal(rec)
 	if err != nil {
 		return nil, err
 	}
-	var out casework.Record
+	var out casefile.Record
 	if err := json.Unmarshal(b, &out); err != nil {
 		return nil, err
 	}
@@ -337,26 +333,26 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
 
 // recheckAndSave runs the rules on an edited record, records the edit in
 // the trail and stores the record with its new status.
-func (s *Server) recheckAndSave(w http.ResponseWriter, r *http.Request, c *audit.Case, edited *casework.Record, changed []string, msg string) {
+func (s *Server) recheckAndSave(w http.ResponseWriter, r *http.Request, c *casefile.Case, edited *casefile.Record, changed []string, msg string) {
 	out := casework.Recheck(edited, s.profileFor(edited))
 	status := out.Status
-	if !caseOpen(c.Status) && c.Status != validate.StatusComplete {
+	if !c.Status.Undecided() && c.Status != casefile.StatusComplete {
 		status = c.Status // a later stage owns the case; keep its status
 	}
-	if err := s.trail.CaseEdited(r.Context(), userOf(r).name, c.ID, audit.Edit{Fields: changed, From: c.Status, To: status}); err != nil {
+	if err := s.trail.CaseEdited(r.Context(), userOf(r).name, c.ID, audit.Edit{Fields: changed, From: string(c.Status), To: string(status)}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.saveCase(r.Context(), out, status); err != nil {
+	if err := s.saveCase(r.Context(), out, status, msg); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.log.Info("review: case edited", "case", c.ID, "user", userOf(r).name, "fields", changed, "status", status)
+	s.log.Info("review: case edited", "case", c.ID, "user", userOf(r).name, "fields", changed, "status", string(status))
 	s.done(w, r, c.ID, msg)
 }
 
 // showCaseError shows the case page again with a message about the form.
-func (s *Server) showCaseError(w http.ResponseWriter, r *http.Request, c *audit.Case, rec *casework.Record, msg string) {
+func (s *Server) showCaseError(w http.ResponseWriter, r *http.Request, c *casefile.Case, rec *casefile.Record, msg string) {
 	d, err := s.caseData(r, c, rec)
 	if err != nil {
 		s.fail(w, r, err)
@@ -375,11 +371,11 @@ func (s *Server) sendNow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if s.sender == nil || rec.Office == "" || !caseOpen(c.Status) || !hasCorrectable(rec) {
+	if s.notifier == nil || rec.Office == "" || !c.Status.Undecided() || !hasCorrectable(rec) {
 		s.renderError(w, r, http.StatusConflict, "A correction request cannot be sent for this case: it needs an open case, a known office and something to correct.")
 		return
 	}
-	err := s.sender.SendNow(r.Context(), c.ID)
+	err := s.notifier.SendNow(r.Context(), c.ID)
 	s.auditErr(s.trail.CorrectionRequested(r.Context(), userOf(r).name, c.ID, rec.Office, err != nil))
 	if err != nil {
 		s.log.Error("review: send now failed", "case", c.ID, "err", err)

@@ -2,30 +2,30 @@ package review
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
-	"rxintake/audit"
-	"rxintake/casework"
+	"rxintake/casefile"
+	"rxintake/internal/sqldb"
 	"rxintake/validate"
 )
 
-// What the page reads and writes in the database besides the trail: the
-// ledger's cases, casework's case_records, and, when the notify stage has
-// created it, its outbox.
+// What the page shows comes from the case store (cases and their records)
+// and the notifier (the correction requests); the page holds no table of
+// its own.
 
 // StatusNotPrescription is the status of a case a user closed as not a
 // prescription: no correction request goes out for it.
-const StatusNotPrescription = validate.RuleNotPrescription
+const StatusNotPrescription = casefile.StatusNotPrescription
 
 // caseRow is a line of the case list.
 type caseRow struct {
-	ID, Status       string
+	ID               string
+	Status           casefile.Status
 	Received         time.Time
 	Patient, Office  string
 	Sender           string
@@ -34,123 +34,65 @@ type caseRow struct {
 
 // listFilter is the case list's query string.
 type listFilter struct {
-	Status, From, To, Office, Q string
-	Page                        int
+	Status              casefile.Status
+	From, To, Office, Q string
+	Page                int
 }
 
 const pageSize = 50
 
 // listCases returns a page of cases, newest first, and whether there are more.
 func (s *Server) listCases(ctx context.Context, f listFilter) ([]caseRow, bool, error) {
-	var where []string
-	var args []any
-	if f.Status != "" {
-		where, args = append(where, "c.status = ?"), append(args, f.Status)
-	}
-	if f.From != "" {
-		where, args = append(where, "c.created >= ?"), append(args, f.From)
-	}
-	if f.To != "" {
-		// "to" is inclusive: up to the start of the next day.
-		if d, err := time.Parse("2006-01-02", f.To); err == nil {
-			where, args = append(where, "c.created < ?"), append(args, d.AddDate(0, 0, 1).Format("2006-01-02"))
-		}
-	}
-	if f.Office != "" {
-		where, args = append(where, "json_extract(r.record, '$.office') = ?"), append(args, f.Office)
-	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		where = append(where, `lower(json_extract(r.record, '$.prescription.patient.name')) LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
-	}
-	query := `SELECT c.id, c.status, c.created, c.sender_fax, c.sender_address, COALESCE(r.record, '')
-		FROM cases c LEFT JOIN case_records r ON r.case_id = c.id`
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	query += " ORDER BY c.created DESC, c.id LIMIT ? OFFSET ?"
-	args = append(args, pageSize+1, f.Page*pageSize)
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	list, more, err := s.store.List(ctx, casefile.Filter{Status: f.Status, From: f.From, To: f.To, Office: f.Office,
+		Patient: f.Q, Offset: f.Page * pageSize, Limit: pageSize})
 	if err != nil {
 		return nil, false, fmt.Errorf("review: list cases: %w", err)
 	}
-	defer rows.Close()
-	var out []caseRow
-	for rows.Next() {
-		var c caseRow
-		var created, fax, addr, raw string
-		if err := rows.Scan(&c.ID, &c.Status, &created, &fax, &addr, &raw); err != nil {
-			return nil, false, fmt.Errorf("review: list cases: %w", err)
-		}
-		c.Received, _ = time.Parse(time.RFC3339Nano, created)
-		c.Sender = firstNonEmpty(addr, formatFax(fax))
-		if raw != "" {
-			var rec casework.Record
-			if json.Unmarshal([]byte(raw), &rec) == nil {
-				if rx := rec.Prescription; rx != nil && rx.Patient != nil {
-					c.Patient = rx.Patient.Name
-				}
-				c.Office = rec.Office
-				if rec.Sender != nil && c.Sender == "" {
-					c.Sender = firstNonEmpty(rec.Sender.Name, rec.Sender.Email, formatFax(rec.Sender.Fax))
-				}
-				for _, f := range rec.Findings {
-					if f.Severity == validate.Error {
-						c.Errors++
-					} else {
-						c.Warnings++
-					}
+	out := make([]caseRow, 0, len(list))
+	for _, l := range list {
+		c := caseRow{ID: l.ID, Status: l.Status, Received: l.Created, Sender: firstNonEmpty(l.SenderAddress, formatFax(l.SenderFax))}
+		if rec := l.Record; rec != nil {
+			if rx := rec.Prescription; rx != nil && rx.Patient != nil {
+				c.Patient = rx.Patient.Name
+			}
+			c.Office = rec.Office
+			if rec.Sender != nil && c.Sender == "" {
+				c.Sender = firstNonEmpty(rec.Sender.Name, rec.Sender.Email, formatFax(rec.Sender.Fax))
+			}
+			for _, f := range rec.Findings {
+				if f.Severity == validate.Error {
+					c.Errors++
+				} else {
+					c.Warnings++
 				}
 			}
 		}
 		out = append(out, c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("review: list cases: %w", err)
-	}
-	more := len(out) > pageSize
-	if more {
-		out = out[:pageSize]
-	}
 	return out, more, nil
 }
 
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
 type statusCount struct {
-	Status string
+	Status casefile.Status
 	N      int
 }
 
 // statusCounts counts the cases of each status, the usual ones first.
 func (s *Server) statusCounts(ctx context.Context) ([]statusCount, int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT status, count(*) FROM cases GROUP BY status`)
+	n, err := s.store.Counts(ctx)
 	if err != nil {
 		return nil, 0, fmt.Errorf("review: count cases: %w", err)
 	}
-	defer rows.Close()
-	n := map[string]int{}
 	total := 0
-	for rows.Next() {
-		var st string
-		var c int
-		if err := rows.Scan(&st, &c); err != nil {
-			return nil, 0, fmt.Errorf("review: count cases: %w", err)
-		}
-		n[st] = c
+	for _, c := range n {
 		total += c
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("review: count cases: %w", err)
 	}
 	var out []statusCount
 	for _, st := range knownStatuses {
 		out = append(out, statusCount{st, n[st]})
 		delete(n, st)
 	}
-	var rest []string
+	var rest []casefile.Status
 	for st := range n {
 		rest = append(rest, st)
 	}
@@ -162,62 +104,31 @@ func (s *Server) statusCounts(ctx context.Context) ([]statusCount, int, error) {
 }
 
 // knownStatuses are always offered in the filter, in this order.
-var knownStatuses = []string{validate.StatusNeedsReview, validate.StatusNeedsCorrection,
-	validate.StatusComplete, audit.CaseOpen, StatusNotPrescription}
+var knownStatuses = []casefile.Status{casefile.StatusNeedsReview, casefile.StatusNeedsCorrection,
+	casefile.StatusComplete, casefile.StatusOpen, StatusNotPrescription}
 
 // officeNames lists the offices cases belong to, for the filter.
 func (s *Server) officeNames(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT json_extract(record, '$.office') AS o FROM case_records
-		WHERE o IS NOT NULL AND o <> '' ORDER BY o`)
+	names, err := s.store.Offices(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("review: offices: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var o string
-		if err := rows.Scan(&o); err != nil {
-			return nil, fmt.Errorf("review: offices: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return names, nil
 }
 
 // saveCase stores rec with status as the case's record and status, in one
-// transaction.
-func (s *Server) saveCase(ctx context.Context, rec *casework.Record, status string) error {
-	rec.Status = status
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
+// transaction; why names the action (accepted, dismissed, edited).
+func (s *Server) saveCase(ctx context.Context, rec *casefile.Record, status casefile.Status, why string) error {
+	if err := s.store.Settle(ctx, rec, status, "review: "+why); err != nil {
 		return fmt.Errorf("review: save case %s: %w", rec.CaseID, err)
 	}
-	defer tx.Rollback()
-	if err := s.store.Put(ctx, tx, rec); err != nil {
-		return err
-	}
-	res, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, updated = ? WHERE id = ?`,
-		status, timeNow().UTC().Format("2006-01-02T15:04:05.000000000Z"), rec.CaseID)
-	if err != nil {
-		return fmt.Errorf("review: save case %s: %w", rec.CaseID, err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("%w: %s", audit.ErrNoCase, rec.CaseID)
-	}
-	return tx.Commit()
+	return nil
 }
 
-// outboxTables are the names the notify stage may give the table of
-// correction requests; the first present is read.
-var outboxTables = []string{"outbox", "notify_outbox", "correction_requests", "sent_requests"}
-
-// outboxView is the correction requests of a case, column by column as the
-// table holds them: the page makes no assumption about its schema beyond a
-// case_id column.
+// outboxView is the correction requests of a case, column by column as
+// the outbox holds them.
 type outboxView struct {
-	Table   string
-	Columns []string
-	Rows    [][]outboxCell
+	Rows [][]outboxCell
 }
 
 type outboxCell struct {
@@ -226,67 +137,48 @@ type outboxCell struct {
 }
 
 // outbox reads the correction requests of a case, or nil when there is no
-// outbox table (or it has no case_id column).
+// notifier.
 func (s *Server) outbox(ctx context.Context, caseID string) (*outboxView, error) {
-	var table string
-	for _, name := range outboxTables {
-		var n string
-		err := s.db.QueryRowContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?`, name).Scan(&n)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("review: outbox: %w", err)
-		}
-		table = n
-		break
-	}
-	if table == "" {
+	if s.notifier == nil {
 		return nil, nil
 	}
-	// The name comes from outboxTables, not from the request.
-	rows, err := s.db.QueryContext(ctx, `SELECT * FROM "`+table+`" WHERE case_id = ? ORDER BY rowid LIMIT 100`, caseID)
-	if err != nil {
-		if strings.Contains(err.Error(), "no such column") {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("review: outbox: %w", err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
+	emails, err := s.notifier.Requests(ctx, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("review: outbox: %w", err)
 	}
-	v := &outboxView{Table: table, Columns: cols}
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
+	v := &outboxView{}
+	list := func(l []string) string {
+		if l == nil {
+			l = []string{}
 		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("review: outbox: %w", err)
+		b, _ := json.Marshal(l)
+		return string(b)
+	}
+	flag := func(b bool) string {
+		if b {
+			return "1"
 		}
+		return "0"
+	}
+	for _, e := range emails {
 		var row []outboxCell
-		for i, c := range cols {
-			var text string
-			switch x := vals[i].(type) {
-			case nil:
-			case []byte:
-				text = string(x)
-			case time.Time:
-				text = x.UTC().Format(time.RFC3339)
-			default:
-				text = fmt.Sprint(x)
-			}
+		for _, c := range [][2]string{
+			{"case_id", e.CaseID}, {"n", strconv.Itoa(e.N)}, {"kind", e.Kind}, {"office", e.Office},
+			{"rcpt", list(e.To)}, {"message_id", e.MessageID}, {"rules", list(e.Rules)}, {"state", e.State},
+			{"attempts", strconv.Itoa(e.Attempts)}, {"next_attempt", sqldb.FormatTime(e.NextAttempt)},
+			{"last_error", e.LastError}, {"uncertain", flag(e.Uncertain)}, {"resends", strconv.Itoa(e.Resends)},
+			{"first_try", sqldb.FormatTime(e.FirstTry)}, {"sent_at", sqldb.FormatTime(e.SentAt)},
+			{"created", sqldb.FormatTime(e.Created)}, {"updated", sqldb.FormatTime(e.Updated)},
+		} {
+			text := c[1]
 			if len(text) > 20000 {
 				text = text[:20000] + " …"
 			}
-			row = append(row, outboxCell{Column: c, Value: text, Long: len(text) > 80 || strings.Contains(text, "\n")})
+			row = append(row, outboxCell{Column: c[0], Value: text, Long: len(text) > 80 || strings.Contains(text, "\n")})
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	return v, rows.Err()
+	return v, nil
 }
 
 func firstNonEmpty(s ...string) string {

@@ -28,6 +28,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"rxintake/audit"
+	"rxintake/casefile"
 	"rxintake/validate"
 )
 
@@ -62,7 +63,7 @@ func fixturePage(t *testing.T, name string) []byte {
 
 func TestBrowser(t *testing.T) {
 	start := time.Now()
-	e := newEnv(t, &fakeSender{})
+	e := newEnv(t, &fakeNotifier{})
 	ctx := t.Context()
 	day := time.Date(2026, 11, 20, 9, 12, 0, 0, time.UTC)
 
@@ -70,13 +71,14 @@ func TestBrowser(t *testing.T) {
 	seed := seedRecord(testCase)
 	e.seedCase(seed, day.Add(5*time.Hour), fixturePage(t, "missing-frequency.jpg"))
 	others := []struct {
-		id, patient, office, status string
-		hours                       int
+		id, patient, office string
+		status              casefile.Status
+		hours               int
 	}{
-		{"RX-4M8ZQ1", "Robert Chen", "Bayside Orthopedics", validate.StatusComplete, 1},
-		{"RX-9TJ2KD", "Linda Alvarez", testOffice, validate.StatusNeedsCorrection, 2},
+		{"RX-4M8ZQ1", "Robert Chen", "Bayside Orthopedics", casefile.StatusComplete, 1},
+		{"RX-9TJ2KD", "Linda Alvarez", testOffice, casefile.StatusNeedsCorrection, 2},
 		{"RX-2HX6WB", "", "", StatusNotPrescription, 3},
-		{"RX-C5R7PE", "Samuel Okafor", "Palm Harbor Internal Medicine", validate.StatusNeedsCorrection, 4},
+		{"RX-C5R7PE", "Samuel Okafor", "Palm Harbor Internal Medicine", casefile.StatusNeedsCorrection, 4},
 	}
 	for _, o := range others {
 		r := seedRecord(o.id)
@@ -86,7 +88,7 @@ func TestBrowser(t *testing.T) {
 		} else {
 			r.Prescription.Patient.Name = o.patient
 		}
-		if o.status == validate.StatusComplete {
+		if o.status == casefile.StatusComplete {
 			r.Prescription.Frequency = nil
 			r.Findings = nil
 		}
@@ -214,7 +216,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("audit page: %q", got)
 	}
 
-	if st := e.caseStatus(testCase); st != validate.StatusComplete {
+	if st := e.caseStatus(testCase); st != casefile.StatusComplete {
 		t.Errorf("case status %s, want complete", st)
 	}
 	var events []string

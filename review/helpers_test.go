@@ -22,9 +22,12 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"rxintake/audit"
+	"rxintake/casefile"
 	"rxintake/casework"
 	"rxintake/config"
 	"rxintake/extract"
+	"rxintake/internal/sqldb"
+	"rxintake/notify"
 	"rxintake/validate"
 )
 
@@ -41,24 +44,32 @@ type env struct {
 	dataDir string
 	db      *sql.DB
 	trail   *audit.Trail
-	store   *casework.Store
+	store   *casefile.Store
 	srv     *Server
 	users   *Users
 	cfg     *config.Config
 }
 
-type fakeSender struct{ sent []string }
+// fakeNotifier records the requests sent now and lists the emails given.
+type fakeNotifier struct {
+	sent   []string
+	emails map[string][]notify.Email
+}
 
-func (f *fakeSender) SendNow(_ context.Context, caseID string) error {
+func (f *fakeNotifier) SendNow(_ context.Context, caseID string) error {
 	f.sent = append(f.sent, caseID)
 	return nil
 }
 
-func newEnv(t *testing.T, sender Sender) *env {
+func (f *fakeNotifier) Requests(_ context.Context, caseID string) ([]notify.Email, error) {
+	return f.emails[caseID], nil
+}
+
+func newEnv(t *testing.T, n Notifier) *env {
 	t.Helper()
 	dir := t.TempDir()
 	ctx := t.Context()
-	db, err := audit.OpenDB(ctx, dir)
+	db, err := sqldb.Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +78,7 @@ func newEnv(t *testing.T, sender Sender) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := casework.NewStore(ctx, db, dir)
+	store, err := casefile.New(ctx, db, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +92,7 @@ func newEnv(t *testing.T, sender Sender) *env {
 	if _, err := users.Set(testUser, testPassword); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(ctx, Options{DB: db, Trail: trail, Store: store, Config: &cfg, Users: users, Sender: sender,
+	srv, err := New(Options{Trail: trail, Store: store, Config: &cfg, Users: users, Notifier: n,
 		Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -91,11 +102,11 @@ func newEnv(t *testing.T, sender Sender) *env {
 
 // seedRecord is a prescription read from a fax with its frequency missing
 // and one diagnosis code read with low confidence: needs-review.
-func seedRecord(id string) *casework.Record {
-	rec := &casework.Record{
+func seedRecord(id string) *casefile.Record {
+	rec := &casefile.Record{
 		CaseID: id, File: id + ".eml", AsOf: "2026-11-20", Payer: "default", CodeSet: "FY2027", Pages: 1,
 		Office: testOffice,
-		Sender: &casework.Sender{Fax: "9415550143", Name: "GULF COAST FM"},
+		Sender: &casefile.Sender{Fax: "9415550143", Name: "GULF COAST FM"},
 		Prescription: &extract.Prescription{
 			Patient:    &extract.Patient{Name: "Mary Jones", DOB: "1961-04-02", Evidence: extract.Evidence{Text: "Patient: Mary Jones DOB 04/02/1961", Confidence: 0.91, Page: 1}},
 			Prescriber: &extract.Prescriber{Name: "Anil Patel", Credentials: "MD", NPI: "1234567893", Evidence: extract.Evidence{Text: "Anil Patel, MD NPI 1234567893", Confidence: 0.88, Page: 1}},
@@ -115,14 +126,14 @@ func seedRecord(id string) *casework.Record {
 				"medically_necessary": {Text: "Medically necessary", Confidence: 0.95, Page: 1},
 			},
 		},
-		PageTexts: []casework.PageText{{Page: 1, Text: "Rx: Myofascial release, low back and both hips, 60 minutes per session.\nDx: M54.50 low back pain; M62.83O muscle spasm of back\nMedically necessary", Confidence: 0.87}},
+		PageTexts: []casefile.PageText{{Page: 1, Text: "Rx: Myofascial release, low back and both hips, 60 minutes per session.\nDx: M54.50 low back pain; M62.83O muscle spasm of back\nMedically necessary", Confidence: 0.87}},
 	}
 	return casework.Recheck(rec, validate.DefaultProfile)
 }
 
-// seedCase writes a case row and its record directly, as the worker would
-// have, with pageImage (PNG) as its page when not nil.
-func (e *env) seedCase(rec *casework.Record, received time.Time, pageImage []byte) {
+// seedCase opens a case and stores its record, as the worker would have,
+// with pageImage (PNG) as its page when not nil.
+func (e *env) seedCase(rec *casefile.Record, received time.Time, pageImage []byte) {
 	e.t.Helper()
 	ctx := e.t.Context()
 	if pageImage != nil {
@@ -132,17 +143,19 @@ func (e *env) seedCase(rec *casework.Record, received time.Time, pageImage []byt
 		}
 		rec.PageImages = []string{sum}
 	}
-	at := received.UTC().Format("2006-01-02T15:04:05.000000000Z")
-	_, err := e.db.ExecContext(ctx, `INSERT INTO cases (id, message_ref, message_sha256, status, sender_fax, sender_address, created, updated)
-		VALUES (?, ?, '', ?, ?, '', ?, ?)`, rec.CaseID, "imap://referrals@clinic.example/INBOX;UIDVALIDITY=1/;UID=7", rec.Status, "9415550143", at, at)
-	if err != nil {
-		e.t.Fatal(err)
-	}
 	tx, err := e.db.BeginTx(ctx, nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if err := e.store.Put(ctx, tx, rec); err != nil {
+	defer tx.Rollback()
+	if _, err := e.store.Open(ctx, tx, casefile.Opening{ID: rec.CaseID, MessageRef: "imap://referrals@clinic.example/INBOX;UIDVALIDITY=1/;UID=7",
+		SenderFax: "9415550143", At: received}); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.store.SetStatus(ctx, tx, rec.CaseID, rec.Status, "seeded"); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.store.PutRecord(ctx, tx, rec); err != nil {
 		e.t.Fatal(err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -243,18 +256,18 @@ func (e *env) entries(f audit.Filter) []audit.Entry {
 	return got
 }
 
-func (e *env) caseStatus(id string) string {
+func (e *env) caseStatus(id string) casefile.Status {
 	e.t.Helper()
-	var st string
-	if err := e.db.QueryRow(`SELECT status FROM cases WHERE id = ?`, id).Scan(&st); err != nil {
+	c, err := e.store.Case(e.t.Context(), id)
+	if err != nil {
 		e.t.Fatal(err)
 	}
-	return st
+	return c.Status
 }
 
 // editForm is the case page's edit form as a browser would post it, with
 // the given fields changed.
-func editValues(rec *casework.Record, csrf string, change map[string]string) url.Values {
+func editValues(rec *casefile.Record, csrf string, change map[string]string) url.Values {
 	f := formFor(rec.Prescription)
 	v := url.Values{"csrf": {csrf}, "frequency": {f.Frequency}, "session": {f.Session}, "diagnoses": {f.Diagnoses},
 		"signature_kind": {f.SignatureKind}}
@@ -290,11 +303,11 @@ func artifactsDir(t *testing.T) string {
 	return t.TempDir()
 }
 
-func hasRule(rec *casework.Record, rule string) bool {
+func hasRule(rec *casefile.Record, rule string) bool {
 	return strings.Contains(strings.Join(rec.Rules(), " "), rule)
 }
 
-func recheck(rec *casework.Record) *casework.Record {
+func recheck(rec *casefile.Record) *casefile.Record {
 	return casework.Recheck(rec, validate.DefaultProfile)
 }
 

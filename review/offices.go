@@ -15,6 +15,7 @@ import (
 
 	"rxintake/config"
 	"rxintake/extract"
+	"rxintake/internal/safeio"
 )
 
 // The office directory lives in the configuration file, which rxintake
@@ -122,7 +123,10 @@ func addLocalOffice(dataDir string, o config.Office) error {
 	if err := enc.Encode(localOffices{Offices: offices}); err != nil {
 		return fmt.Errorf("%w: %v", ErrOffice, err)
 	}
-	if err := writeFileDurably(filepath.Join(dataDir, LocalOfficesFile), b.Bytes(), 0o600); err != nil {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return fmt.Errorf("%w: %v", ErrOffice, err)
+	}
+	if err := safeio.WriteFile(filepath.Join(dataDir, LocalOfficesFile), b.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("%w: %v", ErrOffice, err)
 	}
 	return nil

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"rxintake/audit"
-	"rxintake/casework"
+	"rxintake/casefile"
 	"rxintake/extract"
 	"rxintake/validate"
 )
@@ -51,35 +51,35 @@ var pages = func() map[string]*template.Template {
 	return m
 }()
 
-func badgeClass(status string) string {
+func badgeClass(status casefile.Status) string {
 	switch status {
-	case validate.StatusComplete:
+	case casefile.StatusComplete:
 		return "ok"
-	case validate.StatusNeedsCorrection:
+	case casefile.StatusNeedsCorrection:
 		return "warn"
-	case validate.StatusNeedsReview:
+	case casefile.StatusNeedsReview:
 		return "review"
-	case audit.CaseOpen:
+	case casefile.StatusOpen:
 		return "open"
 	default:
 		return "closed"
 	}
 }
 
-func statusLabel(status string) string {
+func statusLabel(status casefile.Status) string {
 	switch status {
-	case validate.StatusComplete:
+	case casefile.StatusComplete:
 		return "Complete"
-	case validate.StatusNeedsCorrection:
+	case casefile.StatusNeedsCorrection:
 		return "Needs correction"
-	case validate.StatusNeedsReview:
+	case casefile.StatusNeedsReview:
 		return "Needs review"
-	case audit.CaseOpen:
+	case casefile.StatusOpen:
 		return "Open"
 	case StatusNotPrescription:
 		return "Not a prescription"
 	}
-	return status
+	return string(status)
 }
 
 // layoutData is what the layout shows around every page.
@@ -130,7 +130,7 @@ var dateRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 
 func (s *Server) casesPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := listFilter{Status: q.Get("status"), Office: q.Get("office"), Q: q.Get("q")}
+	f := listFilter{Status: casefile.Status(q.Get("status")), Office: q.Get("office"), Q: q.Get("q")}
 	if v := q.Get("from"); dateRE.MatchString(v) {
 		f.From = v
 	}
@@ -188,7 +188,7 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request) {
 
 // fail answers a request that could not be served because of err.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, audit.ErrNoCase) || errors.Is(err, casework.ErrNoRecord) {
+	if errors.Is(err, casefile.ErrNoCase) || errors.Is(err, casefile.ErrNoRecord) {
 		s.renderError(w, r, http.StatusNotFound, "There is no such case.")
 		return
 	}
@@ -200,17 +200,17 @@ var caseIDRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$`)
 
 // loadCase reads the case named in the URL and its record (nil when the
 // case has none yet).
-func (s *Server) loadCase(r *http.Request) (*audit.Case, *casework.Record, error) {
+func (s *Server) loadCase(r *http.Request) (*casefile.Case, *casefile.Record, error) {
 	id := r.PathValue("id")
 	if !caseIDRE.MatchString(id) {
-		return nil, nil, fmt.Errorf("%w: %q", audit.ErrNoCase, id)
+		return nil, nil, fmt.Errorf("%w: %q", casefile.ErrNoCase, id)
 	}
-	c, err := s.ledger.Case(r.Context(), id)
+	c, err := s.store.Case(r.Context(), id)
 	if err != nil {
 		return nil, nil, err
 	}
-	rec, err := s.store.Get(r.Context(), c.ID)
-	if errors.Is(err, casework.ErrNoRecord) {
+	rec, err := s.store.Record(r.Context(), c.ID)
+	if errors.Is(err, casefile.ErrNoRecord) {
 		return c, nil, nil
 	}
 	if err != nil {
@@ -380,8 +380,8 @@ func formFor(rx *extract.Prescription) editForm {
 
 // caseData is the case page.
 type caseData struct {
-	Case         *audit.Case
-	Rec          *casework.Record
+	Case         *casefile.Case
+	Rec          *casefile.Record
 	Patient      string
 	Fields       []fieldRow
 	Findings     []validate.Finding
@@ -446,7 +446,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 }
 
 // caseData gathers what the case page shows.
-func (s *Server) caseData(r *http.Request, c *audit.Case, rec *casework.Record) (*caseData, error) {
+func (s *Server) caseData(r *http.Request, c *casefile.Case, rec *casefile.Record) (*caseData, error) {
 	ctx := r.Context()
 	d := &caseData{Case: c, Rec: rec, Sender: firstNonEmpty(c.SenderAddress, formatFax(c.SenderFax))}
 	if rec != nil {
@@ -478,10 +478,10 @@ func (s *Server) caseData(r *http.Request, c *audit.Case, rec *casework.Record) 
 		if rx := rec.Prescription; rx != nil && rx.Prescriber != nil && extract.ValidNPI(rx.Prescriber.NPI) {
 			d.OfficeForm.NPI = rx.Prescriber.NPI
 		}
-		open := c.Status == validate.StatusNeedsReview || c.Status == validate.StatusNeedsCorrection || c.Status == audit.CaseOpen
+		open := c.Status.Undecided()
 		d.CanAccept = open
 		d.CanDismiss = open
-		d.CanSend = s.sender != nil && rec.Office != "" && open && hasCorrectable(rec)
+		d.CanSend = s.notifier != nil && rec.Office != "" && open && hasCorrectable(rec)
 		d.CanAddOffice = rec.Office == "" && c.Status != StatusNotPrescription
 	}
 	ob, err := s.outbox(ctx, c.ID)
@@ -494,7 +494,7 @@ func (s *Server) caseData(r *http.Request, c *audit.Case, rec *casework.Record) 
 
 // hasCorrectable reports whether a record has an error an office can
 // correct (not a reason for review).
-func hasCorrectable(rec *casework.Record) bool {
+func hasCorrectable(rec *casefile.Record) bool {
 	return slices.ContainsFunc(rec.Findings, func(f validate.Finding) bool {
 		return f.Severity == validate.Error && !validate.IsReviewRule(f.Rule)
 	})

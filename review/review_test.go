@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"rxintake/audit"
+	"rxintake/notify"
 	"rxintake/validate"
 )
 
@@ -36,7 +37,7 @@ func TestSeedIsNeedsReview(t *testing.T) {
 // TestUnauthenticated: every page redirects to the sign-in page, every
 // image, export and action answers 401, and none of them changes anything.
 func TestUnauthenticated(t *testing.T) {
-	e := newEnv(t, &fakeSender{})
+	e := newEnv(t, &fakeNotifier{})
 	e.seedCase(seedRecord(testCase), time.Now(), testPNG(t))
 	c := e.client()
 	for _, path := range []string{"/", "/cases", "/cases?status=needs-review", "/cases/" + testCase, "/audit", "/nosuch"} {
@@ -274,7 +275,7 @@ func TestEditFrequencyThenAccept(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("edit: %s", resp.Status)
 	}
-	rec, err := e.store.Get(t.Context(), testCase)
+	rec, err := e.store.Record(t.Context(), testCase)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +327,7 @@ func TestEditFields(t *testing.T) {
 	if resp, body := c.post("/cases/"+testCase+"/edit", v); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("edit: %s\n%.1500s", resp.Status, body)
 	}
-	rec, _ := e.store.Get(t.Context(), testCase)
+	rec, _ := e.store.Record(t.Context(), testCase)
 	rx := rec.Prescription
 	if rx.Session.Units != 4 || !slices.Equal(rx.Areas, []string{"cervical", "lumbar"}) || len(rx.Procedures) != 1 || rx.Procedures[0].CPT != "97124" ||
 		rx.Signature.Present || len(rx.Diagnoses) != 3 || !rx.Diagnoses[2].Header {
@@ -361,7 +362,7 @@ func TestDismiss(t *testing.T) {
 }
 
 func TestSendNow(t *testing.T) {
-	fs := &fakeSender{}
+	fs := &fakeNotifier{}
 	e := newEnv(t, fs)
 	rec := seedRecord(testCase)
 	rec.Prescription.Diagnoses[1].Confidence = 0.95 // no review reason: needs-correction
@@ -420,7 +421,7 @@ func TestAddOffice(t *testing.T) {
 	if fi, _ := os.Stat(filepath.Join(e.dataDir, LocalOfficesFile)); fi.Mode().Perm() != 0o600 {
 		t.Errorf("offices file mode %v", fi.Mode())
 	}
-	got, _ := e.store.Get(t.Context(), testCase)
+	got, _ := e.store.Record(t.Context(), testCase)
 	if got.Office != "Gulf Coast FM" || hasRule(got, "office-unknown") || e.caseStatus(testCase) != validate.StatusNeedsCorrection {
 		t.Errorf("after adding the office: %q %s %v", got.Office, e.caseStatus(testCase), got.Rules())
 	}
@@ -502,21 +503,28 @@ func TestAuditPageAndExport(t *testing.T) {
 	}
 }
 
+// TestOutboxShown: the case page shows the emails of the case's correction
+// request as the notifier lists them, column by column, escaped.
 func TestOutboxShown(t *testing.T) {
-	e := newEnv(t, nil)
+	sent := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	n := &fakeNotifier{emails: map[string][]notify.Email{testCase: {{
+		CaseID: testCase, N: 1, Kind: "request", Office: testOffice, To: []string{"rx@gulf.example"},
+		MessageID: "rx-7k3qh2.1@clinic.example", Rules: []string{"frequency-missing"}, State: "sent", Attempts: 1,
+		LastError: "Dear office,\nplease add the frequency <b>now</b>.", SentAt: sent, FirstTry: sent, Created: sent, Updated: sent,
+	}}}}
+	e := newEnv(t, n)
 	e.seedCase(seedRecord(testCase), time.Now(), nil)
-	if _, err := e.db.Exec(`CREATE TABLE outbox (id INTEGER PRIMARY KEY, case_id TEXT, to_addr TEXT, subject TEXT, body TEXT, sent_at TEXT)`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.db.Exec(`INSERT INTO outbox (case_id, to_addr, subject, body, sent_at) VALUES (?, 'rx@gulf.example', 'Corrected prescription needed', ?, '2026-11-20T10:00:00Z')`,
-		testCase, "Dear office,\nplease add the frequency <b>now</b>."); err != nil {
-		t.Fatal(err)
-	}
 	c := e.client()
 	c.signIn(testUser, testPassword)
 	_, body := c.get("/cases/" + testCase)
-	if !strings.Contains(body, "Corrected prescription needed") || !strings.Contains(body, "please add the frequency &lt;b&gt;now&lt;/b&gt;.") {
-		t.Errorf("outbox row not shown (escaped)")
+	for _, want := range []string{"<dt>rcpt</dt><dd>[&#34;rx@gulf.example&#34;]</dd>", "<dt>state</dt><dd>sent</dd>",
+		"<dt>sent_at</dt><dd>2026-11-20T10:00:00.000000000Z</dd>", "please add the frequency &lt;b&gt;now&lt;/b&gt;."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("case page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "None sent.") {
+		t.Error("case page says none sent")
 	}
 }
 

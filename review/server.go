@@ -13,7 +13,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
-	"database/sql"
 	_ "embed"
 	"encoding/base64"
 	"errors"
@@ -27,29 +26,31 @@ import (
 	"time"
 
 	"rxintake/audit"
-	"rxintake/casework"
+	"rxintake/casefile"
 	"rxintake/config"
+	"rxintake/notify"
 	"rxintake/validate"
 )
 
 var timeNow = time.Now // replaced in tests
 
-// Sender sends a case's correction request now, outside the worker's
-// cycle. The notify stage implements it; without one the page offers no
-// such button.
-type Sender interface {
+// Notifier is what the page needs of the correction-request stage
+// (notify.Notifier): the emails of a case's request, and sending a request
+// now, outside the worker's cycle. Without one the page shows no requests
+// and offers no such button.
+type Notifier interface {
+	Requests(ctx context.Context, caseID string) ([]notify.Email, error)
 	SendNow(ctx context.Context, caseID string) error
 }
 
 // Options are what the page is built from.
 type Options struct {
-	DB     *sql.DB
-	Trail  *audit.Trail
-	Store  *casework.Store
-	Config *config.Config // data_dir, payers, review settings
-	Users  *Users
-	Sender Sender // nil: no "send now"
-	Log    *slog.Logger
+	Trail    *audit.Trail
+	Store    *casefile.Store
+	Config   *config.Config // data_dir, payers, review settings
+	Users    *Users
+	Notifier Notifier // nil: no correction requests shown, no "send now"
+	Log      *slog.Logger
 	// Secure marks cookies Secure; Serve sets it when it serves TLS. Set
 	// it when a TLS-terminating proxy in front serves the Handler.
 	Secure bool
@@ -57,13 +58,11 @@ type Options struct {
 
 // Server is the review page.
 type Server struct {
-	db       *sql.DB
 	trail    *audit.Trail
-	store    *casework.Store
-	ledger   *audit.SQLLedger
+	store    *casefile.Store
 	cfg      *config.Config
 	users    *Users
-	sender   Sender
+	notifier Notifier
 	log      *slog.Logger
 	secure   bool
 	sessions *sessions
@@ -81,22 +80,18 @@ var styleHash = func() string {
 	return "'sha256-" + base64.StdEncoding.EncodeToString(h[:]) + "'"
 }()
 
-// New returns the review page. DB, Trail, Store, Config and Users are
+// New returns the review page. Trail, Store, Config and Users are
 // required.
-func New(ctx context.Context, o Options) (*Server, error) {
-	if o.DB == nil || o.Trail == nil || o.Store == nil || o.Config == nil || o.Users == nil {
-		return nil, errors.New("review: New needs DB, Trail, Store, Config and Users")
-	}
-	ledger, err := audit.NewSQLLedger(ctx, o.DB)
-	if err != nil {
-		return nil, err
+func New(o Options) (*Server, error) {
+	if o.Trail == nil || o.Store == nil || o.Config == nil || o.Users == nil {
+		return nil, errors.New("review: New needs Trail, Store, Config and Users")
 	}
 	log := o.Log
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{db: o.DB, trail: o.Trail, store: o.Store, ledger: ledger, cfg: o.Config, users: o.Users,
-		sender: o.Sender, log: log, secure: o.Secure,
+	s := &Server{trail: o.Trail, store: o.Store, cfg: o.Config, users: o.Users,
+		notifier: o.Notifier, log: log, secure: o.Secure,
 		sessions: newSessions(o.Config.Review.SessionIdle), limiter: newLimiter()}
 	s.handler = s.routes()
 	return s, nil
@@ -368,7 +363,7 @@ func (s *Server) auditErr(err error) {
 }
 
 // profileFor is the payer profile a record was checked against.
-func (s *Server) profileFor(rec *casework.Record) validate.Profile {
+func (s *Server) profileFor(rec *casefile.Record) validate.Profile {
 	p, err := validate.ProfileFor(s.cfg, rec.Payer)
 	if err != nil {
 		p, err = validate.ProfileFor(s.cfg, "")

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"rxintake/internal/safeio"
 )
 
 // The users file holds one user a line: the name, the bcrypt hash of the
@@ -233,48 +235,13 @@ func writeUsers(path string, users map[string]User) error {
 		}
 		fmt.Fprintf(&b, "%s %s %s\n", usr.Name, usr.Hash, added)
 	}
-	if err := writeFileDurably(path, b.Bytes(), 0o600); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("%w: %v", ErrUsersFile, err)
+	}
+	if err := safeio.WriteFile(path, b.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("%w: %v", ErrUsersFile, err)
 	}
 	return nil
-}
-
-// writeFileDurably writes data to path: temp file in the same directory,
-// fsync, rename, fsync of the directory.
-func writeFileDurably(path string, data []byte, perm os.FileMode) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // constantTimeEqual compares two tokens.

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 
 	"rxintake/audit"
+	"rxintake/internal/sqldb"
 )
 
 // rxintake audit verify|export: the audit trail from the command line.
@@ -52,10 +53,10 @@ func openTrail(ctx context.Context, fs *flag.FlagSet, cfgPath string, stderr io.
 		fmt.Fprintln(stderr, "rxintake: audit trail cannot be read:", err)
 		return nil, nil, exitBadConfig
 	}
-	if _, err := os.Stat(filepath.Join(cfg.DataDir, audit.DBFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(cfg.DataDir, sqldb.DBFile)); err != nil {
 		return fail(fmt.Errorf("no audit trail: %w", err))
 	}
-	db, err := audit.OpenDB(ctx, cfg.DataDir)
+	db, err := sqldb.Open(ctx, cfg.DataDir)
 	if err != nil {
 		return fail(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"rxintake/audit"
+	"rxintake/internal/sqldb"
 )
 
 // writeConfig writes a minimal configuration with its data directory next
@@ -29,7 +30,7 @@ func writeConfig(t *testing.T) (cfgPath, dataDir string) {
 func seedTrail(t *testing.T, dataDir string) *sql.DB {
 	t.Helper()
 	ctx := t.Context()
-	db, err := audit.OpenDB(ctx, dataDir)
+	db, err := sqldb.Open(ctx, dataDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestAuditVerify(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "cannot be read") {
 		t.Fatalf("no database: exit %d, %q; want 2", code, stderr)
 	}
-	if _, err := os.Stat(filepath.Join(dataDir, audit.DBFile)); err == nil {
+	if _, err := os.Stat(filepath.Join(dataDir, sqldb.DBFile)); err == nil {
 		t.Error("verify created a database")
 	}
 

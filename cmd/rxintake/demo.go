@@ -19,9 +19,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"rxintake/audit"
 	"rxintake/config"
 	"rxintake/demo"
+	"rxintake/intake"
 	"rxintake/review"
 	"rxintake/validate"
 )
@@ -130,8 +130,6 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout)
 	fmt.Fprintln(stdout, summaryLine(sum))
 	switch n := len(sink.Sent()); {
-	case a.proc.Notifier == nil:
-		fmt.Fprintln(stdout, "Correction requests: none sent, this build has no notifier (a needs-correction case goes to review).")
 	case n == 0:
 		fmt.Fprintf(stdout, "Correction requests: none sent (%s/ is empty).\n", *out)
 	default:
@@ -161,12 +159,8 @@ func serveDemoReview(ctx context.Context, a *app, ln net.Listener, user, passwor
 	if _, err := users.Set(user, password); err != nil {
 		return err
 	}
-	var sender review.Sender
-	if reviewSender != nil {
-		sender = reviewSender(a)
-	}
-	srv, err := review.New(ctx, review.Options{DB: a.db, Trail: a.trail, Store: a.store, Config: a.cfg,
-		Users: users, Sender: sender, Log: log})
+	srv, err := review.New(review.Options{Trail: a.trail, Store: a.store, Config: a.cfg,
+		Users: users, Notifier: a.reviewNotifier(), Log: log})
 	if err != nil {
 		return err
 	}
@@ -237,9 +231,9 @@ func demoOutcomes(ctx context.Context, a *app, mb *demo.Mailbox, samples []demo.
 	rows := make([]demoOutcome, 0, len(samples))
 	for i, s := range samples {
 		row := demoOutcome{sample: s, status: "not taken"}
-		key := audit.MessageKey{Account: mb.Username, Mailbox: mb.Folder, UIDValidity: mb.UIDValidity, UID: mb.UIDs[i]}
+		key := intake.MessageKey{Account: mb.Username, Mailbox: mb.Folder, UIDValidity: mb.UIDValidity, UID: mb.UIDs[i]}
 		e, err := a.ledger.Entry(ctx, key)
-		if errors.Is(err, audit.ErrNoEntry) {
+		if errors.Is(err, intake.ErrNoEntry) {
 			rows = append(rows, row)
 			continue
 		}
@@ -247,11 +241,11 @@ func demoOutcomes(ctx context.Context, a *app, mb *demo.Mailbox, samples []demo.
 			return nil, err
 		}
 		row.caseID, row.folder = e.CaseID, e.Folder
-		row.status = e.Outcome
+		row.status = string(e.Outcome)
 		if row.status == "" {
 			row.status = string(e.State)
 		}
-		if rec, err := a.store.Get(ctx, e.CaseID); err == nil {
+		if rec, err := a.store.Record(ctx, e.CaseID); err == nil {
 			row.findings = describeFindings(rec.Findings)
 		} else {
 			row.findings = strings.Join(e.Reasons, "; ")

@@ -19,7 +19,7 @@ import (
 func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Bool("json", true, "print one JSON object per file (CONTRACTS.md); the default")
+	fs.Bool("json", true, "print one JSON object per file (docs/interfaces.md); the default")
 	asText := fs.Bool("text", false, "print each page's text with page markers")
 	cfgPath := fs.String("config", "", "configuration `file` (limits, payers); optional")
 	asOfFlag := fs.String("as-of", "", "`date` (YYYY-MM-DD) validity windows are measured at (default: today; an email's Date header wins)")

@@ -17,7 +17,7 @@ import (
 	"rxintake/extract"
 )
 
-// Exit codes of CONTRACTS.md.
+// Exit codes (docs/interfaces.md).
 const (
 	exitOK        = 0
 	exitErrors    = 1

@@ -7,44 +7,27 @@ import (
 	"log/slog"
 	"os"
 
-	"rxintake/casework"
+	"rxintake/casefile"
 	"rxintake/config"
 	"rxintake/notify"
 	"rxintake/review"
 	"rxintake/validate"
 )
 
-func init() {
-	appHooks = append(appHooks, wireNotify)
-	reviewSender = func(a *app) review.Sender {
-		if a.proc == nil {
-			return nil
-		}
-		if s, ok := a.proc.Notifier.(review.Sender); ok {
-			return s
-		}
-		return nil
-	}
-}
-
-// wireNotify makes the notifier the processor's, and delivery and follow-up
-// work after each cycle. Without smtp.host nothing can be asked: the
-// processor then has no notifier, and a case that needs correcting goes to
-// review.
-func wireNotify(ctx context.Context, a *app) error {
+// newNotifier makes the notifier of a's configuration: the processor asks
+// it about offices and corrected prescriptions, and the cycle ends with its
+// delivery and follow-up. The offices added on the review page join the
+// configured directory. Without smtp.host nothing can be asked: there is no
+// notifier (nil), and a case that needs correcting goes to review.
+func newNotifier(ctx context.Context, a *app, log *slog.Logger) (*notify.Notifier, error) {
 	if a.cfg.SMTP.Host == "" {
-		slog.Info("smtp.host is not set: no correction requests; cases that need one go to review")
-		return nil
+		log.Info("smtp.host is not set: no correction requests; cases that need one go to review")
+		return nil, nil
 	}
-	n, err := notify.New(ctx, a.cfg, a.db, a.trail, a.store, notify.Options{
+	return notify.New(ctx, a.cfg, a.db, a.trail, a.store, notify.Options{
+		Logger:       log,
 		LocalOffices: func() ([]config.Office, error) { return review.LocalOffices(a.cfg.DataDir) },
 	})
-	if err != nil {
-		return err
-	}
-	a.proc.Notifier = n
-	a.hooks = append(a.hooks, n.AfterCycle)
-	return nil
 }
 
 // previewCaseID stands for the case id in an email preview.
@@ -54,7 +37,7 @@ const previewCaseID = "RX-000000"
 // a file read by `extract --email-preview`, or says why it would send none.
 // With a configuration the office comes from its directory; without one a
 // placeholder office stands in.
-func printEmailPreview(w io.Writer, cfg *config.Config, haveConfig bool, rec *casework.Record) error {
+func printEmailPreview(w io.Writer, cfg *config.Config, haveConfig bool, rec *casefile.Record) error {
 	if rec.Status != validate.StatusNeedsCorrection {
 		_, err := fmt.Fprintf(w, "%s: %s: no correction request would be sent\n", rec.File, rec.Status)
 		return err
@@ -87,7 +70,7 @@ func printEmailPreview(w io.Writer, cfg *config.Config, haveConfig bool, rec *ca
 		_, err := fmt.Fprintf(w, "%s: needs-correction, but the office is not in the directory: no request would be sent (the case goes to review)\n", rec.File)
 		return err
 	}
-	r := &casework.Record{}
+	r := &casefile.Record{}
 	*r = *rec
 	r.CaseID = previewCaseID
 	original, _ := os.ReadFile(rec.File)

@@ -9,11 +9,14 @@ import (
 	"rxintake/review"
 )
 
-// reviewSender, when set (by the notify stage's wiring), gives the review
-// page its "send the correction request now" button.
-var reviewSender func(a *app) review.Sender
-
-func init() { serveHooks = append(serveHooks, serveReview) }
+// reviewNotifier is the notifier as the review page uses it (the requests
+// of a case, "send now"), or nil when there is none.
+func (a *app) reviewNotifier() review.Notifier {
+	if a.notifier == nil {
+		return nil // not a nil *notify.Notifier in an interface
+	}
+	return a.notifier
+}
 
 // serveReview starts the review page of `run` when review.listen is set.
 // It listens before returning, so that a port in use stops the worker at
@@ -30,12 +33,8 @@ func serveReview(ctx context.Context, a *app, log *slog.Logger) error {
 	if list, err := users.List(); err == nil && len(list) == 0 {
 		log.Warn("review page: no users yet; add one with rxintake user add --config FILE NAME", "users_file", rc.UsersFile)
 	}
-	var sender review.Sender
-	if reviewSender != nil {
-		sender = reviewSender(a)
-	}
-	srv, err := review.New(ctx, review.Options{DB: a.db, Trail: a.trail, Store: a.store, Config: a.cfg,
-		Users: users, Sender: sender, Log: log, Secure: review.TLS(a.cfg)})
+	srv, err := review.New(review.Options{Trail: a.trail, Store: a.store, Config: a.cfg,
+		Users: users, Notifier: a.reviewNotifier(), Log: log, Secure: review.TLS(a.cfg)})
 	if err != nil {
 		return err
 	}

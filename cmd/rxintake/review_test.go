@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"rxintake/audit"
-	"rxintake/casework"
+	"rxintake/casefile"
 	"rxintake/config"
 )
 
@@ -35,7 +35,7 @@ func TestServeReview(t *testing.T) {
 	if a.trail, err = audit.NewTrail(ctx, db, audit.TrailOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if a.store, err = casework.NewStore(ctx, db, dataDir); err != nil {
+	if a.store, err = casefile.New(ctx, db, dataDir); err != nil {
 		t.Fatal(err)
 	}
 	lines := make(logWriter, 10)

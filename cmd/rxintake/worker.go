@@ -16,48 +16,48 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"rxintake/audit"
+	"rxintake/casefile"
 	"rxintake/casework"
 	"rxintake/config"
 	"rxintake/extract"
 	"rxintake/intake"
+	"rxintake/internal/sqldb"
+	"rxintake/notify"
 	"rxintake/validate"
 )
 
 // app is everything a cycle needs, opened once per process.
 type app struct {
-	cfg    *config.Config
-	db     *sql.DB
-	ledger *audit.SQLLedger
-	trail  *audit.Trail
-	store  *casework.Store
-	pool   *extract.OCRPool
-	proc   *casework.Processor
-	worker *intake.Worker
-	hooks  []cycleHook // run after each intake cycle (delivery, follow-up)
+	cfg      *config.Config
+	db       *sql.DB
+	ledger   *intake.Ledger
+	trail    *audit.Trail
+	store    *casefile.Store
+	pool     *extract.OCRPool
+	notifier *notify.Notifier // nil without smtp.host: no correction requests
+	proc     *casework.Processor
+	worker   *intake.Worker
 }
 
-// cycleHook is work done after each intake cycle, such as delivering
-// queued correction requests.
-type cycleHook func(ctx context.Context) error
-
-// appHooks lets other stages join the cycle (notify, review).
-var appHooks []func(ctx context.Context, a *app) error
-
+// openApp opens the database and builds the stages, each given what it
+// uses: the case store and the trail, the notifier (when smtp.host is set),
+// the processor that reads and decides, and the intake worker over the
+// ledger.
 func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg}
 	var err error
-	if a.db, err = audit.OpenDB(ctx, cfg.DataDir); err != nil {
-		return nil, err
-	}
-	if a.ledger, err = audit.NewSQLLedger(ctx, a.db); err != nil {
-		a.close()
+	if a.db, err = sqldb.Open(ctx, cfg.DataDir); err != nil {
 		return nil, err
 	}
 	if a.trail, err = audit.NewTrail(ctx, a.db, audit.TrailOptions{CheckpointDir: audit.CheckpointDir(cfg.DataDir), Logger: log}); err != nil {
 		a.close()
 		return nil, err
 	}
-	if a.store, err = casework.NewStore(ctx, a.db, cfg.DataDir); err != nil {
+	if a.store, err = casefile.New(ctx, a.db, cfg.DataDir); err != nil {
+		a.close()
+		return nil, err
+	}
+	if a.ledger, err = intake.NewLedger(ctx, a.db, a.store); err != nil {
 		a.close()
 		return nil, err
 	}
@@ -71,12 +71,13 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	reader := extract.NewReader(a.pool, extract.Limits{PagesPerDocument: cfg.Limits.PagesPerDocument,
 		PixelsPerPage: cfg.Limits.PixelsPerPage, BytesPerMessage: cfg.Limits.BytesPerMessage})
 	reader.KeepImages = true
+	if a.notifier, err = newNotifier(ctx, a, log); err != nil {
+		a.close()
+		return nil, err
+	}
 	a.proc = &casework.Processor{Reader: reader, Profile: profile, Store: a.store, Log: log, Trail: a.trail}
-	for _, h := range appHooks {
-		if err := h(ctx, a); err != nil {
-			a.close()
-			return nil, err
-		}
+	if a.notifier != nil {
+		a.proc.Notifier = a.notifier
 	}
 	if a.worker, err = intake.New(cfg, a.ledger, a.proc, intake.Options{Logger: log, Trail: a.trail}); err != nil {
 		a.close()
@@ -105,10 +106,10 @@ func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, erro
 		log.Warn("skipped: " + err.Error())
 		return sum, err
 	}
-	for _, h := range a.hooks {
-		if herr := h(ctx); herr != nil {
-			log.Error("after cycle", "err", herr)
-			err = errors.Join(err, herr)
+	if a.notifier != nil {
+		if nerr := a.notifier.AfterCycle(ctx); nerr != nil {
+			log.Error("after cycle", "err", nerr)
+			err = errors.Join(err, nerr)
 		}
 	}
 	if _, cerr := a.trail.WriteCheckpointFile(ctx, audit.CheckpointDir(a.cfg.DataDir)); cerr != nil {
@@ -182,9 +183,6 @@ func summaryLine(s intake.Summary) string {
 		s.Fetched, s.Complete, s.NeedsCorrection, s.NeedsReview, s.Errors, s.Elapsed.Seconds())
 }
 
-// serveHooks start long-running services of `run` (the review page).
-var serveHooks []func(ctx context.Context, a *app, log *slog.Logger) error
-
 func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	log := slog.Default()
 	a, code := startApp(ctx, "run", args, stderr, log)
@@ -193,11 +191,9 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	defer a.close()
 	sched, _ := cron.ParseStandard(a.cfg.Schedule) // checked at load
-	for _, h := range serveHooks {
-		if err := h(ctx, a, log); err != nil {
-			fmt.Fprintln(stderr, "rxintake:", err)
-			return exitErrors
-		}
+	if err := serveReview(ctx, a, log); err != nil {
+		fmt.Fprintln(stderr, "rxintake:", err)
+		return exitErrors
 	}
 	// One cycle at a time: a cycle that outlasts its slot makes the next
 	// one wait for the following slot.

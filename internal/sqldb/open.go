@@ -1,4 +1,4 @@
-package audit
+package sqldb
 
 import (
 	"context"
@@ -13,15 +13,15 @@ import (
 )
 
 // ErrOpen reports that the database could not be opened or migrated.
-var ErrOpen = errors.New("audit: cannot open database")
+var ErrOpen = errors.New("cannot open the database")
 
 // DBFile is the name of the SQLite database inside the data directory.
 const DBFile = "rxintake.db"
 
-// OpenDB opens (creating if needed) the SQLite database in dataDir with
-// write-ahead logging, a busy timeout and foreign keys on. Each component
-// creates its own tables with CREATE TABLE IF NOT EXISTS in its constructor.
-func OpenDB(ctx context.Context, dataDir string) (*sql.DB, error) {
+// Open opens (creating if needed) the SQLite database in dataDir with
+// write-ahead logging, a busy timeout and foreign keys on. Each package
+// creates its own tables in its constructor.
+func Open(ctx context.Context, dataDir string) (*sql.DB, error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrOpen, err)
 	}

@@ -1,46 +1,44 @@
-package audit
+package intake
 
 import (
 	"context"
 	"errors"
-	"regexp"
 	"slices"
 	"testing"
 	"time"
+
+	"rxintake/casefile"
+	"rxintake/internal/sqldb"
 )
 
-func newTestLedger(t *testing.T) *SQLLedger {
+// testLedger is a ledger with the case store its claims open cases in.
+type testLedger struct {
+	*Ledger
+	cases *casefile.Store
+}
+
+func newTestLedger(t *testing.T) testLedger {
 	t.Helper()
 	ctx := context.Background()
-	db, err := OpenDB(ctx, t.TempDir())
+	dir := t.TempDir()
+	db, err := sqldb.Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	l, err := NewSQLLedger(ctx, db)
+	cases, err := casefile.New(ctx, db, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := NewLedger(ctx, db, cases)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A second open must find the tables and keep them.
-	if _, err := NewSQLLedger(ctx, db); err != nil {
+	if _, err := NewLedger(ctx, db, cases); err != nil {
 		t.Fatal(err)
 	}
-	return l
-}
-
-func TestCaseIDShape(t *testing.T) {
-	re := regexp.MustCompile(`^RX-[0-9A-HJKMNP-TV-Z]{6}$`)
-	seen := map[string]bool{}
-	for range 1000 {
-		id := NewCaseID()
-		if !re.MatchString(id) {
-			t.Fatalf("case id %q is not RX- and six Crockford base-32 characters", id)
-		}
-		seen[id] = true
-	}
-	if len(seen) < 999 {
-		t.Errorf("1000 case ids gave only %d distinct values", len(seen))
-	}
+	return testLedger{l, cases}
 }
 
 func TestLedgerLife(t *testing.T) {
@@ -77,8 +75,8 @@ func TestLedgerLife(t *testing.T) {
 	if hw, _ := l.HighWater(ctx, key.Account, key.Mailbox, key.UIDValidity); hw != 42 {
 		t.Errorf("HighWater after claiming a lower UID = %d, want 42", hw)
 	}
-	c, err := l.Case(ctx, e.CaseID)
-	if err != nil || c.Status != CaseOpen || c.SenderFax != "9415550143" || c.MessageRef != key.String() || c.MessageSHA256 != "ff" {
+	c, err := l.cases.Case(ctx, e.CaseID)
+	if err != nil || c.Status != casefile.StatusOpen || c.SenderFax != "9415550143" || c.MessageRef != key.String() || c.MessageSHA256 != "ff" {
 		t.Fatalf("case = %+v, %v", c, err)
 	}
 
@@ -104,7 +102,7 @@ func TestLedgerLife(t *testing.T) {
 	if e.State != EntryProcessed || e.Outcome != d.Outcome || !slices.Equal(e.Reasons, d.Reasons) || !e.NextAttempt.IsZero() {
 		t.Fatalf("after Decide: %+v", e)
 	}
-	c, _ = l.Case(ctx, e.CaseID)
+	c, _ = l.cases.Case(ctx, e.CaseID)
 	if c.Status != "needs-correction" || c.SenderFax != "9415550143" || c.SenderAddress != "fax@svc.example" {
 		t.Fatalf("case after Decide = %+v", c)
 	}
@@ -137,7 +135,7 @@ func TestLedgerLife(t *testing.T) {
 			t.Errorf("%s of an unclaimed key: %v, want ErrNoEntry", name, err)
 		}
 	}
-	if _, err := l.Case(ctx, "RX-000000"); !errors.Is(err, ErrNoCase) {
+	if _, err := l.cases.Case(ctx, "RX-000000"); !errors.Is(err, casefile.ErrNoCase) {
 		t.Errorf("Case of an unknown id: %v, want ErrNoCase", err)
 	}
 }
@@ -157,7 +155,7 @@ func TestLedgerIdentify(t *testing.T) {
 	if got.MessageID != "m@x" || got.SHA256 != "abcd" || got.Size != 120 {
 		t.Errorf("after Identify: %+v", got)
 	}
-	if c, _ := l.Case(ctx, e.CaseID); c.MessageSHA256 != "abcd" {
+	if c, _ := l.cases.Case(ctx, e.CaseID); c.MessageSHA256 != "abcd" {
 		t.Errorf("case hash after Identify = %q", c.MessageSHA256)
 	}
 }
@@ -195,7 +193,7 @@ func TestLedgerAdoptsAcrossUIDValidity(t *testing.T) {
 		if e.State != want || e.CaseID != prev.CaseID || e.Outcome != prev.Outcome || e.Attempts != prev.Attempts {
 			t.Errorf("uid %d: adopted %+v from %+v", uid, e, prev)
 		}
-		if c, _ := l.Case(ctx, e.CaseID); c.MessageRef != cur(uid+10).String() {
+		if c, _ := l.cases.Case(ctx, e.CaseID); c.MessageRef != cur(uid+10).String() {
 			t.Errorf("uid %d: case message_ref = %q", uid, c.MessageRef)
 		}
 	}
