@@ -26,7 +26,7 @@ var Layouts = []Layout{LayoutRxPad, LayoutForm, LayoutEHR, LayoutLetter, LayoutE
 // Defect is an element a generated document lacks or gets wrong on purpose.
 type Defect string
 
-// The defects; each leads to the findings of RX-RULES.md named beside it.
+// The defects; each leads to the findings of docs/rules.md named beside it.
 const (
 	DefectNoModality      Defect = "no-modality"         // modality-missing
 	DefectUnspecific      Defect = "unspecific-modality" // modality-unspecific ("massage", 97124)
@@ -669,7 +669,7 @@ func (c *content) prescription() Prescription {
 		}
 	}
 	if !c.noDoctor {
-		// Credentials as printed after the name (CONTRACTS.md), all of them
+		// Credentials as printed after the name (docs/interfaces.md), all of them
 		// ("APRN, FNP-C"), without the dots of "M.D.".
 		p.Prescriber = &Prescriber{Name: c.doctor.natural(), Credentials: strings.ReplaceAll(c.doctor.credPrinted, ".", "")}
 		if !c.noNPI {
@@ -721,7 +721,7 @@ func (c *content) prescription() Prescription {
 	return p
 }
 
-// findings applies the rules of RX-RULES.md (default payer) to the content.
+// findings applies the rules of docs/rules.md (default payer) to the content.
 func (c *content) findings(p Prescription) []Finding {
 	var out []Finding
 	add := func(holds bool, rule string) {

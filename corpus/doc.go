@@ -13,7 +13,7 @@
 //
 // The truth (Truth, written next to each file as FILE.truth.json) is the
 // object `rxintake extract --json` prints, computed from the content model
-// with the rules of RX-RULES.md for the default payer, plus how the file was
+// with the rules of docs/rules.md for the default payer, plus how the file was
 // made. LoadTruth reads one; LoadManifest reads the truths of an evaluation
 // corpus.
 //

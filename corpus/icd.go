@@ -19,7 +19,7 @@ type icdCode struct {
 
 // icdCodes are real codes of the massage domain. Billable codes and their
 // descriptions are checked against the CDC file in a test; the headers are
-// the traps of RX-RULES.md.
+// the traps of docs/rules.md.
 var icdCodes = []icdCode{
 	// Low back, sacrum.
 	{"M54.50", "Low back pain, unspecified", true, []string{"Low back pain", "LBP", "Lumbago"}},

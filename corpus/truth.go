@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Rule ids of RX-RULES.md, as the truth files name them.
+// Rule ids of docs/rules.md, as the truth files name them.
 const (
 	RuleModalityMissing    = "modality-missing"
 	RuleModalityUnspecific = "modality-unspecific"
@@ -43,7 +43,7 @@ const (
 	StatusNeedsReview     = "needs-review"
 )
 
-// ruleSeverity holds the default severities of RX-RULES.md (default payer:
+// ruleSeverity holds the default severities of docs/rules.md (default payer:
 // 97124 not covered, 90-day validity window).
 var ruleSeverity = map[string]string{
 	RuleModalityMissing:    SeverityError,
@@ -73,7 +73,7 @@ func RuleSeverity(rule string) string { return ruleSeverity[rule] }
 const ValidityDays = 90
 
 // Truth is what a perfect reader reports for one generated document: the
-// `rxintake extract --json` object of CONTRACTS.md, plus what the generator
+// `rxintake extract --json` object of docs/interfaces.md, plus what the generator
 // knows about how the document was made. It is computed from the content
 // model, never written by hand.
 //
@@ -101,7 +101,7 @@ const ValidityDays = 90
 //     as-printed case.
 //   - Procedures has one entry per ordering phrase; compare the set of CPT
 //     codes.
-//   - Areas is the sorted set of canonical regions of RX-RULES.md.
+//   - Areas is the sorted set of canonical regions of docs/rules.md.
 //   - A missing element is omitted. MedicallyNecessary is false when the
 //     phrase is absent (or its form checkbox is left empty).
 //   - A frequency that is not a plan (PRN, "2x/week" without an end) is
@@ -128,7 +128,7 @@ type Truth struct {
 	HeldOut bool    `json:"held_out,omitempty"` // the family is kept apart from tuning
 }
 
-// Prescription is the prescription object of CONTRACTS.md.
+// Prescription is the prescription object of docs/interfaces.md.
 type Prescription struct {
 	Patient            *Patient    `json:"patient,omitempty"`
 	Prescriber         *Prescriber `json:"prescriber,omitempty"`

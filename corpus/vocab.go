@@ -196,10 +196,10 @@ var themes = []theme{
 	},
 }
 
-// regionOrder is the canonical order of regions (RX-RULES.md).
+// regionOrder is the canonical order of regions (docs/rules.md).
 var regionOrder = []string{"head", "cervical", "thoracic", "lumbar", "sacral", "shoulder", "arm", "wrist-hand", "chest", "abdomen", "hip", "leg", "ankle-foot", "full-body"}
 
-// Modality phrases that order 97140 and 97124 (RX-RULES.md).
+// Modality phrases that order 97140 and 97124 (docs/rules.md).
 var (
 	phrases97140 = []string{"myofascial release", "neuromuscular therapy", "MFR", "NMT", "manual therapy", "soft tissue mobilization",
 		"STM", "trigger point therapy", "myofascial release therapy", "manual therapy techniques"}

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// areaRegions are the canonical treatment regions of RX-RULES.md, in the
+// areaRegions are the canonical treatment regions of docs/rules.md, in the
 // order Areas reports them.
 var areaRegions = []string{
 	"head", "cervical", "thoracic", "lumbar", "sacral", "shoulder", "arm",
@@ -133,7 +133,7 @@ type AreaMention struct {
 // leg, ankle-foot, full-body.
 //
 // Words match whole ("leg" is not found in "legal", "arm" not in "pharmacy");
-// "armpit" and "axilla" are shoulder. Besides the words of RX-RULES.md it
+// "armpit" and "axilla" are shoulder. Besides the words of docs/rules.md it
 // knows common synonyms, abbreviations and muscles: "c-spine", "LBP",
 // "L-spine", "SI joint", "IT band", "plantar fascia", "TMJ", "whole body".
 // "Lumbosacral" is lumbar and sacral; "thoracolumbar" thoracic and lumbar;

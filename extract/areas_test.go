@@ -11,7 +11,7 @@ func TestAreas(t *testing.T) {
 		text string
 		want []string
 	}{
-		// RX-RULES.md, region by region.
+		// docs/rules.md, region by region.
 		{"scalp, face, TMJ, jaw", []string{"head"}},
 		{"neck; cervical spine", []string{"cervical"}},
 		{"c-spine", []string{"cervical"}},

@@ -87,7 +87,7 @@ type procMention struct {
 }
 
 // Procedures reads the procedures text orders: explicit CPT codes (97140,
-// 97124, 97110, 97112, 97530, 97010) and the wording of RX-RULES.md (97140:
+// 97124, 97110, 97112, 97530, 97010) and the wording of docs/rules.md (97140:
 // myofascial release, MFR, neuromuscular therapy, NMT, manual therapy, soft
 // tissue mobilization, STM, trigger point therapy, manual lymphatic drainage,
 // MLD, manual traction; 97124: massage, massage therapy, therapeutic, Swedish

@@ -18,7 +18,7 @@ func TestProcedures(t *testing.T) {
 		{"97124, 97110, 97112, 97530, 97010", []Procedure{p("97124", "97124"), p("97110", "97110"), p("97112", "97112"), p("97530", "97530"), p("97010", "97010")}},
 		{"97140 x4", []Procedure{p("97140", "97140")}},
 
-		// The 97140 wording of RX-RULES.md.
+		// The 97140 wording of docs/rules.md.
 		{"myofascial release", []Procedure{p("97140", "myofascial release")}},
 		{"Myofascial Release", []Procedure{p("97140", "Myofascial Release")}},
 		{"myofacial release", []Procedure{p("97140", "myofacial release")}}, // common misspelling

@@ -85,5 +85,5 @@ func findDates(s string) []dateMatch {
 	return out
 }
 
-// isoDate formats a date as CONTRACTS.md wants it.
+// isoDate formats a date as docs/interfaces.md wants it.
 func isoDate(t time.Time) string { return t.Format("2006-01-02") }

@@ -1,7 +1,7 @@
 package extract
 
 // Prescription is what rxintake read of an order for medical massage: the
-// `prescription` object of CONTRACTS.md. An element not found is nil or
+// `prescription` object of docs/interfaces.md. An element not found is nil or
 // empty, never guessed. Each element carries the text it was read from
 // (Evidence) and how sure the reading is (Confidence, 0..1: the OCR
 // confidence of the evidence, 1 for a text layer or an email).

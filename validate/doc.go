@@ -1,3 +1,3 @@
-// Package validate checks a prescription against the rules of RX-RULES.md and
+// Package validate checks a prescription against the rules of docs/rules.md and
 // the payer profiles of the configuration, and returns findings and a status.
 package validate

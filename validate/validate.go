@@ -14,7 +14,7 @@ import (
 	"rxintake/icd10cm"
 )
 
-// Statuses of a document (RX-RULES.md).
+// Statuses of a document (docs/rules.md).
 const (
 	StatusComplete        = "complete"
 	StatusNeedsCorrection = "needs-correction"
@@ -27,7 +27,7 @@ const (
 	Warning = "warning"
 )
 
-// Rule ids of RX-RULES.md, and the review reasons rxintake adds.
+// Rule ids of docs/rules.md, and the review reasons rxintake adds.
 const (
 	RuleModalityMissing    = "modality-missing"
 	RuleModalityUnspecific = "modality-unspecific"
@@ -121,7 +121,7 @@ func ProfileFor(cfg *config.Config, name string) (Profile, error) {
 	return Profile{Name: name, Allow97124: p.Allow97124, RxValidDays: days, Required: p.Required, NotCovered: p.NotCovered}, nil
 }
 
-// DefaultProfile is the default payer of RX-RULES.md: 97124 not covered,
+// DefaultProfile is the default payer of docs/rules.md: 97124 not covered,
 // orders valid 90 days.
 var DefaultProfile = Profile{Name: "default", RxValidDays: 90}
 
