@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -12,23 +11,100 @@ var months = map[string]time.Month{
 	"jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
 
-var (
-	reDateNum = regexp.MustCompile(`\b(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}|\d{2})\b`)
-	reDateISO = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
-	reDateMDY = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?[ -]*(\d{1,2})(?:st|nd|rd|th)?(?:,\s*|[ -]+)(\d{4})\b`)
-	reDateDMY = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?[ -]+(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?,?[ -]+(\d{4})\b`)
-)
-
 // dateMatch is a date found in text, with its position.
 type dateMatch struct {
 	Date       time.Time
 	Start, End int
 }
 
-// findDates returns the US-format dates in s, in order of appearance.
+// A date is read as a sequence of tokens, not as one pattern per layout:
+// numbers, month words and years, with the separators people and their
+// software put between them (docs/reading.md, "Dates"). Every combination
+// of these is read: "11/05/2026", "11.5.26", "2026-11-05", "Nov 5, 2026",
+// "Nov-05-2026", "5 November 2026", "November 5th, '26", "the 5th of
+// November 2026".
+
+// dateToken is a number, a word or an apostrophe year of a text.
+type dateToken struct {
+	start, end int
+	num        int    // value of a number or an apostrophe year; -1 for a word
+	digits     int    // how many digits a number has; 0 for a word
+	word       string // a word, lower case
+	apos       bool   // "'26": a year
+}
+
+// dateTokens splits s into numbers, words and apostrophe years.
+func dateTokens(s string) []dateToken {
+	var out []dateToken
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case isDigit(c):
+			j := i
+			for j < len(s) && isDigit(s[j]) {
+				j++
+			}
+			n, _ := strconv.Atoi(s[i:min(j, i+6)])
+			out = append(out, dateToken{start: i, end: j, num: n, digits: j - i})
+			i = j
+		case c == '\'' || strings.HasPrefix(s[i:], "’"):
+			w := 1
+			if c != '\'' {
+				w = len("’")
+			}
+			j := i + w
+			if j+2 <= len(s) && isDigit(s[j]) && isDigit(s[j+1]) && (j+2 == len(s) || !isDigit(s[j+2])) {
+				out = append(out, dateToken{start: i, end: j + 2, num: int(s[j]-'0')*10 + int(s[j+1]-'0'), digits: 2, apos: true})
+				i = j + 2
+				continue
+			}
+			i = j
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			j := i
+			for j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z') {
+				j++
+			}
+			out = append(out, dateToken{start: i, end: j, num: -1, word: strings.ToLower(s[i:j])})
+			i = j
+		default:
+			i++
+		}
+	}
+	return out
+}
+
+// month is the month a word names ("Nov", "november", "Sept."), or 0.
+func (t dateToken) month() time.Month {
+	if t.digits > 0 || len(t.word) < 3 || len(t.word) > 9 {
+		return 0
+	}
+	m, ok := months[t.word[:3]]
+	if !ok {
+		return 0
+	}
+	// A prefix of the month's name, or the name a letter misread: not
+	// "marlys" or "mayor".
+	full := strings.ToLower(m.String())
+	if strings.HasPrefix(full, t.word) || t.word == "sept" || len(t.word) >= 5 && editDistance(t.word, full) <= 1 {
+		return m
+	}
+	return 0
+}
+
+func (t dateToken) ordinal() bool {
+	switch t.word {
+	case "st", "nd", "rd", "th":
+		return true
+	}
+	return false
+}
+
+// findDates returns the dates in s, in order of appearance. Numeric dates
+// are month first, as in the United States, unless the first number cannot
+// be a month ("25/10/2026").
 func findDates(s string) []dateMatch {
 	var out []dateMatch
-	add := func(y, m, d int, start, end int) {
+	add := func(y, m, d int, start, end int) bool {
 		if y < 100 {
 			// Two-digit years: a prescription is recent, a birth year may be
 			// last century.
@@ -39,47 +115,100 @@ func findDates(s string) []dateMatch {
 			}
 		}
 		if m < 1 || m > 12 || d < 1 || d > 31 || y < 1900 || y > 2100 {
-			return
+			return false
 		}
 		t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 		if t.Day() != d {
-			return // 02/31
+			return false // 02/31
 		}
 		for _, o := range out {
 			if start < o.End && o.Start < end {
-				return
+				return false
 			}
 		}
 		out = append(out, dateMatch{t, start, end})
+		return true
 	}
-	for _, m := range reDateISO.FindAllStringSubmatchIndex(s, -1) {
-		y, _ := strconv.Atoi(s[m[2]:m[3]])
-		mo, _ := strconv.Atoi(s[m[4]:m[5]])
-		d, _ := strconv.Atoi(s[m[6]:m[7]])
-		add(y, mo, d, m[0], m[1])
+	toks := dateTokens(s)
+	gap := func(i int) string { return s[toks[i-1].end:toks[i].start] }
+	// numSep is the gap of a numeric date: one of / . - with spaces.
+	numSep := func(i int) bool {
+		g := strings.TrimSpace(gap(i))
+		return len(g) == 1 && strings.Contains("/.-", g) && len(gap(i)) <= 3
 	}
-	for _, m := range reDateNum.FindAllStringSubmatchIndex(s, -1) {
-		mo, _ := strconv.Atoi(s[m[2]:m[3]])
-		d, _ := strconv.Atoi(s[m[4]:m[5]])
-		y, _ := strconv.Atoi(s[m[6]:m[7]])
-		add(y, mo, d, m[0], m[1])
+	// nameSep is the gap beside a month's name: spaces, a comma, a dot or
+	// a dash.
+	nameSep := func(i int) bool {
+		g := gap(i)
+		return len(g) <= 3 && strings.Trim(g, " ,.-") == ""
 	}
-	for _, m := range reDateMDY.FindAllStringSubmatchIndex(s, -1) {
-		mo := months[strings.ToLower(s[m[2]:m[3]])]
-		d, _ := strconv.Atoi(s[m[4]:m[5]])
-		y, _ := strconv.Atoi(s[m[6]:m[7]])
-		add(y, int(mo), d, m[0], m[1])
-	}
-	for _, m := range reDateDMY.FindAllStringSubmatchIndex(s, -1) {
-		d, _ := strconv.Atoi(s[m[2]:m[3]])
-		mo := months[strings.ToLower(s[m[4]:m[5]])]
-		y, _ := strconv.Atoi(s[m[6]:m[7]])
-		add(y, int(mo), d, m[0], m[1])
-	}
-	// In order of appearance.
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].Start < out[j-1].Start; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
+	year := func(t dateToken) bool { return t.apos || t.digits == 4 || t.digits == 2 }
+	day := func(t dateToken) bool { return t.digits == 1 || t.digits == 2 }
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		at := func(k int) (dateToken, bool) {
+			if i+k < len(toks) {
+				return toks[i+k], true
+			}
+			return dateToken{num: -1}, false
+		}
+		switch {
+		case t.digits == 4:
+			// 2026-11-05, 2026/11/5
+			m, ok1 := at(1)
+			d, ok2 := at(2)
+			if ok1 && ok2 && day(m) && day(d) && numSep(i+1) && numSep(i+2) && add(t.num, m.num, d.num, t.start, d.end) {
+				i += 2
+			}
+		case day(t) && !t.apos:
+			a, ok1 := at(1)
+			if !ok1 {
+				continue
+			}
+			// 11/05/2026, 11.5.26, 25-10-2026
+			if b, ok2 := at(2); day(a) && numSep(i+1) && ok2 && numSep(i+2) && b.digits > 0 && year(b) && !b.apos {
+				mo, d := t.num, a.num
+				if mo > 12 && d <= 12 {
+					mo, d = d, mo
+				}
+				if add(b.num, mo, d, t.start, b.end) {
+					i += 2
+				}
+				continue
+			}
+			// 5 Nov 2026, 5th of November, '26
+			k := 1
+			if a.ordinal() && gap(i+1) == "" {
+				k++
+			}
+			if w, ok := at(k); ok && w.word == "of" {
+				k++
+			}
+			mw, ok := at(k)
+			if !ok || mw.month() == 0 || !nameSep(i+k) && !strings.Contains(gap(i+k), "of") {
+				continue
+			}
+			if y, ok := at(k + 1); ok && (y.digits == 4 || y.apos) && nameSep(i+k+1) && add(y.num, int(mw.month()), t.num, t.start, y.end) {
+				i += k + 1
+			}
+		case t.month() != 0:
+			// Nov 5, 2026; November 5th '26; Nov-05-26
+			d, ok := at(1)
+			if !ok || !day(d) || !nameSep(i+1) {
+				continue
+			}
+			k := 2
+			if o, ok := at(2); ok && o.ordinal() && gap(i+2) == "" {
+				k++
+			}
+			y, ok := at(k)
+			if !ok || !nameSep(i+k) {
+				continue
+			}
+			dashed := strings.TrimSpace(gap(i+1)) == "-" && strings.TrimSpace(gap(i+k)) == "-"
+			if (y.digits == 4 || y.apos || y.digits == 2 && dashed) && add(y.num, int(t.month()), d.num, t.start, y.end) {
+				i += k
+			}
 		}
 	}
 	return out

@@ -84,7 +84,7 @@ func TestReadDate(t *testing.T) {
 		// An electronic signature's time stamp dates an order that gives no
 		// other date (docs/reading.md).
 		{"Electronically signed: Lisa Shah M.D. 10/12/2026 10:05 AM", "2026-10-12"},
-		{"Digitally signed by Steven U. Bianchi MD Date: 2026.09.29 14:42:00 -05'00'", ""},
+		{"Digitally signed by Steven U. Bianchi MD Date: 2026.09.29 14:42:00 -05'00'", "2026-09-29"},
 		{"Steven U. Bianchi MD (NPI# 1702389374) is referring our patient Aisha Clark to your office. The order is dated 09/29/2026.", "2026-09-29"},
 		{"Elizabeth Morrison is referring our patient Tyler Clark. The order is dated Nov 12, 2026.\nE-signed by Elizabeth Morrison, 11/13/2026", "2026-11-12"},
 		{"Order date: 11/5/2026\nElectronically signed by: Olumide Ramirez, MD 11/6/2026 8:56 AM", "2026-11-05"},
@@ -309,6 +309,42 @@ func TestReadNPIAfterLeader(t *testing.T) {
 		rx := readBody("Requesting provider: Ann Vu, MD\n" + line)
 		if rx.Prescriber == nil || rx.Prescriber.NPI != "1234567893" {
 			t.Errorf("%q: prescriber %+v, want NPI 1234567893", line, rx.Prescriber)
+		}
+	}
+}
+
+func TestFindDatesShapes(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"11/05/2026", "2026-11-05"},
+		{"11.5.26", "2026-11-05"},
+		{"2026-11-05", "2026-11-05"},
+		{"2026.11.05 14:42", "2026-11-05"},
+		{"2026/11/5", "2026-11-05"},
+		{"25/10/2026", "2026-10-25"},
+		{"Nov 5, 2026", "2026-11-05"},
+		{"Nov-05-2026", "2026-11-05"},
+		{"Nov-05-26", "2026-11-05"},
+		{"November 5th, 2026", "2026-11-05"},
+		{"Oct 18, '26", "2026-10-18"},
+		{"Oct 18 ’26", "2026-10-18"},
+		{"5 November 2026", "2026-11-05"},
+		{"the 5th of November, 2026", "2026-11-05"},
+		{"Thursday, 5 Nov. 2026", "2026-11-05"},
+		{"Sept. 9, 2026", "2026-09-09"},
+		// Not dates: codes, telephone numbers, a name that begins like a
+		// month, a version number.
+		{"M54.17 M47.816", ""},
+		{"(308) 555-0127", ""},
+		{"Marlys 5, 2026", ""},
+		{"1.2.3", ""},
+		{"02/31/2026", ""},
+	} {
+		var got []string
+		for _, d := range findDates(tc.text) {
+			got = append(got, isoDate(d.Date))
+		}
+		if strings.Join(got, ",") != tc.want {
+			t.Errorf("findDates(%q) = %v, want %q", tc.text, got, tc.want)
 		}
 	}
 }
