@@ -150,12 +150,15 @@ func (r *rxReader) eStatement(text string) bool {
 	for _, w := range strings.FieldsFunc(low, func(c rune) bool {
 		return c == ' ' || c == ':' || c == '(' || c == ')' || c == ',' || c == '[' || c == ']' || c == '|'
 	}) {
+		// "e-" or "e" before a word of signing makes it electronic:
+		// e-signed, eSignature, E-sig.
+		stem := strings.TrimPrefix(strings.TrimPrefix(w, "e-"), "e")
 		switch {
-		case w == "/s/" || w == "/es/" || w == "e-signed" || w == "esigned" || w == "e-signature" || w == "esignature":
+		case w == "/s/" || w == "/es/" || stem != w && (stem == "sig" || strings.HasPrefix(stem, "sign")):
 			sign, electronic = true, true
 		case strings.HasPrefix(w, "electronic") || strings.HasPrefix(w, "digital"):
 			electronic = true
-		case strings.HasPrefix(w, "sign") || strings.HasPrefix(w, "authenticat"):
+		case w == "sig" || strings.HasPrefix(w, "sign") || strings.HasPrefix(w, "authenticat"):
 			sign = true
 		}
 	}

@@ -215,8 +215,10 @@ var reAddressLine = regexp.MustCompile(`(?i)\b(?:phone|tel|fax|ph)\b\.?\s*:?\s*\
 
 var (
 	reProsePatient = cue(`{cues/prose-patient},?\s+(?:{names/courtesy}\.?\s+)?`)
-	reReferralFor  = cue(`^{cues/referral-for}\s*:?\s+`)
-	reDOBInline    = cue(`(?:{labels/dob}[,;]?|{cues/born})\s*[:#-]?\s*`)
+	// A subject names the order before the patient, in up to three words
+	// of its own ("Medical massage referral for ...").
+	reReferralFor = cue(`^(?:[A-Za-z-]+\s+){0,3}?{cues/referral-for}\s*:?\s+`)
+	reDOBInline   = cue(`(?:{labels/dob}[,;]?|{cues/born})\s*[:#-]?\s*`)
 )
 
 func (r *rxReader) patient() {
@@ -264,7 +266,11 @@ func (r *rxReader) patient() {
 	if dob == "" {
 		for _, l := range r.lines {
 			if loc := reDOBInline.FindStringIndex(l.Text); loc != nil {
-				if ds := findDates(l.Text[loc[1]:]); len(ds) > 0 && ds[0].Start < 3 {
+				rest := l.Text[loc[1]:]
+				if strings.TrimSpace(rest) == "" {
+					rest = r.nextText(l) // the date wrapped to the next line
+				}
+				if ds := findDates(rest); len(ds) > 0 && ds[0].Start < 3 {
 					dob, dobEv = isoDate(ds[0].Date), l
 					break
 				}
@@ -284,6 +290,19 @@ func (r *rxReader) patient() {
 func cutAtDOB(s string) string {
 	if loc := reDOBInline.FindStringIndex(s); loc != nil {
 		s = s[:loc[0]]
+	}
+	// Any word of birth ends a name, however the label goes on
+	// ("Birthday:", "Date of birth -").
+	f := strings.Fields(s)
+	for i, w := range f {
+		w = strings.ToLower(strings.Trim(w, ".,;:-#()"))
+		if i > 0 && (w == "dob" || w == "d.o.b" || w == "born" || strings.HasPrefix(w, "birth")) {
+			for i > 0 && (strings.EqualFold(f[i-1], "of") || strings.EqualFold(f[i-1], "date")) {
+				i--
+			}
+			s = strings.Join(f[:i], " ")
+			break
+		}
 	}
 	if i := strings.IndexAny(s, "(0123456789"); i > 0 {
 		s = s[:i]

@@ -71,6 +71,13 @@ func TestReadPatientNames(t *testing.T) {
 		{"Name: Deborah 0. Davis _ Birthdate: 1953-12-21 _", "Deborah O. Davis", "1953-12-21"},
 		{"| Patient: Young, Yolanda DOB: December !4, 1958", "Yolanda Young", "1958-12-14"},
 		{"Patient name: Carol |. Pugh | DOB: April 7, 1955", "Carol I. Pugh", "1955-04-07"},
+		// Any word of birth ends the name; a family name that begins like
+		// one does not. A subject may name the order in words of its own,
+		// and a date of birth may wrap to the next line.
+		{"Name: Arlys Slone Birthday: 4/22/1989", "Arlys Slone", "1989-04-22"},
+		{"Patient: Ann Bornstein DOB: 4/22/1989", "Ann Bornstein", "1989-04-22"},
+		{"Patient: Mark Dobson Date of birth - 4/22/1989", "Mark Dobson", "1989-04-22"},
+		{"RE: Medical massage referral for Merle Van Wieren, DOB:\nJul-26-1947\nTo Whom It May Concern:", "Merle Van Wieren", "1947-07-26"},
 	} {
 		rx := readBody(tc.body)
 		if rx.Patient == nil || rx.Patient.Name != tc.want || rx.Patient.DOB != tc.dob {

@@ -105,3 +105,26 @@ func TestSignatureLabels(t *testing.T) {
 		}
 	}
 }
+
+// A statement of electronic signing is read whatever its words: a word of
+// signing made electronic by a prefix or a word beside it, and a name.
+func TestEStatementWordings(t *testing.T) {
+	r := &rxReader{rx: &Prescription{}}
+	for _, tc := range []struct {
+		line string
+		want bool
+	}{
+		{"E-sig: Brigham J. Oyelaran, P.A.-C | signed 10.16.2026 8:16AM", true},
+		{"eSigned Karen Holt MD 11/02/2026", true},
+		{"Signed electronically by Ann Vu, MD", true},
+		{"Digitally authenticated: Ann Vu MD", true},
+		{"/s/ Ann Vu, MD", true},
+		{"Signature: ____________", false},
+		{"Significant improvement expected with electronic muscle stimulation", false},
+		{"Electronic signature pending", false},
+	} {
+		if got := r.eStatement(tc.line); got != tc.want {
+			t.Errorf("eStatement(%q) = %v, want %v", tc.line, got, tc.want)
+		}
+	}
+}
