@@ -189,16 +189,14 @@ func ParseFrequency(text string) (Frequency, bool) {
 }
 
 // OCR confusions in plans, each mended in place (same length, so the
-// offsets of the mended text are those of the printed one): "x lwk" and
-// "xLOwks" (x1wk, x10wks), "| x/week" (1x/week), "limes" (times), "visils"
-// (visits), "cvery" (every), "tor" (for), "eight: weeks" and "6bWKS" (a
-// mark between number and unit).
+// offsets of the mended text are those of the printed one): counts read
+// as letters (mendCounts), "limes" (times), "visils" (visits), "cvery"
+// (every), "tor" (for), "eight: weeks" and "6bWKS" (a mark between number
+// and unit).
 var (
-	reFreqXDigits = regexp.MustCompile(`(?i)\bx\s?[0-9lIO|]{1,2}\s?(?:wks?|weeks?)\b`)
-	reFreqBarX    = regexp.MustCompile(`(?:^|\s)[|lI]\s?x\s?/\s?(?:wk|week)`)
-	reFreqWords   = regexp.MustCompile(`(?i)\b(?:limes|visils|visifs|cvery|tor|lor)\b`)
-	reFreqMark    = regexp.MustCompile(`(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve))[:;b]\s?(?:wks?|weeks?)\b`)
-	freqWordMend  = map[string]string{"limes": "times", "visils": "visits", "visifs": "visits", "cvery": "every", "tor": "for", "lor": "for"}
+	reFreqWords  = regexp.MustCompile(`(?i)\b(?:limes|visils|visifs|cvery|tor|lor)\b`)
+	reFreqMark   = regexp.MustCompile(`(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve))[:;b]\s?(?:wks?|weeks?)\b`)
+	freqWordMend = map[string]string{"limes": "times", "visils": "visits", "visifs": "visits", "cvery": "every", "tor": "for", "lor": "for"}
 )
 
 // Shapes of a plan's span that the parser reads in one form, rewritten in
@@ -233,17 +231,7 @@ func replaceSubmatchFunc(re *regexp.Regexp, s string, f func([]string) string) s
 
 func mendFrequency(s string) string {
 	s = mendPlanShapes(figuresOnly(s))
-	s = reFreqXDigits.ReplaceAllStringFunc(s, func(m string) string {
-		i := strings.IndexFunc(m[1:], func(r rune) bool { return r != ' ' }) + 1
-		j := i
-		for j < len(m) && strings.ContainsRune("0123456789lLIiOo|", rune(m[j])) {
-			j++
-		}
-		return m[:i] + confusion.Default.Digits(m[i:j]) + m[j:]
-	})
-	s = reFreqBarX.ReplaceAllStringFunc(s, func(m string) string {
-		return strings.Replace(strings.Replace(strings.Replace(m, "|", "1", 1), "l", "1", 1), "I", "1", 1)
-	})
+	s = mendCounts(s)
 	s = reFreqWords.ReplaceAllStringFunc(s, func(m string) string {
 		return freqWordMend[strings.ToLower(m)]
 	})
@@ -717,4 +705,77 @@ func freqJoinable(gap string) bool {
 		return false
 	}
 	return true
+}
+
+// countUnits are the units of time and treatment a count stands before in
+// a plan or a session, and the "x" of "2x/week". Words that also name
+// labels ("Session length:", "Visits authorized") are not among them: a
+// bar before a label is a rule or a tick box.
+var countUnits = []string{"x", "wk", "wks", "week", "weeks", "mo", "mos", "month", "months",
+	"min", "mins", "minute", "minutes", "hr", "hrs", "hour", "hours", "unit", "units"}
+
+// mendCounts reads as digits the one or two characters standing where a
+// count must stand, before a unit (docs/reading.md, "OCR confusions"):
+// the confusion table's letters for digits ("| x/week", "for l month",
+// "x lOwks", "lwk"), alone or glued to the unit or to an "x" before them.
+// Same length: offsets are kept.
+func mendCounts(s string) string {
+	b := []byte(s)
+	isWordByte := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || c == '|' }
+	for i := 0; i < len(b); i++ {
+		// A run starts after a boundary, or after an "x" that follows one.
+		if i > 0 && isWordByte(b[i-1]) && !(b[i-1] == 'x' || b[i-1] == 'X') {
+			continue
+		}
+		if i > 0 && (b[i-1] == 'x' || b[i-1] == 'X') && i > 1 && isWordByte(b[i-2]) {
+			continue
+		}
+		j := i
+		for j < len(b) && j-i < 2 {
+			if _, ok := confusion.Default.Digit(rune(b[j])); !ok {
+				break
+			}
+			j++
+		}
+		if j == i {
+			continue
+		}
+		run := string(b[i:j])
+		if digitCount(run) == len(run) {
+			continue // digits already
+		}
+		// What follows: the unit, glued or after a space and an "x/".
+		rest := strings.ToLower(string(b[j:]))
+		rest = strings.TrimLeft(rest, " ")
+		if strings.HasPrefix(rest, "x") && len(rest) > 1 && (rest[1] == '/' || rest[1] == ' ') {
+			rest = "x"
+		}
+		unit := false
+		for _, u := range countUnits {
+			if strings.HasPrefix(rest, u) && (len(rest) == len(u) || !isWordByte(rest[len(u)]) && rest[len(u)] != ':') {
+				unit = true
+				break
+			}
+		}
+		if !unit {
+			continue
+		}
+		// After a number a count already stands ("for 8 | weeks": a
+		// mark); a bar before a capitalised word is a rule before a
+		// label ("weekly | Weeks of care:").
+		before := strings.Fields(string(b[:i]))
+		if n := len(before); n > 0 {
+			p := strings.ToLower(strings.Trim(before[n-1], ".,;:()"))
+			if allDigits(p) || numberWords[p] {
+				continue
+			}
+		}
+		if k := j + strings.IndexFunc(string(b[j:]), func(r rune) bool { return r != ' ' }); strings.ContainsRune(run, '|') && k > j &&
+			k+1 < len(b) && b[k] >= 'A' && b[k] <= 'Z' && b[k+1] >= 'a' && b[k+1] <= 'z' {
+			continue
+		}
+		copy(b[i:j], confusion.Default.Digits(run))
+		i = j - 1
+	}
+	return string(b)
 }

@@ -176,3 +176,29 @@ func FuzzParseFrequency(f *testing.F) {
 		}
 	})
 }
+
+func TestMendCounts(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"twice a week for | month", "twice a week for 1 month"},
+		{"2x/wk x lOwks", "2x/wk x 10wks"},
+		{"2x/wk xlOwks", "2x/wk x10wks"},
+		{"| x/week for 6 weeks", "1 x/week for 6 weeks"},
+		{"lx/wk x 4 wks", "1x/wk x 4 wks"},
+		{"S units per visit", "5 units per visit"},
+		{"| Session length: 3 units", "| Session length: 3 units"},
+		{"| Units: 4", "| Units: 4"},
+		{"continue for 8 | weeks", "continue for 8 | weeks"},
+		{"three times weekly | Weeks of care: six", "three times weekly | Weeks of care: six"},
+		{"| HOUR EACH VISIT", "1 HOUR EACH VISIT"},
+		{"for l month", "for 1 month"},
+		// Words stay words.
+		{"I will see her weekly", "I will see her weekly"},
+		{"Illinois 6 weeks", "Illinois 6 weeks"},
+		{"lower back 2x/wk", "lower back 2x/wk"},
+		{"So 2 visits", "So 2 visits"},
+	} {
+		if got := mendCounts(tc.in); got != tc.want {
+			t.Errorf("mendCounts(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -56,18 +56,23 @@ func docLines(d *Document) []textLine {
 			}
 			continue
 		}
+		lastWord := "" // a plan may wrap: "x 3" / "| wks"
 		for _, l := range p.Lines {
 			var toks []string
 			var words []Word
 			for i, w := range l.Words {
 				text := w.Text
 				if i+1 < len(l.Words) {
-					text = mendOne(text, l.Words[i+1].Text)
+					prev := lastWord
+					if i > 0 {
+						prev = l.Words[i-1].Text
+					}
+					text = mendOne(prev, text, l.Words[i+1].Text)
 					if i > 0 && text == "0." && reCapWord.MatchString(l.Words[i-1].Text) && reCapWord.MatchString(l.Words[i+1].Text) {
 						text = "O." // "Deborah 0. Davis": a middle initial
 					}
 				}
-				for t := range strings.FieldsSeq(cleanLine(text)) {
+				for t := range strings.FieldsSeq(foldLine(text)) {
 					toks = append(toks, t)
 					words = append(words, w)
 				}
@@ -75,6 +80,7 @@ func docLines(d *Document) []textLine {
 			if len(toks) == 0 {
 				continue
 			}
+			lastWord = toks[len(toks)-1]
 			l := textLine{Text: strings.Join(toks, " "), Conf: l.Conf / 100, Page: p, Box: l.Box, Words: words}
 			l.Idx = len(out)
 			out = append(out, l)
@@ -89,31 +95,33 @@ var (
 )
 
 var (
-	// reOneUnit is a length OCR read with its "1" as a bar: "| HOUR EACH
-	// VISIT", "! unit".
-	reOneUnit = regexp.MustCompile(`(?i)(^|\s)[|!]\s+(hours?|hrs?|units?)\b`)
 	// reBangDigit is a "1" OCR read as "!" before a digit: "December !4".
 	reBangDigit   = regexp.MustCompile(`(^|\s)!(\d)`)
 	reCapWord     = regexp.MustCompile(`^[A-Z][a-z]+$`)
 	reZeroInitial = regexp.MustCompile(`\b([A-Z][a-z]+) 0\. ([A-Z][a-z]+)\b`)
-	reUnitWord    = regexp.MustCompile(`(?i)^(hours?|hrs?|units?)\b`)
 )
 
-// mendOne mends an OCR word that stands for a "1", given the word after it.
-func mendOne(w, next string) string {
-	if (w == "|" || w == "!") && reUnitWord.MatchString(next) {
-		return "1"
+// mendOne mends an OCR word that stands for a count, given the word after
+// it: a count before its unit ("| HOUR", "! unit", "l month": mendCounts),
+// a "1" read as "!" before a digit ("!4,").
+func mendOne(prev, w, next string) string {
+	if m := mendCounts(prev + " " + w + " " + next); m[len(prev)+1:len(prev)+1+len(w)] != w {
+		return m[len(prev)+1 : len(prev)+1+len(w)]
 	}
 	return reBangDigit.ReplaceAllString(w, "${1}1${2}")
 }
 
-// cleanLine folds the typographic variants OCR and word processors produce
-// into plain ASCII where it matters for reading.
-func cleanLine(s string) string {
+// cleanLine cleans a whole line: counts read as letters mended where
+// the line shows them before their units (mendCounts), then foldLine.
+func cleanLine(s string) string { return foldLine(mendCounts(s)) }
+
+// foldLine folds the typographic variants OCR and word processors produce
+// into plain ASCII where it matters for reading. OCR words are folded one
+// by one (mendOne has mended their counts with the words around them).
+func foldLine(s string) string {
 	// A lone "|." is a middle initial "I." OCR read as a bar ("Carol |.
 	// Pugh"); other bars are rules between fields.
 	s = reBarInitial.ReplaceAllString(s, "${1}I.${2}")
-	s = reOneUnit.ReplaceAllString(s, "${1}1 ${2}")
 	s = reBangDigit.ReplaceAllString(s, "${1}1${2}")
 	s = reZeroInitial.ReplaceAllString(s, "$1 O. $2")
 	s = strings.NewReplacer(

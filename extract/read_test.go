@@ -208,11 +208,12 @@ func TestReadOrder(t *testing.T) {
 }
 
 func TestMendOne(t *testing.T) {
-	for _, tc := range []struct{ w, next, want string }{
-		{"|", "HOUR", "1"}, {"!", "units", "1"}, {"|", "DOB:", "|"}, {"!4,", "1958", "14,"}, {"|", "hourly", "|"},
+	for _, tc := range []struct{ prev, w, next, want string }{
+		{"", "|", "HOUR", "1"}, {"", "!", "units", "1"}, {"", "|", "DOB:", "|"}, {"", "!4,", "1958", "14,"}, {"", "|", "hourly", "|"},
+		{"for", "|", "month", "1"}, {"", "l", "x/wk", "1"}, {"", "I", "will", "I"}, {"8", "|", "WEEKS", "|"},
 	} {
-		if got := mendOne(tc.w, tc.next); got != tc.want {
-			t.Errorf("mendOne(%q, %q) = %q, want %q", tc.w, tc.next, got, tc.want)
+		if got := mendOne(tc.prev, tc.w, tc.next); got != tc.want {
+			t.Errorf("mendOne(%q, %q, %q) = %q, want %q", tc.prev, tc.w, tc.next, got, tc.want)
 		}
 	}
 }
