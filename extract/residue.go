@@ -661,17 +661,17 @@ func (r *rxReader) unreadPrintResidue(d *Document, missing, found map[string]boo
 				signing = append(signing, [2]int{l.Box.Min.Y - 3*lineH, l.Box.Max.Y})
 			}
 		}
-		skip := func(y0, y1 int) bool {
+		skip := func(y0, y1 int) bandRule {
 			mid := (y0 + y1) / 2
 			if mid < p.Height/20 {
-				return true // the transmit header's band
+				return bandSkip // the transmit header's band
 			}
 			for _, s := range signing {
 				if mid >= s[0] && mid < s[1] {
-					return true
+					return bandIfPrint
 				}
 			}
-			return false
+			return bandKeep
 		}
 		bands := unreadPrint(p, skip)
 		if len(bands) == 0 {

@@ -220,3 +220,26 @@ func TestResidueRateWithoutEnd(t *testing.T) {
 		t.Errorf("residue %v: the rate's own unit was taken for a span left unread (%+v)", got, rx.Ambiguities)
 	}
 }
+
+// Print beside a signature stands on one baseline at the print's height;
+// a signature's strokes rise and fall.
+func TestPrintLike(t *testing.T) {
+	const h = 20
+	var print, ink []image.Rectangle
+	for i := 0; i < 8; i++ {
+		top := 100
+		if i%3 == 0 {
+			top = 106 // x-height letters
+		}
+		print = append(print, image.Rect(10+i*14, top, 20+i*14, 120))
+	}
+	for i, d := range []int{0, 18, 4, 26, 9, 30, 2} {
+		ink = append(ink, image.Rect(10+i*14, 90+d, 22+i*14, 100+d+i*3))
+	}
+	if !printLike(print, h) {
+		t.Error("a line of print not taken for print")
+	}
+	if printLike(ink, h) {
+		t.Error("signature strokes taken for print")
+	}
+}

@@ -17,8 +17,9 @@ import (
 // connected marks; specks and pieces of dotted rules are too small or too
 // flat to count. Marks of a letter's size that line up in a band as wide as
 // a few words are a line of print. Bands where skip says the prescriber
-// signs are left out: a signature is ink no word accounts for.
-func unreadPrint(p *Page, skip func(y0, y1 int) bool) []image.Rectangle {
+// signs count only when they are print (printLike): a signature is ink no
+// word accounts for, a date typed beside it is not.
+func unreadPrint(p *Page, skip func(y0, y1 int) bandRule) []image.Rectangle {
 	if p.Image == nil || len(p.Lines) == 0 {
 		return nil
 	}
@@ -141,11 +142,51 @@ func unreadPrint(p *Page, skip func(y0, y1 int) bool) []image.Rectangle {
 				run = run.Union(group[k+n])
 				n++
 			}
-			if n >= 5 && run.Dx() >= 4*printedH && !skip(run.Min.Y, run.Max.Y) {
-				bands = append(bands, run)
+			if n >= 5 && run.Dx() >= 4*printedH {
+				switch skip(run.Min.Y, run.Max.Y) {
+				case bandKeep:
+					bands = append(bands, run)
+				case bandIfPrint:
+					if printLike(group[k:k+n], printedH) {
+						bands = append(bands, run)
+					}
+				}
 			}
 			k += n
 		}
 	}
 	return bands
+}
+
+// bandRule says what to do with a band of unread marks by where it lies.
+type bandRule int
+
+const (
+	bandKeep    bandRule = iota
+	bandSkip             // the transmit header's band
+	bandIfPrint          // where the prescriber signs: print beside the ink ("Date: ..."), not the ink
+)
+
+// printLike reports marks that are print, not handwriting: most of them
+// stand on one baseline and are of the print's height. A signature's
+// strokes rise and fall; a date typed beside it does not.
+func printLike(marks []image.Rectangle, printedH int) bool {
+	if len(marks) < 5 {
+		return false
+	}
+	bottoms := make([]int, len(marks))
+	for i, m := range marks {
+		bottoms[i] = m.Max.Y
+	}
+	slices.Sort(bottoms)
+	base := bottoms[len(bottoms)/2]
+	tol := max(2, printedH/5)
+	on := 0
+	for _, m := range marks {
+		h := m.Dy()
+		if d := m.Max.Y - base; d <= tol && -d <= tol && h*10 >= printedH*4 && h*10 <= printedH*13 {
+			on++
+		}
+	}
+	return on*10 >= len(marks)*8
 }
