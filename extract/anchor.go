@@ -156,7 +156,7 @@ func (r *rxReader) eStatement(text string) bool {
 		switch {
 		case w == "/s/" || w == "/es/" || stem != w && (stem == "sig" || strings.HasPrefix(stem, "sign")):
 			sign, electronic = true, true
-		case strings.HasPrefix(w, "electronic") || strings.HasPrefix(w, "digital"):
+		case nearWord(w, "electronically", "electronic", "digitally", "digital"):
 			electronic = true
 		case w == "sig" || strings.HasPrefix(w, "sign") || strings.HasPrefix(w, "authenticat"):
 			sign = true
@@ -241,4 +241,26 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// nearWord reports whether w is one of words, or a long one of them with a
+// letter or two OCR misread, dropped or added ("Rlectronically",
+// "elecironic", "mottths"): the words a statement's meaning rests on are
+// recognised however OCR spelled them.
+func nearWord(w string, words ...string) bool {
+	for _, x := range words {
+		if w == x {
+			return true
+		}
+		if len(x) >= 5 && len(w) >= len(x)-2 && len(w) <= len(x)+2 {
+			allowed := 1
+			if len(x) >= 8 {
+				allowed = 2
+			}
+			if editDistance(w, x) <= allowed {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -1374,6 +1374,20 @@ func (r *rxReader) frequency() {
 	_ = r.readFrequency(order) || r.spreadFrequency(order)
 }
 
+// reviewBefore reports words of review ("re-evaluate in 4 weeks") before
+// the first span of s: that span is when the plan is reviewed.
+func reviewBefore(s string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }) {
+		if freqReviewWords[w] || freqReviewWords[strings.TrimPrefix(w, "re")] {
+			return true
+		}
+		if spanUnit(w) {
+			return false
+		}
+	}
+	return false
+}
+
 // spreadFrequency reads a plan whose rate and whose end stand on
 // neighbouring lines, each maybe under a label of its own ("Schedule:
 // three sessions per week" / "For: a total of six weeks"): a rate without
@@ -1386,7 +1400,7 @@ func (r *rxReader) spreadFrequency(lines []textLine) bool {
 		}
 		// The end later in the sentence: "two visits a week; continue
 		// for 4 weeks".
-		if at := strings.Index(l.Text, f.Text); at >= 0 {
+		if at := strings.Index(l.Text, f.Text); at >= 0 && !reviewBefore(l.Text[at+len(f.Text):]) {
 			if span := weeksSpan(l.Text[at+len(f.Text):]); span != "" {
 				if g, ok := ParseFrequency(f.Text + " for " + span); ok {
 					g.Evidence = l.evidence(l.Text)

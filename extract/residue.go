@@ -206,7 +206,7 @@ func (r *rxReader) residue(d *Document) {
 				// the rules' to judge: it is accounted for.
 				// The rate's own unit ("2 visits/wk") is no span: what
 				// is left of the line beside it may be.
-				if f, _ := ParseFrequency(l.Text); f.Reason == "" || nearUnit(blankOut(l.Text, f.Text)+" "+r.nextText(l), spanUnit) {
+				if f, _ := ParseFrequency(r.masked(l).Text); f.Reason == "" || r.planLeftover(l, r.masked(l).Text, f) {
 					report(resRate, tok, l)
 				}
 			case "cpt":
@@ -278,7 +278,8 @@ func spanUnit(w string) bool {
 	case "week", "weeks", "wk", "wks", "month", "months", "mo", "mos":
 		return true
 	}
-	return false
+	// Residue is a reason to look: a unit OCR spelled wrong is one too.
+	return nearWord(w, "weeks", "months")
 }
 
 func lengthUnit(w string) bool {
@@ -447,8 +448,11 @@ func (r *rxReader) labelledResidue(missing, found map[string]bool) {
 			continue
 		}
 		if l.Field == "frequency" {
-			if f, _ := ParseFrequency(v); f.Reason != "" {
-				continue // read, and not a plan: the rules say so
+			// Read, and not a plan: the rules say so, unless what the
+			// reading left holds a number or words OCR doubted (a span
+			// written by hand).
+			if f, _ := ParseFrequency(v); f.Reason != "" && !r.planLeftover(l.Line, v, f) {
+				continue
 			}
 		}
 		found[l.Field] = true
@@ -818,4 +822,45 @@ func blankOut(s, part string) string {
 		return s[:i] + strings.Repeat(" ", len(part)) + s[i+len(part):]
 	}
 	return s
+}
+
+// planLeftover reports that text, read as a plan found wanting (f), leaves
+// beside the plan material it may be made of: a number, a span's unit
+// (on the next line too), or words OCR doubted (a span written by hand).
+func (r *rxReader) planLeftover(l textLine, text string, f Frequency) bool {
+	rest := blankOut(text, f.Text)
+	if ses := r.rx.Session; ses != nil && ses.Text != "" {
+		rest = blankOut(rest, ses.Text) // the session's length is read
+	}
+	rest = strings.TrimSpace(rest)
+	if reviewBefore(rest) {
+		return false // "re-evaluate in 4 weeks": when, not how long
+	}
+	return unreadCount(rest) || nearUnit(rest+" "+r.nextText(l), spanUnit) ||
+		alnumCount(rest) >= 3 && r.confOf(l, rest) < 0.6
+}
+
+// unreadCount reports a number left in what a plan's reading did not take
+// ("3/week x3 mottths": the span's unit misread), unless words of review
+// stand before it ("re-evaluate in 4 weeks" is when, not how long).
+func unreadCount(rest string) bool {
+	f := strings.FieldsFunc(strings.ToLower(rest), func(c rune) bool {
+		return c == ' ' || c == ',' || c == ';' || c == '(' || c == ')' || c == '/' || c == ':'
+	})
+	for i, w := range f {
+		w = strings.TrimRight(w, ".")
+		if freqReviewWords[w] || freqReviewWords[strings.TrimPrefix(strings.TrimPrefix(w, "re-"), "re")] {
+			return false
+		}
+		// A length is a session's, not a plan's: "60' per visit".
+		if strings.HasSuffix(w, "'") || i+1 < len(f) && lengthUnit(f[i+1]) {
+			continue
+		}
+		// A count, not a code ("M54.50") or a date.
+		w = strings.Trim(w, "x#")
+		if w != "" && (allDigits(w) || numberWords[w]) {
+			return true
+		}
+	}
+	return false
 }

@@ -243,3 +243,28 @@ func TestPrintLike(t *testing.T) {
 		t.Error("signature strokes taken for print")
 	}
 }
+
+// A plan read and found wanting is proven open only when nothing of a plan
+// is left beside it: a number there is a span the reader could not read;
+// the session's length, a diagnosis code or a date of review are not.
+func TestResiduePlanLeftover(t *testing.T) {
+	base := slices.DeleteFunc(slices.Clone(completeLines), func(l string) bool { return strings.HasPrefix(l, "Frequency:") })
+	for _, tc := range []struct {
+		line  string
+		found bool
+	}{
+		{"Frequency: 3/week x3 mnths", true},
+		{"Frequency: 2x/week, then 8 more", true},
+		{"Frequency: 1-2/week as tolerated, 60' per visit", false},
+		{"Frequency: 2x/week; re-evaluate in 4 weeks", false},
+		{"Reason M54.50 low back; plan 1-2/week as tolerated", false},
+	} {
+		rx := ReadPrescription(ocrDoc(append(slices.Clone(base), tc.line)...), readAsOf)
+		if rx.Frequency != nil && rx.Frequency.Reason == "" {
+			t.Fatalf("%q read as a plan: %+v", tc.line, rx.Frequency)
+		}
+		if got := slices.Contains(unattributed(rx), "frequency"); got != tc.found {
+			t.Errorf("%q: frequency left for a person %v, want %v (%+v)", tc.line, got, tc.found, rx.Ambiguities)
+		}
+	}
+}

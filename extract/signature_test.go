@@ -128,3 +128,17 @@ func TestEStatementWordings(t *testing.T) {
 		}
 	}
 }
+
+func TestNearWord(t *testing.T) {
+	for _, tc := range []struct {
+		w    string
+		want bool
+	}{
+		{"electronically", true}, {"rlectronically", true}, {"elecironically", true}, {"electronic", true},
+		{"mottths", false}, {"monthz", true}, {"eleven", false}, {"electrode", false},
+	} {
+		if got := nearWord(tc.w, "electronically", "electronic", "months"); got != tc.want {
+			t.Errorf("nearWord(%q) = %v, want %v", tc.w, got, tc.want)
+		}
+	}
+}
