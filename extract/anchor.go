@@ -106,7 +106,7 @@ func (r *rxReader) patientByBirth() *Patient {
 		if ds := findDates(l.Text[loc[1]:]); len(ds) == 0 || ds[0].Start > 3 {
 			continue
 		}
-		before := l.Text[:loc[0]]
+		before := strings.TrimRight(l.Text[:loc[0]], " /|,;-") // "Name / DOB ..."
 		// "Pt: Kowalczyk, Krystal Birth date: ...": the value of the
 		// label before, last name first.
 		if i := strings.LastIndex(before, ":"); i >= 0 && strings.Contains(before[i:], ",") {

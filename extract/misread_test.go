@@ -158,7 +158,7 @@ func TestReadOCRDatesAndNames(t *testing.T) {
 		{"Name: Hiroshi Lindqvist D.0.B.: 7/26/92", "Hiroshi Lindqvist", "1992-07-26", ""},
 		{"Patient: 'Teresa Brown oe D.O.B.: October 17, 1947", "Teresa Brown", "1947-10-17", ""},
 		{"Name: Smith, Brittany M oo D.O.B.: Aug 27, 1946", "Brittany M Smith", "1946-08-27", ""},
-		{"For: Olga R. Nguyen NOR: 8/4/1940", "Olga R. Nguyen", "", ""},
+		{"For: Olga R. Nguyen NOR: 8/4/1940", "Olga R. Nguyen", "1940-08-04", ""}, // a date of birth under a garbled label
 		{"Name: JamesThompson _ Birthdate: 8/17/40\nDate: Sep6,2026", "James Thompson", "1940-08-17", "2026-09-06"},
 		{"November 5, 2026 ; .\nRe: Michael Van Dyke, DOB 19-Jun-1997", "Michael Van Dyke", "1997-06-19", "2026-11-05"},
 	} {

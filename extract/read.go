@@ -266,7 +266,7 @@ func (r *rxReader) patient() {
 	if dob == "" {
 		for _, l := range r.lines {
 			if loc := reDOBInline.FindStringIndex(l.Text); loc != nil {
-				rest := l.Text[loc[1]:]
+				rest := strings.TrimLeft(l.Text[loc[1]:], " ._:-") // "BORN.......: 5/22/1984"
 				if strings.TrimSpace(rest) == "" {
 					rest = r.nextText(l) // the date wrapped to the next line
 				}
@@ -280,11 +280,39 @@ func (r *rxReader) patient() {
 	if p == nil {
 		return
 	}
+	if dob == "" {
+		dob, dobEv = r.dateBesideName(p)
+	}
 	p.DOB = dob
 	if dob != "" && dobEv.Conf < p.Confidence {
 		p.Confidence = round2(dobEv.Conf)
 	}
 	r.rx.Patient = p
+}
+
+// dateBesideName reads the date printed after the patient's name on the
+// line the name was read from, however it is introduced ("(08 Oct 1981)",
+// "(b. 2/1/1983)"): a date more than a year before the order's, with no
+// word before it that makes it another date (injury, onset), is the date
+// of birth.
+func (r *rxReader) dateBesideName(p *Patient) (string, textLine) {
+	for _, l := range r.lines {
+		if l.Text != p.Evidence.Text {
+			continue
+		}
+		last := strings.Fields(p.Name)
+		at := nameIndex(l.Text, strings.ToLower(last[len(last)-1]))
+		if at < 0 {
+			return "", textLine{}
+		}
+		for _, dm := range findDates(l.Text) {
+			if dm.Start > at && !hasCueBefore(l.Text, dm.Start, otherDateCue) && dm.Date.Before(r.asOf.AddDate(-1, 0, 0)) {
+				return isoDate(dm.Date), l
+			}
+		}
+		return "", textLine{}
+	}
+	return "", textLine{}
 }
 
 func cutAtDOB(s string) string {

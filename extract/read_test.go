@@ -78,6 +78,13 @@ func TestReadPatientNames(t *testing.T) {
 		{"Patient: Ann Bornstein DOB: 4/22/1989", "Ann Bornstein", "1989-04-22"},
 		{"Patient: Mark Dobson Date of birth - 4/22/1989", "Mark Dobson", "1989-04-22"},
 		{"RE: Medical massage referral for Merle Van Wieren, DOB:\nJul-26-1947\nTo Whom It May Concern:", "Merle Van Wieren", "1947-07-26"},
+		// A date of birth however it is introduced: in brackets after the
+		// name, after "b.", behind dot leaders, after a slash.
+		{"RE: referral - Domenic Q. O'Sullivan (08 Oct 1981)", "Domenic Q. O'Sullivan", "1981-10-08"},
+		{"In re: Ray Charles Gadsden (b. 15 December 1958)", "Ray Charles Gadsden", "1958-12-15"},
+		{"SUBJECT: Domenic Van Ness III / DOB 08/24/1970", "Domenic Van Ness III", "1970-08-24"},
+		{"Patient: Jefferson Etheridge\nBORN....................: 5/22/1984", "Jefferson Etheridge", "1984-05-22"},
+		{"Patient: Ann Lee (injured 03/02/2024)", "Ann Lee", ""},
 	} {
 		rx := readBody(tc.body)
 		if rx.Patient == nil || rx.Patient.Name != tc.want || rx.Patient.DOB != tc.dob {
