@@ -37,6 +37,9 @@ type wordingFamily struct {
 	open               []string // frequencies that are not plans
 	sessions           []sessionOpt
 	necessity          []string
+	// freqSession words a plan that gives the session length too, drawn
+	// when freq returns an empty text; nil: the house phrases.
+	freqSession func(r *rand.Rand) (*freqSpec, *sessionSpec)
 
 	// Labels.
 	lPatient, lDOB, lDate, lDoctor, lNPI []string
