@@ -310,7 +310,11 @@ func newContent(r *rand.Rand, spec Spec) *content {
 	prose := spec.Layout == LayoutLetter || spec.Layout == LayoutEmail
 	c.freq = fam.newFrequency(r, prose)
 	if c.freq.text == "" { // the phrase carries the session length too
-		c.freq, c.session = newFrequencyWithSession(r)
+		if fam.freqSession != nil {
+			c.freq, c.session = fam.freqSession(r)
+		} else {
+			c.freq, c.session = newFrequencyWithSession(r)
+		}
 		c.sessionIn = true
 	}
 	c.necessity = necPrinted

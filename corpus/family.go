@@ -37,6 +37,9 @@ type wordingFamily struct {
 	open               []string // frequencies that are not plans
 	sessions           []sessionOpt
 	necessity          []string
+	// freqSession words a plan that gives the session length too, drawn
+	// when freq returns an empty text; nil: the house phrases.
+	freqSession func(r *rand.Rand) (*freqSpec, *sessionSpec)
 
 	// Labels.
 	lPatient, lDOB, lDate, lDoctor, lNPI []string
@@ -56,7 +59,7 @@ type wordingFamily struct {
 	thanks                                   []string
 
 	// Styles.
-	ehrStyle    int // 0: labelled lines; 1: consult request (field dots, /es/)
+	ehrStyle    int // 0: labelled lines; 1: consult request (field dots, /es/); 2: each label above its value
 	letterMemo  bool
 	upperChance float64 // EHR values in capitals
 }
@@ -77,8 +80,8 @@ const (
 
 var houseFamily = &wordingFamily{name: "house", house: true}
 
-// wordingFamilies lists every family; the held-out one last.
-var wordingFamilies = []*wordingFamily{houseFamily, northside, lakeview, harbor, riverbend, tidewater, prairie}
+// wordingFamilies lists every family; the held-out ones last.
+var wordingFamilies = []*wordingFamily{houseFamily, northside, lakeview, harbor, riverbend, tidewater, prairie, summit}
 
 // FamilyNames returns the names of the wording families.
 func FamilyNames() []string {

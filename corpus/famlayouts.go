@@ -123,6 +123,12 @@ func (w *wording) fDx() []string {
 			out = append(out, desc+" (ICD-10: "+d.code+")")
 		case w.f == lakeview && k == 1:
 			out = append(out, desc+", "+d.code)
+		case w.f == summit && k == 0:
+			out = append(out, desc+" -- "+d.code)
+		case w.f == summit && k == 1:
+			out = append(out, d.code+" ("+desc+")")
+		case w.f == summit:
+			out = append(out, "["+d.code+"] "+desc)
 		case k == 0:
 			out = append(out, d.code+" - "+desc)
 		case k == 1:
@@ -205,6 +211,8 @@ func (w *wording) fLetterhead(sh *sheet, withDoctor bool) {
 		lines = []string{p.street, fmt.Sprintf("%s, %s %s", p.city, p.state, p.zip), fmt.Sprintf("Telephone %s  Facsimile %s", w.phone(c.phone), w.phone(c.fax))}
 	case w.f == harbor:
 		lines = []string{fmt.Sprintf("%s * %s, %s %s * Tel %s * Fax %s", p.street, p.city, p.state, p.zip, w.phone(c.phone), w.phone(c.fax))}
+	case w.f == summit:
+		lines = []string{fmt.Sprintf("%s | %s, %s %s", p.street, p.city, p.state, p.zip), fmt.Sprintf("Voice %s   Fax %s", w.phone(c.phone), w.phone(c.fax))}
 	}
 	for _, l := range lines {
 		sh.blocks = append(sh.blocks, block{kind: blockText, size: sh.body - 2, align: al, text: l})
@@ -387,6 +395,13 @@ func (w *wording) fEHR() []sheet {
 	}
 	mrn := fmt.Sprintf("%07d", hashString(name+title)%10000000)
 	line := func(label, value string) {
+		if w.f.ehrStyle == 2 {
+			sh.blocks = append(sh.blocks, block{kind: blockText, role: roleBold, text: strings.TrimSuffix(label, ":"), before: 4})
+			if value != "" {
+				sh.blocks = append(sh.blocks, block{kind: blockText, text: value, indent: 18})
+			}
+			return
+		}
 		if w.f.ehrStyle == 1 {
 			label = strings.ToUpper(strings.TrimSuffix(label, ":"))
 			label += strings.Repeat(".", max(2, 24-len(label))) + ":"
@@ -474,6 +489,9 @@ func (w *wording) fLetter() []sheet {
 		sh.blocks = append(sh.blocks, block{kind: blockRule, before: 4})
 	} else {
 		if d := w.fRxDate(); d != "" {
+			if f == summit && r.IntN(2) == 0 { // a dateline
+				d = c.practice.city + ", " + c.practice.state + "  " + d
+			}
 			para(d)
 		}
 		para(c.clinic.name)
@@ -523,6 +541,9 @@ func (w *wording) fProse(third bool) []string {
 		mod = "treatment"
 	}
 	areas := w.fAreas("")
+	if f == summit {
+		return w.summitProse(third, doc, who, mod, areas)
+	}
 	var p1 string
 	switch {
 	case f == lakeview && areas != "":
@@ -567,6 +588,59 @@ func (w *wording) fProse(third bool) []string {
 	return []string{p1, strings.TrimSpace(p2 + " " + p3), p4}
 }
 
+// summitProse is fProse in summit's sentences.
+func (w *wording) summitProse(third bool, doc, who, mod, areas string) []string {
+	c, r := w.c, w.r
+	subj := "I am"
+	if third {
+		subj = doc + " is"
+	}
+	var p1 string
+	if areas != "" {
+		p1 = pick(r, []string{
+			fmt.Sprintf("%s requesting %s for %s, with attention to the %s.", subj, mod, who, areas),
+			fmt.Sprintf("%s is referred to your practice for %s to the %s.", capFirst(who), mod, areas),
+			fmt.Sprintf("Please provide %s to %s; treatment areas: %s.", mod, who, areas)})
+	} else {
+		p1 = pick(r, []string{fmt.Sprintf("%s requesting %s for %s.", subj, mod, who), fmt.Sprintf("Please provide %s to %s.", mod, who)})
+	}
+	var p2 string
+	if dx := w.fDx(); len(dx) > 0 {
+		p2 = pick(r, []string{"Indications: ", "Conditions being treated: "}) + strings.Join(dx, "; ") + "."
+	}
+	var p3 string
+	sess := ""
+	if c.session != nil && !c.sessionIn {
+		sess = c.session.text
+	}
+	each := sess
+	if !strings.Contains(sess, "visit") && !strings.Contains(sess, "session") && !strings.Contains(sess, "each") && !strings.Contains(sess, "per") {
+		each += " per session"
+	}
+	// A plan that starts with its own verb, or no plan, is not scheduled.
+	schedule := c.freq != nil && c.freq.plan && !strings.HasPrefix(c.freq.text, "start ")
+	switch {
+	case c.freq != nil && !schedule && sess != "":
+		p3 = fmt.Sprintf("Course of care: %s; treatment length %s.", c.freq.text, sess)
+	case c.freq != nil && !schedule:
+		p3 = "Course of care: " + c.freq.text + "."
+	case c.freq != nil && sess != "":
+		p3 = pick(r, []string{
+			fmt.Sprintf("Please schedule %s, %s.", c.freq.text, each),
+			fmt.Sprintf("Course of care: %s; treatment length %s.", c.freq.text, sess),
+			fmt.Sprintf("Requested schedule is %s, with %s.", c.freq.text, each)})
+	case c.freq != nil:
+		p3 = pick(r, []string{"Please schedule ", "Course of care: "}) + c.freq.text + "."
+	case sess != "":
+		p3 = "Treatment length: " + sess + "."
+	}
+	var p4 string
+	if c.necessity == necPrinted {
+		p4 = w.fNecessity()
+	}
+	return []string{p1, strings.TrimSpace(p2 + " " + p3), p4}
+}
+
 // fEmail is the body of an email from the office in the family's words.
 func (w *wording) fEmail() []sheet {
 	c, r, f := w.c, w.r, w.f
@@ -589,6 +663,8 @@ func (w *wording) fEmail() []sheet {
 		doc = w.fname()
 	}
 	switch {
+	case c.datePlace == dateHeader && f == summit:
+		add(pick(r, []string{"The order below was entered by " + doc + " earlier today.", doc + " completed this referral today; details follow."}), true)
 	case c.datePlace == dateHeader:
 		add(pick(r, []string{doc + " signed the order below today.", "Order written today by " + doc + ".", "Sending the order " + doc + " wrote for this patient today."}), true)
 	case r.IntN(2) == 0:

@@ -43,7 +43,7 @@ var dateFormats = []string{"01/02/2006", "1/2/2006", "01/02/06", "Jan 2, 2006", 
 
 func (w *wording) date(t time.Time) string {
 	if w.fdate != "" {
-		return t.Format(w.fdate)
+		return formatDate(t, w.fdate)
 	}
 	return t.Format(dateFormats[w.dateFmt])
 }
@@ -60,7 +60,30 @@ func (w *wording) dob() string {
 	if strings.HasSuffix(f, "/06") && w.c.patient.dob.Year() >= 2000 {
 		f = "01/02/2006"
 	}
-	return w.c.patient.dob.Format(f)
+	return formatDate(w.c.patient.dob, f)
+}
+
+// ordinalMark in a date layout stands for the ordinal suffix of the day of
+// the month: "January 2{th}, 2006" prints "November 5th, 2026".
+const ordinalMark = "{th}"
+
+// formatDate formats t by a Go layout that may hold ordinalMark.
+func formatDate(t time.Time, layout string) string {
+	s := t.Format(layout)
+	if !strings.Contains(layout, ordinalMark) {
+		return s
+	}
+	d := t.Day()
+	suffix := "th"
+	switch {
+	case d%10 == 1 && d != 11:
+		suffix = "st"
+	case d%10 == 2 && d != 12:
+		suffix = "nd"
+	case d%10 == 3 && d != 13:
+		suffix = "rd"
+	}
+	return strings.ReplaceAll(s, ordinalMark, suffix)
 }
 
 func (w *wording) rxDate() string { return w.date(w.c.rxDate) }
