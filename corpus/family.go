@@ -866,9 +866,10 @@ func tidewaterFreq(r *rand.Rand, prose bool) *freqSpec {
 // totals, dotted and apostrophe-year dates, German-Russian, Scandinavian,
 // Czech, Basque, Lakota and Scots-Irish surnames with particles, apostrophes,
 // hyphens and suffixes, credentials written several ways, plain letters and
-// labelled EHR printouts.
+// labelled EHR printouts. Held out until its wording was read to classify
+// its misreadings; summit took its place.
 var prairie = &wordingFamily{
-	name: "prairie", heldOut: true,
+	name: "prairie", heldOut: false,
 	female: []string{"Darla", "LaVonne", "Marlys", "Bonnie Kay", "Arlys", "Renae", "Jo Lynn", "Ardith", "Tawnya", "McKenna",
 		"Oralee", "Kjersti", "Verna Mae", "Annika", "Magdalena", "Bernadine", "Trudy", "Mattie Lou", "Taylee", "Brynlee", "Winona", "Ximena"},
 	male: []string{"Arlo", "Verlyn", "Duane", "Lyle", "Delmar", "Orrin", "Thor", "Jed", "Cletus", "Elmer Ray", "Ransom", "Kolton",

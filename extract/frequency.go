@@ -732,7 +732,7 @@ func mendCounts(s string) string {
 		}
 		j := i
 		for j < len(b) && j-i < 2 {
-			if _, ok := confusion.Default.Digit(rune(b[j])); !ok {
+			if _, ok := countDigit(b[j]); !ok {
 				break
 			}
 			j++
@@ -747,7 +747,14 @@ func mendCounts(s string) string {
 		// What follows: the unit, glued or after a space and an "x/".
 		rest := strings.ToLower(string(b[j:]))
 		rest = strings.TrimLeft(rest, " ")
-		if strings.HasPrefix(rest, "x") && len(rest) > 1 && (rest[1] == '/' || rest[1] == ' ') {
+		if strings.HasPrefix(rest, "x") {
+			// "x" is a rate's only before its period: "2x/wk", "1 x per
+			// week"; a lone "lX" is a speck or a tick.
+			rem := strings.TrimLeft(rest[1:], " ")
+			if !strings.HasPrefix(rem, "/") && !strings.HasPrefix(rem, "per") && !strings.HasPrefix(rem, "a w") &&
+				!strings.HasPrefix(rem, "w") && !strings.HasPrefix(rem, "d") {
+				continue
+			}
 			rest = "x"
 		}
 		unit := false
@@ -774,8 +781,20 @@ func mendCounts(s string) string {
 			k+1 < len(b) && b[k] >= 'A' && b[k] <= 'Z' && b[k+1] >= 'a' && b[k+1] <= 'z' {
 			continue
 		}
-		copy(b[i:j], confusion.Default.Digits(run))
+		for k := i; k < j; k++ {
+			d, _ := countDigit(b[k])
+			b[k] = byte(d)
+		}
 		i = j - 1
 	}
 	return string(b)
+}
+
+// countDigit is the digit c stands for where a count must stand: the
+// confusion table's, and "!" for 1 ("! unit").
+func countDigit(c byte) (rune, bool) {
+	if c == '!' {
+		return '1', true
+	}
+	return confusion.Default.Digit(rune(c))
 }

@@ -190,6 +190,8 @@ func TestMendCounts(t *testing.T) {
 		{"continue for 8 | weeks", "continue for 8 | weeks"},
 		{"three times weekly | Weeks of care: six", "three times weekly | Weeks of care: six"},
 		{"| HOUR EACH VISIT", "1 HOUR EACH VISIT"},
+		{"i lX", "i lX"},
+		{"lx weekly x 6 weeks", "1x weekly x 6 weeks"},
 		{"for l month", "for 1 month"},
 		// Words stay words.
 		{"I will see her weekly", "I will see her weekly"},
