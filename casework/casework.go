@@ -103,7 +103,10 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 	if log == nil {
 		log = slog.Default()
 	}
-	doc := p.Reader.Read(ctx, m.CaseID+".eml", m.Raw)
+	if m.Mail == nil {
+		return intake.Outcome{}, intake.PermanentError(fmt.Errorf("casework: case %s: the message was handed over without its walk", m.CaseID))
+	}
+	doc := p.Reader.ReadMail(ctx, m.CaseID+".eml", m.Mail)
 	if ctx.Err() != nil {
 		return intake.Outcome{}, intake.TemporaryError(ctx.Err())
 	}
