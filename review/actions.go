@@ -310,11 +310,7 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
 	if edited.Prescription == nil {
 		edited.Prescription = &extract.Prescription{}
 	}
-	asOf, err := time.Parse("2006-01-02", rec.AsOf)
-	if err != nil {
-		asOf = timeNow().UTC()
-	}
-	changed, err := applyEdit(edited.Prescription, r.PostForm, userOf(r).name, asOf)
+	changed, err := applyEdit(edited.Prescription, r.PostForm, userOf(r).name, casework.RecordAsOf(rec, timeNow()))
 	var fe errForm
 	if errors.As(err, &fe) {
 		s.showCaseError(w, r, c, rec, fe.msg)
