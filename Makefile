@@ -69,7 +69,7 @@ check: test check-docker check-tidy
 	@if command -v govulncheck >/dev/null; then govulncheck ./...; else echo "govulncheck not installed: go install golang.org/x/vuln/cmd/govulncheck@latest"; fi
 
 # Every parser of untrusted input has a fuzz target; each runs FUZZTIME.
-FUZZ_TARGETS := extract:FuzzSniff extract:FuzzWalkMessage extract:FuzzReadTIFFPages extract:FuzzFaxHeader \
+FUZZ_TARGETS := extract:FuzzSniff extract:FuzzParseMail extract:FuzzReadTIFFPages extract:FuzzFaxHeader \
                 extract:FuzzParseFrequency extract:FuzzParseSession extract:FuzzAreas extract:FuzzProcedures \
                 icd10cm:FuzzNormalize icd10cm:FuzzMisread intake:FuzzParseMessage
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"rxintake/corpus"
 	"rxintake/extract"
 	"rxintake/internal/sqldb"
 	"rxintake/validate"
@@ -65,14 +66,14 @@ func TestCaseIDShape(t *testing.T) {
 	}
 }
 
-// TestStatusValues: validate decides a document's status with its own
-// constants; they are the case statuses of the same names.
+// TestStatusValues: the corpus writes the statuses of its truth files with
+// constants of its own (it depends on no package of the product it
+// measures); they are the case statuses of the same names.
 func TestStatusValues(t *testing.T) {
-	for s, want := range map[string]Status{validate.StatusComplete: StatusComplete,
-		validate.StatusNeedsCorrection: StatusNeedsCorrection, validate.StatusNeedsReview: StatusNeedsReview,
-		validate.RuleNotPrescription: StatusNotPrescription} {
+	for s, want := range map[string]Status{corpus.StatusComplete: StatusComplete,
+		corpus.StatusNeedsCorrection: StatusNeedsCorrection, corpus.StatusNeedsReview: StatusNeedsReview} {
 		if Status(s) != want {
-			t.Errorf("validate's %q is not %q", s, want)
+			t.Errorf("the corpus's %q is not %q", s, want)
 		}
 	}
 	for _, s := range []Status{StatusComplete, StatusNeedsCorrection, StatusNeedsReview} {

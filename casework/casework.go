@@ -24,25 +24,29 @@ import (
 // request never goes to an address rxintake does not know.
 const RuleOfficeUnknown = "office-unknown"
 
-// Build reads the prescription in doc and applies the rules. For an email
-// the Date header is the receipt date the validity window is measured at.
-func Build(doc *extract.Document, profile validate.Profile, asOf time.Time) *casefile.Record {
-	if doc.Email != nil && !doc.Email.Date.IsZero() {
-		asOf = doc.Email.Date.UTC().Truncate(24 * time.Hour)
-	}
+// Input is what Build needs besides the document.
+type Input struct {
+	Profile validate.Profile // the payer's rules
+	// Received is the day the document came in: the day it was taken in
+	// from the mailbox, or --as-of. An email's Date header wins (AsOf).
+	Received time.Time
+	// SenderFax is the sender's number as the fax notification gives it
+	// (intake.Message.SenderFax); the transmit headers' number wins.
+	SenderFax string
+}
+
+// Build reads the prescription in doc and applies the rules: the one way
+// from a document to a record, taken by the worker (Processor.Process),
+// `rxintake extract --json` and cmd/rxeval alike. It does not look up the
+// office; Process does, and applies the rule for an unknown one.
+func Build(doc *extract.Document, in Input) *casefile.Record {
+	asOf := AsOf(doc, in.Received)
 	rx := extract.ReadPrescription(doc, asOf)
-	res, err := validate.Check(doc, rx, profile, asOf)
-	if err != nil {
-		res = validate.Result{Status: validate.StatusNeedsReview, Findings: []validate.Finding{
-			{Rule: validate.RuleUnreadable, Severity: validate.Error, Message: err.Error()}}}
-	}
-	r := &casefile.Record{File: doc.File, Status: casefile.Status(res.Status), Pages: len(doc.Pages), Prescription: rx,
-		Findings: res.Findings, AsOf: asOf.Format("2006-01-02"), Payer: profile.Name,
+	status, findings := Check(doc, rx, in.Profile, validate.DefaultPolicy, asOf)
+	r := &casefile.Record{File: doc.File, Status: status, Pages: len(doc.Pages), Prescription: rx,
+		Findings: findings, AsOf: asOf.Format(time.DateOnly), Payer: in.Profile.Name,
 		CodeSet: fmt.Sprintf("FY%d", icd10cm.For(asOf).FiscalYear())}
-	if r.Findings == nil {
-		r.Findings = []validate.Finding{}
-	}
-	s := &casefile.Sender{Fax: doc.FaxNumber}
+	s := &casefile.Sender{Fax: senderFax(doc, in.SenderFax)}
 	for _, p := range doc.Pages {
 		if p.Header != nil && p.Header.SenderName != "" {
 			s.Name = p.Header.SenderName
@@ -63,6 +67,60 @@ func Build(doc *extract.Document, profile validate.Profile, asOf time.Time) *cas
 			CoverSheet: p.CoverSheet, Unreadable: p.Unreadable, FaxHeader: p.Header})
 	}
 	return r
+}
+
+// AsOf is the day validity windows are measured at (docs/rules.md): the
+// day an email was sent, by its Date header, else received, the day the
+// document came in.
+func AsOf(doc *extract.Document, received time.Time) time.Time {
+	if doc.Email != nil && !doc.Email.Date.IsZero() {
+		received = doc.Email.Date
+	}
+	return received.UTC().Truncate(24 * time.Hour)
+}
+
+// RecordAsOf is the day rec was judged at (its as_of, set by Build), or the
+// day of now for a record that does not say.
+func RecordAsOf(rec *casefile.Record, now time.Time) time.Time {
+	if t, err := time.Parse(time.DateOnly, rec.AsOf); err == nil {
+		return t
+	}
+	return now.UTC().Truncate(24 * time.Hour)
+}
+
+// senderFax is the sender's fax number: the one most transmit headers of
+// doc agree on, else the one the fax notification gave.
+func senderFax(doc *extract.Document, notified string) string {
+	if doc.FaxNumber != "" {
+		return doc.FaxNumber
+	}
+	return notified
+}
+
+// Check applies the rules of profile, with the review thresholds of pol,
+// to rx as read from doc: the status and findings of a record. When the
+// rules cannot run, the document goes to review with an unreadable finding
+// that says why.
+func Check(doc *extract.Document, rx *extract.Prescription, profile validate.Profile, pol validate.Policy, asOf time.Time) (casefile.Status, []validate.Finding) {
+	res, err := validate.CheckWith(doc, rx, profile, asOf, pol)
+	if err != nil {
+		return casefile.StatusNeedsReview, []validate.Finding{
+			{Rule: validate.RuleUnreadable, Severity: validate.Error, Message: err.Error()}}
+	}
+	if res.Findings == nil {
+		res.Findings = []validate.Finding{}
+	}
+	return casefile.Status(res.Status), res.Findings
+}
+
+// officeRule sends a record that needs correcting to review when its
+// office is not in the directory (RuleOfficeUnknown).
+func officeRule(r *casefile.Record) {
+	if r.Status == casefile.StatusNeedsCorrection && r.Office == "" {
+		r.Status = casefile.StatusNeedsReview
+		r.Findings = append(r.Findings, validate.Finding{Rule: RuleOfficeUnknown, Severity: validate.Warning,
+			Message: "The sending office is not in the office directory: a person must confirm where the correction request goes."})
+	}
 }
 
 // Notifier is what casework needs of the correction-request stage.
@@ -103,7 +161,10 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 	if log == nil {
 		log = slog.Default()
 	}
-	doc := p.Reader.Read(ctx, m.CaseID+".eml", m.Raw)
+	if m.Mail == nil {
+		return intake.Outcome{}, intake.PermanentError(fmt.Errorf("casework: case %s: the message was handed over without its walk", m.CaseID))
+	}
+	doc := p.Reader.ReadMail(ctx, m.CaseID+".eml", m.Mail)
 	if ctx.Err() != nil {
 		return intake.Outcome{}, intake.TemporaryError(ctx.Err())
 	}
@@ -114,17 +175,10 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 	if p.Now != nil {
 		now = p.Now
 	}
-	asOf := now().UTC().Truncate(24 * time.Hour)
-	if !m.Date.IsZero() {
-		asOf = m.Date.UTC().Truncate(24 * time.Hour)
-	}
-	rec := Build(doc, p.Profile, asOf)
+	rec := Build(doc, Input{Profile: p.Profile, Received: now(), SenderFax: m.SenderFax})
 	rec.CaseID, rec.File, rec.Original = m.CaseID, m.CaseID+".eml", m.OriginalPath
 	if rec.Sender == nil {
 		rec.Sender = &casefile.Sender{}
-	}
-	if rec.Sender.Fax == "" {
-		rec.Sender.Fax = m.SenderFax
 	}
 	for _, pg := range doc.Pages {
 		if pg.Image == nil {
@@ -150,11 +204,7 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 			rec.Corrects = id
 		}
 	}
-	if rec.Status == casefile.StatusNeedsCorrection && rec.Office == "" {
-		rec.Status = casefile.StatusNeedsReview
-		rec.Findings = append(rec.Findings, validate.Finding{Rule: RuleOfficeUnknown, Severity: validate.Warning,
-			Message: "The sending office is not in the office directory: a person must confirm where the correction request goes."})
-	}
+	officeRule(rec)
 	if p.Trail != nil {
 		ocr, conf, n := false, 0.0, 0
 		for _, pg := range doc.Pages {
@@ -178,7 +228,7 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 	}
 	log.Info("case decided", "case", m.CaseID, "status", string(rec.Status), "pages", rec.Pages, "findings", len(rec.Findings))
 	log.Debug("case findings", "case", m.CaseID, "rules", rec.Rules())
-	out := intake.Outcome{Status: rec.Status, Reasons: rec.Rules(), SenderFax: doc.FaxNumber}
+	out := intake.Outcome{Status: rec.Status, Reasons: rec.Rules(), SenderFax: rec.Sender.Fax}
 	out.Effects = func(ctx context.Context, tx *sql.Tx) error {
 		if err := p.Store.PutRecord(ctx, tx, rec); err != nil {
 			return err

@@ -15,10 +15,6 @@ import (
 // rule for an unknown office applies as in Process.
 func Recheck(rec *casefile.Record, profile validate.Profile) *casefile.Record {
 	out := *rec
-	asOf, err := time.Parse("2006-01-02", rec.AsOf)
-	if err != nil {
-		asOf = time.Now().UTC().Truncate(24 * time.Hour)
-	}
 	doc := &extract.Document{File: rec.File}
 	for _, p := range rec.PageTexts {
 		doc.Pages = append(doc.Pages, &extract.Page{Number: p.Page, Source: p.Source, Text: p.Text,
@@ -38,19 +34,7 @@ func Recheck(rec *casefile.Record, profile validate.Profile) *casefile.Record {
 	if rx == nil {
 		rx = &extract.Prescription{}
 	}
-	res, err := validate.Check(doc, rx, profile, asOf)
-	if err != nil {
-		res = validate.Result{Status: validate.StatusNeedsReview, Findings: []validate.Finding{
-			{Rule: validate.RuleUnreadable, Severity: validate.Error, Message: err.Error()}}}
-	}
-	out.Status, out.Findings = casefile.Status(res.Status), res.Findings
-	if out.Findings == nil {
-		out.Findings = []validate.Finding{}
-	}
-	if out.Status == casefile.StatusNeedsCorrection && out.Office == "" {
-		out.Status = casefile.StatusNeedsReview
-		out.Findings = append(out.Findings, validate.Finding{Rule: RuleOfficeUnknown, Severity: validate.Warning,
-			Message: "The sending office is not in the office directory: a person must confirm where the correction request goes."})
-	}
+	out.Status, out.Findings = Check(doc, rx, profile, validate.DefaultPolicy, RecordAsOf(rec, time.Now()))
+	officeRule(&out)
 	return &out
 }

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,8 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+
+	"rxintake/internal/safeio"
 )
 
 // ManifestName is the file of an evaluation corpus that lists every truth,
@@ -171,12 +174,7 @@ func WriteEval(ctx context.Context, dir string, n int, seed uint64, o EvalOption
 	}()
 	defer wg.Wait()
 
-	mf, err := os.Create(filepath.Join(dir, ManifestName+".tmp"))
-	if err != nil {
-		return fmt.Errorf("corpus: %w", err)
-	}
-	defer mf.Close()
-	bw := bufio.NewWriter(mf)
+	var manifest bytes.Buffer
 	for i := range specs {
 		var res result
 		select {
@@ -194,18 +192,15 @@ func WriteEval(ctx context.Context, dir string, n int, seed uint64, o EvalOption
 		if err != nil {
 			return fmt.Errorf("corpus: %w", err)
 		}
-		bw.Write(append(line, '\n'))
+		manifest.Write(append(line, '\n'))
 		if o.Progress != nil {
 			o.Progress(i+1, len(specs), res.f.Name)
 		}
 	}
-	if err := bw.Flush(); err != nil {
+	if err := safeio.WriteFile(filepath.Join(dir, ManifestName), manifest.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("corpus: %w", err)
 	}
-	if err := mf.Close(); err != nil {
-		return fmt.Errorf("corpus: %w", err)
-	}
-	return os.Rename(mf.Name(), filepath.Join(dir, ManifestName))
+	return nil
 }
 
 // generateRetry generates a spec; when its drawn content cannot be laid out

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"rxintake/internal/safeio"
 )
 
 // fixture is a named document of the shared test set: a spec and the exact
@@ -297,8 +299,8 @@ func WriteFixtures(ctx context.Context, dir string, log *slog.Logger) error {
 	return nil
 }
 
-// writeFile writes a generated file and its truth, each through a temporary
-// file and a rename, so that a reader never sees half a file.
+// writeFile writes a generated file and its truth, each with
+// safeio.WriteFile, so that a reader never sees half a file.
 func writeFile(dir string, f *File) error {
 	tj, err := json.MarshalIndent(f.Truth, "", "  ")
 	if err != nil {
@@ -308,12 +310,7 @@ func writeFile(dir string, f *File) error {
 		name string
 		data []byte
 	}{{f.Name, f.Data}, {TruthPath(f.Name), append(tj, '\n')}} {
-		path := filepath.Join(dir, w.name)
-		tmp := path + ".tmp"
-		if err := os.WriteFile(tmp, w.data, 0o644); err != nil {
-			return fmt.Errorf("corpus: %w", err)
-		}
-		if err := os.Rename(tmp, path); err != nil {
+		if err := safeio.WriteFile(filepath.Join(dir, w.name), w.data, 0o644); err != nil {
 			return fmt.Errorf("corpus: %w", err)
 		}
 	}

@@ -6,27 +6,59 @@
 // sends as an .eml file. `rxintake demo` runs the real worker against them;
 // nothing here touches the network beyond the loopback interface.
 //
-// The documents in samples/ are copies of testdata/ fixtures (two fax TIFFs
-// turned into fax PDFs); `go generate ./demo` makes them again.
+// The documents are the fixtures of testdata/, which the module embeds
+// (rxintake.DemoFixtures); two fax TIFFs are sent as fax PDFs, made when the
+// samples are.
 package demo
-
-//go:generate go run gen.go
 
 import (
 	"bytes"
-	"embed"
 	"encoding/base64"
 	"fmt"
+	"image"
 	"mime/quotedprintable"
 	"net/mail"
 	"strings"
 	"time"
 
+	"golang.org/x/image/tiff"
+
+	"rxintake"
 	"rxintake/config"
+	"rxintake/corpus"
 )
 
-//go:embed samples
-var samples embed.FS
+// faxPDFs are the documents sent as image-only fax PDFs, the way fax
+// services deliver them: NAME.pdf is the single-page fax TIFF NAME.tif of
+// testdata/, at the resolution of its fax mode (dots per inch across and
+// down).
+var faxPDFs = map[string][2]int{
+	"rxpad-standard.pdf":  {204, 98},
+	"expired-swedish.pdf": {204, 98},
+}
+
+// document returns the sample document name: a fixture of testdata/, or a
+// fax PDF made from one.
+func document(name string) ([]byte, error) {
+	res, ok := faxPDFs[name]
+	if !ok {
+		return rxintake.DemoFixtures.ReadFile("testdata/" + name)
+	}
+	tif := strings.TrimSuffix(name, ".pdf") + ".tif"
+	b, err := rxintake.DemoFixtures.ReadFile("testdata/" + tif)
+	if err != nil {
+		return nil, err
+	}
+	img, err := tiff.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", tif, err)
+	}
+	gray, ok := img.(*image.Gray)
+	if !ok {
+		return nil, fmt.Errorf("%s: a %T, not a bilevel page", tif, img)
+	}
+	return corpus.FaxPDF([]*image.Gray{gray}, res[0], res[1]), nil
+}
 
 // Sample is one message of the sample mailbox.
 type Sample struct {
@@ -135,14 +167,14 @@ func Samples() ([]Sample, error) {
 
 // asIs sends a fixture message unchanged.
 func asIs(name string) func(string) ([]byte, error) {
-	return func(string) ([]byte, error) { return samples.ReadFile("samples/" + name) }
+	return func(string) ([]byte, error) { return document(name) }
 }
 
 // faxMail wraps a fax document in a fax service's notification, attached as
 // application/octet-stream, as most services label it.
 func faxMail(doc string, f fax, date time.Time) func(string) ([]byte, error) {
 	return func(id string) ([]byte, error) {
-		data, err := samples.ReadFile("samples/" + doc)
+		data, err := document(doc)
 		if err != nil {
 			return nil, err
 		}
@@ -163,7 +195,7 @@ func faxMail(doc string, f fax, date time.Time) func(string) ([]byte, error) {
 // officeMail is an office's email with a document attached.
 func officeMail(name, addr, subject, text, doc, filename, ctype string, date time.Time) func(string) ([]byte, error) {
 	return func(id string) ([]byte, error) {
-		data, err := samples.ReadFile("samples/" + doc)
+		data, err := document(doc)
 		if err != nil {
 			return nil, err
 		}

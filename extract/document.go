@@ -135,17 +135,38 @@ func NewReader(pool *OCRPool, limits Limits) *Reader {
 // reported as a Problem on the document.
 func (r *Reader) Read(ctx context.Context, name string, data []byte) *Document {
 	d := &Document{File: name, Kind: Sniff(data)}
-	if int64(len(data)) > r.limits.BytesPerMessage {
-		d.problem("", false, "the file is %s, over the limit of %s per message", sizeMB(int64(len(data))), sizeMB(r.limits.BytesPerMessage))
+	if r.tooLarge(d, len(data)) {
 		return d
 	}
 	if d.Kind == KindEmail {
 		r.readEmail(ctx, d, data)
 	} else {
-		r.readPart(ctx, d, part{Name: filepath.Base(name), Data: data}, d.Kind)
+		r.readPart(ctx, d, Part{Name: filepath.Base(name), Data: data}, d.Kind)
 	}
 	d.FaxNumber = faxNumber(d.Pages)
 	return d
+}
+
+// ReadMail reads a message whose parts ParseMail walked, as Read reads the
+// message's bytes, without walking it again.
+func (r *Reader) ReadMail(ctx context.Context, name string, m *Mail) *Document {
+	d := &Document{File: name, Kind: KindEmail}
+	if r.tooLarge(d, m.size) {
+		return d
+	}
+	r.readMail(ctx, d, m)
+	d.FaxNumber = faxNumber(d.Pages)
+	return d
+}
+
+// tooLarge reports, as a problem of d, a file or message of n bytes over
+// the limit.
+func (r *Reader) tooLarge(d *Document, n int) bool {
+	if int64(n) <= r.limits.BytesPerMessage {
+		return false
+	}
+	d.problem("", false, "the file is %s, over the limit of %s per message", sizeMB(int64(n)), sizeMB(r.limits.BytesPerMessage))
+	return true
 }
 
 func sizeMB(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }
@@ -164,15 +185,20 @@ func (d *Document) problemErr(part string, err error) {
 }
 
 func (r *Reader) readEmail(ctx context.Context, d *Document, data []byte) {
-	env, parts, notes, err := walkMessage(data)
+	m, err := ParseMail(data)
 	if err != nil {
 		d.problemErr("", err)
 		return
 	}
-	d.Email = env
-	d.Notes = append(d.Notes, notes...)
+	r.readMail(ctx, d, m)
+}
+
+// readMail reads the body texts and the attachments of m into d.
+func (r *Reader) readMail(ctx context.Context, d *Document, m *Mail) {
+	d.Email = m.Email
+	d.Notes = append(d.Notes, m.Notes...)
 	var bodies []string
-	for _, p := range parts {
+	for _, p := range m.Parts {
 		if p.Body {
 			if t := strings.TrimSpace(string(p.Data)); t != "" {
 				bodies = append(bodies, t)
@@ -223,7 +249,7 @@ func toUTF8(b []byte) string {
 }
 
 // readPart reads one file or attachment of kind k into d.
-func (r *Reader) readPart(ctx context.Context, d *Document, p part, k Kind) {
+func (r *Reader) readPart(ctx context.Context, d *Document, p Part, k Kind) {
 	switch k {
 	case KindPDF:
 		r.readPDF(ctx, d, p)
@@ -248,7 +274,7 @@ type pageJob struct {
 	req  *ocrRequest
 }
 
-func (r *Reader) readTIFF(ctx context.Context, d *Document, p part) {
+func (r *Reader) readTIFF(ctx context.Context, d *Document, p Part) {
 	pages, err := readTIFFPages(p.Data, r.limits.PagesPerDocument)
 	if err != nil {
 		d.problem(p.Name, false, "%s cannot be read: %v", p.Name, err)
@@ -275,7 +301,7 @@ func (r *Reader) readTIFF(ctx context.Context, d *Document, p part) {
 	r.ocrPages(ctx, d, p.Name, jobs)
 }
 
-func (r *Reader) readImage(ctx context.Context, d *Document, p part) {
+func (r *Reader) readImage(ctx context.Context, d *Document, p Part) {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(p.Data))
 	if err != nil {
 		d.problem(p.Name, false, "%s cannot be read: %v", p.Name, err)
@@ -299,7 +325,7 @@ func (r *Reader) readImage(ctx context.Context, d *Document, p part) {
 // resolution OCR reads best at, which also squares a standard fax's pixels.
 const pdfRenderDPI = targetDPI
 
-func (r *Reader) readPDF(ctx context.Context, d *Document, p part) {
+func (r *Reader) readPDF(ctx context.Context, d *Document, p Part) {
 	dir, err := os.MkdirTemp("", "rxintake-pdf-")
 	if err != nil {
 		d.problemErr(p.Name, fmt.Errorf("%w: temporary directory: %v", ErrOCRTimeout, err))

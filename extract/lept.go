@@ -264,3 +264,17 @@ func (o *osd) detect(x *pix) (deg int, conf float64, ok bool) {
 }
 
 func (o *osd) close() { C.TessBaseAPIDelete(o.api) }
+
+// clip returns a copy of a rectangle of the image, or nil.
+func (x *pix) clip(x0, y0, w, h int) *pix {
+	box := C.boxCreate(C.l_int32(x0), C.l_int32(y0), C.l_int32(w), C.l_int32(h))
+	if box == nil {
+		return nil
+	}
+	defer C.boxDestroy(&box)
+	q := C.pixClipRectangle(x.p, box, nil)
+	if q == nil {
+		return nil
+	}
+	return &pix{q}
+}

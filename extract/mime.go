@@ -35,30 +35,62 @@ type Email struct {
 	Header     mail.Header
 }
 
-// part is one leaf of a message: a body text or an attachment.
-type part struct {
-	Name string // file name, or a description such as "body"
+// Part is one leaf of a message: a body text or an attachment.
+type Part struct {
+	Name string // file name, or a description such as "message body"
 	Type string // declared content type, lowercased
-	Data []byte
-	Body bool // inline text meant to be read as the message body
+	Data []byte // decoded; for a body part, the text (HTML reduced to text)
+	Body bool   // inline text meant to be read as the message body
 }
 
-// walkMessage parses an RFC 5322 message and returns its envelope, its body
-// texts and its attachments, recursing into forwarded messages. Problems
-// that cost a part (an unknown charset, a broken part) are returned as
-// notes; the rest of the message is still read.
-func walkMessage(data []byte) (*Email, []part, []string, error) {
+// Mail is a message with its MIME parts walked: its envelope, its body
+// texts and its attachments, recursing into forwarded messages. A message
+// is walked once: intake judges it by its Mail (ParseMail) and hands the
+// Mail on to be read (Reader.ReadMail).
+type Mail struct {
+	Email *Email
+	Parts []Part   // in the order they stand in the message
+	Notes []string // problems that cost a part (an unknown charset, a broken part)
+	size  int      // bytes of the message as it arrived
+}
+
+// ParseMail parses an RFC 5322 message and walks its parts. Problems that
+// cost a part are kept as notes and the rest of the message is still read;
+// the error return means the header cannot be parsed.
+func ParseMail(data []byte) (*Mail, error) {
 	e, err := message.Read(bytes.NewReader(data))
 	if e == nil {
-		return nil, nil, nil, fmt.Errorf("%w: the message header cannot be parsed (%v)", ErrUnreadable, err)
+		return nil, fmt.Errorf("%w: the message header cannot be parsed (%v)", ErrUnreadable, err)
 	}
-	env := envelope(mail.Header{Header: e.Header})
 	w := &walker{}
 	if err != nil {
 		w.note("%s", describeMIMEErr(err))
 	}
 	w.entity(e, 0, "message")
-	return env, w.parts, w.notes, nil
+	return &Mail{Email: envelope(mail.Header{Header: e.Header}), Parts: w.parts, Notes: w.notes, size: len(data)}, nil
+}
+
+// Body is the text of the message's body parts, in order, each trimmed,
+// separated by a blank line.
+func (m *Mail) Body() string {
+	var texts []string
+	for _, p := range m.Parts {
+		if t := strings.TrimSpace(string(p.Data)); p.Body && t != "" {
+			texts = append(texts, t)
+		}
+	}
+	return strings.Join(texts, "\n\n")
+}
+
+// Attachments counts the parts that are not body text.
+func (m *Mail) Attachments() int {
+	n := 0
+	for _, p := range m.Parts {
+		if !p.Body {
+			n++
+		}
+	}
+	return n
 }
 
 func envelope(h mail.Header) *Email {
@@ -78,7 +110,7 @@ func envelope(h mail.Header) *Email {
 }
 
 type walker struct {
-	parts []part
+	parts []Part
 	notes []string
 	count int
 }
@@ -162,13 +194,13 @@ func (w *walker) entity(e *message.Entity, depth int, where string) {
 			text = htmlText(body)
 		}
 		if ctype == "text/plain" || ctype == "text/html" {
-			w.parts = append(w.parts, part{Name: "message body", Type: ctype, Data: []byte(text), Body: true})
+			w.parts = append(w.parts, Part{Name: "message body", Type: ctype, Data: []byte(text), Body: true})
 		}
 	default:
 		if name == "" {
 			name = where
 		}
-		w.parts = append(w.parts, part{Name: name, Type: ctype, Data: body})
+		w.parts = append(w.parts, Part{Name: name, Type: ctype, Data: body})
 	}
 }
 

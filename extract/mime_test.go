@@ -12,7 +12,7 @@ func crlf(s string) []byte {
 	return []byte(strings.ReplaceAll(strings.TrimLeft(s, "\n"), "\n", "\r\n"))
 }
 
-func TestWalkMessage(t *testing.T) {
+func TestParseMail(t *testing.T) {
 	pdf := base64.StdEncoding.EncodeToString([]byte("%PDF-1.4\n%fake\n"))
 	tests := []struct {
 		name      string
@@ -144,10 +144,11 @@ second part, never closed`,
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env, parts, notes, err := walkMessage(crlf(tt.msg))
+			m, err := ParseMail(crlf(tt.msg))
 			if err != nil {
 				t.Fatal(err)
 			}
+			env, parts, notes := m.Email, m.Parts, m.Notes
 			var bodies, names []string
 			for _, p := range parts {
 				if p.Body {
@@ -177,21 +178,22 @@ second part, never closed`,
 	}
 }
 
-func TestWalkMessageDepthLimit(t *testing.T) {
+func TestParseMailDepthLimit(t *testing.T) {
 	msg := "Content-Type: text/plain\r\n\r\ninnermost\r\n"
 	for range maxMIMEDepth + 3 {
 		msg = "From: a@b.example\r\nContent-Type: message/rfc822\r\n\r\n" + msg
 	}
-	_, parts, notes, err := walkMessage([]byte(msg))
+	m, err := ParseMail([]byte(msg))
 	if err != nil {
 		t.Fatal(err)
 	}
+	parts, notes := m.Parts, m.Notes
 	if len(parts) != 0 || len(notes) == 0 {
 		t.Fatalf("parts %d notes %q: want the deep part refused with a note", len(parts), notes)
 	}
 }
 
-func FuzzWalkMessage(f *testing.F) {
+func FuzzParseMail(f *testing.F) {
 	f.Add(crlf("From: a@b\nContent-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/plain\n\nhi\n--x--\n"))
 	f.Add(crlf("From: a@b\nContent-Type: message/rfc822\n\nFrom: c@d\n\nbody\n"))
 	f.Add(crlf("Content-Type: multipart/alternative; boundary=\"\"\n\n--\n"))
@@ -201,12 +203,12 @@ func FuzzWalkMessage(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, parts, _, err := walkMessage(data)
+		m, err := ParseMail(data)
 		if err != nil {
 			return
 		}
 		total := 0
-		for _, p := range parts {
+		for _, p := range m.Parts {
 			total += len(p.Data)
 		}
 		// Decoding never grows a message by more than its text's

@@ -109,10 +109,10 @@ func recognise(tess *gosseract.Client, orient *osd, letters *letterReader, digit
 	res.Skew = x.deskew()
 	res.Width, res.Height, _ = x.size()
 	res.DPI = targetDPI
-	// Form rules (longer than a fifth of an inch, thinner than a
+	// Form lines (longer than a fifth of an inch, thinner than a
 	// twentieth) touch the characters written on them; OCR reads the page
 	// without them.
-	x.removeRules(targetDPI/5, targetDPI/20)
+	x.removeLines(targetDPI/5, targetDPI/20)
 	words, err := ocrPix(tess, x)
 	if err != nil {
 		res.Err = err.Error()

@@ -360,19 +360,23 @@ func (f *fakeProcessor) Process(ctx context.Context, m *Message) (Outcome, error
 	if f.pause != nil {
 		f.pause(m)
 	}
+	text := m.Mail.Body()
 	switch {
-	case strings.Contains(m.Text, "fake:panic"):
+	case strings.Contains(text, "fake:panic"):
 		panic("fake processor told to panic")
-	case strings.Contains(m.Text, "fake:temporary"):
+	case strings.Contains(text, "fake:temporary"):
 		return Outcome{}, TemporaryError(fmt.Errorf("OCR timed out"))
-	case strings.Contains(m.Text, "fake:permanent"):
+	case strings.Contains(text, "fake:permanent"):
 		return Outcome{}, PermanentError(fmt.Errorf("corrupt file"))
-	case strings.Contains(m.Text, "fake:correction"):
+	case strings.Contains(text, "fake:correction"):
 		return Outcome{Status: casefile.StatusNeedsCorrection, Reasons: []string{"signature-missing"}}, nil
-	case strings.Contains(m.Text, "fake:review"):
+	case strings.Contains(text, "fake:review"):
 		return Outcome{Status: casefile.StatusNeedsReview, Reasons: []string{"unknown-office"}}, nil
 	}
-	for _, a := range m.Attachments {
+	for _, a := range m.Mail.Parts {
+		if a.Body {
+			continue
+		}
 		if !bytes.HasPrefix(a.Data, []byte("%PDF-")) && !bytes.HasPrefix(a.Data, []byte("II*\x00")) && !bytes.HasPrefix(a.Data, []byte("MM\x00*")) {
 			return Outcome{}, PermanentError(fmt.Errorf("attachment %d is neither PDF nor TIFF", len(a.Data)))
 		}

@@ -3,9 +3,6 @@ package intake
 import (
 	"bytes"
 	"fmt"
-	"html"
-	"io"
-	"mime"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -15,26 +12,25 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 
 	"rxintake/config"
+	"rxintake/extract"
 )
 
-// parsed is what intake reads from a message before handing it on: enough to
-// tell a referral from an auto-reply and to find the sender's fax number.
+// parsed is what intake reads from a message's header before handing it
+// on: enough to claim it, to tell a referral from an auto-reply, and to find
+// the sender's fax number with the body text of its Mail.
 type parsed struct {
-	header      message.Header
-	messageID   string
-	date        time.Time
-	from        string
-	subject     string
-	text        string
-	attachments []Attachment
-	err         error // the body could not be walked to the end
+	header    message.Header
+	messageID string
+	date      time.Time
+	from      string
+	subject   string
 }
 
 // parseHeader reads only the header block of raw (which may be just that).
-func parseHeader(raw []byte) (*parsed, *message.Entity, error) {
+func parseHeader(raw []byte) (*parsed, error) {
 	e, err := message.Read(bytes.NewReader(raw))
 	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
-		return nil, nil, fmt.Errorf("intake: message header: %w", err)
+		return nil, fmt.Errorf("intake: message header: %w", err)
 	}
 	p := &parsed{header: e.Header}
 	h := gomail.Header{Header: e.Header}
@@ -45,51 +41,6 @@ func parseHeader(raw []byte) (*parsed, *message.Entity, error) {
 		p.subject = h.Get("Subject")
 	}
 	p.from = fromAddress(h)
-	return p, e, nil
-}
-
-// parseMessage reads the header and walks the body of raw.
-func parseMessage(raw []byte) (*parsed, error) {
-	p, e, err := parseHeader(raw)
-	if err != nil {
-		return nil, err
-	}
-	var plain, htmlText []string
-	p.err = e.Walk(func(path []int, part *message.Entity, err error) error {
-		if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
-			return err
-		}
-		mediaType, params, _ := part.Header.ContentType()
-		if mediaType == "" {
-			mediaType = "text/plain"
-		}
-		if strings.HasPrefix(mediaType, "multipart/") {
-			return nil
-		}
-		disp, dparams, _ := part.Header.ContentDisposition()
-		filename := dparams["filename"]
-		if filename == "" {
-			filename = params["name"]
-		}
-		body, rerr := io.ReadAll(part.Body)
-		if rerr != nil && !message.IsUnknownCharset(rerr) && !message.IsUnknownEncoding(rerr) {
-			return rerr
-		}
-		switch {
-		case disp != "attachment" && filename == "" && mediaType == "text/plain":
-			plain = append(plain, string(body))
-		case disp != "attachment" && filename == "" && mediaType == "text/html":
-			htmlText = append(htmlText, stripTags(string(body)))
-		default:
-			p.attachments = append(p.attachments, Attachment{Filename: decodeWord(filename), ContentType: mediaType, Data: body})
-		}
-		return nil
-	})
-	if len(plain) > 0 {
-		p.text = strings.Join(plain, "\n")
-	} else {
-		p.text = strings.Join(htmlText, "\n")
-	}
 	return p, nil
 }
 
@@ -114,26 +65,6 @@ func fromAddress(h gomail.Header) string {
 	return ""
 }
 
-func decodeWord(s string) string {
-	d, err := new(mime.WordDecoder).DecodeHeader(s)
-	if err != nil {
-		return s
-	}
-	return d
-}
-
-var (
-	tagRE   = regexp.MustCompile(`(?s)<(script|style)\b.*?</(script|style)\s*>|<[^>]*>`)
-	spaceRE = regexp.MustCompile(`[ \t]+`)
-)
-
-// stripTags makes plain text of HTML, well enough to find a fax number and to
-// tell an empty body from one with words in it.
-func stripTags(s string) string {
-	s = tagRE.ReplaceAllString(s, " ")
-	return spaceRE.ReplaceAllString(html.UnescapeString(s), " ")
-}
-
 // identity is who we are, to recognise our own correction requests coming
 // back (a copy in the mailbox, a reply-all, a loop).
 type identity struct {
@@ -155,7 +86,10 @@ func newIdentity(cfg *config.Config) identity {
 
 // notReferral says why a message is not a referral to process, or "" when it
 // may be one. The reasons are fixed strings: no PHI.
-func notReferral(p *parsed, me identity) string {
+//
+// m is the message's walk; a message whose every part was walked and that
+// has neither an attachment nor body text is not a referral.
+func notReferral(p *parsed, m *extract.Mail, me identity) string {
 	h := p.header
 	if v := strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))); v != "" && v != "no" {
 		return "not-a-referral: auto-submitted (" + firstWord(v) + ")"
@@ -189,7 +123,7 @@ func notReferral(p *parsed, me identity) string {
 			}
 		}
 	}
-	if p.err == nil && len(p.attachments) == 0 && strings.TrimSpace(p.text) == "" {
+	if len(m.Notes) == 0 && m.Attachments() == 0 && m.Body() == "" {
 		return "not-a-referral: no attachment and no body text"
 	}
 	return ""

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"rxintake/config"
+	"rxintake/extract"
 )
 
 func TestNotReferral(t *testing.T) {
@@ -36,11 +37,8 @@ func TestNotReferral(t *testing.T) {
 			if strings.Contains(tt.header, "multipart/report") {
 				raw = tt.header + "\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nundeliverable\r\n--b--\r\n"
 			}
-			p, err := parseMessage([]byte(raw))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := notReferral(p, me)
+			p, m := parseTest(t, raw)
+			got := notReferral(p, m, me)
 			if tt.want == "" && got != "" || tt.want != "" && !strings.Contains(got, tt.want) {
 				t.Errorf("notReferral = %q, want %q", got, tt.want)
 			}
@@ -51,51 +49,50 @@ func TestNotReferral(t *testing.T) {
 	}
 }
 
-func TestParseMessageParts(t *testing.T) {
+// parseTest reads raw as the worker does: its header, and the walk of its
+// parts.
+func parseTest(t *testing.T, raw string) (*parsed, *extract.Mail) {
+	t.Helper()
+	p, err := parseHeader([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := extract.ParseMail([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, m
+}
+
+// TestEmptyMessage: a message with neither an attachment nor body text is
+// not a referral; what the walk counts as either comes from extract.
+func TestEmptyMessage(t *testing.T) {
 	tests := []struct {
-		name        string
-		raw         string
-		text        string
-		attachments []string // content types
-		empty       bool
+		name  string
+		raw   string
+		empty bool
 	}{
-		{"plain text", "Subject: x\r\n\r\nMFR 97140 lumbar\r\n", "MFR 97140 lumbar", nil, false},
-		{"no body", "Subject: x\r\n\r\n", "", nil, true},
-		{"html only", "Content-Type: text/html\r\n\r\n<p>New fax received from <b>9415550143</b></p><style>p{}</style>", "New fax received from 9415550143", nil, false},
+		{"plain text", "Subject: x\r\n\r\nMFR 97140 lumbar\r\n", false},
+		{"no body", "Subject: x\r\n\r\n", true},
+		{"blank body", "Subject: x\r\n\r\n \r\n\r\n", true},
+		{"html only", "Content-Type: text/html\r\n\r\n<p>New fax received from <b>9415550143</b></p><style>p{}</style>", false},
+		{"html without words", "Content-Type: text/html\r\n\r\n<p> </p><style>p{color:red}</style>", true},
 		{"octet-stream PDF without body text",
-			"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n",
-			"", []string{"application/octet-stream"}, false},
-		{"inline image without a name", "Content-Type: multipart/related; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee scan\r\n--b\r\nContent-Type: image/tiff\r\n\r\nII*\x00\r\n--b--\r\n",
-			"see scan", []string{"image/tiff"}, false},
-		{"text attachment", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=rx.txt\r\n\r\nRx\r\n--b--\r\n",
-			"", []string{"text/plain"}, false},
-		{"unknown charset", "Content-Type: text/plain; charset=x-unknown\r\n\r\nhello", "hello", nil, false},
+			"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n", false},
+		{"inline image without a name", "Content-Type: multipart/related; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n\r\n--b\r\nContent-Type: image/tiff\r\n\r\nII*\x00\r\n--b--\r\n", false},
+		{"text attachment", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=rx.txt\r\n\r\nRx\r\n--b--\r\n", false},
+		{"unknown charset", "Content-Type: text/plain; charset=x-unknown\r\n\r\nhello", false},
+		{"a part that ends early", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!!", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := parseMessage([]byte(tt.raw))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(p.text, tt.text) {
-				t.Errorf("text = %q, want it to contain %q", p.text, tt.text)
-			}
-			var types []string
-			for _, a := range p.attachments {
-				types = append(types, a.ContentType)
-			}
-			if strings.Join(types, ",") != strings.Join(tt.attachments, ",") {
-				t.Errorf("attachments %v, want %v", types, tt.attachments)
-			}
-			if got := notReferral(p, identity{}) != ""; got != tt.empty {
-				t.Errorf("counted as empty: %v, want %v", got, tt.empty)
+			p, m := parseTest(t, tt.raw)
+			if got := notReferral(p, m, identity{}) != ""; got != tt.empty {
+				t.Errorf("counted as empty: %v, want %v (parts %+v, notes %q)", got, tt.empty, m.Parts, m.Notes)
 			}
 		})
 	}
-	if p, err := parseMessage([]byte("Subject: x\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK")); err != nil || p.text != "%PDF-1.4\n" {
-		t.Errorf("base64 body decoded to %q, %v", p.text, err)
-	}
-	if _, err := parseMessage([]byte("not a header line\r\n\r\n")); err == nil {
+	if _, err := parseHeader([]byte("not a header line\r\n\r\n")); err == nil {
 		t.Error("a message without a header parsed")
 	}
 }
@@ -119,6 +116,12 @@ func TestSenderFax(t *testing.T) {
 			t.Errorf("senderFax(%q, %q) = %q, want %q", tt.subject, tt.text, got, tt.want)
 		}
 	}
+	// The body text is the reader's: an HTML notification reduced to text.
+	w := &Worker{faxPatterns: patterns}
+	c := w.newContent([]byte("Subject: New fax\r\nContent-Type: text/html\r\n\r\n<p>Fax received from <b>(941) 555-0143</b></p>"))
+	if c.fax != "9415550143" {
+		t.Errorf("fax of an HTML notification %q, want 9415550143", c.fax)
+	}
 }
 
 func FuzzParseMessage(f *testing.F) {
@@ -127,14 +130,15 @@ func FuzzParseMessage(f *testing.F) {
 		f.Add(m)
 	}
 	patterns, _ := compilePatterns(config.DefaultSenderPatterns)
+	w := &Worker{faxPatterns: patterns}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		p, err := parseMessage(raw)
-		if err != nil {
+		c := w.newContent(raw)
+		if c.p == nil {
 			return
 		}
-		notReferral(p, identity{addresses: map[string]bool{"a@b": true}, domains: []string{"b"}})
-		if n := senderFax(patterns, p.subject, p.text); n != "" && len(n) != 10 {
-			t.Errorf("sender fax %q is not 10 digits", n)
+		notReferral(c.p, c.mail, identity{addresses: map[string]bool{"a@b": true}, domains: []string{"b"}})
+		if c.fax != "" && len(c.fax) != 10 {
+			t.Errorf("sender fax %q is not 10 digits", c.fax)
 		}
 	})
 }

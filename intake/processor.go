@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"rxintake/casefile"
+	"rxintake/extract"
 )
 
 // Processor turns a message into a case outcome: the reader and the rules
@@ -48,21 +49,15 @@ type Message struct {
 	SHA256       string // hex digest of Raw
 	OriginalPath string // the stored copy of Raw: data_dir/originals/ab/cdef….eml
 	Raw          []byte // the message as fetched, RFC 5322
+	// Mail is Raw with its parts walked (extract.ParseMail), the one walk
+	// of the message: intake judged it by it, the reader reads it.
+	Mail *extract.Mail
 
-	Date        time.Time // the Date header; zero when absent or unreadable
-	From        string    // the sender's address
-	Subject     string
-	Text        string       // the body text (text/plain, else text/html without tags)
-	Attachments []Attachment // every part that is not body text, decoded
-	SenderFax   string       // 10 digits, from the fax notification; "" when not found
-}
-
-// Attachment is a decoded part of a message. Fax services often label PDF and
-// TIFF files application/octet-stream: sniff Data, not ContentType.
-type Attachment struct {
-	Filename    string
-	ContentType string // as declared
-	Data        []byte
+	// What intake read of the header and used.
+	Date      time.Time // the Date header; zero when absent or unreadable
+	From      string    // the sender's address
+	Subject   string
+	SenderFax string // 10 digits, from the fax notification (subject or body); "" when not found
 }
 
 // Error is a processing failure that says whether it may pass, like go-smtp's

@@ -16,6 +16,7 @@ import (
 	"rxintake/audit"
 	"rxintake/casefile"
 	"rxintake/config"
+	"rxintake/extract"
 )
 
 var timeNow = time.Now // replaced in tests
@@ -243,13 +244,35 @@ func (w *Worker) cycle(ctx context.Context, sum *Summary) error {
 // content is a message's bytes and what intake read from them.
 type content struct {
 	raw  []byte
-	p    *parsed // nil when the header could not be read
+	p    *parsed       // nil when the header could not be read
+	mail *extract.Mail // the walk of raw's parts; nil with p, or when only the header was fetched
+	fax  string        // the sender's number as the notification gives it (senderFax)
 	perr error
 }
 
-func newContent(raw []byte) *content {
-	p, err := parseMessage(raw)
-	return &content{raw: raw, p: p, perr: err}
+// newContent reads raw's header and walks its parts, once: the worker
+// judges the message by them and hands the walk to the processor.
+func (w *Worker) newContent(raw []byte) *content {
+	c := &content{raw: raw}
+	if c.p, c.perr = parseHeader(raw); c.perr != nil {
+		return c
+	}
+	if c.mail, c.perr = extract.ParseMail(raw); c.perr != nil {
+		c.p = nil
+		return c
+	}
+	c.fax = senderFax(w.faxPatterns, c.p.subject, c.mail.Body())
+	return c
+}
+
+// headerContent is what the header alone of a message too large to fetch
+// says: who sent it, and the fax number of its subject.
+func (w *Worker) headerContent(hdr []byte) *content {
+	p, err := parseHeader(hdr)
+	if err != nil {
+		return nil
+	}
+	return &content{p: p, fax: senderFax(w.faxPatterns, p.subject, "")}
 }
 
 func (c *content) from() string {
@@ -259,11 +282,11 @@ func (c *content) from() string {
 	return c.p.from
 }
 
-func (w *Worker) faxOf(c *content) string {
-	if c == nil || c.p == nil {
+func (c *content) senderFax() string {
+	if c == nil {
 		return ""
 	}
-	return senderFax(w.faxPatterns, c.p.subject, c.p.text)
+	return c.fax
 }
 
 // take claims a new message and sees it through. The error return stops the
@@ -279,7 +302,7 @@ func (w *Worker) take(ctx context.Context, s *session, uid imap.UID, size int64,
 		raw, err := s.fetch(uid, w.maxBytes, false)
 		switch {
 		case err == nil:
-			c = newContent(raw)
+			c = w.newContent(raw)
 			claim.SHA256 = digest(raw)
 		case errors.Is(err, errGone):
 			return nil // expunged by someone else before we read it
@@ -292,9 +315,7 @@ func (w *Worker) take(ctx context.Context, s *session, uid imap.UID, size int64,
 	if c == nil && fetchErr == nil {
 		// Too large: the header alone says who sent it.
 		if hdr, err := s.fetch(uid, 1<<20, true); err == nil {
-			if p, _, err := parseHeader(hdr); err == nil {
-				c = &content{p: p}
-			}
+			c = w.headerContent(hdr)
 		} else if s.broken() {
 			return err
 		}
@@ -302,7 +323,7 @@ func (w *Worker) take(ctx context.Context, s *session, uid imap.UID, size int64,
 	if c != nil && c.p != nil {
 		claim.MessageID = c.p.messageID
 		claim.SenderAddress = c.p.from
-		claim.SenderFax = w.faxOf(c)
+		claim.SenderFax = c.fax
 	}
 	w.at("fetched", key)
 
@@ -370,7 +391,7 @@ func (w *Worker) handle(ctx context.Context, s *session, e *Entry, c *content, s
 		raw, err := w.load(ctx, s, e)
 		switch {
 		case err == nil:
-			c = newContent(raw)
+			c = w.newContent(raw)
 		case s.broken():
 			return err
 		case errors.Is(err, errGone), errors.Is(err, ErrTooLarge):
@@ -401,7 +422,7 @@ func (w *Worker) load(ctx context.Context, s *session, e *Entry) ([]byte, error)
 	sum := digest(raw)
 	if e.SHA256 == "" {
 		id := ""
-		if p, _, err := parseHeader(raw); err == nil {
+		if p, err := parseHeader(raw); err == nil {
 			id = p.messageID
 		}
 		if err := w.ledger.Identify(ctx, e.MessageKey, id, sum, int64(len(raw))); err != nil {
@@ -424,7 +445,7 @@ func (w *Worker) attempt(ctx context.Context, e *Entry, c *content) (Outcome, er
 	if c.p == nil {
 		return Outcome{Status: casefile.StatusNeedsReview, Reasons: []string{"unreadable: " + c.perr.Error()}}, nil
 	}
-	if reason := notReferral(c.p, w.me); reason != "" {
+	if reason := notReferral(c.p, c.mail, w.me); reason != "" {
 		return Outcome{Status: casefile.StatusNeedsReview, Reasons: []string{reason}}, nil
 	}
 	m := &Message{
@@ -435,12 +456,11 @@ func (w *Worker) attempt(ctx context.Context, e *Entry, c *content) (Outcome, er
 		SHA256:       e.SHA256,
 		OriginalPath: path,
 		Raw:          c.raw,
+		Mail:         c.mail,
 		Date:         c.p.date,
 		From:         c.p.from,
 		Subject:      c.p.subject,
-		Text:         c.p.text,
-		Attachments:  c.p.attachments,
-		SenderFax:    w.faxOf(c),
+		SenderFax:    c.fax,
 	}
 	return w.process(ctx, m)
 }
@@ -504,7 +524,7 @@ func (w *Worker) decide(ctx context.Context, s *session, e *Entry, c *content, o
 		Effects:       out.Effects,
 	}
 	if d.SenderFax == "" {
-		d.SenderFax = w.faxOf(c)
+		d.SenderFax = c.senderFax()
 	}
 	if err := w.ledger.Decide(ctx, e.MessageKey, d); err != nil {
 		return err

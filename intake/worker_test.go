@@ -88,8 +88,8 @@ func TestCycleFilesByOutcome(t *testing.T) {
 			t.Errorf("%s processed %d times, want 1", id, n)
 		}
 	}
-	if m := h.fake.last[msgID("faxpdf", 4)]; m == nil || m.SenderFax != "9415550143" || len(m.Attachments) != 1 ||
-		m.Attachments[0].ContentType != "application/octet-stream" || m.CaseID == "" || m.Attempt != 1 {
+	if m := h.fake.last[msgID("faxpdf", 4)]; m == nil || m.SenderFax != "9415550143" || m.Mail.Attachments() != 1 ||
+		m.Mail.Parts[len(m.Mail.Parts)-1].Type != "application/octet-stream" || m.CaseID == "" || m.Attempt != 1 {
 		t.Errorf("fax message as the processor saw it: %+v", m)
 	}
 

@@ -85,11 +85,11 @@ func (s *Server) dismiss(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusConflict, "This case is already decided ("+statusLabel(c.Status)+").")
 		return
 	}
-	if err := s.trail.CaseDismissed(r.Context(), userOf(r).name, c.ID, string(c.Status), string(StatusNotPrescription)); err != nil {
+	if err := s.trail.CaseDismissed(r.Context(), userOf(r).name, c.ID, string(c.Status), string(casefile.StatusNotPrescription)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.saveCase(r.Context(), rec, StatusNotPrescription, "dismissed"); err != nil {
+	if err := s.saveCase(r.Context(), rec, casefile.StatusNotPrescription, "dismissed"); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -298,7 +298,7 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if c.Status == StatusNotPrescription {
+	if c.Status == casefile.StatusNotPrescription {
 		s.renderError(w, r, http.StatusConflict, "This case was closed as not a prescription.")
 		return
 	}
@@ -310,11 +310,7 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
 	if edited.Prescription == nil {
 		edited.Prescription = &extract.Prescription{}
 	}
-	asOf, err := time.Parse("2006-01-02", rec.AsOf)
-	if err != nil {
-		asOf = timeNow().UTC()
-	}
-	changed, err := applyEdit(edited.Prescription, r.PostForm, userOf(r).name, asOf)
+	changed, err := applyEdit(edited.Prescription, r.PostForm, userOf(r).name, casework.RecordAsOf(rec, timeNow()))
 	var fe errForm
 	if errors.As(err, &fe) {
 		s.showCaseError(w, r, c, rec, fe.msg)

@@ -18,10 +18,6 @@ import (
 // and the notifier (the correction requests); the page holds no table of
 // its own.
 
-// StatusNotPrescription is the status of a case a user closed as not a
-// prescription: no correction request goes out for it.
-const StatusNotPrescription = casefile.StatusNotPrescription
-
 // caseRow is a line of the case list.
 type caseRow struct {
 	ID               string
@@ -105,7 +101,7 @@ func (s *Server) statusCounts(ctx context.Context) ([]statusCount, int, error) {
 
 // knownStatuses are always offered in the filter, in this order.
 var knownStatuses = []casefile.Status{casefile.StatusNeedsReview, casefile.StatusNeedsCorrection,
-	casefile.StatusComplete, casefile.StatusOpen, StatusNotPrescription}
+	casefile.StatusComplete, casefile.StatusOpen, casefile.StatusNotPrescription}
 
 // officeNames lists the offices cases belong to, for the filter.
 func (s *Server) officeNames(ctx context.Context) ([]string, error) {

@@ -77,7 +77,7 @@ func TestBrowser(t *testing.T) {
 	}{
 		{"RX-4M8ZQ1", "Robert Chen", "Bayside Orthopedics", casefile.StatusComplete, 1},
 		{"RX-9TJ2KD", "Linda Alvarez", testOffice, casefile.StatusNeedsCorrection, 2},
-		{"RX-2HX6WB", "", "", StatusNotPrescription, 3},
+		{"RX-2HX6WB", "", "", casefile.StatusNotPrescription, 3},
 		{"RX-C5R7PE", "Samuel Okafor", "Palm Harbor Internal Medicine", casefile.StatusNeedsCorrection, 4},
 	}
 	for _, o := range others {

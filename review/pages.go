@@ -76,7 +76,7 @@ func statusLabel(status casefile.Status) string {
 		return "Needs review"
 	case casefile.StatusOpen:
 		return "Open"
-	case StatusNotPrescription:
+	case casefile.StatusNotPrescription:
 		return "Not a prescription"
 	}
 	return string(status)
@@ -482,7 +482,7 @@ func (s *Server) caseData(r *http.Request, c *casefile.Case, rec *casefile.Recor
 		d.CanAccept = open
 		d.CanDismiss = open
 		d.CanSend = s.notifier != nil && rec.Office != "" && open && hasCorrectable(rec)
-		d.CanAddOffice = rec.Office == "" && c.Status != StatusNotPrescription
+		d.CanAddOffice = rec.Office == "" && c.Status != casefile.StatusNotPrescription
 	}
 	ob, err := s.outbox(ctx, c.ID)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"rxintake/audit"
+	"rxintake/casefile"
 	"rxintake/notify"
 	"rxintake/validate"
 )
@@ -352,8 +353,8 @@ func TestDismiss(t *testing.T) {
 	if resp, _ := c.post("/cases/"+testCase+"/not-rx", url.Values{"csrf": {csrf}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("not-rx: %s", resp.Status)
 	}
-	if st := e.caseStatus(testCase); st != StatusNotPrescription {
-		t.Errorf("status %s, want %s", st, StatusNotPrescription)
+	if st := e.caseStatus(testCase); st != casefile.StatusNotPrescription {
+		t.Errorf("status %s, want %s", st, casefile.StatusNotPrescription)
 	}
 	ev := e.entries(audit.Filter{Event: audit.EventCaseDismissed})
 	if len(ev) != 1 || ev[0].Actor != "user:alice" || ev[0].Outcome != "not-a-prescription" {

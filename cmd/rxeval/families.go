@@ -6,6 +6,7 @@ import (
 	"slices"
 	"text/tabwriter"
 
+	"rxintake/casework"
 	"rxintake/corpus"
 	"rxintake/validate"
 )
@@ -16,12 +17,14 @@ type scored struct {
 	got   *outcome
 }
 
+// check applies the rules to what was read of a document with the
+// thresholds of pol, as casework.Build does with the worker's.
 func check(o *outcome, pol validate.Policy) validate.Result {
-	res, err := validate.CheckWith(o.doc, o.rx, validate.DefaultProfile, o.asOf, pol)
-	if err != nil {
-		return validate.Result{Status: validate.StatusNeedsReview, Findings: []validate.Finding{{Rule: validate.RuleUnreadable, Message: err.Error()}}}
+	if pol == validate.DefaultPolicy {
+		return validate.Result{Status: string(o.rec.Status), Findings: o.rec.Findings}
 	}
-	return res
+	status, findings := casework.Check(o.doc, o.rec.Prescription, validate.DefaultProfile, pol, o.asOf)
+	return validate.Result{Status: string(status), Findings: findings}
 }
 
 // policyGrid are the thresholds calibration chooses from; the worker's

@@ -29,6 +29,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"rxintake/casefile"
+	"rxintake/casework"
 	"rxintake/corpus"
 	"rxintake/extract"
 	"rxintake/validate"
@@ -105,7 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			b, _ := json.MarshalIndent(struct {
 				Rx       *extract.Prescription `json:"prescription"`
 				Findings []validate.Finding    `json:"findings"`
-			}{j.got.rx, check(j.got, validate.DefaultPolicy).Findings}, "", "  ")
+			}{j.got.rec.Prescription, check(j.got, validate.DefaultPolicy).Findings}, "", "  ")
 			fmt.Fprintf(stdout, "=== %s\n", j.truth.File)
 			for _, p := range j.got.doc.Pages {
 				if p.CoverSheet {
@@ -129,29 +131,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// outcome is what the reader said about one document.
+// outcome is what the reader said about one document: the record the
+// worker would build of it (casework.Build), and the document, for the
+// rules again with other thresholds.
 type outcome struct {
 	doc  *extract.Document
-	rx   *extract.Prescription
+	rec  *casefile.Record
 	asOf time.Time
 }
 
 func evaluate(ctx context.Context, r *extract.Reader, dir, cache string, t *corpus.Truth) *outcome {
-	asOf, _ := time.Parse("2006-01-02", t.AsOf)
+	// The truth's as-of is the day the document came in, as --as-of is
+	// for `rxintake extract`.
+	received, err := time.Parse(time.DateOnly, t.AsOf)
+	if err != nil {
+		received = time.Now()
+	}
 	doc := cached(cache, t.File)
 	if doc == nil {
 		data, err := os.ReadFile(filepath.Join(dir, t.File))
 		if err != nil {
-			return &outcome{doc: &extract.Document{Problems: []extract.Problem{{Reason: err.Error()}}}, rx: &extract.Prescription{}}
+			doc = &extract.Document{File: t.File, Problems: []extract.Problem{{Reason: err.Error()}}}
+		} else {
+			doc = r.Read(ctx, t.File, data)
+			store(cache, t.File, doc)
 		}
-		doc = r.Read(ctx, t.File, data)
-		store(cache, t.File, doc)
 	}
-	if doc.Email != nil && !doc.Email.Date.IsZero() {
-		asOf = doc.Email.Date.UTC().Truncate(24 * time.Hour)
-	}
-	rx := extract.ReadPrescription(doc, asOf)
-	return &outcome{doc: doc, rx: rx, asOf: asOf}
+	rec := casework.Build(doc, casework.Input{Profile: validate.DefaultProfile, Received: received})
+	return &outcome{doc: doc, rec: rec, asOf: casework.RecordAsOf(rec, received)}
 }
 
 // cached returns the document read earlier into the cache directory, or
@@ -319,10 +326,10 @@ func truthFields(t *corpus.Truth) map[string]string {
 // prescription, through its JSON, is the truth's type.
 func gotFields(o *outcome) map[string]string {
 	var p corpus.Prescription
-	if b, err := json.Marshal(o.rx); err == nil {
+	if b, err := json.Marshal(o.rec.Prescription); err == nil {
 		json.Unmarshal(b, &p)
 	}
-	return fields(&p, len(o.doc.Pages))
+	return fields(&p, o.rec.Pages)
 }
 
 // fields flattens a prescription into the values compared, by field name.

@@ -53,14 +53,14 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "rxintake:", err)
 		return exitBadConfig
 	}
-	asOf := timeNow().UTC().Truncate(24 * time.Hour)
+	received := timeNow() // casework.AsOf makes the day of it
 	if *asOfFlag != "" {
-		t, err := time.Parse("2006-01-02", *asOfFlag)
+		t, err := time.Parse(time.DateOnly, *asOfFlag)
 		if err != nil {
 			fmt.Fprintf(stderr, "rxintake: --as-of %q is not a YYYY-MM-DD date\n", *asOfFlag)
 			return exitBadConfig
 		}
-		asOf = t
+		received = t
 	}
 	if *workers == 0 {
 		*workers = cfg.OCR.Workers
@@ -82,7 +82,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		start := time.Now()
 		doc := readFile(ctx, reader, name, cfg.Limits.BytesPerMessage)
-		line := casework.Build(doc, profile, asOf)
+		line := casework.Build(doc, casework.Input{Profile: profile, Received: received})
 		if !*quiet {
 			fmt.Fprintf(stderr, "[%d/%d] %s: %d page(s), %.1f s\n", i+1, fs.NArg(), name, len(doc.Pages), time.Since(start).Seconds())
 		}

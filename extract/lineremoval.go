@@ -3,10 +3,10 @@ package extract
 /*
 #include <leptonica/allheaders.h>
 
-// rx_remove_rules whitens horizontal and vertical rules (form lines,
-// underlines, table borders) at least minlen pixels long and at most
+// rx_remove_lines whitens horizontal and vertical printed lines (form
+// lines, underlines, table borders) at least minlen pixels long and at most
 // maxthick thick, which otherwise merge with the characters touching them.
-static int rx_remove_rules(PIX *pix, int minlen, int maxthick) {
+static int rx_remove_lines(PIX *pix, int minlen, int maxthick) {
 	PIX *bin = NULL;
 	if (pixGetDepth(pix) == 1) {
 		bin = pixClone(pix);
@@ -22,21 +22,21 @@ static int rx_remove_rules(PIX *pix, int minlen, int maxthick) {
 	PIX *v = pixOpenBrick(NULL, bin, 1, minlen);
 	pixDestroy(&bin);
 	if (!h || !v) { pixDestroy(&h); pixDestroy(&v); return 0; }
-	// Rules are thin: what survives an opening across them is a dark
-	// area (a shadow, a black bar), not a rule.
+	// Printed lines are thin: what survives an opening across them is a dark
+	// area (a shadow, a black bar), not a line.
 	PIX *hthick = pixOpenBrick(NULL, h, 1, maxthick);
 	PIX *vthick = pixOpenBrick(NULL, v, maxthick, 1);
 	if (hthick) pixSubtract(h, h, hthick);
 	if (vthick) pixSubtract(v, v, vthick);
 	pixDestroy(&hthick);
 	pixDestroy(&vthick);
-	PIX *rules = pixOr(NULL, h, v);
+	PIX *lines = pixOr(NULL, h, v);
 	pixDestroy(&h);
 	pixDestroy(&v);
-	if (!rules) return 0;
-	// Cover the rules' anti-aliased edges too.
-	PIX *wide = pixDilateBrick(NULL, rules, 1, 3);
-	pixDestroy(&rules);
+	if (!lines) return 0;
+	// Cover the lines' anti-aliased edges too.
+	PIX *wide = pixDilateBrick(NULL, lines, 1, 3);
+	pixDestroy(&lines);
 	if (!wide) return 0;
 	int ok = pixSetMasked(pix, wide, pixGetDepth(pix) == 1 ? 0 : 255) == 0;
 	pixDestroy(&wide);
@@ -45,21 +45,7 @@ static int rx_remove_rules(PIX *pix, int minlen, int maxthick) {
 */
 import "C"
 
-// removeRules whitens long thin horizontal and vertical lines in place.
-func (x *pix) removeRules(minLen, maxThick int) bool {
-	return C.rx_remove_rules(x.p, C.int(minLen), C.int(maxThick)) != 0
-}
-
-// clip returns a copy of a rectangle of the image, or nil.
-func (x *pix) clip(x0, y0, w, h int) *pix {
-	box := C.boxCreate(C.l_int32(x0), C.l_int32(y0), C.l_int32(w), C.l_int32(h))
-	if box == nil {
-		return nil
-	}
-	defer C.boxDestroy(&box)
-	q := C.pixClipRectangle(x.p, box, nil)
-	if q == nil {
-		return nil
-	}
-	return &pix{q}
+// removeLines whitens long thin horizontal and vertical lines in place.
+func (x *pix) removeLines(minLen, maxThick int) bool {
+	return C.rx_remove_lines(x.p, C.int(minLen), C.int(maxThick)) != 0
 }
