@@ -93,8 +93,8 @@ EVAL_SEED ?= 1
 EVAL_DIR  ?= testdata/eval
 
 eval: deps-test
-	@test -f $(EVAL_DIR)/manifest.jsonl || $(GO) run ./cmd/rxcorpus -eval $(EVAL_DIR) -n $(EVAL_N) -seed $(EVAL_SEED) -j 2
-	$(GO) run ./cmd/rxeval $(EVAL_DIR)
+	@test -f $(EVAL_DIR)/manifest.jsonl || $(GO) run ./internal/cmd/rxcorpus -eval $(EVAL_DIR) -n $(EVAL_N) -seed $(EVAL_SEED) -j 2
+	$(GO) run ./internal/cmd/rxeval $(EVAL_DIR)
 
 bench: deps-test
 	$(GO) test ./extract -run '^$$' -bench . -benchtime 5x

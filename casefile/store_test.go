@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"rxintake/corpus"
 	"rxintake/extract"
+	"rxintake/internal/corpus"
 	"rxintake/internal/sqldb"
 	"rxintake/validate"
 )

@@ -37,7 +37,7 @@ type Input struct {
 
 // Build reads the prescription in doc and applies the rules: the one way
 // from a document to a record, taken by the worker (Processor.Process),
-// `rxintake extract --json` and cmd/rxeval alike. It does not look up the
+// `rxintake extract --json` and internal/cmd/rxeval alike. It does not look up the
 // office; Process does, and applies the rule for an unknown one.
 func Build(doc *extract.Document, in Input) *casefile.Record {
 	asOf := AsOf(doc, in.Received)

@@ -24,7 +24,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"rxintake/config"
-	"rxintake/corpus"
+	"rxintake/internal/corpus"
 )
 
 // TestFaxPDFs: the fax PDFs of the demo are its fax TIFFs as image-only

@@ -25,7 +25,7 @@ import (
 
 	"rxintake"
 	"rxintake/config"
-	"rxintake/corpus"
+	"rxintake/internal/corpus"
 )
 
 // faxPDFs are the documents sent as image-only fax PDFs, the way fax

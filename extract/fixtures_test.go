@@ -17,7 +17,7 @@ import (
 
 	"golang.org/x/image/tiff"
 
-	"rxintake/corpus"
+	"rxintake/internal/corpus"
 )
 
 // TestFixturesOCR reads every generated fixture: the page count is right and
@@ -26,7 +26,7 @@ import (
 func TestFixturesOCR(t *testing.T) {
 	truths, err := filepath.Glob("../testdata/*.truth.json")
 	if err != nil || len(truths) < 15 {
-		t.Fatalf("fixtures: %d truth files (%v); run go run ./cmd/rxcorpus -fixtures testdata", len(truths), err)
+		t.Fatalf("fixtures: %d truth files (%v); run go run ./internal/cmd/rxcorpus -fixtures testdata", len(truths), err)
 	}
 	r := testReader(t)
 	for _, tp := range truths {

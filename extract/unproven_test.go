@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"rxintake/corpus"
 	"rxintake/extract"
+	"rxintake/internal/corpus"
 	"rxintake/validate"
 )
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"rxintake/corpus"
+	"rxintake/internal/corpus"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of TestExtractGolden")

@@ -7,7 +7,7 @@ import (
 	"text/tabwriter"
 
 	"rxintake/casework"
-	"rxintake/corpus"
+	"rxintake/internal/corpus"
 	"rxintake/validate"
 )
 

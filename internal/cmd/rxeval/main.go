@@ -2,8 +2,8 @@
 // corpus: per-field accuracy, false accepts, false correction requests and
 // the review rate, with the handwriting tier reported apart.
 //
-//	go run ./cmd/rxcorpus -eval testdata/eval -n 240 -seed 1
-//	go run ./cmd/rxeval testdata/eval
+//	go run ./internal/cmd/rxcorpus -eval testdata/eval -n 240 -seed 1
+//	go run ./internal/cmd/rxeval testdata/eval
 //
 // With -cache DIR the documents read (pages, words, images) are kept and
 // reused, so that changes to the reader and the rules are measured in
@@ -31,8 +31,8 @@ import (
 
 	"rxintake/casefile"
 	"rxintake/casework"
-	"rxintake/corpus"
 	"rxintake/extract"
+	"rxintake/internal/corpus"
 	"rxintake/validate"
 )
 

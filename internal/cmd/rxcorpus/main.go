@@ -14,7 +14,7 @@ import (
 	"os/signal"
 	"strings"
 
-	"rxintake/corpus"
+	"rxintake/internal/corpus"
 )
 
 func main() {

@@ -424,14 +424,14 @@ func TestWriteFixtures(t *testing.T) {
 
 // TestFixturesCurrent compares the committed fixture truths with the
 // generator's: a change to the generator regenerates the fixtures
-// (go run ./cmd/rxcorpus -fixtures testdata) in the same commit. Truths do
+// (go run ./internal/cmd/rxcorpus -fixtures testdata) in the same commit. Truths do
 // not depend on the installed fonts; the images do, so they are not compared.
 func TestFixturesCurrent(t *testing.T) {
 	for _, name := range FixtureNames() {
-		path := filepath.Join("..", "testdata", TruthPath(name))
+		path := filepath.Join("..", "..", "testdata", TruthPath(name))
 		committed, err := LoadTruth(path)
 		if errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("%s missing: run go run ./cmd/rxcorpus -fixtures testdata", path)
+			t.Errorf("%s missing: run go run ./internal/cmd/rxcorpus -fixtures testdata", path)
 			continue
 		}
 		if err != nil {
@@ -443,7 +443,7 @@ func TestFixturesCurrent(t *testing.T) {
 		a, _ := json.Marshal(committed)
 		b, _ := json.Marshal(generated)
 		if !bytes.Equal(a, b) {
-			t.Errorf("%s is stale: run go run ./cmd/rxcorpus -fixtures testdata\ncommitted %s\ngenerated %s", path, a, b)
+			t.Errorf("%s is stale: run go run ./internal/cmd/rxcorpus -fixtures testdata\ncommitted %s\ngenerated %s", path, a, b)
 		}
 	}
 }
