@@ -43,16 +43,12 @@ const (
 
 // Options tune a Notifier; the zero value gives the defaults.
 type Options struct {
-	Sender Sender // default: an SMTPSender for the smtp: section
-	// LocalOffices, when set, returns offices to add to the configured
-	// directory (those added on the review page); it is asked afresh for
-	// every lookup.
-	LocalOffices func() ([]config.Office, error)
-	Logger       *slog.Logger
-	Now          func() time.Time // the clock; default time.Now
-	RetryAfter   time.Duration    // wait after the first temporary failure, doubling; default 5 minutes
-	RetryMax     time.Duration    // longest wait; default 2 hours
-	MaxAttempts  int              // attempts before a request fails and its case goes to review; default 12
+	Sender      Sender // default: an SMTPSender for the smtp: section
+	Logger      *slog.Logger
+	Now         func() time.Time // the clock; default time.Now
+	RetryAfter  time.Duration    // wait after the first temporary failure, doubling; default 5 minutes
+	RetryMax    time.Duration    // longest wait; default 2 hours
+	MaxAttempts int              // attempts before a request fails and its case goes to review; default 12
 }
 
 // Notifier is rxintake's casework.Notifier: it finds offices, links
@@ -130,13 +126,13 @@ func New(ctx context.Context, cfg *config.Config, db *sql.DB, trail *audit.Trail
 	return n, nil
 }
 
-// directory returns the configured directory, with the local offices when
-// there are some.
+// directory returns the configured directory, with the offices added on
+// the review page (LocalOffices), read afresh for every lookup.
 func (n *Notifier) directory() *Directory {
-	if n.opts.LocalOffices == nil {
+	if n.dataDir == "" {
 		return n.dir
 	}
-	more, err := n.opts.LocalOffices()
+	more, err := LocalOffices(n.dataDir)
 	if err != nil {
 		n.log.Error("local offices not read: the configured directory only", "err", err)
 		return n.dir

@@ -16,6 +16,7 @@ import (
 	"rxintake/casework"
 	"rxintake/extract"
 	"rxintake/icd10cm"
+	"rxintake/notify"
 	"rxintake/validate"
 )
 
@@ -403,7 +404,7 @@ func (s *Server) addOffice(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := addLocalOffice(s.cfg.DataDir, o); err != nil {
+	if err := notify.AddLocalOffice(s.cfg.DataDir, o); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -415,11 +415,11 @@ func TestAddOffice(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("add office: %s\n%s", resp.Status, alertOf(body))
 	}
-	offices, err := LocalOffices(e.dataDir)
+	offices, err := notify.LocalOffices(e.dataDir)
 	if err != nil || len(offices) != 1 || offices[0].Name != "Gulf Coast FM" || offices[0].Fax[0] != "9415550143" {
 		t.Fatalf("local offices: %+v, %v", offices, err)
 	}
-	if fi, _ := os.Stat(filepath.Join(e.dataDir, LocalOfficesFile)); fi.Mode().Perm() != 0o600 {
+	if fi, _ := os.Stat(filepath.Join(e.dataDir, notify.LocalOfficesFile)); fi.Mode().Perm() != 0o600 {
 		t.Errorf("offices file mode %v", fi.Mode())
 	}
 	got, _ := e.store.Record(t.Context(), testCase)

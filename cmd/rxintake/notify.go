@@ -10,14 +10,12 @@ import (
 	"rxintake/casefile"
 	"rxintake/config"
 	"rxintake/notify"
-	"rxintake/review"
 	"rxintake/validate"
 )
 
 // newNotifier makes the notifier of a's configuration: the processor asks
 // it about offices and corrected prescriptions, and the cycle ends with its
-// delivery and follow-up. The offices added on the review page join the
-// configured directory. Without smtp.host nothing can be asked: there is no
+// delivery and follow-up. Without smtp.host nothing can be asked: there is no
 // notifier (nil), and a case that needs correcting goes to review.
 func newNotifier(ctx context.Context, a *app, log *slog.Logger) (*notify.Notifier, error) {
 	if a.cfg.SMTP.Host == "" {
@@ -25,8 +23,7 @@ func newNotifier(ctx context.Context, a *app, log *slog.Logger) (*notify.Notifie
 		return nil, nil
 	}
 	return notify.New(ctx, a.cfg, a.db, a.trail, a.store, notify.Options{
-		Logger:       log,
-		LocalOffices: func() ([]config.Office, error) { return review.LocalOffices(a.cfg.DataDir) },
+		Logger: log,
 	})
 }
 
