@@ -50,3 +50,42 @@ func TestLabelsMisreadByOneLetter(t *testing.T) {
 		}
 	}
 }
+
+// Forms in one column print each label on a line of its own, the value on
+// the line below, often without a colon.
+func TestLabelsAboveTheirValues(t *testing.T) {
+	lines := func(ss ...string) []textLine {
+		out := make([]textLine, len(ss))
+		for i, s := range ss {
+			out[i] = textLine{Text: s, Idx: i}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		label, value, field string
+	}{
+		{"Frequency", "2x/week for 6 weeks", "frequency"},
+		{"Date of birth", "04/12/1961", "dob"},
+		{"Prescriber NPI", "1234567893", "npi"},
+		{"Patient name", "Ada Jones", "patient"},
+		{"Patient/Member", "Ada Jones", "patient"},
+	} {
+		ls := labels(lines(c.label, c.value))
+		if len(ls) != 1 || ls[0].Field != c.field || ls[0].Value != c.value || ls[0].Line.Idx != 1 {
+			t.Errorf("%q above %q: labels %+v, want %s = %q on the second line", c.label, c.value, ls, c.field, c.value)
+		}
+	}
+	// A value of the wrong kind, a label above a label, a blank: none.
+	for _, c := range [][2]string{
+		{"Frequency", "see the attached notes"},
+		{"Date of birth", "unknown"},
+		{"Patient", "Date of birth: 04/12/1961"},
+		{"Patient name", "____________"},
+	} {
+		for _, l := range labels(lines(c[0], c[1])) {
+			if l.Line.Idx == 1 && l.Label == c[0] {
+				t.Errorf("%q above %q: read as %s = %q", c[0], c[1], l.Field, l.Value)
+			}
+		}
+	}
+}

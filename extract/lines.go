@@ -97,8 +97,8 @@ var (
 var (
 	// reBangDigit is a "1" OCR read as "!" before a digit: "December !4".
 	reBangDigit   = regexp.MustCompile(`(^|\s)!(\d)`)
-	reCapWord     = regexp.MustCompile(`^[A-Z][a-z]+$`)
-	reZeroInitial = regexp.MustCompile(`\b([A-Z][a-z]+) 0\. ([A-Z][a-z]+)\b`)
+	reCapWord     = regexp.MustCompile(`^\p{Lu}\p{Ll}+$`)
+	reZeroInitial = regexp.MustCompile(`\b(\p{Lu}\p{Ll}+) 0\. (\p{Lu}\p{Ll}+)\b`)
 )
 
 // mendOne mends an OCR word that stands for a count, given the word after
@@ -157,19 +157,24 @@ func labelAlternatives() string {
 
 // reLabel finds labels. A label starts a line or follows a gap; it ends in
 // a colon (OCR often reads it as a semicolon) or "#", or in a leader of
-// dots with or without a colon ("CLIENT.........: ").
-var reLabel = cue(`(?:^|\s{1,}|\b)(?:` + labelAlternatives() + `)(?:\s*[:;#]|\s*\.{3,}[.\s]*[:;#]?)`)
+// dots with or without a colon ("CLIENT.........: "). A known label may
+// be joined by slashes to words of the same field ("Member/Insured"): the
+// known one names the field.
+var reLabel = cue(`(?:^|\s{1,}|\b)(?:` + labelAlternatives() + `)` + labelCompound + `(?:\s*[:;#]|\s*\.{3,}[.\s]*[:;#]?)`)
+
+// labelCompound are the words a slash joins to a label.
+const labelCompound = `(?:\s?/\s?\p{L}[\p{L}'.-]{0,15}){0,2}`
 
 // reBareLabel finds a label without a colon at the start of a line, as
 // forms without punctuation print them ("Request Date Nov 12, 2026").
-var reBareLabel = cue(`^\s*(?:` + labelAlternatives() + `)(?:\s+|$)`)
+var reBareLabel = cue(`^\s*(?:` + labelAlternatives() + `)` + labelCompound + `(?:\s+|$)`)
 
 // labels finds every "Label: value" pair in the lines. A line may carry
 // several ("Patient: Mary Jones   DOB: 04/02/1961").
 func labels(lines []textLine) []labelled {
 	var out []labelled
 	names := reLabel.SubexpNames()
-	for _, l := range lines {
+	for i, l := range lines {
 		locs := reLabel.FindAllStringSubmatchIndex(l.Text, -1)
 		if len(locs) == 0 || locs[0][0] > 2 {
 			b := bareLabel(l.Text, locs)
@@ -179,6 +184,10 @@ func labels(lines []textLine) []labelled {
 			if b != nil {
 				b.Line = l
 				out = append(out, *b)
+			} else if i+1 < len(lines) && lines[i+1].Page == l.Page {
+				if s := stackedLabel(l.Text, lines[i+1]); s != nil {
+					out = append(out, *s)
+				}
 			}
 		}
 		for i, loc := range locs {
@@ -226,31 +235,81 @@ func bareLabel(text string, locs [][]int) *labelled {
 	}
 	label := strings.TrimSpace(text[m[0]:m[1]])
 	value := strings.TrimSpace(text[m[1]:end])
-	if value == "" || genericLabel[strings.ToLower(label)] {
+	if value == "" || genericLabel[strings.ToLower(label)] || field == "signature" || field == "necessity" {
 		return nil
 	}
-	ok := false
-	switch field {
-	case "date", "dob":
-		ds := findDates(value)
-		ok = len(ds) > 0 && ds[0].Start <= 1
-	case "session":
-		s, found := ParseSession(value)
-		ok = found && !s.Ambiguous
-	case "frequency", "duration":
-		f, found := ParseFrequency(value)
-		ok = found && f.Reason == ""
-	case "npi":
-		ok = len(tenDigitRuns(value)) > 0
-	case "signature", "necessity":
-	default:
-		upper := strings.ToUpper(label) == label && strings.ToLower(label) != label && len(label) >= 4
-		ok = upper || len(strings.Fields(label)) >= 2
+	if !valueFits(field, value) {
+		return nil
 	}
-	if !ok {
+	if !typedField[field] && !formLabel(label) {
 		return nil
 	}
 	return &labelled{Field: field, Label: label, Value: value}
+}
+
+// typedField are the fields whose values have a shape of their own (a date,
+// a length, a plan, an NPI), which valueFits checks.
+var typedField = map[string]bool{"date": true, "dob": true, "session": true, "frequency": true, "duration": true, "npi": true}
+
+// valueFits reports whether value reads as field's kind of value: a date
+// at its start for a date, a length for a session, a plan for a frequency,
+// ten digits for an NPI. Fields of free text take any value.
+func valueFits(field, value string) bool {
+	switch field {
+	case "date", "dob":
+		ds := findDates(value)
+		return len(ds) > 0 && ds[0].Start <= 1
+	case "session":
+		s, found := ParseSession(value)
+		return found && !s.Ambiguous
+	case "frequency", "duration":
+		f, found := ParseFrequency(value)
+		return found && f.Reason == ""
+	case "npi":
+		return len(tenDigitRuns(value)) > 0
+	}
+	return true
+}
+
+// formLabel reports a label printed the way forms print them, not the first
+// word of a sentence: in capitals, or in two words or more.
+func formLabel(label string) bool {
+	upper := strings.ToUpper(label) == label && strings.ToLower(label) != label && len(label) >= 4
+	return upper || len(strings.Fields(label)) >= 2
+}
+
+// stackedLabel reads a label printed above its value, as forms laid out in
+// one column print them: a line that holds a known label and nothing else,
+// no colon after it, followed by a line that does not start with a label
+// and reads as the field's kind of value. The value is the next line, and
+// so is the line it is evidenced on. A single word of free text ("Therapy",
+// "Patient") is taken here: alone on its line, it is not the first word of
+// a sentence.
+func stackedLabel(text string, next textLine) *labelled {
+	m := reBareLabel.FindStringSubmatchIndex(text)
+	if m == nil || strings.TrimSpace(text[m[1]:]) != "" {
+		return nil
+	}
+	g := matchedGroup(m)
+	if g < 0 {
+		return nil
+	}
+	field := reBareLabel.SubexpNames()[g+1]
+	label := strings.TrimSpace(text[m[0]:m[1]])
+	value := strings.TrimSpace(next.Text)
+	if genericLabel[strings.ToLower(label)] || blankValue(value) || field == "signature" || field == "necessity" {
+		return nil
+	}
+	if loc := reLabel.FindStringIndex(next.Text); loc != nil && loc[0] <= 2 {
+		return nil
+	}
+	if b := reBareLabel.FindStringSubmatchIndex(next.Text); b != nil && strings.TrimSpace(next.Text[b[1]:]) == "" {
+		return nil // a label under a label: a heading, then the fields
+	}
+	if !valueFits(field, value) {
+		return nil
+	}
+	return &labelled{Field: field, Label: label, Value: value, Line: next}
 }
 
 // labelWords are the one-word labels (data/labels.txt) long enough to be

@@ -5,6 +5,7 @@ import (
 	"rxintake/confusion"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // credentials are the letters after a prescriber's name, as printed.
@@ -112,7 +113,8 @@ func romanSuffix(w string) (string, bool) {
 	return "", false
 }
 
-var reNameToken = regexp.MustCompile(`^[A-Za-z][A-Za-z'’.-]*$`)
+// Names are of any script's letters (Hélène, Pépin, Ndiaye): \p{L}.
+var reNameToken = regexp.MustCompile(`^\p{L}[\p{L}'’.-]*$`)
 
 // personName cleans a printed name: drops titles and credentials, turns
 // "JONES, MARY K" into "MARY K JONES", and refuses what is not a name.
@@ -211,7 +213,7 @@ func nameAt(s string) (name, creds string, ok bool) {
 func capitalised(name string) bool {
 	fields := strings.Fields(name)
 	for i, f := range fields {
-		if !unicode.IsUpper(rune(f[0])) && (i == 0 || i == len(fields)-1 || !nameParticles[f]) {
+		if r, _ := utf8.DecodeRuneInString(f); !unicode.IsUpper(r) && (i == 0 || i == len(fields)-1 || !nameParticles[f]) {
 			return false
 		}
 	}

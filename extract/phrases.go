@@ -129,7 +129,7 @@ func cue(src string) *regexp.Regexp {
 // ("birth_date"); "a|b" is a choice; a trailing "?" makes a word
 // optional; a trailing "*" takes any ending ("diagnos*"); "(s)" and
 // "('s)" are optional endings, "(s)" also as printed ("area(s)"). A word
-// in capitals is an abbreviation: dots and a blank may stand between its
+// in capitals is an abbreviation: dots, slashes and a blank may stand between its
 // letters, and each letter may be read as the digit OCR takes it for
 // (the shared confusion table).
 func phraseSource(p string) string {
@@ -285,7 +285,7 @@ func abbreviationSource(a string) string {
 		b.WriteString(letterClass(c))
 		switch {
 		case letters[i+1] != '-':
-			b.WriteString(`[.,]*\s?`)
+			b.WriteString(`[.,/]*\s?`)
 		}
 	}
 	return b.String()

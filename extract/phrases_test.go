@@ -17,7 +17,7 @@ func TestPhraseNotation(t *testing.T) {
 		{"area(s) to be? treat|treated", []string{"areas to treat", "area(s) to be treated", "area to treat"}, []string{"area to"}},
 		{"physician('s) signature", []string{"physician's signature", "Physician signature", "physician’s signature"}, []string{"physicians signature"}},
 		{"diagnos*", []string{"diagnosis", "diagnoses", "diagnosed"}, []string{"diag"}},
-		{"D.O.B.", []string{"DOB", "d.o.b.", "D.0.B", "D. O. B."}, []string{"DOG", "ODB"}},
+		{"D.O.B.", []string{"DOB", "d.o.b.", "D.0.B", "D. O. B.", "D/O/B"}, []string{"DOG", "ODB"}},
 		{"NPI #|no.|number?", []string{"NPI", "NP1 #", "npl no.", "NPI number", "NP| no"}, []string{"NPX", "N-PI"}},
 		{"PA-C|PA", []string{"PA-C", "PAC", "P.A.", "pa"}, []string{"PB"}},
 		{"frequency /|&|and duration", []string{"frequency/duration", "Frequency & Duration", "frequency and duration"}, []string{"frequency duration"}},

@@ -365,9 +365,9 @@ var reLabelAfterName = regexp.MustCompile(`\s[A-Za-z.]{2,6}:\s*$`)
 // ---- prescriber ----
 
 var (
-	reSlashS   = cue(`(?i)^/s/\s*([A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]*){1,3}(?:,?\s*{names/prescriber-credential})*)`)
-	reNameCred = cue(`^(?:Dr\.?\s+)?([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){1,2}),?\s+({names/prescriber-credential})(?:(?:,\s*|\s+)[A-Z]{2,6}(?:-[A-Z]{1,2})?)*\s*$`)
-	reDrName   = regexp.MustCompile(`\bDr\.?\s+([A-Z][A-Za-z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’-]+){0,2})`)
+	reSlashS   = cue(`(?i)^/s/\s*(\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]*){1,3}(?:,?\s*{names/prescriber-credential})*)`)
+	reNameCred = cue(`^(?:Dr\.?\s+)?(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}\.?)?(?:\s+\p{Lu}[\p{L}'’-]+){1,2}),?\s+({names/prescriber-credential})(?:(?:,\s*|\s+)[A-Z]{2,6}(?:-[A-Z]{1,2})?)*\s*$`)
+	reDrName   = regexp.MustCompile(`\bDr\.?\s+(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}\.?)?(?:\s+\p{Lu}[\p{L}'’-]+){0,2})`)
 	reNPI      = cue(`\b{cues/npi-label}\s*(?:[.…_-]{2,}\s*)?[:;#,.]{0,3}\s*([0-9` + confusion.Default.DigitLetters() + `'][0-9` + confusion.Default.DigitLetters() + ` \-]{8,14}[0-9` + confusion.Default.DigitLetters() + `])`)
 )
 
@@ -573,7 +573,7 @@ func nameBefore(s string) (name, creds string, ok bool) {
 const nameNoise = "_-|»«{}[]!~=;:., "
 
 var (
-	reCamelJoin    = regexp.MustCompile(`([a-z]{3,})([A-Z][a-z]{2,})`)
+	reCamelJoin    = regexp.MustCompile(`(\p{Ll}{3,})(\p{Lu}\p{Ll}{2,})`)
 	reCommaJoin    = regexp.MustCompile(`,(\S)`)
 	reTrailingMark = regexp.MustCompile(`,\s*[a-z]{1,3}\.?$`)
 )

@@ -85,6 +85,12 @@ func TestReadPatientNames(t *testing.T) {
 		{"SUBJECT: Domenic Van Ness III / DOB 08/24/1970", "Domenic Van Ness III", "1970-08-24"},
 		{"Patient: Jefferson Etheridge\nBORN....................: 5/22/1984", "Jefferson Etheridge", "1984-05-22"},
 		{"Patient: Ann Lee (injured 03/02/2024)", "Ann Lee", ""},
+		// Each label above its value, with no colon; a label joined by a
+		// slash to another word; abbreviations with slashes; names in any
+		// script's letters.
+		{"Patient name\nOkafor, Chidi N\nDate of birth\n1972-03-04", "Chidi N Okafor", "1972-03-04"},
+		{"Member/Patient: Renée Dubé   D/O/B 3/4/1966", "Renée Dubé", "1966-03-04"},
+		{"Patient: Zoë Müller-Łukasik DOB: 02/11/1950", "Zoë Müller-Łukasik", "1950-02-11"},
 	} {
 		rx := readBody(tc.body)
 		if rx.Patient == nil || rx.Patient.Name != tc.want || rx.Patient.DOB != tc.dob {
