@@ -193,7 +193,10 @@ func mesaFreq(r *rand.Rand, prose bool) *freqSpec {
 		rate := mesaRate(r, n, prose)
 		dur := pick(r, []string{fmt.Sprintf("x %d mo", m), fmt.Sprintf("for %d %s", m, months), "for " + word(m) + " " + months})
 		if prose {
-			dur = pick(r, []string{"for " + word(m) + " " + months, "for the next " + word(m) + " " + months})
+			dur = pick(r, []string{"for " + word(m) + " " + months, "over the next " + word(m) + " " + months})
+			if m == 1 {
+				dur = pick(r, []string{"for one month", "over the next month"})
+			}
 		}
 		return plan(n, 4*m, rate, dur, rate+" "+dur)
 	case k < 17: // one visit every other week
