@@ -62,6 +62,23 @@ type wordingFamily struct {
 	ehrStyle    int // 0: labelled lines; 1: consult request (field dots, /es/); 2: each label above its value
 	letterMemo  bool
 	upperChance float64 // EHR values in capitals
+
+	// Optional wording of the layouts' fixed parts; nil or empty keeps the
+	// shared wording of famlayouts.go (and every other family's output).
+	dxForms     []string   // a diagnosis line: %[1]s the code, %[2]s the description
+	letterheads [][]string // address lines: %[1]s street, %[2]s city, %[3]s state, %[4]s ZIP, %[5]s phone, %[6]s fax
+	formReturn  []string   // a form's return line: %[1]s the clinic, %[2]s its fax
+	lPractice   []string   // a form's practice and phone labels
+	lPhone      []string
+	lSign       []string // labels of a pad's or a form's signature line
+	lMRN        []string // an EHR page's record number, comments and recipient labels
+	lComments   []string
+	lReferTo    []string
+	mailLead    []string // an email's lead line: %s the prescriber
+	mailToday   []string // the same, for an order dated by the message alone: it says the order is from today
+	subjects    []string // an office email's subject
+	// prose says the order in the family's sentences (fProse's paragraphs).
+	prose func(w *wording, third bool, who, mod, areas string) []string
 }
 
 // sessionOpt is a session length phrase: minutes (0: units only) and texts;
@@ -81,7 +98,7 @@ const (
 var houseFamily = &wordingFamily{name: "house", house: true}
 
 // wordingFamilies lists every family; the held-out ones last.
-var wordingFamilies = []*wordingFamily{houseFamily, northside, lakeview, harbor, riverbend, tidewater, prairie, summit}
+var wordingFamilies = []*wordingFamily{houseFamily, northside, lakeview, harbor, riverbend, tidewater, prairie, summit, mesa}
 
 // FamilyNames returns the names of the wording families.
 func FamilyNames() []string {

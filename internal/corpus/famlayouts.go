@@ -109,10 +109,16 @@ func (w *wording) fAreas(sep string) string {
 // without codes.
 func (w *wording) fDx() []string {
 	k := w.r.IntN(3)
+	form := ""
+	if len(w.f.dxForms) > 0 {
+		form = pick(w.r, w.f.dxForms)
+	}
 	var out []string
 	for _, d := range w.c.dx {
 		desc := w.cap(d.desc)
 		switch {
+		case form != "":
+			out = append(out, fmt.Sprintf(form, d.code, desc))
 		case w.f == harbor && k == 0:
 			out = append(out, d.code+"  "+strings.ToUpper(desc))
 		case w.f == harbor && k == 1:
@@ -213,6 +219,11 @@ func (w *wording) fLetterhead(sh *sheet, withDoctor bool) {
 		lines = []string{fmt.Sprintf("%s * %s, %s %s * Tel %s * Fax %s", p.street, p.city, p.state, p.zip, w.phone(c.phone), w.phone(c.fax))}
 	case w.f == summit:
 		lines = []string{fmt.Sprintf("%s | %s, %s %s", p.street, p.city, p.state, p.zip), fmt.Sprintf("Voice %s   Fax %s", w.phone(c.phone), w.phone(c.fax))}
+	case len(w.f.letterheads) > 0:
+		lines = nil
+		for _, t := range pick(r, w.f.letterheads) {
+			lines = append(lines, fmt.Sprintf(t, p.street, p.city, p.state, p.zip, w.phone(c.phone), w.phone(c.fax)))
+		}
 	}
 	for _, l := range lines {
 		sh.blocks = append(sh.blocks, block{kind: blockText, size: sh.body - 2, align: al, text: l})
@@ -281,7 +292,11 @@ func (w *wording) fRxpad() []sheet {
 	for _, l := range w.fOrderLines() {
 		sh.blocks = append(sh.blocks, block{kind: blockText, role: w.hand, size: size, indent: indent, text: l, before: 2 + r.Float64()*4})
 	}
-	sig := w.fSign(pick(r, []string{"", "Signature:", "Provider signature:", "X"}), true)
+	signLabels := []string{"", "Signature:", "Provider signature:", "X"}
+	if len(f.lSign) > 0 {
+		signLabels = f.lSign
+	}
+	sig := w.fSign(pick(r, signLabels), true)
 	sig.before = 20 + r.Float64()*25
 	sh.blocks = append(sh.blocks, sig)
 	if !c.noNPI && (!w.npiInHeader || r.IntN(4) == 0) {
@@ -294,9 +309,14 @@ func (w *wording) fForm() []sheet {
 	c, r, f := w.c, w.r, w.f
 	sh := sheet{body: 10.5 + r.Float64()*1.5}
 	w.margins(&sh, 55, 80)
+	title := pick(r, f.formTitles)
+	ret := "Return to " + c.clinic.name + " - fax " + w.phone(c.clinic.fax)
+	if len(f.formReturn) > 0 {
+		ret = fmt.Sprintf(pick(r, f.formReturn), c.clinic.name, w.phone(c.clinic.fax))
+	}
 	sh.blocks = append(sh.blocks,
-		block{kind: blockText, role: roleBold, size: 15, align: alignCenter, text: pick(r, f.formTitles)},
-		block{kind: blockText, size: sh.body - 1, align: alignCenter, text: "Return to " + c.clinic.name + " - fax " + w.phone(c.clinic.fax)},
+		block{kind: blockText, role: roleBold, size: 15, align: alignCenter, text: title},
+		block{kind: blockText, size: sh.body - 1, align: alignCenter, text: ret},
 		block{kind: blockRule},
 	)
 	field := func(label, value string) block {
@@ -318,7 +338,11 @@ func (w *wording) fForm() []sheet {
 	}
 	// Prescriber first on some forms, patient first on others.
 	who := []block{pair(pick(r, f.lPatient), name, pick(r, f.lDOB), dob)}
-	doc := []block{pair(pick(r, f.lDoctor), docName, pick(r, f.lNPI), npi), pair("Practice:", c.practice.name, "Phone:", w.phone(c.phone))}
+	lPractice, lPhone := "Practice:", "Phone:"
+	if len(f.lPractice) > 0 {
+		lPractice, lPhone = pick(r, f.lPractice), pick(r, f.lPhone)
+	}
+	doc := []block{pair(pick(r, f.lDoctor), docName, pick(r, f.lNPI), npi), pair(lPractice, c.practice.name, lPhone, w.phone(c.phone))}
 	if r.IntN(2) == 0 {
 		sh.blocks = append(sh.blocks, who...)
 		sh.blocks = append(sh.blocks, doc...)
@@ -361,7 +385,11 @@ func (w *wording) fForm() []sheet {
 	case necUnchecked:
 		sh.blocks = append(sh.blocks, block{kind: blockRow, before: 4, cells: []cell{{at: 0, label: pick(r, f.necessity), box: 1}}})
 	}
-	sig := w.fSign(pick(r, []string{"Signature:", "Provider signature:", "Signed:"}), false)
+	signLabels := []string{"Signature:", "Provider signature:", "Signed:"}
+	if len(f.lSign) > 0 {
+		signLabels = f.lSign
+	}
+	sig := w.fSign(pick(r, signLabels), false)
 	if sig.sig.date == "" && c.datePlace == dateUsual && !c.noDate && r.IntN(2) == 0 {
 		sig.sig.date = pick(r, f.lSigDate) + " " + w.date(c.rxDate)
 	} else if d := w.fRxDate(); d != "" || c.datePlace == dateUsual {
@@ -408,9 +436,13 @@ func (w *wording) fEHR() []sheet {
 		}
 		sh.blocks = append(sh.blocks, block{kind: blockText, text: label + " " + value, before: 2})
 	}
+	lMRN, lComments, lReferTo := "MRN:", "Comments:", "Refer to:"
+	if len(f.lMRN) > 0 {
+		lMRN, lComments, lReferTo = pick(r, f.lMRN), pick(r, f.lComments), pick(r, f.lReferTo)
+	}
 	line(pick(r, f.lPatient), name)
 	line(pick(r, f.lDOB), dob)
-	line("MRN:", mrn)
+	line(lMRN, mrn)
 	if d := w.fRxDate(); d != "" || c.datePlace == dateUsual {
 		line(pick(r, f.lDate), d)
 	}
@@ -443,9 +475,9 @@ func (w *wording) fEHR() []sheet {
 		line(pick(r, f.lSession), w.fSession())
 	}
 	if c.necessity == necPrinted {
-		line("Comments:", w.fNecessity())
+		line(lComments, w.fNecessity())
 	}
-	line("Refer to:", w.cap(c.clinic.name))
+	line(lReferTo, w.cap(c.clinic.name))
 	sig := w.fSign("", true)
 	sig.before = 14
 	sh.blocks = append(sh.blocks, sig)
@@ -543,6 +575,9 @@ func (w *wording) fProse(third bool) []string {
 	areas := w.fAreas("")
 	if f == summit {
 		return w.summitProse(third, doc, who, mod, areas)
+	}
+	if f.prose != nil {
+		return f.prose(w, third, who, mod, areas)
 	}
 	var p1 string
 	switch {
@@ -665,8 +700,14 @@ func (w *wording) fEmail() []sheet {
 	switch {
 	case c.datePlace == dateHeader && f == summit:
 		add(pick(r, []string{"The order below was entered by " + doc + " earlier today.", doc + " completed this referral today; details follow."}), true)
+	case c.datePlace == dateHeader && len(f.mailToday) > 0:
+		add(fmt.Sprintf(pick(r, f.mailToday), doc), true)
 	case c.datePlace == dateHeader:
 		add(pick(r, []string{doc + " signed the order below today.", "Order written today by " + doc + ".", "Sending the order " + doc + " wrote for this patient today."}), true)
+	case len(f.mailLead) > 0:
+		if r.IntN(2) == 0 {
+			add(fmt.Sprintf(pick(r, f.mailLead), doc), true)
+		}
 	case r.IntN(2) == 0:
 		add(pick(r, []string{"Referral below from " + doc + ".", "Forwarding an order from " + doc + "."}), true)
 	}

@@ -365,7 +365,11 @@ func (g *render) officeMail(sheets []sheet) message {
 	c, r := g.c, g.r
 	addr := fmt.Sprintf("%s@%s", pick(r, []string{"referrals", "frontdesk", "orders", "nurse", "office"}), c.practice.domain)
 	g.sender = &Sender{Email: addr}
-	subject := pick(r, []string{"Referral", "Therapy order", "Prescription", "New referral", "Order for your office"})
+	subjects := []string{"Referral", "Therapy order", "Prescription", "New referral", "Order for your office"}
+	if len(c.fam.subjects) > 0 {
+		subjects = c.fam.subjects
+	}
+	subject := pick(r, subjects)
 	if !c.noPatient && r.IntN(2) == 0 {
 		subject += pick(r, []string{" - ", " for ", ": "}) + c.patient.first + " " + c.patient.last
 	}
