@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// summit: held out. Practices of northern New England, the North Country of
+// summit: held out until its wording was read to classify its misreadings (mesa took its place). Practices of northern New England, the North Country of
 // New York and Michigan's two peninsulas (Vermont, New Hampshire, Maine, the
 // Adirondacks, the Keweenaw, Marquette, Traverse City): "person served" and
 // "indication" wording, "thrice-weekly" and "N visits at N per week" plans,
@@ -18,7 +18,7 @@ import (
 // fellowships, EHR printouts with each label above its value, and letters
 // with a city dateline.
 var summit = &wordingFamily{
-	name: "summit", heldOut: true,
+	name: "summit", heldOut: false,
 	female: []string{"Hélène", "Josée", "Mary-Ellen", "Aili", "Tuula", "Fadumo", "Hodan", "Madeleine", "Annelies", "Jadwiga",
 		"Noreen", "Kateri", "Wanda Lee", "Ghada", "Linnea", "Ruthanne", "Solange", "Marjatta", "Bridie", "Amal"},
 	male: []string{"André", "Normand", "Gaetan", "Jean-Guy", "Toivo", "Eino", "Arvo", "Abdirahman", "Kazimierz", "Pieter",
