@@ -152,7 +152,7 @@ func (r *rxReader) residue(d *Document) {
 		if missing["areas"] && !address && len(Areas(masked)) > 0 {
 			report(resArea, masked, l)
 		}
-		if missing["signature"] && (reESignedLead.MatchString(l.Text) || reSlashS.MatchString(l.Text) || r.eStatement(l.Text)) {
+		if missing["signature"] && (reESignedLead.MatchString(l.Text) || reSlashS.MatchString(l.Text) || r.eStatement(l.Text) || r.signingStatement(l.Text)) {
 			report(resInk, l.Text, l)
 		}
 		if missing["procedures"] && !address {
@@ -242,6 +242,51 @@ func (r *rxReader) residue(d *Document) {
 	r.unreadPrintResidue(d, missing, found)
 	r.unreadableResidue(missing, found)
 }
+
+// signingWords begin the words a statement of signing is made of, however
+// it is worded ("attested", "authenticated", "verified and signed").
+var signingWords = []string{"sign", "attest", "authenticat", "verif", "approv", "endors"}
+
+// signingStatement reports a line that says someone signed: a word of
+// signing (a verb: the noun "signature" is a label) and a person's name (the prescriber's family name, or two words
+// that read as a name), and no blank to sign on. Read as no signature, it
+// is a statement the signature reader has no wording for: absence is not
+// proven.
+func (r *rxReader) signingStatement(text string) bool {
+	if awaitingSignature(text) || strings.Contains(text, "___") {
+		return false
+	}
+	signing := false
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(c rune) bool { return !unicode.IsLetter(c) && c != '/' }) {
+		// The noun is a label ("Signature: Ann Lee, MD" prints a name
+		// where ink goes); the verb says it was done.
+		if w == "/s/" || !strings.HasPrefix(w, "signat") && slices.ContainsFunc(signingWords, func(st string) bool { return strings.HasPrefix(w, st) }) {
+			signing = true
+			break
+		}
+	}
+	if !signing {
+		return false
+	}
+	if f := strings.Fields(r.prescriberName()); len(f) > 0 && nameIndex(text, strings.ToLower(f[len(f)-1])) >= 0 {
+		return true
+	}
+	names := 0
+	for _, w := range strings.Fields(text) {
+		w = strings.Trim(w, ",;:.()")
+		low := strings.ToLower(w)
+		if nameWord(w) && !leadWord[low] && !signingLabelWord[low] && !slices.ContainsFunc(signingWords, func(st string) bool { return strings.HasPrefix(low, st) }) {
+			names++
+		}
+	}
+	return names >= 2
+}
+
+// signingLabelWord are the capitalised words of a signature's label and
+// statement that are not names.
+var signingLabelWord = map[string]bool{"by": true, "on": true, "at": true, "electronically": true, "digitally": true,
+	"physician": true, "provider": true, "prescriber": true, "doctor": true, "practitioner": true, "clinician": true,
+	"date": true, "time": true, "name": true, "printed": true, "print": true, "and": true}
 
 // calendarWords begin the names of months and weekdays.
 var calendarWords = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",

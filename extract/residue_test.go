@@ -51,6 +51,7 @@ func TestResidueKinds(t *testing.T) {
 		{"icd-shaped code", "diagnoses", "Reason: M54.50"},
 		{"cpt code", "procedures", "Order 97140"},
 		{"signature statement", "signature", "Signed electronically: Anil Patel MD"},
+		{"statement of signing in other words", "signature", "Attested in the chart by Anil Patel MD"},
 		{"date of birth", "patient", "born 04/02/1961"},
 		{"credential", "prescriber", "Anil Patel, MD"},
 	} {
@@ -114,7 +115,13 @@ func TestResidueProvenAbsent(t *testing.T) {
 	// accounted for.
 	lines := slices.DeleteFunc(slices.Clone(completeLines), func(l string) bool { return strings.HasPrefix(l, "Date:") || strings.HasPrefix(l, "Electronically") })
 	lines = append(lines, "Date of injury: 10/01/2026", "Printed 11/03/2026 10:00", "Signature: ________", "Call 555-201-3344 with questions")
+	// A name typed after a signature's label is printed where ink goes,
+	// not a statement that it was signed.
+	lines = append(lines, "Physician signature: Anil Patel MD")
 	rx = ReadPrescription(ocrDoc(lines...), readAsOf)
+	if rx.Signature.Present {
+		t.Fatalf("signature read from a typed name after its label: %+v", rx.Signature)
+	}
 	if rx.Date != "" {
 		t.Fatalf("date %q read from a date that is not the order's", rx.Date)
 	}
