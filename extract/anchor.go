@@ -23,7 +23,9 @@ var nameSuffix = map[string]bool{"jr": true, "jr.": true, "sr": true, "sr.": tru
 // (capitalised, hyphened, with apostrophes or particles, an initial), read
 // back from the end until a word that is not part of a name.
 func trailingName(s string) (string, bool) {
-	s = strings.TrimRight(s, " ,;:-(–—")
+	// Whatever OCR left between the name and what follows it ("=", "|",
+	// "~") is not the name's; a name ends in a letter or its dot.
+	s = strings.TrimRightFunc(s, func(c rune) bool { return !unicode.IsLetter(c) && c != '.' && c != '\'' && c != '’' })
 	f := strings.Fields(s)
 	i := len(f)
 	for i > 0 && nameSuffix[strings.ToLower(strings.Trim(f[i-1], ","))] {
@@ -103,7 +105,10 @@ func (r *rxReader) patientByBirth() *Patient {
 		if loc == nil {
 			continue
 		}
-		if ds := findDates(l.Text[loc[1]:]); len(ds) == 0 || ds[0].Start > 3 {
+		// The date after the label, or digits where OCR spoiled it: the
+		// label says where the name ends either way.
+		after := l.Text[loc[1]:]
+		if ds := findDates(after); (len(ds) == 0 || ds[0].Start > 3) && digitCount(after[:min(len(after), 16)]) < 2 {
 			continue
 		}
 		before := strings.TrimRight(l.Text[:loc[0]], " /|,;-") // "Name / DOB ..."

@@ -133,9 +133,17 @@ func personName(s string) (name, creds string, ok bool) {
 	if i := strings.Index(name, ","); i > 0 {
 		last, first := strings.TrimSpace(name[:i]), strings.TrimSpace(name[i+1:])
 		if first != "" && !strings.Contains(first, ",") {
-			name = first + " " + last
+			name = givenNames(first) + " " + last
 		}
 	}
+	// Specks OCR sets inside a word ("NADEAU-~GAGNON") are not letters
+	// of the name.
+	name = strings.Map(func(c rune) rune {
+		if strings.ContainsRune(nameSpecks, c) {
+			return -1
+		}
+		return c
+	}, name)
 	fields := strings.Fields(name)
 	if len(fields) < 2 || len(fields) > 5 {
 		return "", "", false
@@ -156,10 +164,41 @@ func personName(s string) (name, creds string, ok bool) {
 			return "", "", false
 		}
 	}
-	if !unicode.IsUpper(rune(fields[0][0])) {
+	if r, _ := utf8.DecodeRuneInString(fields[0]); !unicode.IsUpper(r) {
 		return "", "", false
 	}
 	return strings.Join(fields, " "), creds, true
+}
+
+// nameSpecks are marks no name is written with.
+const nameSpecks = "~*«»^`¨°"
+
+// givenNames is what after the comma of a name written last name first
+// ("Cyr, Toivo W", "Jones, Mary Ann K.") belongs to it: one or two given
+// names, then initials and a suffix. A word after an initial, or a third
+// word, is what follows the name (a label OCR spoiled), not part of it.
+func givenNames(s string) string {
+	f := strings.Fields(s)
+	n := 0
+	for n < len(f) && n < 2 {
+		t := strings.Trim(f[n], ".,")
+		if utf8.RuneCountInString(t) == 1 || nameSuffix[strings.ToLower(t)] {
+			break
+		}
+		n++
+	}
+	if n == 0 {
+		return s
+	}
+	for n < len(f) {
+		t := strings.Trim(f[n], ".,")
+		r, _ := utf8.DecodeRuneInString(t)
+		if !(utf8.RuneCountInString(t) == 1 && unicode.IsUpper(r) || nameSuffix[strings.ToLower(t)]) {
+			break
+		}
+		n++
+	}
+	return strings.Join(f[:n], " ")
 }
 
 // stopName are words that appear where a name is expected but are not one.

@@ -91,6 +91,11 @@ func TestReadPatientNames(t *testing.T) {
 		{"Patient name\nOkafor, Chidi N\nDate of birth\n1972-03-04", "Chidi N Okafor", "1972-03-04"},
 		{"Member/Patient: Renée Dubé   D/O/B 3/4/1966", "Renée Dubé", "1966-03-04"},
 		{"Patient: Zoë Müller-Łukasik DOB: 02/11/1950", "Zoë Müller-Łukasik", "1950-02-11"},
+		// Last name first, then a label OCR spoiled; specks inside a
+		// name; a birth label whose date OCR spoiled still ends the name.
+		{"Patient: Okafor, Chidi N Bkrtn Dte 4/1/1961", "Chidi N Okafor", "1961-04-01"},
+		{"Patient: ANNA VAN-~DYKE DOB: 4/1/1961", "ANNA VAN-DYKE", "1961-04-01"},
+		{"Seen today: Ada Lovelace Born on: 1O-l?-19SS", "Ada Lovelace", ""},
 	} {
 		rx := readBody(tc.body)
 		if rx.Patient == nil || rx.Patient.Name != tc.want || rx.Patient.DOB != tc.dob {
