@@ -63,6 +63,9 @@ var freqRateRE = func() *regexp.Regexp {
 		`\b(?P<code>biw|tiw|qiw|qw|qwk|q\s?w(?:ee)?k|every\s+week|each\s+week|weekly|semi[\s-]?weekly)\b`,
 		// "Q2W", "every other week", "every 2 weeks", "QOW"
 		`\b(?P<every>every\s+other\s+week|every\s+(?:2nd|second)\s+week|every\s+(?P<everyn>[2-4]|two|three|four)\s+weeks|q\s?(?P<qn>[2-4])\s?w(?:ee)?ks?|q\s?(?P<qn2>[2-4])\s?w|qow|fortnightly)\b`,
+		// "every other day", "every 10 days", "every fourteen days": one
+		// visit each so many days.
+		`\b(?P<days>every\s+other\s+day|every\s+(?P<daysn>` + rxNumRE + `)\s+days)\b`,
 		// "biweekly": twice a week or every two weeks?
 		`\b(?P<biweekly>bi[\s-]?weekly)\b`,
 	}, "|"))
@@ -83,13 +86,18 @@ var freqCountRE = func() *regexp.Regexp {
 	dur := `(?:\s*(?:total)?\s*,?\s*(?:over|in|within|during|for|x|×|/|across|spread\s+over)\s*(?:the\s+next\s+|a\s+period\s+of\s+)?(?P<cd>` + reFreqNum + `|an?)\s*-?\s*(?P<cdu>weeks?|wks?|months?|mos?)\b)?`
 	re := regexp.MustCompile(`(?i)` + strings.Join([]string{
 		// "12 visits", "12x 1-hour treatments over 4 weeks", "8 sessions over 4 weeks"
-		`\b(?P<c>` + reFreqNum + `)\s*(?:x\s*)?(?:(?:\d{1,3}(?:\.\d+)?|one|an?|half)[\s-]*(?:hours?|hrs?|minutes?|mins?)[\s-]*(?:long\s+)?)?(?:(?:massage|therapy|treatment|MFR|PT)\s+)?(?:visits?|sessions?|treatments?|txs?|appointments?|appts?)\b` + dur,
+		// "six weekly 30-minute sessions", "eight twice-weekly visits": the
+		// rate stands inside the count and makes the span.
+		`\b(?P<c>` + reFreqNum + `)\s*(?:x\s*)?(?:(?P<cw>(?:once|twice|thrice)[\s-]+weekly|weekly)\s+)?(?:(?:\d{1,3}(?:\.\d+)?|one|an?|half)[\s-]*(?:hours?|hrs?|minutes?|mins?)[\s-]*(?:long\s+)?)?(?:(?:massage|therapy|treatment|MFR|PT)\s+)?(?:visits?|sessions?|treatments?|txs?|appointments?|appts?)\b` + dur,
 		// "visits: 12", "# of sessions: 8"
 		`\b(?:(?:#|no\.?|number)\s*(?:of\s*)?)?(?:visits|sessions|treatments)\s*[:=#]\s*(?P<cl>\d{1,3})\b` + dur,
 	}, "|"))
 	re.Longest()
 	return re
 }()
+
+// reWeeksBefore is a word of weeks just before a number.
+var reWeeksBefore = regexp.MustCompile(`(?i)\b(?:weeks?|wks?)\s*$`)
 
 // freqRateAfterCountRE, right after "N visits", makes them a rate.
 var freqRateAfterCountRE = regexp.MustCompile(`(?i)^\s*(?:every|each|per|a\s+week|an?\s+wk|/\s*w|weekly|q\s?\d?\s?wk?s?\b)`)
@@ -140,12 +148,14 @@ type freqMention struct {
 	rng        bool
 	// rate
 	perWeek, every int // every > 0: one visit every so many weeks
+	everyDays      int // > 0: one visit every so many days
 	biweekly       bool
 	// duration, or a count's own duration
 	weeks int
 	// count
-	visits int
-	used   bool
+	visits  int
+	ownRate bool // the count holds its rate ("six weekly sessions")
+	used    bool
 }
 
 type freqPhase struct {
@@ -369,7 +379,13 @@ func freqMentions(text string) []freqMention {
 		}
 	}
 	for _, m := range freqCountRE.FindAllStringSubmatchIndex(text, -1) {
-		if fm, ok := freqReadCount(text, m); ok && !freqOverlaps(fm, rates) {
+		fm, ok := freqReadCount(text, m)
+		if ok && fm.ownRate {
+			// The rate inside the count ("six weekly sessions") is the
+			// count's.
+			rates = slices.DeleteFunc(rates, func(r freqMention) bool { return r.start >= fm.start && r.end <= fm.end })
+		}
+		if ok && !freqOverlaps(fm, rates) {
 			counts = append(counts, fm)
 		}
 	}
@@ -456,6 +472,17 @@ func freqReadRate(text string, m []int) (freqMention, bool) {
 				fm.every, _ = rxNum(s, false)
 			}
 		}
+	} else if _, ok := g("days"); ok {
+		fm.everyDays = 2
+		if s, ok := g("daysn"); ok {
+			if fm.everyDays, ok = rxNum(s, false); !ok || fm.everyDays < 2 || fm.everyDays > 4*7 {
+				return fm, false
+			}
+		}
+		if fm.everyDays%7 == 0 {
+			fm.every, fm.everyDays = fm.everyDays/7, 0
+		}
+		return fm, true
 	} else if _, ok := g("biweekly"); ok {
 		fm.biweekly = true
 		return fm, true
@@ -517,6 +544,18 @@ func freqReadCount(text string, m []int) (freqMention, bool) {
 	if freqRateAfterCountRE.MatchString(text[m[1]:]) {
 		return fm, false // "one visit every two weeks" is a rate, not a total
 	}
+	if w, found := freqGroup(re, text, m, "cw"); found {
+		// "weeks 5-8 once weekly": the numbers are weeks of a taper, not
+		// a count.
+		if fm.rng || reWeeksBefore.MatchString(text[:m[0]]) {
+			return fm, false
+		}
+		per := map[string]int{"once": 1, "twice": 2, "thrice": 3}[strings.ToLower(strings.Fields(strings.ReplaceAll(w, "-", " "))[0])]
+		if per == 0 {
+			per = 1
+		}
+		fm.weeks, fm.ownRate = (fm.visits+per-1)/per, true
+	}
 	if d, found := freqGroup(re, text, m, "cd"); found {
 		unit, _ := freqGroup(re, text, m, "cdu")
 		n, rng, ok := freqRange(d, true)
@@ -564,6 +603,13 @@ func freqAttach(text string, ms []freqMention, i int) (freqPhase, bool) {
 			r.used, d.used = true, true
 			return freqPhase{start: d.start, end: r.end, visits: freqVisits(r, d.weeks), weeks: d.weeks, rng: r.rng || d.rng}, true
 		}
+		// A count of visits, then the rate they come at ("twelve visits
+		// at three per week", "8 sessions, 2 a week"): the span is the
+		// weeks the rate takes to make them.
+		if !d.used && d.kind == freqCount && d.weeks == 0 && freqConnectorsOnly(gap, 12) {
+			r.used, d.used = true, true
+			return freqPhase{start: d.start, end: r.end, visits: d.visits, weeks: freqWeeksFor(r, d.visits), rng: r.rng || d.rng}, true
+		}
 	}
 	return freqPhase{}, false
 }
@@ -605,6 +651,9 @@ var freqReviewWords = map[string]bool{
 
 // freqVisits is the number of visits a rate makes over weeks.
 func freqVisits(r *freqMention, weeks int) int {
+	if r.everyDays > 0 {
+		return (weeks*7 + r.everyDays - 1) / r.everyDays
+	}
 	if r.every > 0 {
 		return (weeks + r.every - 1) / r.every
 	}
@@ -613,6 +662,9 @@ func freqVisits(r *freqMention, weeks int) int {
 
 // freqWeeksFor is the number of weeks a rate takes to make visits.
 func freqWeeksFor(r *freqMention, visits int) int {
+	if r.everyDays > 0 {
+		return ((visits-1)*r.everyDays + 7) / 7
+	}
 	if r.every > 0 {
 		return (visits-1)*r.every + 1
 	}

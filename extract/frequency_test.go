@@ -28,6 +28,15 @@ func TestParseFrequency(t *testing.T) {
 		{"BIW x 4 weeks", 8, 4, false, ""},
 		{"TIW x 4 wks", 12, 4, false, ""},
 		{"QW x 8 weeks", 8, 8, false, ""},
+		// A count, then the rate it comes at: the span is the weeks the
+		// rate takes. A rate by the day. A rate inside the count.
+		{"ten sessions at two per week", 10, 5, false, ""},
+		{"9 visits, 3 a week", 9, 3, false, ""},
+		{"every 10 days for 10 weeks", 7, 10, false, ""},
+		{"every other day for 2 weeks", 7, 2, false, ""},
+		{"every fourteen days x 8 weeks", 4, 8, false, ""},
+		{"five weekly 45-minute visits", 5, 5, false, ""},
+		{"eight twice-weekly sessions", 8, 4, false, ""},
 		{"q week x 4 weeks", 4, 4, false, ""},
 		{"weekly x 6 weeks", 6, 6, false, ""},
 		{"once weekly for 6 weeks", 6, 6, false, ""},
