@@ -108,6 +108,9 @@ func (r *rxReader) patientByBirth() *Patient {
 		// The date after the label, or digits where OCR spoiled it: the
 		// label says where the name ends either way.
 		after := l.Text[loc[1]:]
+		if strings.TrimSpace(after) == "" {
+			after = r.nextText(l) // the label above its date
+		}
 		if ds := findDates(after); (len(ds) == 0 || ds[0].Start > 3) && digitCount(after[:min(len(after), 16)]) < 2 {
 			continue
 		}
@@ -131,6 +134,10 @@ func (r *rxReader) patientByBirth() *Patient {
 				if n, _, ok := personName(pt[i+1:]); ok && capitalised(n) {
 					return &Patient{Name: n, Evidence: prev.evidence(prev.Text)}
 				}
+			}
+			// The name alone on its line, last name first or not.
+			if n, _, ok := personName(pt); ok && capitalised(n) && !r.startsWithLabel(prev) {
+				return &Patient{Name: n, Evidence: prev.evidence(prev.Text)}
 			}
 			if name, ok := trailingName(pt); ok {
 				if n, _, ok := personName(name); ok {

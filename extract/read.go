@@ -59,6 +59,9 @@ type rxReader struct {
 	// weakInk is marks where the prescriber signs that are too few to be
 	// taken for a signature and too many to prove there is none.
 	weakInk *Evidence
+	// birth is the date of birth read, with or without the patient's
+	// name: never the order's date.
+	birth string
 }
 
 // confOf is how sure OCR was of the words of sub, a piece of line l: the
@@ -277,11 +280,13 @@ func (r *rxReader) patient() {
 			}
 		}
 	}
+	r.birth = dob
 	if p == nil {
 		return
 	}
 	if dob == "" {
 		dob, dobEv = r.dateBesideName(p)
+		r.birth = dob
 	}
 	p.DOB = dob
 	if dob != "" && dobEv.Conf < p.Confidence {
@@ -622,10 +627,7 @@ func npiDigits(s string) string {
 // ---- date ----
 
 func (r *rxReader) date() {
-	dob := ""
-	if r.rx.Patient != nil {
-		dob = r.rx.Patient.DOB
-	}
+	dob := r.birth
 	pick := func(text string, l textLine, source string) bool {
 		for _, dm := range findDates(text) {
 			iso := isoDate(dm.Date)

@@ -96,11 +96,23 @@ func TestReadPatientNames(t *testing.T) {
 		{"Patient: Okafor, Chidi N Bkrtn Dte 4/1/1961", "Chidi N Okafor", "1961-04-01"},
 		{"Patient: ANNA VAN-~DYKE DOB: 4/1/1961", "ANNA VAN-DYKE", "1961-04-01"},
 		{"Seen today: Ada Lovelace Born on: 1O-l?-19SS", "Ada Lovelace", ""},
+		// Whatever labels the name, a date-of-birth label above its date
+		// stands under it.
+		{"Person seen\nOkafor, Chidi N\nD/O/B\n03/04/1972\nMRN\n55012", "Chidi N Okafor", "1972-03-04"},
 	} {
 		rx := readBody(tc.body)
 		if rx.Patient == nil || rx.Patient.Name != tc.want || rx.Patient.DOB != tc.dob {
 			t.Errorf("%q: patient %+v, want %q %q", tc.body, rx.Patient, tc.want, tc.dob)
 		}
+	}
+}
+
+// A date of birth is never the order's date, whether or not the patient's
+// name was read beside it.
+func TestReadDateNotBirth(t *testing.T) {
+	rx := readBody("Name: ????\nD.O.B.\n1950-01-02\nMyofascial release 97140, 2x/week for 6 weeks")
+	if rx.Date != "" {
+		t.Errorf("date %q read from the date of birth", rx.Date)
 	}
 }
 
