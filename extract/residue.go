@@ -257,10 +257,16 @@ func (r *rxReader) signingStatement(text string) bool {
 		return false
 	}
 	signing := false
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(c rune) bool { return !unicode.IsLetter(c) && c != '/' }) {
+	for _, raw := range strings.Fields(strings.ToLower(text)) {
+		w := strings.TrimFunc(raw, func(c rune) bool { return !unicode.IsLetter(c) && c != '/' })
 		// The noun is a label ("Signature: Ann Lee, MD" prints a name
-		// where ink goes); the verb says it was done.
-		if w == "/s/" || !strings.HasPrefix(w, "signat") && slices.ContainsFunc(signingWords, func(st string) bool { return strings.HasPrefix(w, st) }) {
+		// where ink goes), and so is any word of signing before a colon
+		// ("Signed: Ann Lee, MD"); the verb in a sentence says it was
+		// done.
+		if strings.HasSuffix(raw, ":") || strings.HasPrefix(w, "signat") {
+			continue
+		}
+		if w == "/s/" || slices.ContainsFunc(signingWords, func(st string) bool { return strings.HasPrefix(w, st) }) {
 			signing = true
 			break
 		}

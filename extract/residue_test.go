@@ -115,9 +115,9 @@ func TestResidueProvenAbsent(t *testing.T) {
 	// accounted for.
 	lines := slices.DeleteFunc(slices.Clone(completeLines), func(l string) bool { return strings.HasPrefix(l, "Date:") || strings.HasPrefix(l, "Electronically") })
 	lines = append(lines, "Date of injury: 10/01/2026", "Printed 11/03/2026 10:00", "Signature: ________", "Call 555-201-3344 with questions")
-	// A name typed after a signature's label is printed where ink goes,
-	// not a statement that it was signed.
-	lines = append(lines, "Physician signature: Anil Patel MD")
+	// A name typed after a signature's label ("Signature:", "Signed:") is
+	// printed where ink goes, not a statement that it was signed.
+	lines = append(lines, "Physician signature: Anil Patel MD", "Signed: Anil Patel MD")
 	rx = ReadPrescription(ocrDoc(lines...), readAsOf)
 	if rx.Signature.Present {
 		t.Fatalf("signature read from a typed name after its label: %+v", rx.Signature)
