@@ -267,3 +267,13 @@ var nameParticles = func() map[string]bool {
 	}
 	return m
 }()
+
+// prescriberCredential are the prescriber credentials of
+// data/names.txt, in capitals without dots ("DO", "FNP-C").
+var prescriberCredential = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range words("names/prescriber-credential") {
+		m[strings.ToUpper(strings.ReplaceAll(w, ".", ""))] = true
+	}
+	return m
+}()

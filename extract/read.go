@@ -411,7 +411,7 @@ func (r *rxReader) prescriber() {
 			continue
 		}
 		// OCR runs the words of a field together: "MonicaKim,DO".
-		v = reCommaJoin.ReplaceAllString(reCamelJoin.ReplaceAllString(v, "$1 $2"), ", $1")
+		v = reCommaJoin.ReplaceAllString(unglue(v), ", $1")
 		if !blankValue(v) {
 			propose(v, "label", wLabelJoined, at)
 		}
@@ -454,6 +454,10 @@ func (r *rxReader) prescriber() {
 			// A name before a credential, wherever it stands: the
 			// signature block or statement in any wording.
 			add(name, creds, "credentialed", wCredentialed, l, false)
+		} else if u := unglue(l.Text); u != l.Text {
+			if name, creds, ok := credentialedName(u); ok {
+				add(name, creds, "credentialed", wCredentialed*0.9, l, false)
+			}
 		}
 	}
 	if name, creds, l, ok := r.nameAboveNPI(); ok {
@@ -573,12 +577,30 @@ func nameBefore(s string) (name, creds string, ok bool) {
 	return "", "", false
 }
 
+// unglue parts the words OCR ran together in a name: "MonicaKim" is
+// "Monica Kim", "KangasD.O." is "Kangas D.O." when D.O. is a credential.
+func unglue(s string) string {
+	s = reCamelJoin.ReplaceAllString(s, "$1 $2")
+	return replaceSubmatchFunc(reGluedCred, s, func(m []string) string {
+		if !prescriberCredential[strings.ToUpper(strings.ReplaceAll(m[2], ".", ""))] {
+			return m[0]
+		}
+		return m[1] + " " + m[0][len(m[1]):]
+	})
+}
+
 // nameNoise are the marks OCR reads around a typed name: rules, bars,
 // brackets, the edge of a pad.
 const nameNoise = "_-|»«{}[]!~=;:., "
 
 var (
-	reCamelJoin    = regexp.MustCompile(`(\p{Ll}{3,})(\p{Lu}\p{Ll}{2,})`)
+	// reCamelJoin is two words OCR ran together: a lower-case letter
+	// then a capital that starts a name ("MonicaKim", "EeroO'Dowd").
+	reCamelJoin = regexp.MustCompile(`(\p{Ll}{3,})(\p{Lu}(?:['’]\p{Lu})?\p{Ll}{2,})`)
+	// reGluedCred is a credential run onto the name before it
+	// ("KangasD.O.", "PatelMD"): capitals, with or without dots, after
+	// a lower-case letter; unglue keeps it only if it is a credential.
+	reGluedCred    = regexp.MustCompile(`(\p{Ll}{2,})((?:\p{Lu}\.?){2,6})(?:[\s,;]|$)`)
 	reCommaJoin    = regexp.MustCompile(`,(\S)`)
 	reTrailingMark = regexp.MustCompile(`,\s*[a-z]{1,3}\.?$`)
 )
