@@ -855,7 +855,7 @@ func (r *rxReader) diagnoses() {
 				case ok && !seen[code]:
 					r.addDiagnosis(set, code, text, m[2], m[1], l, seen)
 					r.rx.Diagnoses[len(r.rx.Diagnoses)-1].Confidence = min(r.rx.Diagnoses[len(r.rx.Diagnoses)-1].Confidence, 0.8)
-				case !ok && l.Page != nil && !l.Page.TextLayer && !r.inDxSpan(l.Idx, m[2]):
+				case !ok && l.Page != nil && !l.Page.TextLayer && !r.inDxSpan(l.Idx, m[2]) && !inDate(text, m[2]):
 					// "13.4 Sprain of ligaments of cervical spine": a code
 					// that lost its letter and names no billable code. It
 					// may be a header the physician wrote; a person reads it.
@@ -969,6 +969,17 @@ var digitLedLetters = map[byte]string{'1': "IL", '|': "I", '5': "S", '$': "S", '
 // letter in place of its first character and whose description the printed
 // one agrees with. Without a printed description, or with two codes that
 // fit, it is no code.
+// inDate reports whether byte at of text is part of a date ("10.5.2026"
+// is no code that lost its letter).
+func inDate(text string, at int) bool {
+	for _, dm := range findDates(text) {
+		if at >= dm.Start && at < dm.End {
+			return true
+		}
+	}
+	return false
+}
+
 func digitLedCode(set *icd10cm.Set, text string, m []int) (string, bool) {
 	first := text[m[2]:m[3]]
 	if first == "§" {

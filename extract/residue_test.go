@@ -275,3 +275,20 @@ func TestResiduePlanLeftover(t *testing.T) {
 		}
 	}
 }
+
+// A dotted date is no diagnosis code that lost its letter.
+func TestDottedDateIsNoCode(t *testing.T) {
+	var lines []string
+	for _, l := range completeLines {
+		lines = append(lines, l)
+		if strings.HasPrefix(l, "Diagnosis:") {
+			lines = append(lines, "Reviewed and e-signed by Anil Patel, MD (10.5.2026, 2:14PM)")
+		}
+	}
+	rx := ReadPrescription(ocrDoc(lines...), readAsOf)
+	for _, a := range rx.Ambiguities {
+		if a.Field == "diagnoses" {
+			t.Errorf("a date read as a code: %+v", a)
+		}
+	}
+}
