@@ -599,7 +599,7 @@ func freqAttach(text string, ms []freqMention, i int) (freqPhase, bool) {
 	if i > 0 {
 		d := &ms[i-1]
 		gap := text[d.end:r.start]
-		if !d.used && d.kind == freqDuration && (freqConnectorsOnly(gap, 12) || len(gap) <= 40 && strings.Contains(strings.ToLower(gap), "frequency") && freqGapOK(gap)) {
+		if !d.used && d.kind == freqDuration && (freqConnectorsOnly(gap, 12) || freqCourseGap(gap) || len(gap) <= 40 && strings.Contains(strings.ToLower(gap), "frequency") && freqGapOK(gap)) {
 			r.used, d.used = true, true
 			return freqPhase{start: d.start, end: r.end, visits: freqVisits(r, d.weeks), weeks: d.weeks, rng: r.rng || d.rng}, true
 		}
@@ -725,6 +725,26 @@ func freqGapOK(gap string) bool {
 
 // freqConnectorsOnly reports whether gap holds only punctuation and words that
 // join a frequency and its duration.
+// freqCourseGap reports the words that name a course between its span and
+// its rate: "a twelve-week plan of care at two visits a week", "6-week
+// course of treatment, 2x/week".
+func freqCourseGap(gap string) bool {
+	if len(gap) > 28 {
+		return false
+	}
+	course := false
+	for _, w := range strings.FieldsFunc(strings.ToLower(gap), func(r rune) bool { return !('a' <= r && r <= 'z') }) {
+		switch w {
+		case "plan", "course", "program", "programme", "series", "trial":
+			course = true
+		case "of", "care", "treatment", "therapy", "massage", "at", "with", "for", "x":
+		default:
+			return false
+		}
+	}
+	return course
+}
+
 func freqConnectorsOnly(gap string, maxLen int) bool {
 	if len(gap) > maxLen {
 		return false

@@ -37,6 +37,8 @@ func TestParseFrequency(t *testing.T) {
 		{"every fourteen days x 8 weeks", 4, 8, false, ""},
 		{"five weekly 45-minute visits", 5, 5, false, ""},
 		{"eight twice-weekly sessions", 8, 4, false, ""},
+		{"a six-week plan of care at 2 visits a week", 12, 6, false, "six-week plan of care at 2 visits a week"},
+		{"8-week course of treatment, 1x/week", 8, 8, false, ""},
 		{"q week x 4 weeks", 4, 4, false, ""},
 		{"weekly x 6 weeks", 6, 6, false, ""},
 		{"once weekly for 6 weeks", 6, 6, false, ""},

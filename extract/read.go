@@ -460,6 +460,16 @@ func (r *rxReader) prescriber() {
 			}
 		}
 	}
+	// A signature legible enough to read as a name, beside or under its
+	// label: the name the prescriber signed.
+	for _, l := range r.field("signature") {
+		if v, at := r.valueOf(l); !blankValue(v) && !awaitingSignature(v) {
+			// OCR must be sure of it: strokes read as letters are no name.
+			if name, creds, ok := personName(v); ok && capitalised(name) && r.confOf(at, v) >= 0.75 {
+				add(name, creds, "signed-name", wSignedName, at, false)
+			}
+		}
+	}
 	if name, creds, l, ok := r.nameAboveNPI(); ok {
 		add(name, creds, "above-npi", wAboveNPI, l, false)
 	}

@@ -239,6 +239,27 @@ func (r *rxReader) residue(d *Document) {
 			}
 		}
 	}
+	if missing["signature"] && !found["signature"] {
+		// Where the prescriber signs, words OCR doubted are strokes it
+		// tried to read as letters: a signature, perhaps.
+		near := r.signingLines()
+		for _, l := range r.lines {
+			if !near[l.Idx] || l.Page == nil || l.Page.TextLayer {
+				continue
+			}
+			doubted, letters := 0, 0
+			for _, w := range l.Words {
+				if w.Conf < 60 && alnumCount(w.Text) >= 3 && digitCount(w.Text) == 0 {
+					doubted++
+					letters += alnumCount(w.Text)
+				}
+			}
+			if doubted >= 1 && letters >= 8 {
+				report(resInk, l.Text, l)
+				break
+			}
+		}
+	}
 	r.unreadPrintResidue(d, missing, found)
 	r.unreadableResidue(missing, found)
 }

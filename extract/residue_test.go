@@ -292,3 +292,22 @@ func TestDottedDateIsNoCode(t *testing.T) {
 		}
 	}
 }
+
+// Strokes OCR read as doubtful letters above the typed name are where the
+// prescriber signs: the signature is not proven missing.
+func TestResidueDoubtfulWordsWhereSigned(t *testing.T) {
+	var lines []string
+	for _, l := range completeLines {
+		if strings.HasPrefix(l, "Electronically") {
+			continue
+		}
+		if strings.HasPrefix(l, "Anil Patel MD") {
+			lines = append(lines, "Xrwmnlqp@30 Ghtrnwk@25")
+		}
+		lines = append(lines, l)
+	}
+	rx := ReadPrescriptionWithout(ocrDoc(lines...), readAsOf, "signature")
+	if got := unattributed(rx); !slices.Contains(got, "signature") {
+		t.Errorf("residue %v, want signature (%+v)", got, rx.Ambiguities)
+	}
+}

@@ -35,6 +35,7 @@ const (
 	wTitle        = 0.5
 	wAboveNPI     = 0.45
 	wCredentialed = 0.4
+	wSignedName   = 0.3 // the value of a signature's label, read as a name
 )
 
 // agreeBonus is what each further line naming the same person adds, and

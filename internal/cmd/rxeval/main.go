@@ -221,6 +221,7 @@ func store(cache, file string, d *extract.Document) {
 // tally counts one tier's results.
 type tally struct {
 	docs, review, falseAccept, falseCorrection, statusRight int
+	requests, wrongRequests                                 int               // correction requests, and those that ask for an element the Rx has
 	complete, incomplete                                    int               // by the truth
 	handRightOrReview                                       int               // every field and the status right, or needs-review
 	statusRightOrReview                                     int               // the status right, or needs-review
@@ -252,6 +253,19 @@ func (t *tally) add(truth *corpus.Truth, got *outcome, res validate.Result, verb
 	}
 	if status == truth.Status {
 		t.statusRight++
+	}
+	if status == validate.StatusNeedsCorrection {
+		t.requests++
+		want := truth.Rules()
+		for _, f := range res.Findings {
+			if f.Severity == validate.Error && !slices.Contains(want, f.Rule) {
+				t.wrongRequests++
+				if verbose {
+					fmt.Fprintf(w, "%s: the correction request asks for %s, which the prescription has\n", truth.File, f.Rule)
+				}
+				break
+			}
+		}
 	}
 	want, have := truthFields(truth), gotFields(got)
 	allRight := true
@@ -299,6 +313,7 @@ func (t *tally) print(w io.Writer, tier string) {
 	fmt.Fprintf(w, "status right:            %d/%d (%.3f)\n", t.statusRight, t.docs, ratio(t.statusRight, t.docs))
 	fmt.Fprintf(w, "false accepts:           %d of %d incomplete\n", t.falseAccept, t.incomplete)
 	fmt.Fprintf(w, "false correction reqs:   %d of %d complete (%.3f)\n", t.falseCorrection, t.complete, ratio(t.falseCorrection, t.complete))
+	fmt.Fprintf(w, "requests asking for what is there: %d of %d correction requests\n", t.wrongRequests, t.requests)
 	fmt.Fprintf(w, "review rate:             %d (%.3f)\n", t.review, ratio(t.review, t.docs))
 	if tier == corpus.TierHandwriting {
 		fmt.Fprintf(w, "status right or review:  %d/%d\n", t.statusRightOrReview, t.docs)
