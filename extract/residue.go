@@ -254,7 +254,9 @@ func (r *rxReader) residue(d *Document) {
 					letters += alnumCount(w.Text)
 				}
 			}
-			if doubted >= 1 && letters >= 8 {
+			// A signature read as letters makes a word or three; a page
+			// edge or a photo's background makes many short ones.
+			if doubted >= 1 && doubted <= 3 && letters >= 8 {
 				report(resInk, l.Text, l)
 				break
 			}

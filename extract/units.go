@@ -139,6 +139,8 @@ var sessionRE = func() *regexp.Regexp {
 		// "one and a half hours", "an hour and a half"
 		`\b(?P<whalf>one|two|an?)\s+and\s+(?:a\s+)?half\s*-?\s*(?:hours?|hrs?)\b`,
 		`\b(?P<halfafter>one|two|an?)\s*-?\s*(?:hours?|hrs?)\.?\s+and\s+(?:a\s+)?half\b`,
+		// "three-quarters of an hour", "a quarter hour": quarters of an hour
+		`\b(?P<quarters>(?:three|3)[\s-]*quarters?|(?:an?|one)[\s-]+quarter|quarter)\s*-?\s*(?:of\s+)?(?:an?\s+)?(?:hours?|hrs?)\b`,
 		// "half an hour", "half-hour", "a half hour"
 		`(?:\b(?P<half>half)|(?:^|[^\d/.])(?P<halfn>1/2|½))\s*-?\s*(?:an?\s+)?(?:hours?|hrs?)\b`,
 		// "1 hr", "1.5 hours", ".5 hr", "1-2 hours", "one hour", "an hour", "one-hour"
@@ -304,6 +306,12 @@ func readSessionMatch(text string, m []int) (sessionMention, bool) {
 		sm.minutes = 60*num("halfafter") + 30
 	case matched("half"), matched("halfn"):
 		sm.minutes = 30
+	case matched("quarters"):
+		q, _ := group("quarters")
+		sm.minutes = 15
+		if strings.HasPrefix(strings.ToLower(q), "three") || strings.HasPrefix(q, "3") {
+			sm.minutes = 45
+		}
 	case matched("hour"):
 		h, _ := group("hour")
 		sm.minutes = hoursToMinutes(h)
