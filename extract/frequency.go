@@ -75,8 +75,11 @@ var freqRateRE = func() *regexp.Regexp {
 
 // freqDurationRE finds durations.
 var freqDurationRE = func() *regexp.Regexp {
-	re := regexp.MustCompile(`(?i)(?:\b(?P<prefix>for|x|×|over|during|lasting|times|duration(?:\s+of)?)\s*:?\s*(?:the\s+next\s+|a\s+period\s+of\s+|a\s+total\s+of\s+|up\s+to\s+|another\s+|an\s+additional\s+)?|\b)` +
-		`(?P<d>` + reFreqNum + `|an?)\s*-?\s*(?:(?:consecutive|additional|more|further|straight|full)\s+)?(?P<unit>weeks?|wks?|w|months?|mos?)\b`)
+	re := regexp.MustCompile(`(?i)(?:\b(?P<prefix>for|x|×|over|during|lasting|times|duration(?:\s+of)?)\s*:?\s*(?:the\s+(?:next|following|coming|upcoming)\s+|a\s+period\s+of\s+|a\s+total\s+of\s+|up\s+to\s+|another\s+|an\s+additional\s+)?|\b)` +
+		// "over the following month": one of the unit.
+		`(?P<d>` + reFreqNum + `|an?|the\s+(?:next|following|coming|upcoming))\s*-?\s*(?:(?:consecutive|additional|more|further|straight|full)\s+)?(?P<unit>weeks?|wks?|w|months?|mos?)\b` +
+		// "a month and a half": half a unit more.
+		`(?P<half>\s+and\s+a\s+half)?`)
 	re.Longest()
 	return re
 }()
@@ -507,6 +510,15 @@ func freqWeeks(n int, unit string) (int, bool) {
 	return n, true
 }
 
+// freqWeeksHalf is half of one unit of a span, in weeks ("a month and a
+// half" is six weeks; half a week counts as none).
+func freqWeeksHalf(unit string) int {
+	if strings.HasPrefix(strings.ToLower(unit), "m") {
+		return 2
+	}
+	return 0
+}
+
 func freqReadDuration(text string, m []int) (freqMention, bool) {
 	re := freqDurationRE
 	fm := freqMention{kind: freqDuration, start: m[0], end: m[1]}
@@ -515,10 +527,16 @@ func freqReadDuration(text string, m []int) (freqMention, bool) {
 	prefix, hasPrefix := freqGroup(re, text, m, "prefix")
 	article := hasPrefix && strings.EqualFold(prefix, "for")
 	n, rng, ok := freqRange(d, article)
+	if strings.HasPrefix(strings.ToLower(d), "the") {
+		n, rng, ok = 1, false, true
+	}
 	if !ok {
 		return fm, false
 	}
 	fm.weeks, ok = freqWeeks(n, unit)
+	if _, half := freqGroup(re, text, m, "half"); half && ok {
+		fm.weeks += freqWeeksHalf(unit)
+	}
 	fm.rng = rng
 	return fm, ok
 }

@@ -39,6 +39,8 @@ func TestParseFrequency(t *testing.T) {
 		{"eight twice-weekly sessions", 8, 4, false, ""},
 		{"a six-week plan of care at 2 visits a week", 12, 6, false, "six-week plan of care at 2 visits a week"},
 		{"8-week course of treatment, 1x/week", 8, 8, false, ""},
+		{"twice weekly for a month and a half", 12, 6, false, ""},
+		{"once a week over the following month", 4, 4, false, ""},
 		{"q week x 4 weeks", 4, 4, false, ""},
 		{"weekly x 6 weeks", 6, 6, false, ""},
 		{"once weekly for 6 weeks", 6, 6, false, ""},
