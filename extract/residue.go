@@ -180,6 +180,15 @@ func (r *rxReader) residue(d *Document) {
 				report(resBirth, l.Text[at:], l)
 			}
 		}
+		if missing["patient"] && !address {
+			// A person named in the text with a courtesy title, or a
+			// name right after a word for the patient ("the patient
+			// named below, Ann Lee"), who is not the prescriber: a
+			// patient introduced in words the reader does not know.
+			if text, ok := r.personMentioned(l.Text); ok {
+				report(residueKind{"patient", "a person's name"}, text, l)
+			}
+		}
 		if missing["prescriber"] && !address {
 			for _, w := range strings.Fields(l.Text) {
 				t := strings.NewReplacer(".", "", ",", "", "-", "", ";", "").Replace(w)
@@ -264,6 +273,23 @@ func (r *rxReader) residue(d *Document) {
 	}
 	r.unreadPrintResidue(d, missing, found)
 	r.unreadableResidue(missing, found)
+}
+
+// rePersonMention is a courtesy title and a capitalised name, or a word
+// for the patient followed, within a few words, by a capitalised name.
+var rePersonMention = cue(`(?:\b{names/courtesy}\.?\s+|\b(?i:patient|client|member|pt)\b[^.;:0-9]{0,24}?[\s,:]\s*)(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}\.?)?\s+\p{Lu}[\p{L}'’-]+)`)
+
+// personMentioned reports a person named in text as rePersonMention
+// finds them, who is not the prescriber.
+func (r *rxReader) personMentioned(text string) (string, bool) {
+	for _, m := range rePersonMention.FindAllStringSubmatchIndex(text, -1) {
+		name := text[m[2]:m[3]]
+		if n, _, ok := personName(name); !ok || samePerson(n, r.prescriberName()) {
+			continue
+		}
+		return text[m[0]:m[1]], true
+	}
+	return "", false
 }
 
 // signingWords begin the words a statement of signing is made of, however

@@ -311,3 +311,20 @@ func TestResidueDoubtfulWordsWhereSigned(t *testing.T) {
 		t.Errorf("residue %v, want signature (%+v)", got, rx.Ambiguities)
 	}
 }
+
+// A person named with a courtesy title, or after a word for the patient,
+// in words the patient reader does not know: the patient is not proven
+// missing. The prescriber named so is no patient.
+func TestResiduePersonMentioned(t *testing.T) {
+	without := slices.DeleteFunc(slices.Clone(completeLines), func(l string) bool { return strings.HasPrefix(l, "Patient:") })
+	for _, line := range []string{"I saw Ms. Ruth Olsen in clinic today.", "The patient named below - Ruth Olsen - needs care."} {
+		rx := ReadPrescriptionWithout(ocrDoc(append([]string{line}, without...)...), readAsOf, "patient")
+		if got := unattributed(rx); !slices.Contains(got, "patient") {
+			t.Errorf("%q: residue %v, want patient", line, got)
+		}
+	}
+	rx := ReadPrescriptionWithout(ocrDoc(append([]string{"Questions? Ask Mr. Anil Patel."}, without...)...), readAsOf, "patient")
+	if got := unattributed(rx); slices.Contains(got, "patient") {
+		t.Errorf("the prescriber taken for a patient: residue %v", got)
+	}
+}
