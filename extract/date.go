@@ -176,7 +176,7 @@ func findDates(s string) []dateMatch {
 				}
 				continue
 			}
-			// 5 Nov 2026, 5th of November, '26
+			// 5 Nov 2026, 5th of November, '26, 05-Nov-26
 			k := 1
 			if a.ordinal() && gap(i+1) == "" {
 				k++
@@ -188,7 +188,9 @@ func findDates(s string) []dateMatch {
 			if !ok || mw.month() == 0 || !nameSep(i+k) && !strings.Contains(gap(i+k), "of") {
 				continue
 			}
-			if y, ok := at(k + 1); ok && (y.digits == 4 || y.apos) && nameSep(i+k+1) && add(y.num, int(mw.month()), t.num, t.start, y.end) {
+			// "05-Nov-26": a two-digit year only between dashes.
+			dashed := k == 1 && strings.TrimSpace(gap(i+1)) == "-"
+			if y, ok := at(k + 1); ok && (y.digits == 4 || y.apos || y.digits == 2 && dashed && strings.TrimSpace(gap(i+k+1)) == "-") && nameSep(i+k+1) && add(y.num, int(mw.month()), t.num, t.start, y.end) {
 				i += k + 1
 			}
 		case t.month() != 0:
@@ -216,3 +218,22 @@ func findDates(s string) []dateMatch {
 
 // isoDate formats a date as docs/interfaces.md wants it.
 func isoDate(t time.Time) string { return t.Format("2006-01-02") }
+
+// yearlessDate finds a month's name beside a day with no year
+// ("November 3rd", "3 Nov"): a date written the way people say it, which
+// the order's date may be. It returns the piece of s, or "".
+func yearlessDate(s string) string {
+	toks := dateTokens(s)
+	for i := 0; i+1 < len(toks); i++ {
+		a, b := toks[i], toks[i+1]
+		gap := s[a.end:b.start]
+		if len(gap) > 3 || strings.Trim(gap, " ,.-") != "" {
+			continue
+		}
+		if a.month() != 0 && b.digits > 0 && b.digits <= 2 && b.num >= 1 && b.num <= 31 ||
+			b.month() != 0 && a.digits > 0 && a.digits <= 2 && a.num >= 1 && a.num <= 31 {
+			return s[a.start:b.end]
+		}
+	}
+	return ""
+}

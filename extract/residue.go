@@ -126,6 +126,12 @@ func (r *rxReader) residue(d *Document) {
 				}
 			}
 		}
+		if missing["date"] && !strings.Contains(strings.ToLower(l.Text), "birth") {
+			// "November 3rd": a date with no year.
+			if d := yearlessDate(l.Text); d != "" && !hasCueBefore(l.Text, strings.Index(l.Text, d), otherDateCue) {
+				report(resDate, d, l)
+			}
+		}
 		if missing["date"] {
 			// "Date 7 OCE.3)..2026": a date written where the date goes,
 			// read as no date.

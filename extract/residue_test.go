@@ -328,3 +328,19 @@ func TestResiduePersonMentioned(t *testing.T) {
 		t.Errorf("the prescriber taken for a patient: residue %v", got)
 	}
 }
+
+// A date written without its year, the way people say it, keeps the
+// order's date from being proven missing; one of birth does not.
+func TestResidueYearlessDate(t *testing.T) {
+	without := slices.DeleteFunc(slices.Clone(completeLines), func(l string) bool {
+		return strings.HasPrefix(l, "Date:") || strings.HasPrefix(l, "Electronically")
+	})
+	rx := ReadPrescription(ocrDoc(append([]string{"Written November 3rd"}, without...)...), readAsOf)
+	if got := unattributed(rx); !slices.Contains(got, "date") {
+		t.Errorf("residue %v, want date (%+v)", got, rx.Ambiguities)
+	}
+	rx = ReadPrescription(ocrDoc(append([]string{"Date of birth: April 2"}, without...)...), readAsOf)
+	if got := unattributed(rx); slices.Contains(got, "date") {
+		t.Errorf("a birthday taken for the order's date: residue %v", got)
+	}
+}
