@@ -553,6 +553,11 @@ func (r *rxReader) labelledResidue(missing, found map[string]bool) {
 		if l.Field == "signature" && r.confOf(l.Line, v) >= 0.7 {
 			continue
 		}
+		// "Course length: 6 weeks": a span of weeks or months under a
+		// label of length is the plan's, not a session's unread.
+		if l.Field == "session" && freqDurationRE.MatchString(v) && !nearUnit(v, lengthUnit) {
+			continue
+		}
 		if l.Field == "frequency" {
 			// Read, and not a plan: the rules say so, unless what the
 			// reading left holds a number or words OCR doubted (a span

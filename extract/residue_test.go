@@ -344,3 +344,13 @@ func TestResidueYearlessDate(t *testing.T) {
 		t.Errorf("a birthday taken for the order's date: residue %v", got)
 	}
 }
+
+// A span of weeks under a label of length is the plan's: the session's
+// length is proven missing, not unread.
+func TestResidueCourseLengthIsNoSession(t *testing.T) {
+	lines := slices.DeleteFunc(slices.Clone(completeLines), func(l string) bool { return strings.HasPrefix(l, "Session:") })
+	rx := ReadPrescription(ocrDoc(append(lines, "Course length: 6 weeks")...), readAsOf)
+	if got := unattributed(rx); slices.Contains(got, "session") {
+		t.Errorf("residue %v, want no session (%+v)", got, rx.Ambiguities)
+	}
+}

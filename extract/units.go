@@ -144,7 +144,7 @@ var sessionRE = func() *regexp.Regexp {
 		// "half an hour", "half-hour", "a half hour"
 		`(?:\b(?P<half>half)|(?:^|[^\d/.])(?P<halfn>1/2|½))\s*-?\s*(?:an?\s+)?(?:hours?|hrs?)\b`,
 		// "1 hr", "1.5 hours", ".5 hr", "1-2 hours", "one hour", "an hour", "one-hour"
-		`(?P<hour>\b\d{1,2}(?:\.\d+)?|\.\d+|\bone|\btwo|\ban?)(?:` + rxRangeToRE + `(?P<hour2>\d{1,2}(?:\.\d+)?|two))?\s*-?\s*(?:hours?|hrs?)\b`,
+		`(?P<hour>\b\d{1,2}(?:\.\d+)?|\.\d+|\bone|\btwo|\ban?)(?:` + rxRangeToRE + `(?P<hour2>\d{1,2}(?:\.\d+)?|two))?\s*-?\s*(?:(?:full|whole|entire|complete)\s+)?(?:hours?|hrs?)\b`,
 		// "1h", "1.5h"
 		`\b(?P<hshort>\d(?:\.\d+)?)\s?h\b`,
 		// "hour-long", "hour long"

@@ -80,6 +80,7 @@ func TestParseSession(t *testing.T) {
 		{"half an hour", Session{Minutes: 30, Units: 2, Text: "half an hour"}},
 		{"three-quarters of an hour", Session{Minutes: 45, Units: 3, Text: "three-quarters of an hour"}},
 		{"a quarter hour each", Session{Minutes: 15, Units: 1, Text: "a quarter hour"}},
+		{"one full hour", Session{Minutes: 60, Units: 4, Text: "one full hour"}},
 		{"half-hour", Session{Minutes: 30, Units: 2, Text: "half-hour"}},
 		{"1 hr 30 min", Session{Minutes: 90, Units: 6, Text: "1 hr 30 min"}},
 		{"1 hour and 15 minutes", Session{Minutes: 75, Units: 5, Text: "1 hour and 15 minutes"}},
