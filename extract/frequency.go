@@ -3,6 +3,7 @@ package extract
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"rxintake/confusion"
@@ -99,6 +100,10 @@ var freqCountRE = func() *regexp.Regexp {
 	return re
 }()
 
+// freqWeekRangeRE is a phase of a taper named by its weeks' numbers
+// ("wk 1-2", "weeks 3 to 6").
+var freqWeekRangeRE = regexp.MustCompile(`(?i)\b(?:weeks?|wks?)\s*(\d{1,2})\s*(?:-|–|to|through|thru)\s*(\d{1,2})\b`)
+
 // reWeeksBefore is a word of weeks just before a number.
 var reWeeksBefore = regexp.MustCompile(`(?i)\b(?:weeks?|wks?)\s*$`)
 
@@ -154,7 +159,8 @@ type freqMention struct {
 	everyDays      int // > 0: one visit every so many days
 	biweekly       bool
 	// duration, or a count's own duration
-	weeks int
+	weeks     int
+	weekRange bool // "wk 3-6": a taper's phase, the rate after it is its own
 	// count
 	visits  int
 	ownRate bool // the count holds its rate ("six weekly sessions")
@@ -392,8 +398,18 @@ func freqMentions(text string) []freqMention {
 			counts = append(counts, fm)
 		}
 	}
+	// "Wk 1-2: 3x/wk; Wk 3-6: 2x/wk": the weeks of a taper's phase, by
+	// their numbers.
+	for _, m := range freqWeekRangeRE.FindAllStringSubmatchIndex(text, -1) {
+		a, _ := strconv.Atoi(text[m[2]:m[3]])
+		b, _ := strconv.Atoi(text[m[4]:m[5]])
+		fm := freqMention{kind: freqDuration, start: m[0], end: m[1], weeks: b - a + 1, weekRange: true}
+		if a >= 1 && b >= a && b <= freqMaxWeeks && !freqOverlaps(fm, rates) && !freqOverlaps(fm, counts) {
+			durs = append(durs, fm)
+		}
+	}
 	for _, m := range freqDurationRE.FindAllStringSubmatchIndex(text, -1) {
-		if fm, ok := freqReadDuration(text, m); ok && !freqOverlaps(fm, rates) && !freqOverlaps(fm, counts) {
+		if fm, ok := freqReadDuration(text, m); ok && !freqOverlaps(fm, rates) && !freqOverlaps(fm, counts) && !freqOverlaps(fm, durs) {
 			durs = append(durs, fm)
 		}
 	}
@@ -594,6 +610,14 @@ func freqAttach(text string, ms []freqMention, i int) (freqPhase, bool) {
 	r := &ms[i]
 	if r.biweekly {
 		return freqPhase{}, false
+	}
+	// "weeks 1-4 twice weekly, weeks 5-8 once weekly": the rate belongs
+	// to the phase named before it, not to the next one.
+	if i > 0 {
+		if d := &ms[i-1]; d.weekRange && !d.used && freqConnectorsOnly(text[d.end:r.start], 12) {
+			r.used, d.used = true, true
+			return freqPhase{start: d.start, end: r.end, visits: freqVisits(r, d.weeks), weeks: d.weeks, rng: r.rng}, true
+		}
 	}
 	if i+1 < len(ms) {
 		n := &ms[i+1]
