@@ -154,6 +154,13 @@ func personName(s string) (name, creds string, ok bool) {
 		}
 	}
 	for i, f := range fields {
+		// A middle initial OCR read as a digit ("Oluwaseun 5. Castellano").
+		if i > 0 && i < len(fields)-1 && len(f) == 2 && f[1] == '.' {
+			if c, ok := initialFor[f[0]]; ok {
+				f = string(c) + "."
+				fields[i] = f
+			}
+		}
 		if !reNameToken.MatchString(f) {
 			return "", "", false
 		}
@@ -274,6 +281,21 @@ var prescriberCredential = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range words("names/prescriber-credential") {
 		m[strings.ToUpper(strings.ReplaceAll(w, ".", ""))] = true
+	}
+	return m
+}()
+
+// initialFor is the capital a digit stands for as a middle initial: a
+// letter OCR reads as that digit (the confusion table), "O" for 0 and "I"
+// for 1 where there are several.
+var initialFor = func() map[byte]rune {
+	m := map[byte]rune{}
+	for d := '0'; d <= '9'; d++ {
+		for _, c := range confusion.Default.ReadAs(d) {
+			if _, seen := m[byte(d)]; unicode.IsUpper(c) && (!seen || c == 'O' || c == 'I') {
+				m[byte(d)] = c
+			}
+		}
 	}
 	return m
 }()

@@ -419,6 +419,8 @@ func (r *rxReader) prescriber() {
 	for _, l := range r.lines {
 		if name, creds, ok := eSignedName(l.Text); ok {
 			add(name, creds, "e-signature", wESignature, l, false)
+		} else if name, creds, ok := r.nameBeforeStatement(l.Text); ok {
+			add(name, creds, "e-signature", wESignature, l, false)
 		}
 		// "the order from Karen Hoffman PA-C", "On behalf of Anil Patel,
 		// MD", "Referred by: Dr. Chen".
@@ -583,6 +585,29 @@ func nameBefore(s string) (name, creds string, ok bool) {
 		if name, creds, ok := personName(cand); ok && creds != "" {
 			return name, creds, true
 		}
+	}
+	return "", "", false
+}
+
+// nameBeforeStatement reads the name that starts an electronic-signature
+// statement written name first ("Ann Lee, MD - digitally signed 08/25/26").
+func (r *rxReader) nameBeforeStatement(text string) (name, creds string, ok bool) {
+	if !r.eStatement(text) {
+		return "", "", false
+	}
+	low := strings.ToLower(text)
+	cut := len(text)
+	for _, w := range []string{"electronically", "electronic", "digitally", "digital", "e-signed", "esigned", "signed"} {
+		if i := strings.Index(low, w); i >= 0 && i < cut {
+			cut = i
+		}
+	}
+	before := strings.TrimRight(text[:cut], " -–—,;:|(")
+	if before == "" {
+		return "", "", false
+	}
+	if name, creds, ok := personName(before); ok && capitalised(name) {
+		return name, creds, true
 	}
 	return "", "", false
 }
