@@ -148,7 +148,7 @@ func TestResidueMisreadDateAndBirth(t *testing.T) {
 		{"a plan's span under its own label, unread", "frequency", append(without("Frequency:"), "Freq: 2X PER WK", "Duration; & WKS")},
 		{"a length with a digit read as a letter", "session", append(without("Session:"), "Time 4S’ each")},
 		{"words of necessity misspelt", "necessity", append(without("Medically"), "Medically necesary")},
-		{"a length in words no reader knows", "session", append(without("Session:"), "Visit length: one full hour")},
+		{"a length in words no reader knows", "session", append(without("Session:"), "Visit length: one clock hour")},
 		{"a span in words no reader knows", "frequency", append(without("Frequency:"), "Schedule: 3 visits every week, ending at week 4")},
 		{"a date cut off after its weekday", "date", append(without("Date:", "Electronically"), "Date of signature: Sun.")},
 	} {
