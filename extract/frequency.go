@@ -63,7 +63,7 @@ var freqRateRE = func() *regexp.Regexp {
 		// "BIW", "TIW", "QW", "weekly", "every week", "semiweekly"
 		`\b(?P<code>biw|tiw|qiw|qw|qwk|q\s?w(?:ee)?k|every\s+week|each\s+week|weekly|semi[\s-]?weekly)\b`,
 		// "Q2W", "every other week", "every 2 weeks", "QOW"
-		`\b(?P<every>every\s+other\s+week|every\s+(?:2nd|second)\s+week|every\s+(?P<everyn>[2-4]|two|three|four)\s+weeks|q\s?(?P<qn>[2-4])\s?w(?:ee)?ks?|q\s?(?P<qn2>[2-4])\s?w|qow|fortnightly)\b`,
+		`\b(?P<every>every\s+other\s+week|every\s+(?:2nd|second)\s+week|every\s+(?P<everyn>[2-4]|two|three|four)\s+w(?:ee)?ks|q\s?(?P<qn>[2-4])\s?w(?:ee)?ks?|q\s?(?P<qn2>[2-4])\s?w|qow|fortnightly)\b`,
 		// "every other day", "every 10 days", "every fourteen days": one
 		// visit each so many days.
 		`\b(?P<days>every\s+other\s+day|every\s+(?P<daysn>` + rxNumRE + `)\s+days)\b`,
@@ -99,6 +99,10 @@ var freqCountRE = func() *regexp.Regexp {
 	re.Longest()
 	return re
 }()
+
+// reClarifies is what stands between a word and the words that say what
+// it means: a bracket, a comma, "i.e.", "that is", "meaning".
+var reClarifies = regexp.MustCompile(`(?i)^\s*(?:[(\[,:-]|i\.?e\.?|that\s+is|meaning)[\s,]*(?:i\.?e\.?,?\s*)?$`)
 
 // freqWeekRangeRE is a phase of a taper named by its weeks' numbers
 // ("wk 1-2", "weeks 3 to 6").
@@ -387,6 +391,19 @@ func freqMentions(text string) []freqMention {
 			rates = append(rates, fm)
 		}
 	}
+	// "bi-weekly (every 2 wks)", "biweekly, i.e. twice a week": the
+	// writer said which; the word that may mean either gives way.
+	rates = slices.DeleteFunc(rates, func(r freqMention) bool {
+		if !r.biweekly {
+			return false
+		}
+		for _, o := range rates {
+			if !o.biweekly && o.start >= r.end && reClarifies.MatchString(text[r.end:o.start]) {
+				return true
+			}
+		}
+		return false
+	})
 	for _, m := range freqCountRE.FindAllStringSubmatchIndex(text, -1) {
 		fm, ok := freqReadCount(text, m)
 		if ok && fm.ownRate {

@@ -40,6 +40,9 @@ func TestParseFrequency(t *testing.T) {
 		{"a six-week plan of care at 2 visits a week", 12, 6, false, "six-week plan of care at 2 visits a week"},
 		{"8-week course of treatment, 1x/week", 8, 8, false, ""},
 		{"twice weekly for a month and a half", 12, 6, false, ""},
+		// "Biweekly" said which way.
+		{"bi-weekly (every 2 wks) for 12 weeks", 6, 12, false, "every 2 wks) for 12 weeks"},
+		{"biweekly, i.e. twice a week, for 4 weeks", 8, 4, false, "twice a week, for 4 weeks"},
 		// A taper whose phases are named by their weeks' numbers.
 		{"Wk 1-2: 3x/wk; Wk 3-6: 2x/wk", 14, 6, false, ""},
 		{"weeks 1-4 twice weekly, weeks 5-8 once weekly", 12, 8, false, ""},
