@@ -56,19 +56,19 @@ var freqRateRE = func() *regexp.Regexp {
 	re := regexp.MustCompile(`(?i)` + strings.Join([]string{
 		// "2x/week", "2x/wk", "2 times per week", "2 visits a week", "2/wk", "1-2x/week"
 		`\b(?P<n>` + reFreqNum + `)\s*(?:x|×|times?|visits?|sessions?|treatments?|tx|days?|appointments?|appts?)?\s*(?:/|per|a|an|each|every|in\s+a)\s*(?:weeks?|wks?|w)\b`,
-		// "2x weekly", "2x wk", "two times weekly", "2 sessions weekly"
-		`\b(?P<nx>` + reFreqNum + `)\s*(?:(?:x|×|times?)\s*(?:weekly|weeks?|wks?|w)|(?:visits?|sessions?|treatments?|tx|appointments?|appts?)\s+weekly)\b`,
-		// "twice a week", "twice weekly", "once/wk"
-		`\b(?P<word>once|twice|thrice)\s*(?:/|per|a|an|each|every|in\s+a)?\s*(?:weekly|weeks?|wks?)\b`,
-		// "BIW", "TIW", "QW", "weekly", "every week", "semiweekly"
-		`\b(?P<code>biw|tiw|qiw|qw|qwk|q\s?w(?:ee)?k|every\s+week|each\s+week|weekly|semi[\s-]?weekly)\b`,
+		// "2x w(?:ee)?kly", "2x wk", "two times w(?:ee)?kly", "2 sessions w(?:ee)?kly"
+		`\b(?P<nx>` + reFreqNum + `)\s*(?:(?:x|×|times?)\s*(?:w(?:ee)?kly|weeks?|wks?|w)|(?:visits?|sessions?|treatments?|tx|appointments?|appts?)\s+w(?:ee)?kly)\b`,
+		// "twice a week", "twice w(?:ee)?kly", "once/wk"
+		`\b(?P<word>once|twice|thrice)\s*(?:/|per|a|an|each|every|in\s+a)?\s*(?:w(?:ee)?kly|weeks?|wks?)\b`,
+		// "BIW", "TIW", "QW", "w(?:ee)?kly", "every week", "semiw(?:ee)?kly"
+		`\b(?P<code>biw|tiw|qiw|qw|qwk|q\s?w(?:ee)?k|every\s+week|each\s+week|w(?:ee)?kly|semi[\s-]?w(?:ee)?kly)\b`,
 		// "Q2W", "every other week", "every 2 weeks", "QOW"
 		`\b(?P<every>every\s+other\s+week|every\s+(?:2nd|second)\s+week|every\s+(?P<everyn>[2-4]|two|three|four)\s+w(?:ee)?ks|q\s?(?P<qn>[2-4])\s?w(?:ee)?ks?|q\s?(?P<qn2>[2-4])\s?w|qow|fortnightly)\b`,
 		// "every other day", "every 10 days", "every fourteen days": one
 		// visit each so many days.
 		`\b(?P<days>every\s+other\s+day|every\s+(?P<daysn>` + rxNumRE + `)\s+days)\b`,
-		// "biweekly": twice a week or every two weeks?
-		`\b(?P<biweekly>bi[\s-]?weekly)\b`,
+		// "biw(?:ee)?kly": twice a week or every two weeks?
+		`\b(?P<biweekly>bi[\s-]?w(?:ee)?kly)\b`,
 	}, "|"))
 	re.Longest()
 	return re

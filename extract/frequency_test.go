@@ -28,6 +28,7 @@ func TestParseFrequency(t *testing.T) {
 		{"BIW x 4 weeks", 8, 4, false, ""},
 		{"TIW x 4 wks", 12, 4, false, ""},
 		{"QW x 8 weeks", 8, 8, false, ""},
+		{"1x wkly for 12 wk", 12, 12, false, ""},
 		// A count, then the rate it comes at: the span is the weeks the
 		// rate takes. A rate by the day. A rate inside the count.
 		{"ten sessions at two per week", 10, 5, false, ""},
