@@ -40,6 +40,7 @@ func TestReadPrescriberNames(t *testing.T) {
 		{"two credentials in a signature block", "Respectfully,\nLisa Romano, APRN, FNP-C\nNPI 1001751449", "Lisa Romano", "APRN, FNP-C", ""},
 		{"words OCR ran together under an unknown label", "Written up by: MaryO'Neill D.O. | NPI 1001751449", "Mary O'Neill", "DO", ""},
 		{"a signature legible enough to read, under its label", "Provider signature:\nMarta Lindqvist\nNPI 1001751449", "Marta Lindqvist", "", ""},
+		{"a speck beside the typed name above the NPI", "Signature: ______ Date signed: 11/14/2026\nMarta Lindqvist o\nNPI No. 1001751449", "Marta Lindqvist", "", ""},
 		{"the name before the statement", "Thank you,\nMarta L. Lindqvist - digitally signed 08/25/26, 11:09 am", "Marta L. Lindqvist", "", "electronic"},
 		{"a middle initial read as a digit", "Ordering physician: Oluwaseun 5. Castellano, ARNP Provider NPI: 1001751449", "Oluwaseun S. Castellano", "ARNP", ""},
 		{"a credential run onto the name", "Written up by: Ana P. LimaMD _ NPI 1001751449", "Ana P. Lima", "MD", ""},

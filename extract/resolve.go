@@ -165,7 +165,8 @@ func (r *rxReader) nameAboveNPI() (name, creds string, at textLine, ok bool) {
 			j--
 		}
 		l := r.lines[j]
-		t := reTrailingMark.ReplaceAllString(typedNameLine(l.Text), "")
+		// A speck OCR read as a small letter beside the name is not part of it.
+		t := dropSpecks(reTrailingMark.ReplaceAllString(typedNameLine(l.Text), ""))
 		t = reCommaJoin.ReplaceAllString(t, ", $1")
 		if name, creds, ok := personName(t); ok && capitalised(name) && (creds != "" || !strings.Contains(t, ",")) {
 			return name, creds, l, true
