@@ -13,6 +13,10 @@ func TestLabelsWithoutColons(t *testing.T) {
 		{"Schedule 1/week for 6 weeks", "frequency", "1/week for 6 weeks"},
 		{"PATIENT NAME Ada Jones, DOB 09/12/1958", "patient", "Ada Jones, DOB 09/12/1958"},
 		{"Ordering Clinician Ignatius Fitzsimmons IV, MBBS", "prescriber", "Ignatius Fitzsimmons IV, MBBS"},
+		// A gloss in brackets restates the label.
+		{"Date of birth (DOB): 18 January 1967", "dob", "18 January 1967"},
+		{"Diagnosis (ICD-10): M54.2 Cervicalgia", "diagnosis", "M54.2 Cervicalgia"},
+		{"Service (CPT): 97140", "treatment", "97140"},
 	} {
 		ls := labels([]textLine{{Text: c.line}})
 		if len(ls) == 0 || ls[0].Field != c.field || ls[0].Value != c.value {

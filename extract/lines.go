@@ -162,8 +162,9 @@ func labelAlternatives() string {
 // known one names the field.
 var reLabel = cue(`(?:^|\s{1,}|\b)(?:` + labelAlternatives() + `)` + labelCompound + `(?:\s*[:;#]|\s*\.{3,}[.\s]*[:;#]?)`)
 
-// labelCompound are the words a slash joins to a label.
-const labelCompound = `(?:\s?/\s?\p{L}[\p{L}'.-]{0,15}){0,2}`
+// labelCompound are the words a slash joins to a label, and a gloss in
+// brackets that restates it ("Date of birth (DOB):", "Diagnosis (ICD-10):").
+const labelCompound = `(?:\s?/\s?\p{L}[\p{L}'.-]{0,15}){0,2}(?:\s?\([\p{L}\d.' -]{1,15}\))?`
 
 // reBareLabel finds a label without a colon at the start of a line, as
 // forms without punctuation print them ("Request Date Nov 12, 2026").
