@@ -299,3 +299,63 @@ var initialFor = func() map[byte]rune {
 	}
 	return m
 }()
+
+// knownCredential are every credential of data/names.txt, prescribers'
+// and others', in capitals without dots.
+var knownCredential = func() map[string]bool {
+	m := map[string]bool{}
+	for _, list := range []string{"names/prescriber-credential", "names/other-credential"} {
+		for _, w := range words(list) {
+			m[strings.ToUpper(strings.ReplaceAll(w, ".", ""))] = true
+		}
+	}
+	return m
+}()
+
+// credentialList reads the whole list of credentials that follows a name on
+// text, given the credentials a strategy read there (creds, normalised
+// "MD, FACP"): a strategy may stop at the first one, or at a board's suffix
+// ("P.A.-C"). From where the first of creds is printed after the name's
+// last word, the list runs over known credentials and, after a comma, over
+// words printed as credentials are; it ends at any other word ("NPI",
+// "November", "(signed"). The list read here is returned only when it
+// starts with creds' first credential, whole or with its suffix.
+func credentialList(text, name, creds string) string {
+	first, _, _ := strings.Cut(creds, ",")
+	nameWords := strings.Fields(name)
+	if first == "" || len(nameWords) == 0 {
+		return creds
+	}
+	last := strings.ToLower(strings.Trim(nameWords[len(nameWords)-1], ".,"))
+	toks := strings.Fields(text)
+	norm := func(t string) string {
+		return strings.ToUpper(strings.ReplaceAll(strings.Trim(t, ",;"), ".", ""))
+	}
+	for i := 1; i < len(toks); i++ {
+		head := norm(toks[i])
+		if head != first && !(strings.HasPrefix(head, first+"-") && knownCredential[head]) {
+			continue
+		}
+		// The name's last word stands just before (a suffix may sit between).
+		word := func(j int) string { return strings.ToLower(strings.Trim(toks[j], ".,")) }
+		if word(i-1) != last && !(i > 1 && nameSuffix[word(i-1)] && word(i-2) == last) {
+			continue
+		}
+		list := []string{head}
+		comma := strings.HasSuffix(toks[i], ",")
+		for _, t := range toks[i+1:] {
+			c := norm(t)
+			shaped := reCredentialShape.MatchString(strings.Trim(t, ",;"))
+			if c == "" || !(knownCredential[c] || comma && shaped) || c == "NPI" {
+				break
+			}
+			list = append(list, c)
+			comma = strings.HasSuffix(t, ",")
+		}
+		if len(list) > len(strings.Split(creds, ",")) || head != first {
+			return strings.Join(list, ", ")
+		}
+		return creds
+	}
+	return creds
+}

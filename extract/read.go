@@ -481,7 +481,7 @@ func (r *rxReader) prescriber() {
 	}
 	found := false
 	if c, ok := resolveName(cands); ok {
-		pr.Name, pr.Credentials, pr.Evidence = c.name, c.creds, c.line.evidence(c.line.Text)
+		pr.Name, pr.Credentials, pr.Evidence = c.name, credentialList(c.line.Text, c.name, c.creds), c.line.evidence(c.line.Text)
 		pr.Source = c.source
 		if c.measured {
 			pr.Confidence = round2(c.conf)

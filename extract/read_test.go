@@ -393,3 +393,24 @@ func TestFindDatesShapes(t *testing.T) {
 		}
 	}
 }
+
+// A strategy that stops at the first credential or at a board's suffix
+// gets the whole list printed after the name.
+func TestCredentialList(t *testing.T) {
+	for _, c := range []struct{ text, name, creds, want string }{
+		{"E-Signature: Wes Van Pelt, MD, MPH (signed November 11, 2026 2:54 pm)", "Wes Van Pelt", "MD", "MD, MPH"},
+		{"Ordered by: Solveig Runnels, DC, DACBSP NPI - 1512193172", "Solveig Runnels", "DC", "DC, DACBSP"},
+		{"Physician/APP: Dalton Larranaga, P.A.-C NPI no.: 1755380056", "Dalton Larranaga", "PA", "PA-C"},
+		{"Signed: Mary N. Okoro-Pinckney, MD, FAAFP November 3", "Mary N. Okoro-Pinckney", "MD", "MD, FAAFP"},
+		{"Luis Ortega Jr., DO, FAAPMR", "Luis Ortega Jr.", "DO", "DO, FAAPMR"},
+		// Words after the list without a comma are not credentials.
+		{"Ann Vu, MD NPI 1234567893 ABC", "Ann Vu", "MD", "MD"},
+		{"Ann Vu MD THE CLINIC", "Ann Vu", "MD", "MD"},
+		// Another person's credential is not the prescriber's.
+		{"Ann Vu, MD; Rita Moss, DO, FACP", "Rita Moss", "DO", "DO, FACP"},
+	} {
+		if got := credentialList(c.text, c.name, c.creds); got != c.want {
+			t.Errorf("%q: %q, want %q", c.text, got, c.want)
+		}
+	}
+}
