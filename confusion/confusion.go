@@ -9,6 +9,7 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 //go:embed confusions.txt
@@ -20,6 +21,10 @@ type Model struct {
 	digits map[rune]rune
 	class  string
 	words  [][2]string
+	// letters: where a letter must stand, the marks read for it; start
+	// holds the capitals that begin a word, after a small letter the
+	// small ones.
+	start, after map[rune]rune
 }
 
 // Default is the project's table.
@@ -35,7 +40,7 @@ func mustParse(s string) *Model {
 
 // Parse reads a table in the format of confusions.txt.
 func Parse(s string) (*Model, error) {
-	m := &Model{digits: map[rune]rune{}}
+	m := &Model{digits: map[rune]rune{}, start: map[rune]rune{}, after: map[rune]rune{}}
 	for n, line := range strings.Split(s, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -55,6 +60,18 @@ func Parse(s string) (*Model, error) {
 			}
 		case f[0] == "word" && len(f) == 3:
 			m.words = append(m.words, [2]string{f[1], f[2]})
+		case f[0] == "letter" && len(f) == 3 && len([]rune(f[1])) == 1 && unicode.IsLetter([]rune(f[1])[0]):
+			l := []rune(f[1])[0]
+			to := m.after
+			if unicode.IsUpper(l) {
+				to = m.start
+			}
+			for _, c := range f[2] {
+				if unicode.IsLetter(c) {
+					return nil, fmt.Errorf("confusion table line %d: %q is a letter", n+1, c)
+				}
+				to[c] = l
+			}
 		default:
 			return nil, fmt.Errorf("confusion table line %d: cannot read %q", n+1, line)
 		}
@@ -120,6 +137,48 @@ func (m *Model) Digits(s string) string {
 		}
 		return c
 	}, s)
+}
+
+// Letters mends a word of letters in which OCR read marks or digits for
+// some ("Pau!" for Paul, "|saac" for Isaac, "O'Ma1ley"): at the start of
+// the word before a small letter a mark stands for a capital, after a
+// small letter for a small one. A word with fewer than two letters, or
+// with a mark the table does not give, is returned unchanged.
+func (m *Model) Letters(w string) string {
+	rs := []rune(w)
+	letters := 0
+	for _, c := range rs {
+		if unicode.IsLetter(c) {
+			letters++
+		}
+	}
+	if letters < 2 {
+		return w
+	}
+	out := make([]rune, len(rs))
+	changed := false
+	for i, c := range rs {
+		out[i] = c
+		if unicode.IsLetter(c) {
+			continue
+		}
+		var l rune
+		var ok bool
+		switch {
+		case i == 0 && i+1 < len(rs) && unicode.IsLower(rs[i+1]):
+			l, ok = m.start[c]
+		case i > 0 && unicode.IsLower(out[i-1]):
+			l, ok = m.after[c]
+		}
+		if ok {
+			out[i] = l
+			changed = true
+		}
+	}
+	if !changed {
+		return w
+	}
+	return string(out)
 }
 
 // WordSubs are the letter sequences OCR reads for others in words, as

@@ -43,3 +43,15 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestLetters(t *testing.T) {
+	for in, want := range map[string]string{
+		"Pau!": "Paul", "|saac": "Isaac", "O'Ma1ley": "O'Malley", "Ry0ko": "Ryoko", "Paul": "Paul",
+		// Not words of letters: kept.
+		"1D.": "1D.", "12": "12", "!": "!", "a1": "a1", "M1": "M1",
+	} {
+		if got := Default.Letters(in); got != want {
+			t.Errorf("Letters(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -162,7 +162,12 @@ func personName(s string) (name, creds string, ok bool) {
 			}
 		}
 		if !reNameToken.MatchString(f) {
-			return "", "", false
+			// Marks OCR read for letters ("Pau!"): the confusion table's
+			// letter lines.
+			if f = confusion.Default.Letters(f); !reNameToken.MatchString(f) {
+				return "", "", false
+			}
+			fields[i] = f
 		}
 		// A middle initial ("Steven A. Ferreira") is a name, whatever
 		// word the letter spells.
