@@ -125,7 +125,7 @@ func cue(src string) *regexp.Regexp {
 }
 
 // phraseSource compiles one phrase. Words are separated by blanks (one
-// or more in the text); "_" joins two words a blank may separate or not
+// or more in the text, or a hyphen); "_" joins two words a blank may separate or not
 // ("birth_date"); "a|b" is a choice; a trailing "?" makes a word
 // optional; a trailing "*" takes any ending ("diagnos*"); "(s)" and
 // "('s)" are optional endings, "(s)" also as printed ("area(s)"). A word
@@ -144,7 +144,7 @@ func phraseSource(p string) string {
 		src := tokenSource(t)
 		sep := ""
 		if i > 0 && !lead {
-			sep = `\s+`
+			sep = `(?:\s+|\s*-\s*)`
 			if !wordEdge(toks[i-1], false) || !wordEdge(t, true) {
 				sep = `\s*`
 			}

@@ -61,6 +61,7 @@ func TestVocabularyFiles(t *testing.T) {
 		{"cues/dated-prose", []string{"order dated", "prescription date is", "is dated on"}, []string{"dated"}},
 		{"cues/e-signed", []string{"Electronically", "digitally", "e-"}, nil},
 		{"cues/npi-label", []string{"NPI", "NPI#", "National Provider Identifier number"}, []string{"NPX"}},
+		{"cues/unit-qualifier", []string{"billable", "timed", "15-minute", "fifteen minute", "15 min."}, []string{"weekly", "visit"}},
 		{"cues/necessary", []string{"medically necessary", "med. necessary", "medical necessity"}, []string{"necessary"}},
 		{"cues/signature-label", []string{"Signature", "Physician's signature", "Provider signature"}, []string{"Signed"}},
 		{"cues/signature-awaiting", []string{"Awaiting physician signature", "Unsigned", "Not signed", "Needs a signature", "Signature required"}, []string{"Signature"}},

@@ -115,7 +115,7 @@ const (
 // sessionRE finds explicit statements of a session's length. Each named
 // group is one form; the parser reads the groups that matched.
 var sessionRE = func() *regexp.Regexp {
-	re := regexp.MustCompile(`(?i)` + strings.Join([]string{
+	re := cue(`(?i)` + strings.Join([]string{
 		// "4 x 15 min", "4 x 15-minute units"
 		`\b(?P<ux15>\d{1,2})\s*[x×*]\s*15[\s-]*min(?:ute)?s?\.?(?:\s*units?)?\b`,
 		// "15 min x 4", "15-minute units x 4"
@@ -123,7 +123,9 @@ var sessionRE = func() *regexp.Regexp {
 		// "4 (15 min) units", "4 15-minute units"
 		`\b(?P<u15>\d{1,2})\s*\(?\s*15[\s-]*min(?:ute)?s?\.?\s*\)?\s*units?\b`,
 		// "4 units", "x4 units", "four units", "4-6 units", "(4) units"
-		`(?:\b[x×]\s*\(?|\(|\b)(?P<u>` + rxNumRE + `)(?:` + rxRangeToRE + `(?P<u2>` + rxNumRE + `))?\)?\s*units?\b`,
+		// "4 billable units", "3 fifteen-minute units": words that say what
+		// kind of units (cues.txt, unit-qualifier) may stand between.
+		`(?:\b[x×]\s*\(?|\(|\b)(?P<u>` + rxNumRE + `)(?:` + rxRangeToRE + `(?P<u2>` + rxNumRE + `))?\)?\s*(?:\(?(?:{cues/unit-qualifier})\)?[\s-]*){0,2}units?\b`,
 		// "4u", "x4u"
 		`(?:\b[x×]\s*|\b)(?P<ushort>\d{1,2})\s?u\b`,
 		// "units: 4", "units x 4", "# of units 4"

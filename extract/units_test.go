@@ -39,6 +39,9 @@ func TestParseSession(t *testing.T) {
 		want Session
 	}{
 		{"4 units", Session{Units: 4, Text: "4 units"}},
+		{"4 billable units", Session{Units: 4, Text: "4 billable units"}},
+		{"3 fifteen-minute units each", Session{Units: 3, Text: "3 fifteen-minute units"}},
+		{"4 timed (15 min) units per visit", Session{Units: 4, Text: "4 timed (15 min) units"}},
 		{"4u", Session{Units: 4, Text: "4u"}},
 		{"sixty (60) minutes per visit", Session{Minutes: 60, Units: 4, Text: "60) minutes"}},
 		{"Time 60'", Session{Minutes: 60, Units: 4, Text: "60'"}},
