@@ -888,6 +888,10 @@ func mendCounts(s string) string {
 			}
 			rest = "x"
 		}
+		// A rate's slash: "i/week".
+		if r := strings.TrimLeft(strings.TrimPrefix(rest, "/"), " "); len(r) < len(rest) && (strings.HasPrefix(r, "w") || strings.HasPrefix(r, "d") || strings.HasPrefix(r, "m")) {
+			rest = strings.TrimPrefix(r, "")
+		}
 		unit := false
 		for _, u := range countUnits {
 			if strings.HasPrefix(rest, u) && (len(rest) == len(u) || !isWordByte(rest[len(u)]) && rest[len(u)] != ':') {
@@ -922,10 +926,7 @@ func mendCounts(s string) string {
 }
 
 // countDigit is the digit c stands for where a count must stand: the
-// confusion table's, and "!" for 1 ("! unit").
+// confusion table's.
 func countDigit(c byte) (rune, bool) {
-	if c == '!' {
-		return '1', true
-	}
 	return confusion.Default.Digit(rune(c))
 }

@@ -306,5 +306,12 @@ func letterClass(c rune) string {
 	if len(set) == 1 {
 		return set
 	}
-	return "[" + set + "]"
+	var b strings.Builder
+	for _, c := range set {
+		if strings.ContainsRune(`\]^-[|`, c) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return "[" + b.String() + "]"
 }
