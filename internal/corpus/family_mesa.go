@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// mesa: held out. Practices of the desert Southwest and the Mountain West
+// mesa: held out until its wording was read to classify its misreadings
+// (juniper took its place). Practices of the desert Southwest and the Mountain West
 // (Arizona, New Mexico, Utah, Colorado, Nevada): community health centers,
 // physiatry and spine groups, sports medicine, podiatry and chiropractic
 // offices. Member and referring-provider vocabulary of managed-care
@@ -17,7 +18,7 @@ import (
 // East African and pioneer-Utah names; credentials with degrees and
 // fellowships appended.
 var mesa = &wordingFamily{
-	name: "mesa", heldOut: true,
+	name: "mesa", heldOut: false,
 	female: []string{"Dolores", "Araceli", "Nizhoni", "Shandiin", "Mele", "Lesieli", "Brinley", "Kenadee", "Thuy", "Rosalinda",
 		"Yazmin", "Perla", "LaRae", "Marjean", "Lupita", "Analisa", "Sarai", "Kalani", "Makenna", "Ayaan", "Bernadette",
 		"Ana Maria", "Tiponi", "Corazon", "Hanh", "Zeinab", "DeAnn", "Itzel"},

@@ -155,7 +155,9 @@ func decodeQP(t *testing.T, eml string) string {
 // TestEvalFamilies checks that an evaluation corpus draws every family about
 // equally and that -family restricts it.
 func TestEvalFamilies(t *testing.T) {
-	specs := EvalSpecs(400, 3)
+	// Enough documents that each of ten families' share lies within 30% of
+	// its tenth by several standard deviations.
+	specs := EvalSpecs(1200, 3)
 	n := map[string]int{}
 	for _, s := range specs {
 		n[s.Family]++
@@ -163,7 +165,7 @@ func TestEvalFamilies(t *testing.T) {
 	want := len(specs) / len(FamilyNames())
 	for _, f := range FamilyNames() {
 		if n[f] < want*7/10 || n[f] > want*13/10 {
-			t.Errorf("family %s: %d of 400", f, n[f])
+			t.Errorf("family %s: %d of %d", f, n[f], len(specs))
 		}
 	}
 	only, err := EvalSpecsOf(20, 3, []string{"harbor"})

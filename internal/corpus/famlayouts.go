@@ -153,7 +153,7 @@ func (w *wording) fDx() []string {
 
 func (w *wording) fSession() string {
 	s := w.c.session.text
-	if strings.Contains(s, "visit") || strings.Contains(s, "session") || strings.Contains(s, "each") || strings.HasPrefix(s, "treatment time") {
+	if strings.Contains(s, "visit") || strings.Contains(s, "session") || strings.Contains(s, "each") || strings.Contains(s, "appointment") || strings.HasPrefix(s, "treatment time") {
 		return w.cap(s)
 	}
 	return w.cap(pick(w.r, []string{s, s, s + " per visit", s + " each"}))

@@ -256,8 +256,18 @@ func (f *flower) sign(b block, size float64) {
 		x += f.fs.measure(roleRegular, size, s.label) + size*0.5
 	}
 	lineW := 200.0
-	f.add(item{kind: itemLine, x: x, y: lineY, x2: x + lineW, y2: lineY, w: 0.9})
+	// The date beside the line stays on the paper: a shorter line makes room
+	// for it, or it goes under the line when even that is not enough.
+	dateBelow := false
 	if s.date != "" {
+		const edge = pageW - 24
+		if end := x + lineW + size + f.fs.measure(roleRegular, size, s.date); end > edge {
+			lineW = max(110, lineW-(end-edge))
+			dateBelow = x+lineW+size+f.fs.measure(roleRegular, size, s.date) > edge
+		}
+	}
+	f.add(item{kind: itemLine, x: x, y: lineY, x2: x + lineW, y2: lineY, w: 0.9})
+	if s.date != "" && !dateBelow {
 		f.add(item{kind: itemText, x: x + lineW + size, y: lineY - size*0.2, text: s.date, role: roleRegular, size: size})
 	}
 	switch s.kind {
@@ -279,6 +289,10 @@ func (f *flower) sign(b block, size float64) {
 	f.y = lineY
 	if s.name != "" && s.kind != sigTyped {
 		f.add(item{kind: itemText, x: x, y: lineY + size*1.3, text: s.name, role: roleRegular, size: size})
+		f.y += size * 1.5
+	}
+	if dateBelow {
+		f.add(item{kind: itemText, x: f.sh.left + b.indent, y: f.y + size*1.3, text: s.date, role: roleRegular, size: size})
 		f.y += size * 1.5
 	}
 	f.y += size * 0.8

@@ -96,7 +96,9 @@ const ValidityDays = 90
 //     the message's Date header: such an order is never undated. The print time of an EHR page, a fax cover
 //     sheet and a fax transmit header are not Rx dates.
 //   - A plan given in months counts a month as 4 weeks ("3 times per week
-//     for 1 month" = 12 visits, 4 weeks). Procedure texts,
+//     for 1 month" = 12 visits, 4 weeks); a fortnight is 2 weeks
+//     ("fortnightly for 8 weeks" = 4 visits) and "N/52" is N weeks
+//     ("twice weekly for 6/52" = 12 visits, 6 weeks). Procedure texts,
 //     area texts and descriptions are as worded on the document, in lower or
 //     as-printed case.
 //   - Procedures has one entry per ordering phrase; compare the set of CPT

@@ -112,8 +112,11 @@ func TestICDTable(t *testing.T) {
 // TestTruthPrinted lays out many drawn documents and checks that what the
 // truth says is printed is printed, and what it says is missing is not:
 // the truth is only as good as this agreement.
-func TestTruthPrinted(t *testing.T) {
-	specs := EvalSpecs(400, 11)
+func TestTruthPrinted(t *testing.T) { truthPrinted(t, EvalSpecs(400, 11)) }
+
+// truthPrinted is TestTruthPrinted on the given specs.
+func truthPrinted(t *testing.T, specs []Spec) {
+	t.Helper()
 	for _, s := range specs {
 		g, sheets, err := compose(s, nil)
 		if err != nil {

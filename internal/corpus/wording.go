@@ -67,9 +67,15 @@ func (w *wording) dob() string {
 // the month: "January 2{th}, 2006" prints "November 5th, 2026".
 const ordinalMark = "{th}"
 
-// formatDate formats t by a Go layout that may hold ordinalMark.
+// monthCaps in a date layout stands for the month's abbreviation in
+// capitals: "02-{JAN}-2006" prints "03-NOV-2026".
+const monthCaps = "{JAN}"
+
+// formatDate formats t by a Go layout that may hold ordinalMark or
+// monthCaps.
 func formatDate(t time.Time, layout string) string {
 	s := t.Format(layout)
+	s = strings.ReplaceAll(s, monthCaps, strings.ToUpper(t.Format("Jan")))
 	if !strings.Contains(layout, ordinalMark) {
 		return s
 	}
