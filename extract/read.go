@@ -548,10 +548,8 @@ var reProsePrescriber = cue(`{cues/prose-prescriber}\s*:?\s*`)
 // eSignedName reads who signed an electronic-signature statement
 // ("Electronically signed by: Sarah Alvarez APRN 10/6/2026 9:36 AM").
 func eSignedName(text string) (name, creds string, ok bool) {
-	for _, loc := range reESignedLead.FindAllStringIndex(text, -1) {
-		if name, creds, ok := nameAt(text[loc[1]:]); ok {
-			return name, creds, true
-		}
+	if name, creds, ok := leadSignedName(text); ok {
+		return name, creds, true
 	}
 	// In any word order: "Signed electronically by ... on ...", "Digitally
 	// authenticated and signed by ...".
@@ -571,6 +569,17 @@ func eSignedName(text string) (name, creds string, ok bool) {
 			}
 		}
 	}
+}
+
+// leadSignedName reads the name after the lead of a statement in the usual
+// word order ("Electronically signed by: Sarah Alvarez APRN").
+func leadSignedName(text string) (name, creds string, ok bool) {
+	for _, loc := range reESignedLead.FindAllStringIndex(text, -1) {
+		if name, creds, ok := nameAt(text[loc[1]:]); ok {
+			return name, creds, true
+		}
+	}
+	return "", "", false
 }
 
 // nameBefore reads a name with its credentials at the end of s ("... from

@@ -27,7 +27,20 @@ var reESignatureOnFile = regexp.MustCompile(`(?i)\b(?:e-?|electronic\s+)signatur
 // awaitingSignature reports a statement that the order is not signed yet,
 // or signed by stamp or "on file".
 func awaitingSignature(text string) bool {
-	return reSigAwaiting.MatchString(reESignatureOnFile.ReplaceAllString(text, "e-signature"))
+	t := reESignatureOnFile.ReplaceAllString(text, "e-signature")
+	loc := reSigAwaiting.FindStringIndex(t)
+	if loc == nil {
+		return false
+	}
+	// "Signature on file - electronically signed Ann Vu, MD": a statement
+	// that names who signed electronically says where the EHR keeps the
+	// signature, not that a stamp stands for it.
+	if reSigStamp.MatchString(t[loc[0]:loc[1]]) && !reSigAwaiting.MatchString(t[loc[1]:]) {
+		if _, _, ok := leadSignedName(t[loc[1]:]); ok {
+			return false
+		}
+	}
+	return true
 }
 
 // reFieldLabelBefore holds the label of a form field ("Physician name:").
@@ -49,9 +62,16 @@ func (r *rxReader) signature(d *Document) {
 		}
 	}
 	if !awaiting {
-		for _, l := range r.lines {
+		for i, l := range r.lines {
 			if _, _, ok := eSignedName(l.Text); ok || r.eSignedByPrescriber(l.Text) || r.eStatement(l.Text) {
 				*sig = Signature{Present: true, Kind: "electronic", Evidence: l.evidence(l.Text)}
+				return
+			}
+			// A statement may wrap ("Verified and signed by Ann Vu, MD via
+			// secure" / "e-signature 10/01/2026"): read it with the line
+			// it runs on to.
+			if t, ok := r.runOn(i); ok && strings.Contains(strings.ToLower(l.Text), "signed") && !awaitingSignature(r.lines[i+1].Text) && r.eStatement(t) {
+				*sig = Signature{Present: true, Kind: "electronic", Evidence: l.evidence(t)}
 				return
 			}
 			if m := reSlashS.FindStringSubmatch(l.Text); m != nil {
@@ -91,6 +111,19 @@ func (r *rxReader) signature(d *Document) {
 	if r.prescriberName() != "" {
 		sig.Printed = "typed-name"
 	}
+}
+
+// runOn is line i joined with the next when the sentence runs on to it:
+// the line ends without a full stop, on the same page as the next.
+func (r *rxReader) runOn(i int) (string, bool) {
+	if i+1 >= len(r.lines) || r.lines[i+1].Page != r.lines[i].Page {
+		return "", false
+	}
+	t := strings.TrimSpace(r.lines[i].Text)
+	if t == "" || strings.ContainsAny(t[len(t)-1:], ".!?:") {
+		return "", false
+	}
+	return t + " " + strings.TrimSpace(r.lines[i+1].Text), true
 }
 
 // eSignedByPrescriber reports a signature statement whose name OCR

@@ -67,8 +67,13 @@ func TestSignatureOnFile(t *testing.T) {
 		{head + "Provider e-signature on file: Ann Vu, MD (electronically signed)", true},
 		{head + "Electronic signature on file - Ann Vu, MD, electronically signed 11/02/2026", true},
 		{head + "[Electronically Signed] Ann Vu, MD, FACP September 25, 2026 12:31 PM", true},
+		{head + "Signature on file - electronically signed Ann Vu, MD, 11/02/2026 at 1538 hrs", true},
+		// A statement that wraps onto the next line.
+		{head + "Verified and signed by Ann Vu, M.D. via secure\ne-signature 10/01/2026 1309 hrs", true},
 		{head + "Signature on file", false},
 		{head + "E-signature on file", false},
+		{head + "Signature on file - not electronically signed", false},
+		{head + "Signed by Ann Vu, MD.\nE-signature pending", false},
 	} {
 		sig := readBody(tc.body).Signature
 		if sig.Present != tc.present || (tc.present && sig.Kind != "electronic") {
