@@ -4,6 +4,7 @@ import (
 	"image"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // textLine is one line of prescription text with where it came from.
@@ -402,7 +403,23 @@ func blankValue(v string) bool {
 	case "", "n/a", "na", "none", "tbd", "pending":
 		return true
 	}
-	return false
+	return specks(v)
+}
+
+// specks reports a value that is only what OCR reads of the rule a value
+// is written on: several marks of one character each ("7 7", "a _ |"). A
+// single digit or letter is a value ("Units: 4").
+func specks(v string) bool {
+	f := strings.Fields(v)
+	if len(f) < 2 {
+		return false
+	}
+	for _, t := range f {
+		if utf8.RuneCountInString(t) > 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // matchedGroup is the index (from 0) of the first capture group that took

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"image"
 	"regexp"
 	"slices"
@@ -1256,12 +1257,21 @@ func (r *rxReader) orderText(fields ...string) (lines []textLine, labelled, blan
 }
 
 func (r *rxReader) procedures() {
-	lines, _, _ := r.orderText("treatment")
+	lines, _, blank := r.orderText("treatment")
 	if !r.readProcedures(lines) {
 		// Nothing under the labels ("Order #: 40188181" is not the order):
 		// look at the whole order.
 		if order := r.orderLines(); !r.readProcedures(order) {
 			r.wrappedProcedure(order)
+		}
+		// The form's place for the modality is empty: a modality read
+		// elsewhere (a title, a heading, a note) may not be the order, and
+		// a person decides.
+		if blank && len(r.rx.Procedures) > 0 {
+			p := r.rx.Procedures[0]
+			r.rx.Ambiguities = append(r.rx.Ambiguities, Ambiguity{Kind: "order-ambiguous", Field: "procedures",
+				Message:  fmt.Sprintf("the form's place for the modality is empty, and %q was read elsewhere on the order; a person should check that it is the order", p.Text),
+				Evidence: p.Evidence})
 		}
 	}
 	// The bare word "massage" is an order for 97124 only when nothing

@@ -414,3 +414,17 @@ func TestCredentialList(t *testing.T) {
 		}
 	}
 }
+
+// A form whose place for the modality is empty (OCR reads the rule as
+// specks) is not ordered by its title: a person looks.
+func TestModalityLabelLeftEmpty(t *testing.T) {
+	rx := readBody("Referral for Manual Therapy Services\nMember name: Ada Jones DOB: 02/21/1983\nTherapy ordered: 7 7\nBody region(s): neck\n")
+	if !slices.ContainsFunc(rx.Ambiguities, func(a Ambiguity) bool { return a.Field == "procedures" && a.Kind == "order-ambiguous" }) {
+		t.Errorf("empty modality label: ambiguities %+v, want one for procedures", rx.Ambiguities)
+	}
+	// Filled in, the label's value is the order and nothing is ambiguous.
+	rx = readBody("Order: Massage / Soft Tissue Therapy\nTherapy ordered: MLD _ 7 7\nBody region(s): L arm\n")
+	if len(rx.Procedures) != 1 || rx.Procedures[0].CPT != "97140" || len(rx.Ambiguities) > 0 {
+		t.Errorf("labelled modality: procedures %+v, ambiguities %+v, want MLD (97140) alone", rx.Procedures, rx.Ambiguities)
+	}
+}
