@@ -107,10 +107,7 @@ func (r *rxReader) patientByBirth() *Patient {
 		}
 		// The date after the label, or digits where OCR spoiled it: the
 		// label says where the name ends either way.
-		after := l.Text[loc[1]:]
-		if strings.TrimSpace(after) == "" {
-			after = r.nextText(l) // the label above its date
-		}
+		after := r.dateRunOn(l, l.Text[loc[1]:])
 		if ds := findDates(after); (len(ds) == 0 || ds[0].Start > 3) && digitCount(after[:min(len(after), 16)]) < 2 {
 			continue
 		}

@@ -270,10 +270,8 @@ func (r *rxReader) patient() {
 	if dob == "" {
 		for _, l := range r.lines {
 			if loc := reDOBInline.FindStringIndex(l.Text); loc != nil {
-				rest := strings.TrimLeft(l.Text[loc[1]:], " ._:-") // "BORN.......: 5/22/1984"
-				if strings.TrimSpace(rest) == "" {
-					rest = r.nextText(l) // the date wrapped to the next line
-				}
+				// "BORN.......: 5/22/1984"; the date may wrap to the next line.
+				rest := r.dateRunOn(l, strings.TrimLeft(l.Text[loc[1]:], " ._:-"))
 				if ds := findDates(rest); len(ds) > 0 && ds[0].Start < 3 {
 					dob, dobEv = isoDate(ds[0].Date), l
 					break

@@ -428,3 +428,12 @@ func TestModalityLabelLeftEmpty(t *testing.T) {
 		t.Errorf("labelled modality: procedures %+v, ambiguities %+v, want MLD (97140) alone", rx.Procedures, rx.Ambiguities)
 	}
 }
+
+// A date of birth that wraps to the next line ends the patient's name as
+// one on a single line does.
+func TestDOBWrapped(t *testing.T) {
+	rx := readBody("Subject: referral for Bernadette Lucero-Sandoval - DOB Apr\n23, 1952\nKindly schedule her for neuromuscular therapy.\n")
+	if rx.Patient == nil || rx.Patient.Name != "Bernadette Lucero-Sandoval" || rx.Patient.DOB != "1952-04-23" {
+		t.Errorf("patient %+v, want Bernadette Lucero-Sandoval born 1952-04-23", rx.Patient)
+	}
+}

@@ -180,7 +180,7 @@ func (r *rxReader) residue(d *Document) {
 			// A birth date, or digits where one is written after a word
 			// of birth however misread its label, stands beside the
 			// patient's name.
-			if loc := reDOBInline.FindStringIndex(l.Text); loc != nil && len(findDates(l.Text[loc[1]:])) > 0 {
+			if loc := reDOBInline.FindStringIndex(l.Text); loc != nil && len(findDates(r.dateRunOn(l, l.Text[loc[1]:]))) > 0 {
 				report(resBirth, l.Text[loc[0]:], l)
 			} else if at := birthWordAt(l.Text); at >= 0 && digitCount(l.Text[at:min(len(l.Text), at+24)]) >= 4 {
 				report(resBirth, l.Text[at:], l)
@@ -375,6 +375,19 @@ func (r *rxReader) nextText(l textLine) string {
 		return ""
 	}
 	return r.lines[l.Idx+1].Text
+}
+
+// dateRunOn is the text after a label on line l, run on to the next line
+// when no whole date stands in it: the label alone at the end of its line,
+// or a date that wraps ("DOB Apr" / "23, 1952").
+func (r *rxReader) dateRunOn(l textLine, after string) string {
+	if len(findDates(after)) > 0 {
+		return after
+	}
+	if strings.TrimSpace(after) == "" {
+		return r.nextText(l)
+	}
+	return after + " " + r.nextText(l)
 }
 
 // spanUnit and lengthUnit tell the units of a plan's span and of a
