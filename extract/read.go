@@ -1189,7 +1189,9 @@ func dxDescription(text string, start, end int) (string, int, int) {
 	if loc := lead.FindAllStringIndex(before, -1); len(loc) > 0 && loc[len(loc)-1][1] > from {
 		from = loc[len(loc)-1][1]
 	}
-	desc = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(before[from:]), "(-=[ "))
+	// "Lymphedema [ICD-10-CM 189.0]": the code's label is not its description.
+	desc = reDescCodeLabel.ReplaceAllString(strings.TrimSpace(before[from:]), "")
+	desc = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(desc), "(-=[ "))
 	desc = strings.TrimLeft(desc, "0123456789.),;: -")
 	if len(desc) >= 4 {
 		return desc, from, start
@@ -1201,6 +1203,9 @@ var (
 	reDescStop     = regexp.MustCompile(`(?i)\s(?:and|with)\s+[A-TV-Z]\d|\.\s+[A-Z]`)
 	reDescLeadList = cue(`(?i)(?:{cues/diagnosis-lead}|\band)\s`)
 	reDescLead     = cue(`(?i)(?:{cues/diagnosis-lead}|\b(?:with|and|of))\s`)
+	// reDescCodeLabel is the label of a code printed just before it,
+	// misread or not ("[ICD-10-CM", "(1!CD-10:").
+	reDescCodeLabel = cue(`(?i)[\s\[(]*[1l|!]*(?:{cues/diagnosis-word})(?:[\s-]*10)?(?:[\s-]*CM)?\s*[:#]?\s*$`)
 )
 
 // ---- order ----

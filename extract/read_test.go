@@ -437,3 +437,18 @@ func TestDOBWrapped(t *testing.T) {
 		t.Errorf("patient %+v, want Bernadette Lucero-Sandoval born 1952-04-23", rx.Patient)
 	}
 }
+
+// A code whose letter OCR read as a digit or lost, with its description
+// before or after it, is the one code that exists with a letter in its
+// place and that the description names.
+func TestDigitLedCodes(t *testing.T) {
+	for _, line := range []string{
+		"Diagnoses: 1. Lymphedema [ICD-10-CM 189.0]",
+		"Relevant problems: [89.0 - Lymphedema; M79.662 - Pain in left lower leg.",
+	} {
+		rx := readBody(line + "\n")
+		if !slices.ContainsFunc(rx.Diagnoses, func(d Diagnosis) bool { return d.Code == "I89.0" }) {
+			t.Errorf("%q: diagnoses %+v, want I89.0", line, rx.Diagnoses)
+		}
+	}
+}

@@ -391,6 +391,15 @@ func TestMisreadSweep(t *testing.T) {
 	}
 }
 
+// A description that leaves out the stock phrase still names the code that
+// has it better than a sibling whose own words it leaves out.
+func TestDescriptionAgreesPrefersStockPhrase(t *testing.T) {
+	s := mustYear(t, 2026)
+	if a, b := s.DescriptionAgrees("M54.50", "Low back pain"), s.DescriptionAgrees("M54.59", "Low back pain"); a <= b {
+		t.Errorf("\"Low back pain\": M54.50 %.3f, M54.59 (other) %.3f; want M54.50 ahead", a, b)
+	}
+}
+
 func TestDescriptionAgrees(t *testing.T) {
 	s := mustYear(t, 2026)
 	tests := []struct {
@@ -414,6 +423,11 @@ func TestDescriptionAgrees(t *testing.T) {
 		{"M54.50", "Fracture of femur", 0, 0.1},
 		{"M54.50", "", 0, 0},
 		{"M54.5", "Low back pain", 0, 0}, // header: nothing to agree with
+		// The stock phrases of the classification may be left out...
+		{"I89.0", "Lymphedema", 0.95, 1},
+		{"M54.50", "Low back pain", 0.95, 1},
+		// ...but not the words that tell codes apart.
+		{"Q82.0", "Lymphedema", 0, 0.8},
 	}
 	for _, tt := range tests {
 		t.Run(tt.code+"/"+tt.printed, func(t *testing.T) {

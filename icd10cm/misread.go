@@ -398,6 +398,9 @@ func (x *simIndex) agree(desc string, printed []string) float64 {
 	}
 	var rNum, rDen float64
 	for j, t := range d {
+		if credD[j] == 0 && boilerplate[t] {
+			continue // "Lymphedema" for "Lymphedema, not elsewhere classified"
+		}
 		w := x.weight(t)
 		rNum += w * credD[j]
 		rDen += w
@@ -414,6 +417,19 @@ func (x *simIndex) agree(desc string, printed []string) float64 {
 	}
 	return f
 }
+
+// boilerplate are the words of the classification's stock phrases ("not
+// elsewhere classified", "unspecified", "initial encounter") that a printed
+// description leaves out without naming another code: a description word
+// of them that printed does not cover is not missed. Printed, they still
+// count, and a contradicted one still costs (qualifierGroups).
+var boilerplate = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{"not", "elsewhere", "classified", "unspecified", "encounter", "site"} {
+		m[fold(w)] = true
+	}
+	return m
+}()
 
 // qualifierGroups are sets of mutually exclusive qualifiers, folded. Words
 // such as "unspecified" or "left" are so common that their weight alone
