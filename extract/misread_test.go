@@ -322,3 +322,22 @@ func TestReadDamagedCodesPlansAndStatements(t *testing.T) {
 		t.Errorf("signature %+v from a statement naming nobody", rx.Signature)
 	}
 }
+
+// Conditions named in words without codes, read with confidence: the codes
+// are provably absent and the office is asked for them. Anything shaped like
+// a code among the words, or words OCR doubted, is a person's to read.
+func TestDiagnosisInWordsOnly(t *testing.T) {
+	base := []string{"Patient name: Emily Rodriguez", "Areas to treat: upper back", "Frequency: 1x/wk for 4 wks"}
+	d := ocrDoc(append(base, "Diagnoses: Muscle spasm; Pain in thoracic spine")...)
+	rx := ReadPrescription(d, readAsOf)
+	if len(rx.Diagnoses) > 0 || slices.ContainsFunc(rx.Ambiguities, func(a Ambiguity) bool { return a.Field == "diagnoses" }) {
+		t.Errorf("words only: diagnoses %+v, ambiguities %+v; want none of either", rx.Diagnoses, rx.Ambiguities)
+	}
+	for _, v := range []string{"Muscle spasm M6Z.830", "Muscle spasm 62.830", "Musclz@40 spasm@35 Pain@30"} {
+		d := ocrDoc(append(base, "Diagnoses: "+v)...)
+		rx := ReadPrescription(d, readAsOf)
+		if len(rx.Diagnoses) == 0 && !slices.ContainsFunc(rx.Ambiguities, func(a Ambiguity) bool { return a.Field == "diagnoses" }) {
+			t.Errorf("%q: no diagnosis and no ambiguity; want one or the other", v)
+		}
+	}
+}

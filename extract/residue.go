@@ -566,6 +566,12 @@ func (r *rxReader) labelledResidue(missing, found map[string]bool) {
 		if l.Field == "signature" && r.confOf(l.Line, v) >= 0.7 {
 			continue
 		}
+		// Conditions named in words read with confidence, and nothing
+		// shaped like a code among them ("Dx: Muscle spasm; Neck pain"):
+		// the codes are absent, provably.
+		if l.Field == "diagnoses" && r.confOf(l.Line, v) >= 0.7 && !codeShaped(v) {
+			continue
+		}
 		// "Course length: 6 weeks": a span of weeks or months under a
 		// label of length is the plan's, not a session's unread.
 		if l.Field == "session" && freqDurationRE.MatchString(v) && !nearUnit(v, lengthUnit) {
@@ -584,6 +590,20 @@ func (r *rxReader) labelledResidue(missing, found map[string]bool) {
 			Message:  "the " + fieldWords[l.Field] + " after \"" + strings.TrimSpace(l.Label) + "\" could not be read",
 			Evidence: l.Line.evidence(l.Line.Text)})
 	}
+}
+
+// codeShaped reports a token of text that may be a code however OCR spoiled
+// it: letters and digits in one word, or digits around a dot.
+func codeShaped(text string) bool {
+	if reICDDigitLed.MatchString(text) {
+		return true
+	}
+	for _, w := range strings.Fields(text) {
+		if digitCount(w) > 0 && digitCount(w) < alnumCount(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // unreadableResidue reports text OCR could not read (handwriting, a smudge)
