@@ -65,7 +65,7 @@ var reResidue = regexp.MustCompile(`(?i)` +
 	`(?P<duration>\b(?:\d{1,3}|one|two|three|four|five|six|half|an?)\s*-?\s*(?:min(?:ute)?s?|hours?|hrs?|units?)\b|\bhalf[\s-]+hour\b|\b[1-9]\d{1,2}\s?['’′]|\b\d{1,2}\s?u\b)` +
 	`|(?P<rate>\b\d{1,2}\s*(?:x|times|visits?|sessions?|treatments?|tx)\b|\bx\s*/?\s*w(?:ee)?ks?\b|/\s*w(?:ee)?ks?\b|\bper\s+w(?:ee)?k\b|\bweekly\b|\b(?:twice|thrice|once)\b|\b(?:biw|tiw|qw|qwk)\b|\ba\s+week\b|\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(?:w(?:ee)?ks?|months?)\b)` +
 	`|(?P<cpt>\b97\d{3}\b)` +
-	`|(?P<icd>\b[A-TV-Z][0-9OIlSB][0-9A-Z]\s?[.,]\s?[0-9A-Z]{1,4}\b)`)
+	`|(?P<icd>(?-i:\b[A-TV-Z][0-9OIlSB][0-9A-Z]\s?[.,]\s?[0-9A-Z]{1,4}\b))`)
 
 // otherDateCue are words that, just before a date, say it is not the date
 // of the order: birth, injury, onset, printing, faxing.
@@ -98,7 +98,7 @@ func (r *rxReader) residue(d *Document) {
 		dob = r.rx.Patient.DOB
 	}
 	for _, l := range r.lines {
-		masked := r.masked(l).Text
+		masked := r.readMasked(l)
 		address := reAddressLine.MatchString(l.Text)
 		if missing["date"] {
 			text := l.Text
@@ -227,7 +227,11 @@ func (r *rxReader) residue(d *Document) {
 			case "cpt":
 				report(resCPT, tok, l)
 			case "icd":
-				report(resICD, tok, l)
+				// A code has a digit, however OCR misread the others
+				// ("Kim, MD" and "MSN, FNP" are names and credentials).
+				if digitCount(tok) > 0 {
+					report(resICD, tok, l)
+				}
 			}
 		}
 	}
@@ -590,6 +594,30 @@ func (r *rxReader) labelledResidue(missing, found map[string]bool) {
 			Message:  "the " + fieldWords[l.Field] + " after \"" + strings.TrimSpace(l.Label) + "\" could not be read",
 			Evidence: l.Line.evidence(l.Line.Text)})
 	}
+}
+
+// readMasked is line l with what the field readers took from it blanked:
+// the diagnoses (masked), and the words a session and a plan were read from
+// on their evidence line ("Each session: 4 x 15-min units" holds no plan).
+func (r *rxReader) readMasked(l textLine) string {
+	text := r.masked(l).Text
+	var read []Evidence
+	var words []string
+	if s := r.rx.Session; s != nil && !s.Ambiguous {
+		read, words = append(read, s.Evidence), append(words, s.Text)
+	}
+	if f := r.rx.Frequency; f != nil {
+		read, words = append(read, f.Evidence), append(words, f.Text)
+	}
+	for i, e := range read {
+		if e.Text != strings.TrimSpace(l.Text) || words[i] == "" {
+			continue
+		}
+		if at := strings.Index(text, words[i]); at >= 0 {
+			text = text[:at] + strings.Repeat(" ", len(words[i])) + text[at+len(words[i]):]
+		}
+	}
+	return text
 }
 
 // codeShaped reports a token of text that may be a code however OCR spoiled

@@ -354,3 +354,32 @@ func TestResidueCourseLengthIsNoSession(t *testing.T) {
 		t.Errorf("residue %v, want no session (%+v)", got, rx.Ambiguities)
 	}
 }
+
+// What a field reader took is accounted for wherever else it might be
+// read: the session's words hold no plan, a name and its credentials no
+// diagnosis code.
+func TestResidueReadValuesAccountedFor(t *testing.T) {
+	drop := func(prefixes ...string) []string {
+		return slices.DeleteFunc(slices.Clone(completeLines), func(l string) bool {
+			return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(l, p) })
+		})
+	}
+	lines := append(drop("Session:", "Frequency:"), "Each session: 4 x 15-min units")
+	rx := ReadPrescription(ocrDoc(lines...), readAsOf)
+	if rx.Session == nil || rx.Session.Units != 4 {
+		t.Fatalf("session %+v, want 4 units", rx.Session)
+	}
+	if got := unattributed(rx); len(got) > 0 {
+		t.Errorf("plan missing beside a session in units: residue %v, want none (%+v)", got, rx.Ambiguities)
+	}
+	lines = append(drop("Diagnosis:"), "Ordering NP: Lamont S. Vanlandingham, MSN, FNP-C", "Referring: Rafael Abernathy III, ND", "Paul Kim, MD")
+	rx = ReadPrescription(ocrDoc(lines...), readAsOf)
+	if got := unattributed(rx); len(got) > 0 {
+		t.Errorf("diagnosis missing beside names and credentials: residue %v, want none (%+v)", got, rx.Ambiguities)
+	}
+	// A code OCR misread, in capitals with a digit, is still residue.
+	lines = append(drop("Diagnosis:"), "Dx: MS4.5O Low back pain")
+	if got := unattributed(ReadPrescription(ocrDoc(lines...), readAsOf)); !slices.Contains(got, "diagnoses") {
+		t.Errorf("misread code: residue %v, want diagnoses", got)
+	}
+}
