@@ -1149,6 +1149,11 @@ var reDescTrim = regexp.MustCompile(`^[\s:;.,)\-–—=]+|[\s:;,(\-–—=]+$`)
 // pain"), or before it ("Low back pain (M54.50)"). It returns the
 // description and where it stands in text.
 func dxDescription(text string, start, end int) (string, int, int) {
+	// A separator right after the code introduces its description:
+	// "M54.41; Lumbago with sciatica", "M54.2: Cervicalgia".
+	if rest := strings.TrimPrefix(text[end:], " "); len(rest) > 1 && (rest[0] == ';' || rest[0] == ':') && rest[1] == ' ' {
+		end += len(text[end:]) - len(rest) + 2
+	}
 	after := text[end:]
 	stop := len(after)
 	if i := reICD.FindStringIndex(after); i != nil {

@@ -452,3 +452,13 @@ func TestDigitLedCodes(t *testing.T) {
 		}
 	}
 }
+
+// A separator right after a code introduces its description.
+func TestDescriptionAfterSeparator(t *testing.T) {
+	for _, line := range []string{"Diagnosis: M54.41; Lumbago with sciatica, right side", "Dx: M54.41: Lumbago with sciatica, right side"} {
+		rx := readBody(line + "\n")
+		if len(rx.Diagnoses) != 1 || rx.Diagnoses[0].Description != "Lumbago with sciatica, right side" {
+			t.Errorf("%q: diagnoses %+v", line, rx.Diagnoses)
+		}
+	}
+}
