@@ -59,14 +59,15 @@ var freqRateRE = func() *regexp.Regexp {
 		// "2x w(?:ee)?kly", "2x wk", "two times w(?:ee)?kly", "2 sessions w(?:ee)?kly"
 		`\b(?P<nx>` + reFreqNum + `)\s*(?:(?:x|×|times?)\s*(?:w(?:ee)?kly|weeks?|wks?|w)|(?:visits?|sessions?|treatments?|tx|appointments?|appts?)\s+w(?:ee)?kly)\b`,
 		// "twice a week", "twice w(?:ee)?kly", "once/wk"
-		`\b(?P<word>once|twice|thrice)\s*(?:/|per|a|an|each|every|in\s+a)?\s*(?:w(?:ee)?kly|weeks?|wks?)\b`,
+		`\b(?P<word>once|twice|thrice)[\s-]*(?:/|per|a|an|each|every|in\s+a)?\s*(?:w(?:ee)?kly|weeks?|wks?)\b`,
 		// "BIW", "TIW", "QW", "w(?:ee)?kly", "every week", "semiw(?:ee)?kly"
 		`\b(?P<code>biw|tiw|qiw|qw|qwk|q\s?w(?:ee)?k|every\s+week|each\s+week|w(?:ee)?kly|semi[\s-]?w(?:ee)?kly)\b`,
 		// "Q2W", "every other week", "every 2 weeks", "QOW"
-		`\b(?P<every>every\s+other\s+week|every\s+(?:2nd|second)\s+week|every\s+(?P<everyn>[2-4]|two|three|four)\s+w(?:ee)?ks|q\s?(?P<qn>[2-4])\s?w(?:ee)?ks?|q\s?(?P<qn2>[2-4])\s?w|qow|fortnightly)\b`,
+		`\b(?P<every>every\s+other\s+week|alternat(?:e|ing)\s+weeks|every\s+(?:2nd|second)\s+week|every\s+(?P<everyn>[2-4]|two|three|four)\s+w(?:ee)?ks|q\s?(?P<qn>[2-4])\s?w(?:ee)?ks?|q\s?(?P<qn2>[2-4])\s?w|qow|fortnightly)\b`,
 		// "every other day", "every 10 days", "every fourteen days": one
 		// visit each so many days.
-		`\b(?P<days>every\s+other\s+day|every\s+(?P<daysn>` + rxNumRE + `)\s+days)\b`,
+		// "q14d", "q 10 days": the clinical shorthand.
+		`\b(?P<days>every\s+other\s+day|every\s+(?P<daysn>` + rxNumRE + `)\s+days|q\s?(?P<qd>\d{1,2})\s?(?:d|days?)\b)`,
 		// "biw(?:ee)?kly": twice a week or every two weeks?
 		`\b(?P<biweekly>bi[\s-]?w(?:ee)?kly)\b`,
 	}, "|"))
@@ -93,6 +94,9 @@ var freqCountRE = func() *regexp.Regexp {
 		// "six weekly 30-minute sessions", "eight twice-weekly visits": the
 		// rate stands inside the count and makes the span.
 		`\b(?P<c>` + reFreqNum + `)\s*(?:x\s*)?(?:(?P<cw>(?:once|twice|thrice)[\s-]+weekly|weekly)\s+)?(?:(?:\d{1,3}(?:\.\d+)?|one|an?|half)[\s-]*(?:hours?|hrs?|minutes?|mins?)[\s-]*(?:long\s+)?)?(?:(?:massage|therapy|treatment|MFR|PT)\s+)?(?:visits?|sessions?|treatments?|txs?|appointments?|appts?)\b` + dur,
+		// "weekly sessions, 6 total", "12 in total": a plan's count of
+		// visits, a clause of its own beside the rate
+		`(?:^|[,;:]\s*)(?P<ct>` + reFreqNum + `)\s+(?:in\s+)?total\b`,
 		// "visits: 12", "# of sessions: 8"
 		`\b(?:(?:#|no\.?|number)\s*(?:of\s*)?)?(?:visits|sessions|treatments)\s*[:=#]\s*(?P<cl>\d{1,3})\b` + dur,
 	}, "|"))
@@ -140,11 +144,15 @@ var freqHistoryWords = map[string]bool{
 	"c/o": true, "duration of symptoms": true,
 }
 
-// freqJoinWords may stand between the phases of one plan.
-var freqJoinWords = map[string]bool{
-	"then": true, "and": true, "followed": true, "by": true, "after": true,
-	"that": true, "next": true, "finally": true, "with": true,
-}
+// freqJoinWords may stand between the phases of one plan (data/cues.txt,
+// plan-join): "then", "followed by", "taper to", "step down to".
+var freqJoinWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range words("cues/plan-join") {
+		m[strings.ToLower(w)] = true
+	}
+	return m
+}()
 
 type freqKind int
 
@@ -510,7 +518,11 @@ func freqReadRate(text string, m []int) (freqMention, bool) {
 		}
 	} else if _, ok := g("days"); ok {
 		fm.everyDays = 2
-		if s, ok := g("daysn"); ok {
+		s, ok := g("daysn")
+		if !ok {
+			s, ok = g("qd")
+		}
+		if ok {
 			if fm.everyDays, ok = rxNum(s, false); !ok || fm.everyDays < 2 || fm.everyDays > 4*7 {
 				return fm, false
 			}
@@ -582,6 +594,8 @@ func freqReadCount(text string, m []int) (freqMention, bool) {
 		return fm, false // "60-minute sessions" is not 6 sessions
 	}
 	if s, found := freqGroup(re, text, m, "c"); found {
+		fm.visits, fm.rng, ok = freqRange(s, false)
+	} else if s, found := freqGroup(re, text, m, "ct"); found {
 		fm.visits, fm.rng, ok = freqRange(s, false)
 	} else if s, found := freqGroup(re, text, m, "cl"); found {
 		if freqAfterLabelCountRE.MatchString(text[m[1]:]) {
@@ -794,7 +808,7 @@ func freqCourseGap(gap string) bool {
 	course := false
 	for _, w := range strings.FieldsFunc(strings.ToLower(gap), func(r rune) bool { return !('a' <= r && r <= 'z') }) {
 		switch w {
-		case "plan", "course", "program", "programme", "series", "trial":
+		case "plan", "course", "program", "programme", "series", "trial", "poc":
 			course = true
 		case "of", "care", "treatment", "therapy", "massage", "at", "with", "for", "x":
 		default:
@@ -825,7 +839,7 @@ func freqJoinable(gap string) bool {
 		return false
 	}
 	for _, w := range strings.FieldsFunc(strings.ToLower(gap), func(r rune) bool {
-		return strings.ContainsRune(" \t\r\n,;.:-–•*()/&+", r)
+		return strings.ContainsRune(" \t\r\n,;.:-–•*()/&+>→", r)
 	}) {
 		if freqJoinWords[w] {
 			continue
@@ -874,6 +888,14 @@ func mendCounts(s string) string {
 		run := string(b[i:j])
 		if digitCount(run) == len(run) {
 			continue // digits already
+		}
+		// A number written in words is no count misread ("SIX WEEKS").
+		k := j
+		for k < len(b) && (b[k] >= 'a' && b[k] <= 'z' || b[k] >= 'A' && b[k] <= 'Z') {
+			k++
+		}
+		if _, word := rxNumberWords[strings.ToLower(string(b[i:k]))]; word {
+			continue
 		}
 		// What follows: the unit, glued or after a space and an "x/".
 		rest := strings.ToLower(string(b[j:]))

@@ -13,6 +13,22 @@ func TestParseFrequency(t *testing.T) {
 		evidence      string // "" means the whole text
 	}{
 		{"2x/week for 6 weeks", 12, 6, false, ""},
+		// Phases joined by words of tapering or an arrow.
+		{"2 visits/week x 4 wks -> QW x 4 wks", 12, 8, false, ""},
+		{"twice wkly for 4 wks, taper to weekly for 4 wks", 12, 8, false, ""},
+		{"2 X/WEEK FOR 3 WKS, TAPER TO WEEKLY FOR 3 WKS", 9, 6, false, ""},
+		{"three times weekly for one week, step down to twice weekly for two weeks, then weekly for three weeks", 10, 6, false, ""},
+		// Rates in shorthand and hyphenated; numbers in capitals.
+		{"thrice-weekly for six weeks", 18, 6, false, ""},
+		{"THRICE -WEEKLY FOR A PERIOD OF SIX WEEKS", 18, 6, false, ""},
+		{"q14d x 12 wks", 6, 12, false, ""},
+		{"alternating weeks x 12 wks", 6, 12, false, ""},
+		// A count of visits in a clause of its own beside the rate.
+		{"weekly sessions, 6 total", 6, 6, false, ""},
+		{"2x/week, 12 total", 12, 6, false, ""},
+		{"three times per week 7 Total for a total of 4 weeks", 12, 4, false, ""},
+		// The span before the rate, a plan of care's label between.
+		{"12 wk POC: 2 visits per week", 24, 12, false, ""},
 		{"2x/wk x 6 wks", 12, 6, false, ""},
 		{"2 times per week for 6 weeks", 12, 6, false, ""},
 		{"twice a week x 6 weeks", 12, 6, false, ""},
