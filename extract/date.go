@@ -136,11 +136,12 @@ func findDates(s string) []dateMatch {
 		g := strings.TrimSpace(gap(i))
 		return len(g) == 1 && strings.Contains("/.-", g) && len(gap(i)) <= 3
 	}
-	// nameSep is the gap beside a month's name: spaces, a comma, a dot or
-	// a dash.
+	// nameSep is the gap beside a month's name: spaces, a comma, a dot, a
+	// dash or a slash ("25/Oct/2026": with the month in letters no order of
+	// day and month is in doubt).
 	nameSep := func(i int) bool {
 		g := gap(i)
-		return len(g) <= 3 && strings.Trim(g, " ,.-") == ""
+		return len(g) <= 3 && strings.Trim(g, " ,.-/") == ""
 	}
 	year := func(t dateToken) bool { return t.apos || t.digits == 4 || t.digits == 2 }
 	day := func(t dateToken) bool { return t.digits == 1 || t.digits == 2 }
