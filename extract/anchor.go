@@ -196,11 +196,13 @@ func credentialedName(line string) (name, creds string, ok bool) {
 		if !credentialWords[t] || t == "DR" || strings.ToUpper(f[i]) != f[i] {
 			continue
 		}
-		// Credentials come in lists: "APRN, FNP-C".
+		// Credentials come in lists, degrees beside licences: "MSN, APRN,
+		// FNP-C".
 		j := i
 		for j > 0 {
 			u := strings.NewReplacer(".", "", ",", "", "-", "", ";", "").Replace(f[j-1])
-			if !credentialWords[u] || strings.ToUpper(f[j-1]) != f[j-1] {
+			k := strings.ToUpper(strings.NewReplacer(".", "", ",", "", ";", "").Replace(f[j-1]))
+			if !(credentialWords[u] || knownCredential[k]) || strings.ToUpper(f[j-1]) != f[j-1] {
 				break
 			}
 			j--

@@ -437,6 +437,25 @@ func (r *rxReader) prescriber() {
 			}
 		}
 	}
+	// A name alone before the NPI's label, without credentials, the whole
+	// of what starts its line ("Ciaran C. MacDonald NPI 1404227146",
+	// "Lorena O'Keeffe Type 1 NPI: ..."): weaker than one with them.
+	alone := func(before string, l textLine) {
+		before = strings.TrimRight(before, " ,;:-|")
+		if name, creds, ok := personName(before); ok && creds == "" && capitalised(name) && len(strings.Fields(name)) <= 4 {
+			propose(before, "beside-npi", wAboveNPI, l)
+		}
+	}
+	for _, n := range r.field("npi") {
+		if at := strings.Index(n.Line.Text, n.Label); at > 0 {
+			alone(n.Line.Text[:at], n.Line)
+		}
+	}
+	for _, l := range r.lines {
+		if loc := reNPI.FindStringIndex(l.Text); loc != nil && loc[0] > 0 && !r.startsWithLabel(l) {
+			alone(l.Text[:loc[0]], l)
+		}
+	}
 	// The bottom-up strategies: a signature block is the last name on the
 	// order, since letterheads list a practice's doctors.
 	for i := len(r.lines) - 1; i >= 0; i-- {
