@@ -364,3 +364,27 @@ func credentialList(text, name, creds string) string {
 	}
 	return creds
 }
+
+// recase restores the capitals OCR lost in a name printed under its label
+// ("carsten Lujan DNP", "Rafferty fairbrother"): a word of small letters
+// that is not a word of the form (stopName) is capitalised. At least one
+// word must have kept its capital, so that a phrase ("see attached") stays
+// what it is; ok is false when nothing changed.
+func recase(v string) (string, bool) {
+	f := strings.Fields(v)
+	kept, changed := false, false
+	for i, w := range f {
+		r, n := utf8.DecodeRuneInString(w)
+		switch {
+		case unicode.IsUpper(r):
+			kept = true
+		case unicode.IsLower(r) && n < len(w) && !stopName[strings.ToLower(strings.Trim(w, ".,"))] && !nameParticles[strings.ToLower(w)]:
+			f[i] = string(unicode.ToUpper(r)) + w[n:]
+			changed = true
+		}
+	}
+	if !kept || !changed {
+		return v, false
+	}
+	return strings.Join(f, " "), true
+}

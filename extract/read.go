@@ -241,6 +241,13 @@ func (r *rxReader) patient() {
 			p = &Patient{Name: name, Evidence: at.evidence(at.Text)}
 			break
 		}
+		// OCR lost a capital: "lena Vu".
+		if rc, ok := recase(cutAtDOB(v)); ok {
+			if name, _, ok := personName(rc); ok {
+				p = &Patient{Name: name, Evidence: at.evidence(at.Text)}
+				break
+			}
+		}
 	}
 	if p == nil {
 		for _, l := range r.lines {
@@ -409,10 +416,17 @@ func (r *rxReader) prescriber() {
 			add(name, creds, "label", wLabelLoose, at, false)
 			continue
 		}
-		// OCR runs the words of a field together: "MonicaKim,DO".
+		// OCR runs the words of a field together ("MonicaKim,DO") and
+		// loses capitals ("carsten Lujan DNP").
 		v = reCommaJoin.ReplaceAllString(unglue(v), ", $1")
-		if !blankValue(v) {
-			propose(v, "label", wLabelJoined, at)
+		if blankValue(v) {
+			continue
+		}
+		if propose(v, "label", wLabelJoined, at) {
+			continue
+		}
+		if rc, ok := recase(v); ok {
+			propose(rc, "label", wLabelJoined, at)
 		}
 	}
 	for _, l := range r.lines {

@@ -26,6 +26,7 @@ func TestReadPrescriberNames(t *testing.T) {
 			"CHRISTINE GOLDBERG", "MD", "electronic"},
 		{"a degree before the licence", "Sincerely,\nAnders Kangas, MSN, APRN, FNP-BC", "Anders Kangas", "MSN, APRN, FNP-BC", ""},
 		{"a degree before the licence, NPI after", "Rafferty D'Entremont, MMS, PA-C NPI (individual): 1670689664", "Rafferty D'Entremont", "MMS, PA-C", ""},
+		{"a capital OCR lost", "Referring provider: carsten Lujan DNP, FNP-BC NPI: 1520600655", "Carsten Lujan", "DNP, FNP-BC", ""},
 		{"a name alone before the NPI", "Ciaran C. MacDonald NPI 1404227146", "Ciaran C. MacDonald", "", ""},
 		{"a name alone before the NPI's label", "Lorena O'Keeffe Type 1 NPI: 1173395876", "Lorena O'Keeffe", "", ""},
 		{"two credentials", "Digitally signed by Elizabeth Morrison APRN, FNP-C Date: 2026.11.12 11:09:00 -05'00'",
@@ -465,6 +466,21 @@ func TestDescriptionAfterSeparator(t *testing.T) {
 		rx := readBody(line + "\n")
 		if len(rx.Diagnoses) != 1 || rx.Diagnoses[0].Description != "Lumbago with sciatica, right side" {
 			t.Errorf("%q: diagnoses %+v", line, rx.Diagnoses)
+		}
+	}
+}
+
+// A capital OCR lost is restored in a name under its label; a phrase stays
+// a phrase.
+func TestRecase(t *testing.T) {
+	for in, want := range map[string]string{"carsten Lujan DNP": "Carsten Lujan DNP", "adaeze u. Yellowhorse": "Adaeze U. Yellowhorse"} {
+		if got, ok := recase(in); !ok || got != want {
+			t.Errorf("recase(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"see attached", "Ann Lee", "on file"} {
+		if got, ok := recase(in); ok {
+			t.Errorf("recase(%q) = %q; want it unchanged", in, got)
 		}
 	}
 }
