@@ -425,7 +425,7 @@ func (r *rxReader) prescriber() {
 		if propose(v, "label", wLabelJoined, at) {
 			continue
 		}
-		if rc, ok := recase(v); ok {
+		if rc, ok := recase(v); ok && !r.scribble(at, v) {
 			propose(rc, "label", wLabelJoined, at)
 		}
 	}
