@@ -1100,6 +1100,14 @@ func (r *rxReader) addDiagnosis(set *icd10cm.Set, code, text string, start, end 
 	}
 	seen[code] = true
 	desc, ds, de := dxDescription(text, start, end)
+	// "Muscle spasm of calf, M62.831, Plantar fascial fibromatosis, ...,
+	// M72.21": words on both sides; the code's own description says which
+	// are its.
+	if ds >= end {
+		if bd, bs, be := dxDescriptionSide(text, start, end, true); bd != "" && set.DescriptionAgrees(code, bd) > set.DescriptionAgrees(code, desc)+0.1 {
+			desc, ds, de = bd, bs, be
+		}
+	}
 	if desc != "" && de <= start {
 		// A description before its code may hold commas ("lumbago with
 		// sciatica, left side (M54.42)"): take in what the code's own
@@ -1182,6 +1190,12 @@ var reDescTrim = regexp.MustCompile(`^[\s:;.,)\-–—=]+|[\s:;,(\-–—=]+$`)
 // pain"), or before it ("Low back pain (M54.50)"). It returns the
 // description and where it stands in text.
 func dxDescription(text string, start, end int) (string, int, int) {
+	return dxDescriptionSide(text, start, end, false)
+}
+
+// dxDescriptionSide is dxDescription; with before set, the description
+// before the code is taken even when words follow it.
+func dxDescriptionSide(text string, start, end int, before bool) (string, int, int) {
 	// A separator right after the code introduces its description:
 	// "M54.41; Lumbago with sciatica", "M54.2: Cervicalgia".
 	if rest := strings.TrimPrefix(text[end:], " "); len(rest) > 1 && (rest[0] == ';' || rest[0] == ':') && rest[1] == ' ' {
@@ -1204,9 +1218,13 @@ func dxDescription(text string, start, end int) (string, int, int) {
 	// bracket after a code that none opened is a speck ("M62.83) - CALF
 	// SPASM").
 	closed := strings.HasPrefix(strings.TrimSpace(text[end:]), ")") && strings.HasSuffix(strings.TrimSpace(text[:start]), "(")
-	if len(desc) >= 4 && !closed {
+	if len(desc) >= 4 && !closed && !before {
 		return desc, end, end + stop
 	}
+	return dxDescriptionBefore(text, start, end, closed)
+}
+
+func dxDescriptionBefore(text string, start, end int, closed bool) (string, int, int) {
 	before := text[:start]
 	from := 0
 	lead := reDescLead
@@ -1218,18 +1236,22 @@ func dxDescription(text string, start, end int) (string, int, int) {
 			from = i + 1
 		}
 		lead = reDescLeadList
-	} else if i := strings.LastIndexAny(before, ":;,"); i >= 0 {
+	} else if i := strings.LastIndexAny(strings.TrimRight(before, " ,-–"), ":;,"); i >= 0 {
+		// "Muscle spasm of calf, M62.831": the comma before the code
+		// closes its description, the one before that opens it.
 		from = i + 1
 	}
 	if loc := reICD.FindAllStringIndex(before, -1); len(loc) > 0 && loc[len(loc)-1][1] > from {
 		from = loc[len(loc)-1][1]
 	}
-	if loc := lead.FindAllStringIndex(before, -1); len(loc) > 0 && loc[len(loc)-1][1] > from {
-		from = loc[len(loc)-1][1]
+	// The first word that leads into the description ("The diagnoses are
+	// Muscle spasm of calf, M62.831"): an "of" inside it is its own.
+	if loc := lead.FindStringIndex(before[from:]); loc != nil {
+		from += loc[1]
 	}
 	// "Lymphedema [ICD-10-CM 189.0]": the code's label is not its description.
-	desc = reDescCodeLabel.ReplaceAllString(strings.TrimSpace(before[from:]), "")
-	desc = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(desc), "(-=[ "))
+	desc := reDescCodeLabel.ReplaceAllString(strings.TrimSpace(before[from:]), "")
+	desc = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(desc), "(-=[ ,"))
 	desc = strings.TrimLeft(desc, "0123456789.),;: -")
 	if len(desc) >= 4 {
 		return desc, from, start

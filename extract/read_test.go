@@ -484,3 +484,18 @@ func TestRecase(t *testing.T) {
 		}
 	}
 }
+
+// Descriptions on both sides of codes in a sentence: each code's own
+// description says which words are its, and none of them is an area.
+func TestDescriptionsBeforeTheirCodes(t *testing.T) {
+	rx := readBody("Please treat the R foot/plantar fascia.\nThe diagnoses are Muscle spasm of calf, M62.831, Plantar fascial fibromatosis, right foot, M72.21 and Pain in right lower leg, M79.661.\n")
+	want := map[string]string{"M62.831": "Muscle spasm of calf", "M79.661": "Pain in right lower leg"}
+	for _, d := range rx.Diagnoses {
+		if w, ok := want[d.Code]; ok && d.Description != w {
+			t.Errorf("%s: description %q, want %q", d.Code, d.Description, w)
+		}
+	}
+	if !slices.Equal(rx.Areas, []string{"ankle-foot"}) {
+		t.Errorf("areas %v, want [ankle-foot]", rx.Areas)
+	}
+}
