@@ -3,6 +3,7 @@ package extract
 import (
 	"regexp"
 	"rxintake/confusion"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -132,7 +133,14 @@ func personName(s string) (name, creds string, ok bool) {
 	name = reTitle.ReplaceAllString(name, "")
 	if i := strings.Index(name, ","); i > 0 {
 		last, first := strings.TrimSpace(name[:i]), strings.TrimSpace(name[i+1:])
-		if first != "" && !strings.Contains(first, ",") {
+		lf := strings.Fields(last)
+		switch {
+		case first == "" || strings.Contains(first, ","):
+		case len(lf) >= 2 && utf8.RuneCountInString(lf[len(lf)-1]) == 1 && unicode.IsUpper([]rune(lf[len(lf)-1])[0]):
+			// "Tameka Y, Vanderhorst": a family name does not end in an
+			// initial; the comma is the initial's full stop misread.
+			name = last + ". " + first
+		default:
 			name = givenNames(first) + " " + last
 		}
 	}
@@ -145,7 +153,9 @@ func personName(s string) (name, creds string, ok bool) {
 		return c
 	}, name)
 	fields := strings.Fields(name)
-	if len(fields) < 2 || len(fields) > 5 {
+	// Particles ("van den Heuvel") do not count toward a name's length.
+	words := len(slices.DeleteFunc(slices.Clone(fields), func(f string) bool { return nameParticles[strings.ToLower(f)] }))
+	if len(fields) < 2 || words > 5 {
 		return "", "", false
 	}
 	if len(fields) >= 3 {

@@ -343,11 +343,14 @@ func cutAtDOB(s string) string {
 			break
 		}
 	}
+	cut := false
 	if i := strings.IndexAny(s, "(0123456789"); i > 0 {
-		s = s[:i]
+		s, cut = s[:i], true
 	}
-	// A label OCR garbled ("Olga R. Nguyen NOR: 8/4/1940").
-	if loc := reLabelAfterName.FindStringIndex(s); loc != nil {
+	// A label OCR garbled before the date it labels ("Olga R. Nguyen NOR:
+	// 8/4/1940"); a colon with no date after it ends the name ("Darla Von
+	// Ahn: .").
+	if loc := reLabelAfterName.FindStringIndex(s); loc != nil && cut {
 		s = s[:loc[0]]
 	}
 	return s

@@ -499,3 +499,20 @@ func TestDescriptionsBeforeTheirCodes(t *testing.T) {
 		t.Errorf("areas %v, want [ankle-foot]", rx.Areas)
 	}
 }
+
+// Patients' names as OCR leaves them: an initial's full stop read as a
+// comma, particles in small letters, a colon after the name.
+func TestReadPatientNamesOCRSpoiled(t *testing.T) {
+	for line, want := range map[string]string{
+		"Beneficiary name: Tameka Y, Vanderhorst Pt. DOB: 03/03/1993": "Tameka Y. Vanderhorst",
+		"Patient: Jones, Mary K":                                   "Mary K Jones",
+		"Re: Ruth Ann L. van den Heuvel, date of birth 10/21/1944": "Ruth Ann L. van den Heuvel",
+		"For: Darla Von Ahn: . D.O,B.: 03.27.1976 -":               "Darla Von Ahn",
+		"Patient: Olga R. Nguyen NOR: 8/4/1940":                    "Olga R. Nguyen",
+	} {
+		rx := readBody(line + "\n")
+		if rx.Patient == nil || rx.Patient.Name != want {
+			t.Errorf("%q: patient %+v, want %q", line, rx.Patient, want)
+		}
+	}
+}
