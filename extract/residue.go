@@ -261,9 +261,9 @@ func (r *rxReader) residue(d *Document) {
 	if missing["signature"] && !found["signature"] {
 		// Where the prescriber signs, words OCR doubted are strokes it
 		// tried to read as letters: a signature, perhaps.
-		near := r.signingLines()
+		near, ends := r.signingLines(), r.pageEnds()
 		for _, l := range r.lines {
-			if !near[l.Idx] || l.Page == nil || l.Page.TextLayer {
+			if !near[l.Idx] && !ends[l.Idx] || l.Page == nil || l.Page.TextLayer {
 				continue
 			}
 			doubted, letters := 0, 0
@@ -570,10 +570,7 @@ func (r *rxReader) labelledResidue(missing, found map[string]bool) {
 		if l.Field == "signature" && r.confOf(l.Line, v) >= 0.7 {
 			continue
 		}
-		// Conditions named in words read with confidence, and nothing
-		// shaped like a code among them ("Dx: Muscle spasm; Neck pain"):
-		// the codes are absent, provably.
-		if l.Field == "diagnoses" && r.confOf(l.Line, v) >= 0.7 && !codeShaped(v) {
+		if r.legibleNonValue(l.Field, l.Line, v) {
 			continue
 		}
 		// "Course length: 6 weeks": a span of weeks or months under a
@@ -618,6 +615,37 @@ func (r *rxReader) readMasked(l textLine) string {
 		}
 	}
 	return text
+}
+
+// legibleNonValue reports a value under a label that OCR read with
+// confidence and that holds nothing of the element: conditions named in
+// words without anything shaped like a code ("Dx: Muscle spasm; Neck
+// pain"), a request without a modality ("Therapy: EVAL AND TX"), a plan
+// without a number or a rate ("as often as the patient tolerates"), or
+// only the next field's label ("Authorizing provider: Natl. Provider ID:").
+// The element is absent, provably.
+func (r *rxReader) legibleNonValue(field string, l textLine, v string) bool {
+	if r.confOf(l, v) < 0.7 {
+		return false
+	}
+	if m := reBareLabel.FindStringIndex(strings.TrimLeft(v, " .-_|")); m != nil && m[0] == 0 && blankValue(strings.TrimLeft(v, " .-_|")[m[1]:]) {
+		return true
+	}
+	low := strings.ToLower(v)
+	switch field {
+	case "diagnoses":
+		return !codeShaped(v)
+	case "procedures":
+		return digitCount(v) == 0 && !slices.ContainsFunc(strings.Fields(low), func(w string) bool {
+			w = strings.Trim(w, ".,;:()[]")
+			return slices.ContainsFunc(modalityStems, func(st string) bool { return strings.HasPrefix(w, st) })
+		})
+	case "frequency":
+		return digitCount(v) == 0 && !slices.ContainsFunc(reResidue.FindAllStringSubmatchIndex(v, -1), func(m []int) bool {
+			return reResidue.SubexpNames()[matchedGroup(m)+1] == "rate"
+		})
+	}
+	return false
 }
 
 // codeShaped reports a token of text that may be a code however OCR spoiled
@@ -785,6 +813,23 @@ func (r *rxReader) signingLines() map[int]bool {
 		}
 	}
 	return nearSig
+}
+
+// pageEnds are the last two lines of each page read by OCR: an order ends
+// where it is signed, whatever OCR made of the label there ("sina: Gr@la
+// KoSeatha").
+func (r *rxReader) pageEnds() map[int]bool {
+	lastOf := map[*Page]int{}
+	for _, l := range r.lines {
+		if l.Page != nil {
+			lastOf[l.Page] = l.Idx
+		}
+	}
+	ends := map[int]bool{}
+	for _, i := range lastOf {
+		ends[i], ends[i-1] = true, true
+	}
+	return ends
 }
 
 // unreadPrintResidue reports a line of print OCR read as no words on a page

@@ -383,3 +383,29 @@ func TestResidueReadValuesAccountedFor(t *testing.T) {
 		t.Errorf("misread code: residue %v, want diagnoses", got)
 	}
 }
+
+// A legible value under a label that holds nothing of its element proves
+// the element absent; the same label with a number or a modality's word in
+// OCR doubt is residue.
+func TestResidueLegibleNonValue(t *testing.T) {
+	drop := func(prefix string, add ...string) []string {
+		out := slices.DeleteFunc(slices.Clone(completeLines), func(l string) bool { return strings.HasPrefix(l, prefix) })
+		return append(out, add...)
+	}
+	for _, tc := range []struct {
+		drop, line, field string
+		proven            bool
+	}{
+		{"Rx:", "Therapy: EVAL AND TX", "procedures", true},
+		{"Rx:", "Requested service: please assess and advise", "procedures", true},
+		{"Frequency:", "Treatment plan: as often as the patient tolerates", "frequency", true},
+		{"Frequency:", "Frequency: AS REQ'D", "frequency", true},
+		{"Diagnosis:", "Diagnosis: Muscle spasm; Neck pain", "diagnoses", true},
+		{"Frequency:", "Treatment plan: tw1ce@40 we3kly@30", "frequency", false},
+	} {
+		rx := ReadPrescription(ocrDoc(drop(tc.drop, tc.line)...), readAsOf)
+		if got := slices.Contains(unattributed(rx), tc.field); got == tc.proven {
+			t.Errorf("%q: residue for %s %v, want %v (%+v)", tc.line, tc.field, got, !tc.proven, rx.Ambiguities)
+		}
+	}
+}
