@@ -641,8 +641,13 @@ func (r *rxReader) legibleNonValue(field string, l textLine, v string) bool {
 			return slices.ContainsFunc(modalityStems, func(st string) bool { return strings.HasPrefix(w, st) })
 		})
 	case "frequency":
+		// No number, no rate, and no unit a number OCR spoiled may stand
+		// before ("& WKS").
 		return digitCount(v) == 0 && !slices.ContainsFunc(reResidue.FindAllStringSubmatchIndex(v, -1), func(m []int) bool {
 			return reResidue.SubexpNames()[matchedGroup(m)+1] == "rate"
+		}) && !slices.ContainsFunc(strings.Fields(low), func(w string) bool {
+			w = strings.Trim(w, ".,;:()[]")
+			return spanUnit(w) || strings.HasPrefix(w, "visit") || strings.HasPrefix(w, "session") || strings.HasPrefix(w, "time")
 		})
 	}
 	return false
