@@ -382,7 +382,7 @@ var (
 	reSlashS   = cue(`(?i)^/s/\s*(\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]*){1,3}(?:,?\s*{names/prescriber-credential})*)`)
 	reNameCred = cue(`^(?:Dr\.?\s+)?(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}\.?)?(?:\s+\p{Lu}[\p{L}'’-]+){1,2}),?\s+({names/prescriber-credential})(?:(?:,\s*|\s+)[A-Z]{2,6}(?:-[A-Z]{1,2})?)*\s*$`)
 	reDrName   = regexp.MustCompile(`\bDr\.?\s+(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}\.?)?(?:\s+\p{Lu}[\p{L}'’-]+){0,2})`)
-	reNPI      = cue(`\b{cues/npi-label}\s*(?:[.…_-]{2,}\s*)?[:;#,.]{0,3}\s*([0-9` + confusion.Default.DigitLetters() + `'][0-9` + confusion.Default.DigitLetters() + ` \-]{8,14}[0-9` + confusion.Default.DigitLetters() + `])`)
+	reNPI      = cue(`\b{cues/npi-label}(?:\s*\([A-Za-z. ]{1,14}\))?\s*(?:[.…_-]{2,}\s*)?[:;#,.]{0,3}\s*([0-9` + confusion.Default.DigitLetters() + `'][0-9` + confusion.Default.DigitLetters() + ` \-]{8,14}[0-9` + confusion.Default.DigitLetters() + `])`)
 )
 
 func (r *rxReader) prescriber() {

@@ -27,6 +27,7 @@ func TestReadPrescriberNames(t *testing.T) {
 		{"a degree before the licence", "Sincerely,\nAnders Kangas, MSN, APRN, FNP-BC", "Anders Kangas", "MSN, APRN, FNP-BC", ""},
 		{"a degree before the licence, NPI after", "Rafferty D'Entremont, MMS, PA-C NPI (individual): 1670689664", "Rafferty D'Entremont", "MMS, PA-C", ""},
 		{"a capital OCR lost", "Referring provider: carsten Lujan DNP, FNP-BC NPI: 1520600655", "Carsten Lujan", "DNP, FNP-BC", ""},
+		{"an NPI's label with a gloss", "Order authored by: Sanjay Sabattis MD, PhD, NPI (individual): 1153200229", "Sanjay Sabattis", "MD, PHD", ""},
 		{"a name alone before the NPI", "Ciaran C. MacDonald NPI 1404227146", "Ciaran C. MacDonald", "", ""},
 		{"a name alone before the NPI's label", "Lorena O'Keeffe Type 1 NPI: 1173395876", "Lorena O'Keeffe", "", ""},
 		{"two credentials", "Digitally signed by Elizabeth Morrison APRN, FNP-C Date: 2026.11.12 11:09:00 -05'00'",
@@ -513,6 +514,21 @@ func TestReadPatientNamesOCRSpoiled(t *testing.T) {
 		rx := readBody(line + "\n")
 		if rx.Patient == nil || rx.Patient.Name != want {
 			t.Errorf("%q: patient %+v, want %q", line, rx.Patient, want)
+		}
+	}
+}
+
+// An NPI's label in its other spellings and with a gloss; a number printed
+// under it is read even when its check digit fails (the rules report it).
+func TestNPILabels(t *testing.T) {
+	for line, want := range map[string]string{
+		"NPI ID..................: 1856942035":                                     "1856942035",
+		"Ordering: Ann Vu DO, Natl. Provider ID: 1863328727":                       "1863328727",
+		"Order authored by: Sanjay Sabattis MD, PhD, NPI (individual): 1153200229": "1153200229",
+	} {
+		rx := readBody("Patient: Ada Jones\n" + line + "\n")
+		if rx.Prescriber == nil || rx.Prescriber.NPI != want {
+			t.Errorf("%q: prescriber %+v, want NPI %s", line, rx.Prescriber, want)
 		}
 	}
 }
