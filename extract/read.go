@@ -533,7 +533,9 @@ func (r *rxReader) prescriber() {
 		if m := reNPI.FindStringSubmatch(l.Text); m != nil {
 			if npi := npiDigits(m[1]); npi != "" {
 				pr.NPI = npi
-				conf := r.confOf(l, m[1])
+				// Marks after the last digit ("1234567893 !") are specks,
+				// not part of the number OCR was sure or unsure of.
+				conf := r.confOf(l, strings.TrimRightFunc(m[1], func(c rune) bool { return c < '0' || c > '9' }))
 				if !found {
 					pr.Evidence = l.evidence(l.Text)
 					pr.Confidence = round2(conf)
