@@ -43,7 +43,7 @@ func splitCredentials(s string) (name, creds string) {
 		// Normalise "M.D." to "MD", keep the list order.
 		var parts []string
 		for p := range strings.SplitSeq(creds, ",") {
-			p = strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(p), ".", ""), " ", "")
+			p = joinLetters(strings.ReplaceAll(strings.TrimSpace(p), ".", ""))
 			if strings.EqualFold(p, "D0") {
 				p = "DO" // OCR reads the O of "D.O." as a zero
 			}
@@ -54,6 +54,21 @@ func splitCredentials(s string) (name, creds string) {
 		creds = strings.Join(parts, ", ")
 	}
 	return strings.Trim(s, " ,.;:"), creds
+}
+
+// joinLetters closes the blanks between single letters of an abbreviation
+// ("M D" for "M. D.") and keeps those between its words ("MB BS", "MD
+// CCFP"), as printed.
+func joinLetters(s string) string {
+	f := strings.Fields(s)
+	var b strings.Builder
+	for i, w := range f {
+		if i > 0 && !(utf8.RuneCountInString(w) == 1 && utf8.RuneCountInString(f[i-1]) == 1) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+	}
+	return b.String()
 }
 
 // reCredentialShape is a word printed as credentials are: two to six

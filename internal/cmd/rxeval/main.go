@@ -341,6 +341,12 @@ func norm(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// credList compares credentials as the list they are: "MD CCFP" as printed
+// and "MD, CCFP" as listed are the same two.
+func credList(s string) string {
+	return norm(strings.ReplaceAll(s, ",", " "))
+}
+
 func truthFields(t *corpus.Truth) map[string]string {
 	return fields(&t.Prescription, t.Pages)
 }
@@ -364,7 +370,7 @@ func fields(p *corpus.Prescription, pages int) map[string]string {
 		m["patient.name"], m["patient.dob"] = norm(p.Patient.Name), p.Patient.DOB
 	}
 	if p.Prescriber != nil {
-		m["prescriber.name"], m["prescriber.credentials"], m["prescriber.npi"] = norm(p.Prescriber.Name), norm(p.Prescriber.Credentials), p.Prescriber.NPI
+		m["prescriber.name"], m["prescriber.credentials"], m["prescriber.npi"] = norm(p.Prescriber.Name), credList(p.Prescriber.Credentials), p.Prescriber.NPI
 	}
 	var cpts, codes []string
 	for _, pr := range p.Procedures {
