@@ -63,7 +63,7 @@ var freqRateRE = func() *regexp.Regexp {
 		// "BIW", "TIW", "QW", "w(?:ee)?kly", "every week", "semiw(?:ee)?kly"
 		`\b(?P<code>biw|tiw|qiw|qw|qwk|q\s?w(?:ee)?k|every\s+week|each\s+week|w(?:ee)?kly|semi[\s-]?w(?:ee)?kly)\b`,
 		// "Q2W", "every other week", "every 2 weeks", "QOW"
-		`\b(?P<every>every\s+other\s+week|alternat(?:e|ing)\s+weeks|every\s+(?:2nd|second)\s+week|every\s+(?P<everyn>[2-4]|two|three|four)\s+w(?:ee)?ks|q\s?(?P<qn>[2-4])\s?w(?:ee)?ks?|q\s?(?P<qn2>[2-4])\s?w|qow|fortnightly)\b`,
+		`\b(?P<every>every\s+other\s+week|alternat(?:e|ing)\s+weeks|every\s+(?:2nd|second)\s+week|every\s+(?P<everyn>[2-4]|two|three|four)\s+w(?:ee)?ks|q\s?(?P<qn>[2-4])\s?w(?:ee)?ks?|q\s?(?P<qn2>[2-4])\s?w|qow|fortnightly|(?:once\s+(?:a|every|each|per)|every|each|per)\s+fortnight)\b`,
 		// "every other day", "every 10 days", "every fourteen days": one
 		// visit each so many days.
 		// "q14d", "q 10 days": the clinical shorthand.
@@ -79,7 +79,7 @@ var freqRateRE = func() *regexp.Regexp {
 var freqDurationRE = func() *regexp.Regexp {
 	re := regexp.MustCompile(`(?i)(?:\b(?P<prefix>for|x|×|over|during|lasting|times|duration(?:\s+of)?)\s*:?\s*(?:the\s+(?:next|following|coming|upcoming)\s+|a\s+period\s+of\s+|a\s+total\s+of\s+|up\s+to\s+|another\s+|an\s+additional\s+)?|\b)` +
 		// "over the following month": one of the unit.
-		`(?P<d>` + reFreqNum + `|an?|the\s+(?:next|following|coming|upcoming))\s*-?\s*(?:(?:consecutive|additional|more|further|straight|full)\s+)?(?P<unit>weeks?|wks?|w|months?|mos?)\b` +
+		`(?P<d>` + reFreqNum + `|an?|the\s+(?:next|following|coming|upcoming))\s*-?\s*(?:(?:consecutive|additional|more|further|straight|full)\s+)?(?P<unit>weeks?|wks?|w|months?|mos?|fortnights?|/\s?52|/\s?12)\b` +
 		// "a month and a half": half a unit more.
 		`(?P<half>\s+and\s+a\s+half)?`)
 	re.Longest()
@@ -543,7 +543,16 @@ func freqReadRate(text string, m []int) (freqMention, bool) {
 
 // freqWeeks converts a duration to weeks.
 func freqWeeks(n int, unit string) (int, bool) {
-	if strings.HasPrefix(strings.ToLower(unit), "m") {
+	unit = strings.ToLower(strings.ReplaceAll(unit, " ", ""))
+	switch {
+	case strings.HasPrefix(unit, "f"): // a fortnight is two weeks
+		n *= 2
+	case unit == "/52": // "6/52": six weeks, the clinical notation
+		unit = "weeks"
+	case unit == "/12": // "3/12": three months
+		unit = "months"
+	}
+	if strings.HasPrefix(unit, "m") {
 		if n < 1 || n > freqMaxMonths {
 			return 0, false
 		}

@@ -27,6 +27,13 @@ func TestParseFrequency(t *testing.T) {
 		{"weekly sessions, 6 total", 6, 6, false, ""},
 		{"2x/week, 12 total", 12, 6, false, ""},
 		{"three times per week 7 Total for a total of 4 weeks", 12, 4, false, ""},
+		// Fortnights, and spans in the clinical notation N/52 and N/12.
+		{"once a fortnight for two months", 4, 8, false, ""},
+		{"once a fortnight for 12/52", 6, 12, false, ""},
+		{"twice weekly for 6/52", 12, 6, false, ""},
+		{"twice weekly for 4-6/52", 12, 6, true, ""},
+		{"weekly for 3/12", 12, 12, false, ""},
+		{"twice weekly for a fortnight, then weekly for 4 weeks", 8, 6, false, ""},
 		// The span before the rate, a plan of care's label between.
 		{"12 wk POC: 2 visits per week", 24, 12, false, ""},
 		{"2x/wk x 6 wks", 12, 6, false, ""},

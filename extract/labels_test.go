@@ -93,3 +93,19 @@ func TestLabelsAboveTheirValues(t *testing.T) {
 		}
 	}
 }
+
+// A title that starts with a label's word is no label: "PRESCRIPTION FOR
+// MEDICAL MASSAGE". With a colon the word is the label of the order.
+func TestTitleIsNoLabel(t *testing.T) {
+	for _, line := range []string{"PRESCRIPTION FOR MEDICAL MASSAGE", "Referral for Medical Massage Therapy"} {
+		for _, l := range labels([]textLine{{Text: line}}) {
+			if l.Field == "treatment" {
+				t.Errorf("%q: read as %s label %q = %q", line, l.Field, l.Label, l.Value)
+			}
+		}
+	}
+	ls := labels([]textLine{{Text: "Prescription: General massage"}})
+	if len(ls) == 0 || ls[0].Field != "treatment" || ls[0].Value != "General massage" {
+		t.Errorf("Prescription: labels %+v, want treatment = General massage", ls)
+	}
+}

@@ -240,6 +240,11 @@ func bareLabel(text string, locs [][]int) *labelled {
 	if value == "" || genericLabel[strings.ToLower(label)] || field == "signature" || field == "necessity" {
 		return nil
 	}
+	// "PRESCRIPTION FOR MEDICAL MASSAGE", "Request for ...": a title, not a
+	// label and its value.
+	if low := strings.ToLower(value); strings.HasPrefix(low, "for ") || strings.HasPrefix(low, "of ") {
+		return nil
+	}
 	if !valueFits(field, value) {
 		return nil
 	}
