@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// juniper: held out. Practices of the Pacific Northwest, Alaska and Hawaii
+// juniper: held out until its wording was read to classify its misreadings
+// (piedmont took its place). Practices of the Pacific Northwest, Alaska and Hawaii
 // (Washington, Oregon, Idaho, Anchorage and the Interior, Juneau, O'ahu,
 // Maui, the Big Island): occupational medicine and workers' compensation
 // clinics, integrative clinics, orthopaedic urgent care, oncology
@@ -28,7 +29,7 @@ import (
 // integrative clinics' orders come from their physicians and nurse
 // practitioners.
 var juniper = &wordingFamily{
-	name: "juniper", heldOut: true,
+	name: "juniper", heldOut: false,
 	female: []string{"Noelani", "Pualani", "Leimomi", "Keala", "Malia", "Marie-Eve", "Marie-Josée", "Geneviève", "Harpreet",
 		"Simranjit", "Gurleen", "Seo-yeon", "Eun-ji", "Oksana", "Halyna", "Nadiya", "Ulyana", "Agafya", "Feodosia", "Vasilisa",
 		"Ifrah", "Sahra", "Ubah", "Niamh", "Eilidh", "Morag", "Saoirse", "Rosemary", "Iris Mae", "Tatum"},

@@ -12,11 +12,11 @@ import (
 	"time"
 )
 
-// summit's and then mesa's wording have been read to classify their
-// misreadings: they are own families now, and juniper is held out.
+// summit's, mesa's and then juniper's wording have been read to classify
+// their misreadings: they are own families now, and piedmont is held out.
 func TestSummitNoLongerHeldOut(t *testing.T) {
-	if got := HeldOutFamilies(); !slices.Equal(got, []string{"juniper"}) {
-		t.Fatalf("held-out families %v, want juniper alone (not summit, not mesa)", got)
+	if got := HeldOutFamilies(); !slices.Equal(got, []string{"piedmont"}) {
+		t.Fatalf("held-out families %v, want piedmont alone (not summit, mesa or juniper)", got)
 	}
 }
 
