@@ -20,7 +20,7 @@ type dateMatch struct {
 // A date is read as a sequence of tokens, not as one pattern per layout:
 // numbers, month words and years, with the separators people and their
 // software put between them (docs/reading.md, "Dates"). Every combination
-// of these is read: "11/05/2026", "11.5.26", "2026-11-05", "Nov 5, 2026",
+// of these is read: "11/05/2026", "11.5.26", "2026-11-05", "2026 Nov 5", "Nov 5, 2026",
 // "Nov-05-2026", "5 November 2026", "November 5th, '26", "the 5th of
 // November 2026".
 
@@ -159,6 +159,15 @@ func findDates(s string) []dateMatch {
 			m, ok1 := at(1)
 			d, ok2 := at(2)
 			if ok1 && ok2 && day(m) && day(d) && numSep(i+1) && numSep(i+2) && add(t.num, m.num, d.num, t.start, d.end) {
+				i += 2
+				continue
+			}
+			// 2026 Nov 09, 2026-November-9th: year first, the month in
+			// letters, as record systems outside the United States print it.
+			if ok1 && ok2 && m.month() != 0 && day(d) && nameSep(i+1) && nameSep(i+2) && add(t.num, int(m.month()), d.num, t.start, d.end) {
+				if o, ok := at(3); ok && o.ordinal() && gap(i+3) == "" {
+					i++
+				}
 				i += 2
 			}
 		case day(t) && !t.apos:

@@ -127,7 +127,8 @@ func cue(src string) *regexp.Regexp {
 // phraseSource compiles one phrase. Words are separated by blanks (one
 // or more in the text, or a hyphen); "_" joins two words a blank may separate or not
 // ("birth_date"); "a|b" is a choice; a trailing "?" makes a word
-// optional; a trailing "*" takes any ending ("diagnos*"); "(s)" and
+// optional; a trailing "*" takes any ending ("diagnos*"); "prov~ider" is
+// the word or its short form before the "~" ("prov", "prov."); "(s)" and
 // "('s)" are optional endings, "(s)" also as printed ("area(s)"). A word
 // in capitals is an abbreviation: dots, slashes and a blank may stand between its
 // letters, and each letter may be read as the digit OCR takes it for
@@ -220,6 +221,11 @@ func slotSource(a string) string {
 	}
 	if abbreviation(a) {
 		return abbreviationSource(a)
+	}
+	if head, tail, ok := strings.Cut(a, "~"); ok && head != "" && tail != "" {
+		// "prov~ider": the word, or the word cut short, with or without
+		// its dot ("Prov.", "Prov NPI").
+		return `(?:` + slotSource(head+tail) + `|` + regexp.QuoteMeta(head) + `\b\.?)`
 	}
 	suffix := ""
 	switch {

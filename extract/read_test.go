@@ -387,6 +387,9 @@ func TestFindDatesShapes(t *testing.T) {
 		{"the 5th of November, 2026", "2026-11-05"},
 		{"Thursday, 5 Nov. 2026", "2026-11-05"},
 		{"Sept. 9, 2026", "2026-09-09"},
+		{"2026 Nov 09 7.46 am", "2026-11-09"},
+		{"2026-Oct-22", "2026-10-22"},
+		{"2026, November 3rd", "2026-11-03"},
 		// Not dates: codes, telephone numbers, a name that begins like a
 		// month, a version number.
 		{"M54.17 M47.816", ""},
