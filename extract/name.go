@@ -196,8 +196,11 @@ func personName(s string) (name, creds string, ok bool) {
 		}
 		// A middle initial ("Steven A. Ferreira") is a name, whatever
 		// word the letter spells.
-		initial := i > 0 && i < len(fields)-1 && len(strings.Trim(f, ".")) == 1
-		if !initial && stopName[strings.ToLower(strings.Trim(f, "."))] {
+		// So is a particle inside it ("Mac an Bhaird"), though the same
+		// word alone is no name.
+		inside := i > 0 && i < len(fields)-1
+		initial := inside && len(strings.Trim(f, ".")) == 1
+		if !initial && !(inside && nameParticles[f]) && stopName[strings.ToLower(strings.Trim(f, "."))] {
 			return "", "", false
 		}
 	}
@@ -373,10 +376,14 @@ func credentialList(text, name, creds string) string {
 		}
 		list := []string{head}
 		comma := strings.HasSuffix(toks[i], ",")
-		for _, t := range toks[i+1:] {
+		for j, t := range toks[i+1:] {
 			c := norm(t)
 			shaped := reCredentialShape.MatchString(strings.Trim(t, ",;"))
 			if c == "" || !(knownCredential[c] || comma && shaped) || c == "NPI" {
+				break
+			}
+			// A label's first word is no credential ("MBChB, US NPI:").
+			if loc := reLabel.FindStringIndex(strings.Join(toks[i+1+j:], " ")); loc != nil && loc[0] == 0 {
 				break
 			}
 			list = append(list, c)

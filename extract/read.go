@@ -432,7 +432,14 @@ func (r *rxReader) prescriber() {
 			propose(rc, "label", wLabelJoined, at)
 		}
 	}
-	for _, l := range r.lines {
+	for i, l := range r.lines {
+		// A name cut by the line's end inside a family name ("signed:
+		// Esteban Ruiz de" / "Velasco, APRN") runs on to the next line.
+		if f := strings.Fields(l.Text); len(f) > 0 && nameParticles[f[len(f)-1]] {
+			if t, ok := r.runOn(i); ok {
+				l.Text = t
+			}
+		}
 		if name, creds, ok := eSignedName(l.Text); ok {
 			add(name, creds, "e-signature", wESignature, l, false)
 		} else if name, creds, ok := r.nameBeforeStatement(l.Text); ok {

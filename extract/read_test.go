@@ -420,6 +420,8 @@ func TestCredentialList(t *testing.T) {
 		// Words after the list without a comma are not credentials.
 		{"Ann Vu, MD NPI 1234567893 ABC", "Ann Vu", "MD", "MD"},
 		{"Ann Vu MD THE CLINIC", "Ann Vu", "MD", "MD"},
+		// A label's first word after the comma ends the list.
+		{"Physician: Eun-Young Mac an Bhaird, MBChB, US NPI: 1967290028", "Eun-Young Mac an Bhaird", "MBCHB", "MBCHB"},
 		// Another person's credential is not the prescriber's.
 		{"Ann Vu, MD; Rita Moss, DO, FACP", "Rita Moss", "DO", "DO, FACP"},
 	} {
@@ -516,6 +518,8 @@ func TestReadPatientNamesOCRSpoiled(t *testing.T) {
 		"Re: Ruth Ann L. van den Heuvel, date of birth 10/21/1944": "Ruth Ann L. van den Heuvel",
 		"For: Darla Von Ahn: . D.O,B.: 03.27.1976 -":               "Darla Von Ahn",
 		"Patient: Olga R. Nguyen NOR: 8/4/1940":                    "Olga R. Nguyen",
+		"Patient: Siobhan Mac an Bhaird DOB: 8/4/1940":             "Siobhan Mac an Bhaird",
+		"Patient: Noor bint Rashid, DOB 8/4/1940":                  "Noor bint Rashid",
 	} {
 		rx := readBody(line + "\n")
 		if rx.Patient == nil || rx.Patient.Name != want {
@@ -536,5 +540,13 @@ func TestNPILabels(t *testing.T) {
 		if rx.Prescriber == nil || rx.Prescriber.NPI != want {
 			t.Errorf("%q: prescriber %+v, want NPI %s", line, rx.Prescriber, want)
 		}
+	}
+}
+
+// A family name cut by the end of a line inside its particles runs on.
+func TestESignedNameRunsOn(t *testing.T) {
+	rx := readBody("Electronically authenticated and signed: Esteban Ruiz de\nVelasco, APRN, FNP-C | Nov 6 2026 10:00 am\n")
+	if rx.Prescriber == nil || rx.Prescriber.Name != "Esteban Ruiz de Velasco" || rx.Prescriber.Credentials != "APRN, FNP-C" {
+		t.Errorf("prescriber %+v, want Esteban Ruiz de Velasco, APRN, FNP-C", rx.Prescriber)
 	}
 }
