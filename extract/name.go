@@ -10,10 +10,22 @@ import (
 )
 
 // credentials are the letters after a prescriber's name, as printed.
+// A credential may carry its field in brackets, as Commonwealth colleges
+// print it: "CCFP(EM)", "FRCS (Orth)".
 var (
-	reCredentials   = cue(`(?:,?\s*(?:{names/prescriber-credential}|{names/other-credential}))+\s*$`)
-	reCredentialsIn = cue(`(?:,?\s*(?:{names/prescriber-credential}|{names/other-credential}))+`)
+	reCredentials   = cue(`(?:,?\s*(?:{names/prescriber-credential}|{names/other-credential})` + credentialField + `)+\s*$`)
+	reCredentialsIn = cue(`(?:,?\s*(?:{names/prescriber-credential}|{names/other-credential})` + credentialField + `)+`)
 )
+
+const credentialField = `(?:\s?\([A-Za-z]{1,5}\))?`
+
+// credentialBase is a credential without its field: "CCFP" of "CCFP(EM)".
+func credentialBase(c string) string {
+	if i := strings.IndexByte(c, '('); i > 0 && strings.HasSuffix(c, ")") {
+		return strings.TrimSpace(c[:i])
+	}
+	return c
+}
 
 var reTitle = cue(`^{names/title}\.?\s+`)
 
@@ -44,6 +56,7 @@ func splitCredentials(s string) (name, creds string) {
 		var parts []string
 		for p := range strings.SplitSeq(creds, ",") {
 			p = joinLetters(strings.ReplaceAll(strings.TrimSpace(p), ".", ""))
+			p = strings.Replace(p, " (", "(", 1)
 			if strings.EqualFold(p, "D0") {
 				p = "DO" // OCR reads the O of "D.O." as a zero
 			}
@@ -366,7 +379,7 @@ func credentialList(text, name, creds string) string {
 	}
 	for i := 1; i < len(toks); i++ {
 		head := norm(toks[i])
-		if head != first && !(strings.HasPrefix(head, first+"-") && knownCredential[head]) {
+		if credentialBase(head) != credentialBase(first) && !(strings.HasPrefix(head, first+"-") && knownCredential[head]) {
 			continue
 		}
 		// The name's last word stands just before (a suffix may sit between).
@@ -378,8 +391,13 @@ func credentialList(text, name, creds string) string {
 		comma := strings.HasSuffix(toks[i], ",")
 		for j, t := range toks[i+1:] {
 			c := norm(t)
+			if f := strings.Trim(c, "()"); len(c) == len(f)+2 && c[0] == '(' && len(f) <= 5 && !strings.HasSuffix(list[len(list)-1], ")") {
+				list[len(list)-1] += c // "FRCS (Orth)"
+				comma = strings.HasSuffix(t, ",")
+				continue
+			}
 			shaped := reCredentialShape.MatchString(strings.Trim(t, ",;"))
-			if c == "" || !(knownCredential[c] || comma && shaped) || c == "NPI" {
+			if c == "" || !(knownCredential[credentialBase(c)] || comma && shaped) || c == "NPI" {
 				break
 			}
 			// A label's first word is no credential ("MBChB, US NPI:").
@@ -389,7 +407,7 @@ func credentialList(text, name, creds string) string {
 			list = append(list, c)
 			comma = strings.HasSuffix(t, ",")
 		}
-		if len(list) > len(strings.Split(creds, ",")) || head != first {
+		if len(list) >= len(strings.Split(creds, ",")) || head != first {
 			return strings.Join(list, ", ")
 		}
 		return creds

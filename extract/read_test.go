@@ -420,6 +420,8 @@ func TestCredentialList(t *testing.T) {
 		// Words after the list without a comma are not credentials.
 		{"Ann Vu, MD NPI 1234567893 ABC", "Ann Vu", "MD", "MD"},
 		{"Ann Vu MD THE CLINIC", "Ann Vu", "MD", "MD"},
+		{"Keoni Mac an Bhaird, MD, CCFP(EM) NPI: 1234567893", "Keoni Mac an Bhaird", "MD", "MD, CCFP(EM)"},
+		{"Deqa Baek MBBS, FRCS (Orth)", "Deqa Baek", "MBBS", "MBBS, FRCS(ORTH)"},
 		// A label's first word after the comma ends the list.
 		{"Physician: Eun-Young Mac an Bhaird, MBChB, US NPI: 1967290028", "Eun-Young Mac an Bhaird", "MBCHB", "MBCHB"},
 		// Another person's credential is not the prescriber's.
