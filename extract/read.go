@@ -175,6 +175,18 @@ func (r *rxReader) startsWithField(l textLine, field string) bool {
 	return false
 }
 
+// startsWithAnyField reports whether line l begins, past the marks OCR
+// leaves at a line's start, with a label.
+func (r *rxReader) startsWithAnyField(l textLine) bool {
+	text := strings.TrimLeft(l.Text, nameNoise)
+	for _, lab := range r.labs {
+		if lab.Line.Idx == l.Idx && strings.HasPrefix(text, strings.TrimLeft(lab.Label, nameNoise)) {
+			return true
+		}
+	}
+	return false
+}
+
 // orderLines are the lines that may carry the order itself: not letterhead
 // addresses, not patient identification, not diagnosis lines.
 func (r *rxReader) orderLines() []textLine {
@@ -1138,9 +1150,10 @@ func (r *rxReader) addDiagnosis(set *icd10cm.Set, code, text string, start, end 
 	dx := Diagnosis{Code: code, Description: desc, CodeSet: set.FiscalYear(), Evidence: l.evidence(text)}
 	dx.Confidence = round2(r.confOf(l, text[start:end]))
 	_, dx.Billable = set.Lookup(code)
-	// A code whose printed description is its own is confirmed by it,
+	// A code whose printed description is its own, or a shorter one that
+	// only this code of its OCR neighbours covers, is confirmed by it,
 	// however faint the code itself was on the page.
-	if dx.Billable && desc != "" && dx.Confidence < descConfirmed && set.DescriptionAgrees(code, desc) >= icd10cm.AgreeThreshold {
+	if dx.Billable && desc != "" && dx.Confidence < descConfirmed && (set.DescriptionAgrees(code, desc) >= icd10cm.AgreeThreshold || set.DescriptionCovers(code, desc)) {
 		dx.Confidence = descConfirmed
 	}
 	dx.Header = !dx.Billable && set.IsHeader(code)

@@ -388,6 +388,11 @@ func (r *rxReader) dateRunOn(l textLine, after string) string {
 	if len(findDates(after)) > 0 {
 		return after
 	}
+	// A line that starts with its own label ("Date of referral: ...")
+	// holds that field's value, not the rest of this one.
+	if l.Idx >= 0 && l.Idx+1 < len(r.lines) && r.startsWithAnyField(r.lines[l.Idx+1]) {
+		return after
+	}
 	if strings.TrimSpace(after) == "" {
 		return r.nextText(l)
 	}

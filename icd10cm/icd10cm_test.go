@@ -549,3 +549,29 @@ func BenchmarkMisread(b *testing.B) {
 		}
 	}
 }
+
+// A shorter description confirms a code when all its words are the code's
+// and no code one OCR error away holds them as well.
+func TestDescriptionCovers(t *testing.T) {
+	s := mustYear(t, 2026)
+	for _, tc := range []struct {
+		code, printed string
+		want          bool
+	}{
+		{"S16.1XXA", "Neck strain, initial", true},
+		{"M79.661", "(ICD-10-CM) Pain in right lower leg", true},
+		{"M79.661", "Dx: Pain in right lower leg", true},
+		// S33.8XXA, one digit away, is a sprain of the lumbar spine too.
+		{"S33.5XXA", "Lumbar sprain, initial", false},
+		// Cut by the line's end: the neighbours' descriptions begin alike.
+		{"S23.3XXA", "Sprain of ligaments of", false},
+		// A word the description lacks, a contradicted qualifier, one word.
+		{"S16.1XXA", "Neck strain, initial, left", false},
+		{"S16.1XXD", "Neck strain, initial", false},
+		{"M54.2", "Cervicalgia", false},
+	} {
+		if got := s.DescriptionCovers(tc.code, tc.printed); got != tc.want {
+			t.Errorf("DescriptionCovers(%s, %q) = %v, want %v", tc.code, tc.printed, got, tc.want)
+		}
+	}
+}

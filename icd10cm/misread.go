@@ -212,6 +212,9 @@ func (x *simIndex) weight(t string) float64 {
 }
 
 // stopwords carry no meaning in descriptions.
+// codeSystemWords name the classification, not a condition.
+var codeSystemWords = map[string]bool{"icd": true, "icd10": true, "icd10cm": true, "cm": true, "dx": true}
+
 var stopwords = map[string]bool{
 	"of": true, "in": true, "the": true, "a": true, "an": true, "and": true,
 	"or": true, "to": true, "for": true, "by": true, "at": true, "on": true,
@@ -276,8 +279,13 @@ func (x *simIndex) tokenize(s string, printed bool) []string {
 			out = append(out, f)
 		}
 	}
-	for _, w := range words {
+	for k, w := range words {
 		if printed {
+			// The classification's own name beside a code ("(ICD-10-CM)
+			// Pain in right lower leg", "Dx:") describes nothing.
+			if codeSystemWords[w] || w == "10" && k > 0 && words[k-1] == "icd" {
+				continue
+			}
 			if e, ok := expansions[w]; ok {
 				for _, ew := range strings.Fields(e) {
 					add(ew)
@@ -372,6 +380,97 @@ func editDistanceOne(a, b string) bool {
 
 // agree is a weighted F1 of how much of printed the description explains
 // (precision) and how much of the description printed covers (recall).
+// DescriptionCovers reports whether every word of printed is a word of
+// code's description, as a lay or shortened description is ("Neck strain,
+// initial" for "Strain of muscle, fascia and tendon at neck level, initial
+// encounter"), while no code one OCR error away is covered as well: the
+// printed words then confirm the code, although they do not agree with the
+// whole description. printed must hold two words of the classification.
+func (s *Set) DescriptionCovers(code, printed string) bool {
+	x := s.similarity()
+	p := x.tokenize(printed, true)
+	known := 0
+	for _, t := range p {
+		if _, ok := x.df[t]; ok {
+			known++
+		}
+	}
+	c := lenientCompact(code)
+	i, found := s.index(pack(c))
+	if known < 2 || !found || len(c) > 7 {
+		return false
+	}
+	covers := func(desc string) bool {
+		d := x.tokenize(desc, false)
+		if x.precision(d, p) < coverThreshold {
+			return false
+		}
+		for _, g := range qualifierGroups {
+			if contradicts(g, p, d) {
+				return false
+			}
+		}
+		return true
+	}
+	if !covers(s.desc(i)) {
+		return false
+	}
+	buf := []byte(c)
+	other := func(k string) bool {
+		j, found := s.index(pack(k))
+		return len(k) >= 3 && k != c && found && j != i && covers(s.desc(j))
+	}
+	for q := range buf {
+		orig := buf[q]
+		for j := 0; j < len(alphabet); j++ {
+			if alphabet[j] == orig {
+				continue
+			}
+			buf[q] = alphabet[j]
+			if other(string(buf)) {
+				return false
+			}
+		}
+		buf[q] = orig
+	}
+	if other(c[:len(c)-1]) {
+		return false
+	}
+	for j := 0; j < len(alphabet) && len(c) < 7; j++ {
+		if other(c + alphabet[j:j+1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// coverThreshold is the share of printed words, by weight, a description
+// must hold to cover them: all of them, but for OCR's slips in a letter.
+const coverThreshold = 0.95
+
+// precision is the share of printed, by weight, that words of d match.
+func (x *simIndex) precision(d, printed []string) float64 {
+	var num, den float64
+	for _, p := range printed {
+		best, bi := 0.0, -1
+		for j, t := range d {
+			if m := match(p, t); m > best {
+				best, bi = m, j
+			}
+		}
+		w := x.weight(p)
+		if _, known := x.df[p]; !known && bi >= 0 {
+			w = x.weight(d[bi])
+		}
+		num += w * best
+		den += w
+	}
+	if den == 0 {
+		return 0
+	}
+	return num / den
+}
+
 func (x *simIndex) agree(desc string, printed []string) float64 {
 	d := x.tokenize(desc, false)
 	if len(d) == 0 || len(printed) == 0 {
