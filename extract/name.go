@@ -292,11 +292,23 @@ func nameAt(s string) (name, creds string, ok bool) {
 		if bare, _ := splitCredentials(reTitle.ReplaceAllString(cand, "")); strings.Contains(bare, ",") {
 			continue // "Jane Roe, MD" is a name; "Jane Roe, Tampa" is not
 		}
-		if name, creds, ok := personName(cand); ok && capitalised(name) {
+		if name, creds, ok := personName(cand); ok && capitalised(name) && !endsInInitial(name) {
 			return name, creds, true
 		}
 	}
 	return "", "", false
+}
+
+// endsInInitial reports a name of three words or more whose last is a
+// letter alone: a family name does not end in an initial, so the letter
+// is what follows the name (a credential OCR broke: "D.0O.").
+func endsInInitial(name string) bool {
+	f := strings.Fields(name)
+	if len(f) < 3 {
+		return false
+	}
+	last := strings.Trim(f[len(f)-1], ".")
+	return utf8.RuneCountInString(last) == 1 && !nameParticles[strings.ToLower(f[len(f)-2])]
 }
 
 // capitalised reports whether every word of a name starts with a capital:

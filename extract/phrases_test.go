@@ -60,6 +60,7 @@ func TestVocabularyFiles(t *testing.T) {
 		{"cues/prose-prescriber", []string{"referred by", "on behalf of", "the order from"}, []string{"referred"}},
 		{"cues/dated-prose", []string{"order dated", "prescription date is", "is dated on"}, []string{"dated"}},
 		{"cues/e-signed", []string{"Electronically", "digitally", "e-"}, nil},
+		{"cues/e-signature-label", []string{"E-sig", "E-sig.", "eSig", "E-Signature", "Electronic signature", "Digital signature"}, []string{"Signature", "Esign"}},
 		{"cues/npi-label", []string{"NPI", "NPI#", "National Provider Identifier number", "NPI ID", "Natl. Provider ID"}, []string{"NPX"}},
 		{"cues/unit-qualifier", []string{"billable", "timed", "15-minute", "fifteen minute", "15 min."}, []string{"weekly", "visit"}},
 		{"cues/necessary", []string{"medically necessary", "med. necessary", "medical necessity"}, []string{"necessary"}},

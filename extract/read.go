@@ -598,6 +598,10 @@ func (r *rxReader) prescriber() {
 // the name of who signed.
 var reESignedLead = cue(`{cues/e-signed}\s*(?:authenticated\s+and\s+)?['"]?\s*signed(?:\s+and\s+authenticated)?\s*\)?\s*(?:by)?\s*:?\s*`)
 
+// reESignatureLabel is the label of an electronic signature, up to the
+// name of who signed.
+var reESignatureLabel = cue(`\b{cues/e-signature-label}\s*[:;]\s*`)
+
 // reProsePrescriber introduces the prescriber in running text.
 var reProsePrescriber = cue(`{cues/prose-prescriber}\s*:?\s*`)
 
@@ -630,7 +634,8 @@ func eSignedName(text string) (name, creds string, ok bool) {
 // leadSignedName reads the name after the lead of a statement in the usual
 // word order ("Electronically signed by: Sarah Alvarez APRN").
 func leadSignedName(text string) (name, creds string, ok bool) {
-	for _, loc := range reESignedLead.FindAllStringIndex(text, -1) {
+	locs := append(reESignedLead.FindAllStringIndex(text, -1), reESignatureLabel.FindAllStringIndex(text, -1)...)
+	for _, loc := range locs {
 		if name, creds, ok := nameAt(text[loc[1]:]); ok {
 			return name, creds, true
 		}

@@ -552,3 +552,12 @@ func TestESignedNameRunsOn(t *testing.T) {
 		t.Errorf("prescriber %+v, want Esteban Ruiz de Velasco, APRN, FNP-C", rx.Prescriber)
 	}
 }
+
+// An electronic signature's label before the name, and a credential OCR
+// broke after it: the name is read, not the broken letters.
+func TestESignatureLabel(t *testing.T) {
+	rx := readBody("E-sig: Tomas L. O'Keefe-Brandt D.0O. | signed 10/07/2026\n")
+	if rx.Prescriber == nil || rx.Prescriber.Name != "Tomas L. O'Keefe-Brandt" {
+		t.Errorf("prescriber %+v, want Tomas L. O'Keefe-Brandt", rx.Prescriber)
+	}
+}
