@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -541,12 +542,78 @@ func TestStyleHash(t *testing.T) {
 	}
 }
 
+// TestLocalPath: after sign-in the browser goes only to a path on this
+// site. Browsers drop tabs and line ends from a URL and read a backslash as
+// a slash, so "/\t/evil.example" is "//evil.example" to them: another site.
 func TestLocalPath(t *testing.T) {
-	for in, want := range map[string]string{"/cases/RX-1": "/cases/RX-1", "//evil.example": "/cases", "https://evil.example": "/cases",
-		"/\\evil.example": "/cases", "": "/cases", "/signin": "/cases"} {
-		if got := localPath(in); got != want {
-			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
+	for _, tc := range []struct{ in, want string }{
+		{"/cases/RX-1", "/cases/RX-1"},
+		{"/cases?status=needs-review&page=2", "/cases?status=needs-review&page=2"},
+		{"/audit?case=RX-1#top", "/audit?case=RX-1#top"},
+		{"", "/cases"},
+		{"cases", "/cases"},
+		{"/signin", "/cases"},
+		{"/signin?next=/audit", "/cases"},
+		{"/./signin", "/cases"},
+		{"//evil.example", "/cases"},
+		{"///evil.example", "/cases"},
+		{"/\\evil.example", "/cases"},
+		{"\\evil.example", "/cases"},
+		{"/\t/evil.example", "/cases"},
+		{"/\t\t//evil.example", "/cases"},
+		{"\t//evil.example", "/cases"},
+		{"/\n/evil.example", "/cases"},
+		{"/\r\n/evil.example", "/cases"},
+		{"/\x00/evil.example", "/cases"},
+		{"/\x7f/evil.example", "/cases"},
+		{"/cases\\..\\..\\evil.example", "/cases"},
+		{"/%09/evil.example", "/cases"},
+		{"/%5Cevil.example", "/cases"},
+		{"/%5cevil.example", "/cases"},
+		{"/%2F/evil.example", "/cases"},
+		{"/%2f%2fevil.example", "/cases"},
+		{"/%0a/evil.example", "/cases"},
+		{"https://evil.example", "/cases"},
+		{"https:evil.example", "/cases"},
+		{"https:/evil.example", "/cases"},
+		{"http:\\\\evil.example", "/cases"},
+		{"javascript:alert(1)", "/cases"},
+		{"JavaScript:alert(1)", "/cases"},
+		{" /cases", "/cases"},
+		{"/@evil.example", "/@evil.example"}, // a path on this site, harmless
+	} {
+		if got := localPath(tc.in); got != tc.want {
+			t.Errorf("localPath(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestSigninRedirectStaysOnSite: a sign-in link with a hostile next= takes
+// the user to the case list, not to another site; the hidden field of the
+// form never carries it either.
+func TestSigninRedirectStaysOnSite(t *testing.T) {
+	for _, next := range []string{"/%09/evil.example", "/%09%09//evil.example", "%2F%2Fevil.example", "/%5Cevil.example",
+		"https:%2F%2Fevil.example", "javascript:alert(1)", "/%0D%0A/evil.example", "/%252F/evil.example"} {
+		t.Run(next, func(t *testing.T) {
+			e := newEnv(t, nil)
+			c := e.client()
+			_, body := c.get("/signin?next=" + next)
+			if strings.Contains(body, "evil.example") || strings.Contains(body, "javascript") {
+				t.Errorf("sign-in form carries the hostile next: %s", regexp.MustCompile(`<input type="hidden" name="next"[^>]*>`).FindString(body))
+			}
+			form := url.Values{"csrf": {csrfOf(t, body)}, "user": {testUser}, "password": {testPassword}}
+			raw := form.Encode() + "&next=" + next
+			req, _ := http.NewRequest("POST", c.base+"/signin", strings.NewReader(raw))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := c.hc.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/cases" {
+				t.Errorf("signed in with next=%s: %s to %q, want 303 to /cases", next, resp.Status, loc)
+			}
+		})
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -259,14 +260,32 @@ func remoteAddr(r *http.Request) netip.Addr {
 }
 
 // localPath returns next when it is a path on this site, else "/cases".
+// Browsers drop tabs and line ends from a URL and read a backslash as a
+// slash, so that "/<TAB>/x" and "/<BACKSLASH>x" lead to the host x. next is
+// refused when it, or its path once percent-decoded, holds a control byte
+// or a backslash, when it has a scheme or a host, and when its path does
+// not start with exactly one "/".
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
-		return "/cases"
+	const home = "/cases"
+	if next == "" || hasControlOrBackslash(next) {
+		return home
 	}
-	if next == "/signin" || strings.HasPrefix(next, "/signin?") {
-		return "/cases"
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
+	}
+	p := u.Path
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || hasControlOrBackslash(p) {
+		return home
+	}
+	if path.Clean(p) == "/signin" {
+		return home
 	}
 	return next
+}
+
+func hasControlOrBackslash(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' })
 }
 
 const signinCookie = "rxreview-signin"
