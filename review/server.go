@@ -23,6 +23,7 @@ import (
 	"net/netip"
 	"net/url"
 	"path"
+	"runtime"
 	"strings"
 	"time"
 
@@ -69,7 +70,17 @@ type Server struct {
 	sessions *sessions
 	limiter  *limiter
 	handler  http.Handler
+	// Password checks run at most cap(hashSem) at once; a sign-in waits
+	// up to hashWait for a slot and is then asked to try again.
+	hashSem  chan struct{}
+	hashWait time.Duration
 }
+
+// hashSlots is how many password checks run at once: bcrypt keeps a CPU
+// busy for a quarter of a second, so more than the CPUs only makes each
+// one slower, and a flood of sign-ins cannot take every CPU from the
+// worker's OCR.
+func hashSlots() int { return max(1, min(runtime.GOMAXPROCS(0)/2, 4)) }
 
 //go:embed assets/style.css
 var styleCSS string
@@ -93,7 +104,8 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{trail: o.Trail, store: o.Store, cfg: o.Config, users: o.Users,
 		notifier: o.Notifier, log: log, secure: o.Secure,
-		sessions: newSessions(o.Config.Review.SessionIdle), limiter: newLimiter()}
+		sessions: newSessions(o.Config.Review.SessionIdle), limiter: newLimiter(),
+		hashSem: make(chan struct{}, hashSlots()), hashWait: 5 * time.Second}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -177,6 +189,14 @@ func (s *Server) protect(kind int, h http.HandlerFunc) http.HandlerFunc {
 		var ss *session
 		if c, err := r.Cookie(s.cookieName()); err == nil {
 			ss, _ = s.sessions.get(c.Value)
+			if ss != nil {
+				if stamp, ok := s.users.passwordStamp(ss.user); !ok || stamp != ss.stamp {
+					// A new password, or no such user any more.
+					s.sessions.delete(c.Value)
+					s.log.Info("review: session ended: the user was removed or their password changed", "user", ss.user)
+					ss = nil
+				}
+			}
 		}
 		if ss == nil {
 			if kind == kindPage && r.Method == http.MethodGet {
@@ -330,7 +350,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 	if known {
 		keys = append(keys, userKey(name))
 	}
-	if s.limiter.locked(keys...) {
+	if !s.limiter.attempt(keys...) {
 		if known {
 			s.auditErr(s.trail.UserSignInFailed(ctx, name, addr, audit.SignInLocked))
 		} else {
@@ -340,9 +360,16 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("Too many failed sign-ins. Sign-in is locked for %d minutes.", int(LockoutPeriod.Minutes())))
 		return
 	}
-	ok, known := s.users.Authenticate(name, password)
+	release, free := s.hashSlot(ctx)
+	if !free {
+		s.log.Warn("review: sign-in refused: too many at once")
+		w.Header().Set("Retry-After", "5")
+		s.renderSignin(w, r, http.StatusServiceUnavailable, "Too many sign-ins at once. Please try again in a moment.")
+		return
+	}
+	stamp, ok, known := s.users.authenticate(name, password)
+	release()
 	if !ok {
-		s.limiter.fail(keys...)
 		if known {
 			s.auditErr(s.trail.UserSignInFailed(ctx, name, addr, audit.SignInBadPassword))
 		} else {
@@ -357,12 +384,35 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.limiter.succeed(keys...)
-	id, _ := s.sessions.create(name)
+	id, _ := s.sessions.create(name, stamp)
 	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: "", Path: "/signin", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteStrictMode})
 	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: id, Path: "/", HttpOnly: true, Secure: s.secure,
 		SameSite: http.SameSiteStrictMode})
 	s.log.Info("review: signed in", "user", name)
 	http.Redirect(w, r, localPath(r.PostFormValue("next")), http.StatusSeeOther)
+}
+
+// hashSlot waits for a free password-check slot, up to s.hashWait or
+// until ctx ends; ok is false when none came free.
+func (s *Server) hashSlot(ctx context.Context) (release func(), ok bool) {
+	release = func() { <-s.hashSem }
+	select {
+	case s.hashSem <- struct{}{}:
+		return release, true
+	default:
+	}
+	if s.hashWait <= 0 {
+		return nil, false
+	}
+	t := time.NewTimer(s.hashWait)
+	defer t.Stop()
+	select {
+	case s.hashSem <- struct{}{}:
+		return release, true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return nil, false
 }
 
 func (s *Server) signout(w http.ResponseWriter, r *http.Request) {
