@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/mail"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,6 +107,43 @@ type Review struct {
 	TLSKey    string `yaml:"tls_key"`
 	// SessionIdle signs a user out after this long without a request.
 	SessionIdle time.Duration `yaml:"session_idle"`
+	// TrustedProxies are the addresses (CIDR prefixes, or single
+	// addresses) of the reverse proxies in front of the page. Only a
+	// request from one of them is believed about the client's address
+	// (X-Forwarded-For) and about having come over TLS
+	// (X-Forwarded-Proto: https). Default none.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+}
+
+// Proxies returns review.trusted_proxies as prefixes (a single address is
+// a prefix of its full length). Validate has checked them.
+func (r Review) Proxies() []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range r.TrustedProxies {
+		if p, err := parsePrefix(s); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func parsePrefix(s string) (netip.Prefix, error) {
+	if !strings.Contains(s, "/") {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return netip.Prefix{}, err
+		}
+		a = a.Unmap()
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	if p.Addr().Is4In6() && p.Bits() >= 96 {
+		p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+	}
+	return p.Masked(), nil
 }
 
 // Limits protect the worker from hostile or broken input.
@@ -329,6 +367,15 @@ func (r *Review) validate() error {
 	}
 	if r.SessionIdle < time.Minute || r.SessionIdle > 24*time.Hour {
 		return bad("review.session_idle", "%s is not between 1m and 24h", r.SessionIdle)
+	}
+	for _, s := range r.TrustedProxies {
+		p, err := parsePrefix(s)
+		if err != nil {
+			return bad("review.trusted_proxies", "%q is not an address or a CIDR prefix such as 127.0.0.1/32", s)
+		}
+		if p.Bits() == 0 {
+			return bad("review.trusted_proxies", "%q trusts every address: name the proxies' own", s)
+		}
 	}
 	if r.Listen == "" {
 		return nil
