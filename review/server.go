@@ -54,7 +54,9 @@ type Options struct {
 	Notifier Notifier // nil: no correction requests shown, no "send now"
 	Log      *slog.Logger
 	// Secure marks cookies Secure; Serve sets it when it serves TLS. Set
-	// it when a TLS-terminating proxy in front serves the Handler.
+	// it when a TLS-terminating proxy in front serves the Handler; or
+	// list the proxy in review.trusted_proxies and have it send
+	// X-Forwarded-Proto.
 	Secure bool
 }
 
@@ -67,6 +69,7 @@ type Server struct {
 	notifier Notifier
 	log      *slog.Logger
 	secure   bool
+	proxies  []netip.Prefix // review.trusted_proxies
 	sessions *sessions
 	limiter  *limiter
 	handler  http.Handler
@@ -103,7 +106,7 @@ func New(o Options) (*Server, error) {
 		log = slog.Default()
 	}
 	s := &Server{trail: o.Trail, store: o.Store, cfg: o.Config, users: o.Users,
-		notifier: o.Notifier, log: log, secure: o.Secure,
+		notifier: o.Notifier, log: log, secure: o.Secure, proxies: o.Config.Review.Proxies(),
 		sessions: newSessions(o.Config.Review.SessionIdle), limiter: newLimiter(),
 		hashSem: make(chan struct{}, hashSlots()), hashWait: 5 * time.Second}
 	s.handler = s.routes()
@@ -169,8 +172,8 @@ func userOf(r *http.Request) reqUser {
 	return u
 }
 
-func (s *Server) cookieName() string {
-	if s.secure {
+func (s *Server) cookieName(r *http.Request) string {
+	if s.isSecure(r) {
 		return "__Host-rxreview"
 	}
 	return "rxreview"
@@ -187,7 +190,7 @@ const (
 func (s *Server) protect(kind int, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var ss *session
-		if c, err := r.Cookie(s.cookieName()); err == nil {
+		if c, err := r.Cookie(s.cookieName(r)); err == nil {
 			ss, _ = s.sessions.get(c.Value)
 			if ss != nil {
 				if stamp, ok := s.users.passwordStamp(ss.user); !ok || stamp != ss.stamp {
@@ -262,21 +265,85 @@ func (s *Server) headers(h http.Handler) http.Handler {
 		hd.Set("Cache-Control", "no-store")
 		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
 		hd.Set("Cross-Origin-Resource-Policy", "same-origin")
-		if s.secure {
+		if s.isSecure(r) {
 			hd.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		h.ServeHTTP(w, r)
 	})
 }
 
-// remoteAddr is the peer's address. Headers such as X-Forwarded-For are
-// not believed: the page listens on loopback or serves TLS itself.
-func remoteAddr(r *http.Request) netip.Addr {
+// peerAddr is the address the request came from.
+func peerAddr(r *http.Request) netip.Addr {
 	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
 		return netip.Addr{}
 	}
 	return ap.Addr().Unmap()
+}
+
+// fromProxy reports whether the request came from a trusted proxy
+// (review.trusted_proxies).
+func (s *Server) fromProxy(r *http.Request) bool {
+	return s.trusted(peerAddr(r))
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	if !a.IsValid() {
+		return false
+	}
+	for _, p := range s.proxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientAddr is the client's address, for the lock-out and the audit
+// trail: the peer's, unless the peer is a trusted proxy. Then it is read
+// from X-Forwarded-For right to left, each proxy having appended the
+// address it received the request from: the first address that is not a
+// trusted proxy's is the client's. What lies left of it was sent by the
+// client and is not believed.
+func (s *Server) clientAddr(r *http.Request) netip.Addr {
+	addr := peerAddr(r)
+	if !s.trusted(addr) {
+		return addr
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return addr // the nearest hop that is known
+		}
+		addr = a.Unmap()
+		if !s.trusted(addr) {
+			return addr
+		}
+	}
+	return addr
+}
+
+// isSecure reports whether the browser's connection is TLS: the page
+// serves TLS itself, or a trusted proxy says so (X-Forwarded-Proto:
+// https). Cookies are Secure, and named __Host-, then.
+func (s *Server) isSecure(r *http.Request) bool {
+	if s.secure || r.TLS != nil {
+		return true
+	}
+	if !s.fromProxy(r) {
+		return false
+	}
+	protos := r.Header.Values("X-Forwarded-Proto")
+	if len(protos) == 0 {
+		return false
+	}
+	for _, v := range strings.Split(strings.Join(protos, ","), ",") {
+		if !strings.EqualFold(strings.TrimSpace(v), "https") {
+			return false
+		}
+	}
+	return true
 }
 
 // localPath returns next when it is a path on this site, else "/cases".
@@ -324,7 +391,7 @@ func (s *Server) renderSignin(w http.ResponseWriter, r *http.Request, status int
 		tok = c.Value
 	}
 	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: tok, Path: "/signin", HttpOnly: true,
-		Secure: s.secure, SameSite: http.SameSiteStrictMode, MaxAge: 3600})
+		Secure: s.isSecure(r), SameSite: http.SameSiteStrictMode, MaxAge: 3600})
 	s.render(w, r, status, "signin", "Sign in", struct {
 		Next, Token, Error string
 	}{localPath(r.FormValue("next")), tok, msg})
@@ -344,7 +411,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	name := strings.TrimSpace(r.PostFormValue("user"))
 	password := r.PostFormValue("password")
-	addr := remoteAddr(r)
+	addr := s.clientAddr(r)
 	known := ValidUserName(name) && s.users.Exists(name)
 	keys := []string{addrKey(addr)}
 	if known {
@@ -385,8 +452,9 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 	}
 	s.limiter.succeed(keys...)
 	id, _ := s.sessions.create(name, stamp)
-	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: "", Path: "/signin", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteStrictMode})
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: id, Path: "/", HttpOnly: true, Secure: s.secure,
+	secure := s.isSecure(r)
+	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: "", Path: "/signin", MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r), Value: id, Path: "/", HttpOnly: true, Secure: secure,
 		SameSite: http.SameSiteStrictMode})
 	s.log.Info("review: signed in", "user", name)
 	http.Redirect(w, r, localPath(r.PostFormValue("next")), http.StatusSeeOther)
@@ -416,11 +484,11 @@ func (s *Server) hashSlot(ctx context.Context) (release func(), ok bool) {
 }
 
 func (s *Server) signout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(s.cookieName()); err == nil {
+	if c, err := r.Cookie(s.cookieName(r)); err == nil {
 		s.sessions.delete(c.Value)
 	}
 	s.auditErr(s.trail.UserSignedOut(r.Context(), userOf(r).name))
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.isSecure(r), SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 }
 
