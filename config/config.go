@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -113,7 +114,13 @@ type Review struct {
 	// (X-Forwarded-For) and about having come over TLS
 	// (X-Forwarded-Proto: https). Default none.
 	TrustedProxies []string `yaml:"trusted_proxies"`
+	// Admins are the users who may change the office directory on the
+	// page: add an office, or addresses to one. Default none.
+	Admins []string `yaml:"admins"`
 }
+
+// IsAdmin reports whether user is one of review.admins.
+func (r Review) IsAdmin(user string) bool { return user != "" && slices.Contains(r.Admins, user) }
 
 // Proxies returns review.trusted_proxies as prefixes (a single address is
 // a prefix of its full length). Validate has checked them.
@@ -368,6 +375,11 @@ func (r *Review) validate() error {
 	if r.SessionIdle < time.Minute || r.SessionIdle > 24*time.Hour {
 		return bad("review.session_idle", "%s is not between 1m and 24h", r.SessionIdle)
 	}
+	for _, a := range r.Admins {
+		if !validUserName(a) {
+			return bad("review.admins", "%q is not a user name (1-64 letters, digits or ._@- starting with a letter or digit)", a)
+		}
+	}
 	for _, s := range r.TrustedProxies {
 		p, err := parsePrefix(s)
 		if err != nil {
@@ -388,6 +400,21 @@ func (r *Review) validate() error {
 		return bad("review.listen", "%q is not a loopback address: the page shows patient information, so set review.tls_cert and review.tls_key to serve it beyond this machine", r.Listen)
 	}
 	return nil
+}
+
+// validUserName is review.ValidUserName: what `rxintake user add` accepts.
+func validUserName(name string) bool {
+	if name == "" || len(name) > 64 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		b := name[i]
+		alnum := 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
+		if !alnum && (i == 0 || !strings.ContainsRune("._@-", rune(b))) {
+			return false
+		}
+	}
+	return true
 }
 
 func checkTLS(section, mode, host string) error {

@@ -65,3 +65,23 @@ func TestReviewTrustedProxies(t *testing.T) {
 		}
 	}
 }
+
+func TestReviewAdmins(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rxintake.yaml")
+	c, err := Parse([]byte("review: {admins: [alice, bob.smith@clinic.example]}\n"), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Review.IsAdmin("alice") || !c.Review.IsAdmin("bob.smith@clinic.example") || c.Review.IsAdmin("carol") || c.Review.IsAdmin("") {
+		t.Errorf("admins %v: alice %v, bob %v, carol %v", c.Review.Admins, c.Review.IsAdmin("alice"), c.Review.IsAdmin("bob.smith@clinic.example"), c.Review.IsAdmin("carol"))
+	}
+	if c, err := Parse([]byte("data_dir: ./data\n"), path); err != nil || c.Review.IsAdmin("alice") {
+		t.Errorf("default: %v %v, want no administrator", c.Review.Admins, err)
+	}
+	for _, bad := range []string{"['Mary Jones']", "['']", "['-alice']", "['" + strings.Repeat("a", 65) + "']"} {
+		_, err := Parse([]byte("review: {admins: "+bad+"}\n"), path)
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "review.admins") {
+			t.Errorf("admins %s: %v, want an error naming review.admins", bad, err)
+		}
+	}
+}
