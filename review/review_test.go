@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -392,43 +390,6 @@ func TestSendNow(t *testing.T) {
 	c2.signIn(testUser, testPassword)
 	if _, body := c2.get("/cases/" + testCase); strings.Contains(body, "Send the correction request now") {
 		t.Error("send button shown without a sender")
-	}
-}
-
-func TestAddOffice(t *testing.T) {
-	e := newEnv(t, nil)
-	rec := seedRecord(testCase)
-	rec.Office = ""
-	rec.Prescription.Diagnoses[1].Confidence = 0.95
-	rec = recheck(rec)
-	if !hasRule(rec, "office-unknown") {
-		t.Fatalf("seed: %v", rec.Rules())
-	}
-	e.seedCase(rec, time.Now(), nil)
-	c := e.client()
-	csrf := c.signIn(testUser, testPassword)
-	resp, body := c.post("/cases/"+testCase+"/office", url.Values{"csrf": {csrf}, "name": {"Gulf Coast FM"}, "emails": {"Front Desk <rx@gulf.example>"}})
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "not a bare email address") {
-		t.Fatalf("display name: %s, want 400", resp.Status)
-	}
-	resp, body = c.post("/cases/"+testCase+"/office", url.Values{"csrf": {csrf}, "name": {"Gulf Coast FM"},
-		"emails": {"rx@gulf.example"}, "fax": {"(941) 555-0143"}, "npi": {"1234567893"}})
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("add office: %s\n%s", resp.Status, alertOf(body))
-	}
-	offices, err := notify.LocalOffices(e.dataDir)
-	if err != nil || len(offices) != 1 || offices[0].Name != "Gulf Coast FM" || offices[0].Fax[0] != "9415550143" {
-		t.Fatalf("local offices: %+v, %v", offices, err)
-	}
-	if fi, _ := os.Stat(filepath.Join(e.dataDir, notify.LocalOfficesFile)); fi.Mode().Perm() != 0o600 {
-		t.Errorf("offices file mode %v", fi.Mode())
-	}
-	got, _ := e.store.Record(t.Context(), testCase)
-	if got.Office != "Gulf Coast FM" || hasRule(got, "office-unknown") || e.caseStatus(testCase) != validate.StatusNeedsCorrection {
-		t.Errorf("after adding the office: %q %s %v", got.Office, e.caseStatus(testCase), got.Rules())
-	}
-	if ev := e.entries(audit.Filter{Event: audit.EventOfficeAdded}); len(ev) != 1 || ev[0].CaseID != testCase {
-		t.Errorf("office-added: %+v", ev)
 	}
 }
 
