@@ -591,3 +591,38 @@ func TestSigninTokenKept(t *testing.T) {
 		t.Fatalf("sign-in with the first form: %s, want 303", resp.Status)
 	}
 }
+
+// TestSecurityHeaders: the pages that show patient information are not
+// framed, cached, sniffed or named in a Referer, and load nothing from
+// elsewhere.
+func TestSecurityHeaders(t *testing.T) {
+	e := newEnv(t, nil)
+	e.seedCase(seedRecord(testCase), time.Now(), testPNG(t))
+	c := e.client()
+	c.signIn(testUser, testPassword)
+	for _, path := range []string{"/cases/" + testCase, "/cases/" + testCase + "/pages/1", "/cases", "/audit", "/audit/export.csv", "/cases/RX-NOSUCH", "/signin"} {
+		resp, _ := c.get(path)
+		h := resp.Header
+		csp := h.Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'none'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s: Content-Security-Policy %q lacks %s", path, csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-") || strings.Contains(csp, "*") {
+			t.Errorf("%s: Content-Security-Policy %q allows too much", path, csp)
+		}
+		if got := h.Get("Referrer-Policy"); got != "no-referrer" {
+			t.Errorf("%s: Referrer-Policy %q, want no-referrer", path, got)
+		}
+		if got := h.Get("Cache-Control"); !strings.Contains(got, "no-store") {
+			t.Errorf("%s: Cache-Control %q, want no-store", path, got)
+		}
+		if got := h.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s: X-Content-Type-Options %q, want nosniff", path, got)
+		}
+		if got := h.Get("X-Frame-Options"); got != "DENY" {
+			t.Errorf("%s: X-Frame-Options %q, want DENY", path, got)
+		}
+	}
+}
