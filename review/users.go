@@ -25,7 +25,8 @@ import (
 // password and when the user was added, separated by spaces. Lines starting
 // with '#' are comments. The file is written with mode 0600 (temp file,
 // fsync, rename) by `rxintake user add`, and read again by the page when it
-// changes, so that a user added while the page runs can sign in.
+// changes, so that a user added while the page runs can sign in, and a
+// user taken out of it, or given a new password, is signed out.
 
 var (
 	// ErrBadUserName reports a user name the audit trail would not accept.
