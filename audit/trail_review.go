@@ -16,6 +16,7 @@ const (
 	EventCaseDismissed       = "case-dismissed"
 	EventCorrectionRequested = "correction-requested"
 	EventOfficeAdded         = "office-added"
+	EventOfficeChanged       = "office-changed"
 	EventTrailExported       = "trail-exported"
 	EventUserSignedOut       = "user-signed-out"
 )
@@ -95,12 +96,52 @@ type OfficeEntry struct {
 	Emails []string // bare addresses
 	Fax    []string // 10-digit numbers
 	NPI    []string
+	// Warnings are what the page warned of before the user confirmed,
+	// by id (such as "domain-differs").
+	Warnings []string
 }
 
 // OfficeAdded records that a user added an office (the sender of caseID,
 // when not "") to the office directory.
 func (t *Trail) OfficeAdded(ctx context.Context, userID, caseID string, o OfficeEntry) error {
 	var c checker
+	emails := c.officeEntry(userID, caseID, o)
+	return t.write(ctx, c, record{
+		actor: actorUserPref + userID, caseID: caseID, event: EventOfficeAdded, outcome: "added",
+		detail: struct {
+			Name     string   `json:"name"`
+			Emails   []string `json:"emails"`
+			Fax      []string `json:"fax"`
+			NPI      []string `json:"npi"`
+			Warnings []string `json:"warnings,omitempty"`
+		}{o.Name, emails, nonNil(o.Fax), nonNil(o.NPI), o.Warnings},
+	})
+}
+
+// OfficeChanged records that a user added addresses, fax numbers or NPIs
+// (those of o) to the office of the directory named o.Name, from the page
+// of caseID when not "".
+func (t *Trail) OfficeChanged(ctx context.Context, userID, caseID string, o OfficeEntry) error {
+	var c checker
+	emails := c.officeEntry(userID, caseID, o)
+	if len(o.Emails)+len(o.Fax)+len(o.NPI) == 0 {
+		c.fail("a change adds an address, a fax number or an NPI")
+	}
+	return t.write(ctx, c, record{
+		actor: actorUserPref + userID, caseID: caseID, event: EventOfficeChanged, outcome: "changed",
+		detail: struct {
+			Name     string   `json:"name"`
+			Emails   []string `json:"added_emails"`
+			Fax      []string `json:"added_fax"`
+			NPI      []string `json:"added_npi"`
+			Warnings []string `json:"warnings,omitempty"`
+		}{o.Name, emails, nonNil(o.Fax), nonNil(o.NPI), o.Warnings},
+	})
+}
+
+// officeEntry checks the arguments of an office event and returns the
+// entry's addresses as they are recorded.
+func (c *checker) officeEntry(userID, caseID string, o OfficeEntry) []string {
 	c.userID("user id", userID)
 	if caseID != "" {
 		c.caseID("case id", caseID)
@@ -120,15 +161,10 @@ func (t *Trail) OfficeAdded(ctx context.Context, userID, caseID string, o Office
 			c.fail("office npi must be 10 digits")
 		}
 	}
-	return t.write(ctx, c, record{
-		actor: actorUserPref + userID, caseID: caseID, event: EventOfficeAdded, outcome: "added",
-		detail: struct {
-			Name   string   `json:"name"`
-			Emails []string `json:"emails"`
-			Fax    []string `json:"fax"`
-			NPI    []string `json:"npi"`
-		}{o.Name, emails, nonNil(o.Fax), nonNil(o.NPI)},
-	})
+	for _, w := range o.Warnings {
+		c.ruleID("warning", w)
+	}
+	return emails
 }
 
 // TrailExported records that a user downloaded the audit trail; format is

@@ -11,8 +11,10 @@ import (
 	"io"
 	"net"
 	"net/mail"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -106,6 +108,49 @@ type Review struct {
 	TLSKey    string `yaml:"tls_key"`
 	// SessionIdle signs a user out after this long without a request.
 	SessionIdle time.Duration `yaml:"session_idle"`
+	// TrustedProxies are the addresses (CIDR prefixes, or single
+	// addresses) of the reverse proxies in front of the page. Only a
+	// request from one of them is believed about the client's address
+	// (X-Forwarded-For) and about having come over TLS
+	// (X-Forwarded-Proto: https). Default none.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// Admins are the users who may change the office directory on the
+	// page: add an office, or addresses to one. Default none.
+	Admins []string `yaml:"admins"`
+}
+
+// IsAdmin reports whether user is one of review.admins.
+func (r Review) IsAdmin(user string) bool { return user != "" && slices.Contains(r.Admins, user) }
+
+// Proxies returns review.trusted_proxies as prefixes (a single address is
+// a prefix of its full length). Validate has checked them.
+func (r Review) Proxies() []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range r.TrustedProxies {
+		if p, err := parsePrefix(s); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func parsePrefix(s string) (netip.Prefix, error) {
+	if !strings.Contains(s, "/") {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return netip.Prefix{}, err
+		}
+		a = a.Unmap()
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	if p.Addr().Is4In6() && p.Bits() >= 96 {
+		p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+	}
+	return p.Masked(), nil
 }
 
 // Limits protect the worker from hostile or broken input.
@@ -330,6 +375,20 @@ func (r *Review) validate() error {
 	if r.SessionIdle < time.Minute || r.SessionIdle > 24*time.Hour {
 		return bad("review.session_idle", "%s is not between 1m and 24h", r.SessionIdle)
 	}
+	for _, a := range r.Admins {
+		if !validUserName(a) {
+			return bad("review.admins", "%q is not a user name (1-64 letters, digits or ._@- starting with a letter or digit)", a)
+		}
+	}
+	for _, s := range r.TrustedProxies {
+		p, err := parsePrefix(s)
+		if err != nil {
+			return bad("review.trusted_proxies", "%q is not an address or a CIDR prefix such as 127.0.0.1/32", s)
+		}
+		if p.Bits() == 0 {
+			return bad("review.trusted_proxies", "%q trusts every address: name the proxies' own", s)
+		}
+	}
 	if r.Listen == "" {
 		return nil
 	}
@@ -341,6 +400,21 @@ func (r *Review) validate() error {
 		return bad("review.listen", "%q is not a loopback address: the page shows patient information, so set review.tls_cert and review.tls_key to serve it beyond this machine", r.Listen)
 	}
 	return nil
+}
+
+// validUserName is review.ValidUserName: what `rxintake user add` accepts.
+func validUserName(name string) bool {
+	if name == "" || len(name) > 64 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		b := name[i]
+		alnum := 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9'
+		if !alnum && (i == 0 || !strings.ContainsRune("._@-", rune(b))) {
+			return false
+		}
+	}
+	return true
 }
 
 func checkTLS(section, mode, host string) error {

@@ -383,37 +383,116 @@ func (s *Server) sendNow(w http.ResponseWriter, r *http.Request) {
 	s.done(w, r, c.ID, "sent")
 }
 
-// addOffice adds the case's sender to the office directory (the local
-// offices file), makes it the case's office and runs the rules again.
+// addOffice adds the office of a case to the directory (the local offices
+// file), or addresses to an office added there before, makes it the case's
+// office and runs the rules again. It is for administrators only, and
+// takes two posts: the first shows what would change, with its warnings;
+// the second, carrying the check of what was shown, applies it.
 func (s *Server) addOffice(w http.ResponseWriter, r *http.Request) {
 	c, rec, ok := s.actionCase(w, r)
 	if !ok {
 		return
 	}
+	user := userOf(r).name
+	if !s.cfg.Review.IsAdmin(user) {
+		s.log.Warn("review: office change refused: not an administrator", "case", c.ID, "user", user)
+		s.renderError(w, r, http.StatusForbidden, "Adding an office to the directory, or addresses to one, is for an administrator (review.admins in the configuration).")
+		return
+	}
+	if rec.Office != "" || c.Status == casefile.StatusNotPrescription {
+		s.renderError(w, r, http.StatusConflict, "This case has an office already, or was closed.")
+		return
+	}
 	o, err := normalizeOffice(r.PostFormValue("name"), r.PostFormValue("emails"), r.PostFormValue("fax"), r.PostFormValue("npi"))
 	if err != nil {
-		s.showCaseError(w, r, c, rec, strings.TrimPrefix(err.Error(), ErrOffice.Error()+": "))
+		s.showOfficeError(w, r, c, rec, strings.TrimPrefix(err.Error(), ErrOffice.Error()+": "))
 		return
 	}
-	entry := audit.OfficeEntry{Name: o.Name, Emails: o.Emails, Fax: o.Fax, NPI: o.NPI}
-	if err := s.trail.OfficeAdded(r.Context(), userOf(r).name, c.ID, entry); err != nil {
-		if errors.Is(err, audit.ErrInvalid) {
-			s.showCaseError(w, r, c, rec, "The office cannot be recorded as given: use a plain name and bare addresses.")
+	local, err := notify.LocalOffices(s.cfg.DataDir)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var senders []string
+	if rec.Sender != nil {
+		senders = append(senders, rec.Sender.Email)
+	}
+	plan, err := planOffice(o, s.cfg.Offices, local, append(senders, c.SenderAddress))
+	var fe errForm
+	if errors.As(err, &fe) {
+		s.showOfficeError(w, r, c, rec, fe.msg)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if r.PostFormValue("confirm") != "yes" || r.PostFormValue("check") != plan.check() {
+		s.showOfficePlan(w, r, c, plan, r.PostFormValue("confirm") == "yes")
+		return
+	}
+
+	entry := audit.OfficeEntry{Name: plan.Name, Emails: plan.Added.Emails, Fax: plan.Added.Fax, NPI: plan.Added.NPI, Warnings: plan.warningIDs()}
+	switch {
+	case plan.New:
+		err = s.trail.OfficeAdded(r.Context(), user, c.ID, entry)
+	case plan.Changes():
+		err = s.trail.OfficeChanged(r.Context(), user, c.ID, entry)
+	}
+	if errors.Is(err, audit.ErrInvalid) {
+		s.showOfficeError(w, r, c, rec, "The office cannot be recorded as given: use a plain name and bare addresses.")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if plan.Changes() {
+		if err := notify.AddLocalOffice(s.cfg.DataDir, plan.Added); err != nil {
+			s.fail(w, r, err)
 			return
 		}
-		s.fail(w, r, err)
-		return
+		s.log.Info("review: office directory changed", "case", c.ID, "user", user, "new", plan.New, "warnings", entry.Warnings)
 	}
-	if err := notify.AddLocalOffice(s.cfg.DataDir, o); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.log.Info("review: office added", "case", c.ID, "user", userOf(r).name)
 	edited, err := cloneRecord(rec)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	edited.Office = o.Name
+	edited.Office = plan.Name
 	s.recheckAndSave(w, r, c, edited, []string{"office"}, "office")
+}
+
+// showOfficeError shows the case page again with a message about the
+// office form, which keeps what was typed.
+func (s *Server) showOfficeError(w http.ResponseWriter, r *http.Request, c *casefile.Case, rec *casefile.Record, msg string) {
+	d, err := s.caseData(r, c, rec)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Error = msg
+	d.OfficeForm = officeForm{Name: r.PostFormValue("name"), Emails: r.PostFormValue("emails"), Fax: r.PostFormValue("fax"), NPI: r.PostFormValue("npi")}
+	if tl, err := s.trail.List(r.Context(), audit.Filter{CaseID: c.ID, Limit: 200}); err == nil {
+		d.Timeline = tl
+	}
+	s.render(w, r, http.StatusBadRequest, "case", "Case "+c.ID, d)
+}
+
+// showOfficePlan shows what the office typed would change, its warnings,
+// and the form that confirms it. stale says that a confirmation came for
+// another plan.
+func (s *Server) showOfficePlan(w http.ResponseWriter, r *http.Request, c *casefile.Case, p officePlan, stale bool) {
+	fax := make([]string, len(p.Added.Fax))
+	for i, f := range p.Added.Fax {
+		fax[i] = formatFax(f)
+	}
+	s.render(w, r, http.StatusOK, "office", "Confirm the office", struct {
+		Case                     *casefile.Case
+		Plan                     officePlan
+		Fax                      []string
+		Stale                    bool
+		Name, Emails, FaxIn, NPI string
+		Check                    string
+	}{c, p, fax, stale, r.PostFormValue("name"), r.PostFormValue("emails"), r.PostFormValue("fax"), r.PostFormValue("npi"), p.check()})
 }

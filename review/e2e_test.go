@@ -1,7 +1,9 @@
 //go:build e2e
 
 // The browser test: headless Chromium signs in, opens a needs-review case,
-// fills in its missing frequency, accepts it, and takes screenshots of each
+// fills in its missing frequency, accepts it; opens a case of an office not
+// in the directory, types the office (the form carries nothing of the
+// message), confirms it past the warning; and takes screenshots of each
 // page into $RXINTAKE_ARTIFACTS (default: a temporary directory).
 //
 //	apt-get install -y chromium
@@ -64,6 +66,7 @@ func fixturePage(t *testing.T, name string) []byte {
 func TestBrowser(t *testing.T) {
 	start := time.Now()
 	e := newEnv(t, &fakeNotifier{})
+	e.cfg.Review.Admins = []string{testUser}
 	ctx := t.Context()
 	day := time.Date(2026, 11, 20, 9, 12, 0, 0, time.UTC)
 
@@ -95,6 +98,14 @@ func TestBrowser(t *testing.T) {
 		r.Status = o.status
 		e.seedCase(r, day.Add(time.Duration(o.hours)*time.Hour), nil)
 	}
+	// A referral from an office not in the directory.
+	const unknownCase = "RX-4TBY53"
+	unknown := seedRecord(unknownCase)
+	unknown.Office = ""
+	unknown.Sender = &casefile.Sender{Email: "referrals@suncoastspine.example", Name: "Suncoast Spine & Pain Associates"}
+	unknown.Prescription.Patient.Name = "Helen Brooks"
+	unknown = recheck(unknown)
+	e.seedCase(unknown, day.Add(6*time.Hour), nil)
 	for _, err := range []error{
 		e.trail.CaseOpened(ctx, testCase, "<fax-20261120-1412@efax.example>"),
 		e.trail.DocumentRead(ctx, testCase, audit.Document{SHA256: strings.Repeat("ab", 32), Pages: 1, OCR: true, MeanConfidence: 0.87}),
@@ -204,14 +215,43 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action="/cases/`+testCase+`/accept"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`h1 .badge-ok`)),
 		shot("05-case-accepted.png"))
+	officeForm := `form[action="/cases/` + unknownCase + `/office"]`
+	step("open the case of an unknown office",
+		chromedp.Navigate(ts.URL+"/cases/"+unknownCase),
+		chromedp.WaitVisible(chromedp.CSS(officeForm)),
+		shot("06-case-unknown-office.png"))
+	for _, field := range []string{"name", "emails", "fax", "npi"} {
+		v, err := chromedp.Run(bctx, chromedp.Value(chromedp.CSS(officeForm+` input[name="`+field+`"]`)))
+		if err != nil || v != "" {
+			t.Errorf("office form field %s: %q %v, want it empty", field, v, err)
+		}
+	}
+	step("type the office",
+		chromedp.SendKeys(chromedp.CSS(officeForm+` input[name="name"]`), "Suncoast Spine & Pain Associates"),
+		chromedp.SendKeys(chromedp.CSS(officeForm+` input[name="emails"]`), "referrals@suncoastspine.example"),
+		chromedp.SendKeys(chromedp.CSS(officeForm+` input[name="fax"]`), "941-555-0177"),
+		chromedp.Click(chromedp.CSS(officeForm+` button[type="submit"]`)),
+		chromedp.WaitReady(chromedp.CSS(`input[name="confirm"][value="yes"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.alert-warn`)),
+		shot("07-office-confirm.png"))
+	if got := text(`.alert-warn`); !strings.Contains(got, "came from") {
+		t.Errorf("the confirmation does not warn that the address is the message's own: %q", got)
+	}
+	step("confirm the office",
+		chromedp.Click(chromedp.CSS(`form[action="/cases/`+unknownCase+`/office"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.alert-ok`)),
+		shot("08-office-added.png"))
+	if got := text(`dl.facts`); !strings.Contains(got, "Suncoast Spine & Pain Associates") {
+		t.Errorf("the case does not show its new office:\n%s", got)
+	}
 	step("the list afterwards",
 		chromedp.Navigate(ts.URL+"/cases"),
 		chromedp.WaitVisible(chromedp.CSS(`table.cases`)),
-		shot("06-cases-after.png"))
+		shot("09-cases-after.png"))
 	step("the audit trail",
 		chromedp.Navigate(ts.URL+"/audit"),
 		chromedp.WaitVisible(chromedp.CSS(`.verify`)),
-		shot("07-audit.png"))
+		shot("10-audit.png"))
 	if got := text(`.verify`); !strings.Contains(got, "Intact.") {
 		t.Errorf("audit page: %q", got)
 	}
@@ -227,6 +267,11 @@ func TestBrowser(t *testing.T) {
 	}
 	if !slices.Contains(events, audit.EventCaseEdited) || !slices.Contains(events, audit.EventCaseOverridden) || !slices.Contains(events, audit.EventPageViewed) {
 		t.Errorf("the user's events on the case: %v", events)
+	}
+	added := e.entries(audit.Filter{Event: audit.EventOfficeAdded})
+	if len(added) != 1 || added[0].Actor != "user:"+testUser || added[0].CaseID != unknownCase ||
+		!strings.Contains(string(added[0].Detail), `"warnings":["sender-address"]`) {
+		t.Errorf("office-added: %+v", added)
 	}
 	t.Logf("%d screenshots in %s: %s (%.1fs)", len(shots), dir, strings.Join(shots, ", "), time.Since(start).Seconds())
 }

@@ -45,7 +45,7 @@ var funcs = template.FuncMap{
 // pages are parsed once: each page template with the layout.
 var pages = func() map[string]*template.Template {
 	m := map[string]*template.Template{}
-	for _, name := range []string{"signin", "cases", "case", "audit", "error"} {
+	for _, name := range []string{"signin", "cases", "case", "office", "audit", "error"} {
 		m[name] = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return m
@@ -396,6 +396,7 @@ type caseData struct {
 	CanDismiss   bool
 	CanSend      bool
 	CanAddOffice bool
+	IsAdmin      bool // may change the office directory
 	Sender       string
 }
 
@@ -407,6 +408,7 @@ type pageData struct {
 	Note       string
 }
 
+// officeForm is the office form as typed, shown again with an error.
 type officeForm struct {
 	Name, Emails, Fax, NPI string
 }
@@ -420,7 +422,7 @@ var messages = map[string]string{
 	"unchanged":  "Nothing was changed.",
 	"sent":       "The correction request was handed to the mail queue.",
 	"send-error": "The correction request could not be sent; see the server's log.",
-	"office":     "The office was added to the directory (offices.local.yaml) and the rules were run again.",
+	"office":     "The office directory (offices.local.yaml) and the case's office were saved, and the rules were run again.",
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
@@ -473,16 +475,14 @@ func (s *Server) caseData(r *http.Request, c *casefile.Case, rec *casefile.Recor
 		}
 		if s := rec.Sender; s != nil {
 			d.Sender = firstNonEmpty(s.Name, s.Email, formatFax(s.Fax), d.Sender)
-			d.OfficeForm = officeForm{Name: s.Name, Emails: s.Email, Fax: s.Fax}
 		}
-		if rx := rec.Prescription; rx != nil && rx.Prescriber != nil && extract.ValidNPI(rx.Prescriber.NPI) {
-			d.OfficeForm.NPI = rx.Prescriber.NPI
-		}
+		// The office form is never filled in from the message: see offices.go.
 		open := c.Status.Undecided()
 		d.CanAccept = open
 		d.CanDismiss = open
 		d.CanSend = s.notifier != nil && rec.Office != "" && open && hasCorrectable(rec)
 		d.CanAddOffice = rec.Office == "" && c.Status != casefile.StatusNotPrescription
+		d.IsAdmin = s.cfg.Review.IsAdmin(userOf(r).name)
 	}
 	ob, err := s.outbox(ctx, c.ID)
 	if err != nil {

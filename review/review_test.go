@@ -6,8 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -394,43 +393,6 @@ func TestSendNow(t *testing.T) {
 	}
 }
 
-func TestAddOffice(t *testing.T) {
-	e := newEnv(t, nil)
-	rec := seedRecord(testCase)
-	rec.Office = ""
-	rec.Prescription.Diagnoses[1].Confidence = 0.95
-	rec = recheck(rec)
-	if !hasRule(rec, "office-unknown") {
-		t.Fatalf("seed: %v", rec.Rules())
-	}
-	e.seedCase(rec, time.Now(), nil)
-	c := e.client()
-	csrf := c.signIn(testUser, testPassword)
-	resp, body := c.post("/cases/"+testCase+"/office", url.Values{"csrf": {csrf}, "name": {"Gulf Coast FM"}, "emails": {"Front Desk <rx@gulf.example>"}})
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "not a bare email address") {
-		t.Fatalf("display name: %s, want 400", resp.Status)
-	}
-	resp, body = c.post("/cases/"+testCase+"/office", url.Values{"csrf": {csrf}, "name": {"Gulf Coast FM"},
-		"emails": {"rx@gulf.example"}, "fax": {"(941) 555-0143"}, "npi": {"1234567893"}})
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("add office: %s\n%s", resp.Status, alertOf(body))
-	}
-	offices, err := notify.LocalOffices(e.dataDir)
-	if err != nil || len(offices) != 1 || offices[0].Name != "Gulf Coast FM" || offices[0].Fax[0] != "9415550143" {
-		t.Fatalf("local offices: %+v, %v", offices, err)
-	}
-	if fi, _ := os.Stat(filepath.Join(e.dataDir, notify.LocalOfficesFile)); fi.Mode().Perm() != 0o600 {
-		t.Errorf("offices file mode %v", fi.Mode())
-	}
-	got, _ := e.store.Record(t.Context(), testCase)
-	if got.Office != "Gulf Coast FM" || hasRule(got, "office-unknown") || e.caseStatus(testCase) != validate.StatusNeedsCorrection {
-		t.Errorf("after adding the office: %q %s %v", got.Office, e.caseStatus(testCase), got.Rules())
-	}
-	if ev := e.entries(audit.Filter{Event: audit.EventOfficeAdded}); len(ev) != 1 || ev[0].CaseID != testCase {
-		t.Errorf("office-added: %+v", ev)
-	}
-}
-
 func TestCaseList(t *testing.T) {
 	e := newEnv(t, nil)
 	e.seedCase(seedRecord(testCase), time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC), nil)
@@ -541,12 +503,78 @@ func TestStyleHash(t *testing.T) {
 	}
 }
 
+// TestLocalPath: after sign-in the browser goes only to a path on this
+// site. Browsers drop tabs and line ends from a URL and read a backslash as
+// a slash, so "/\t/evil.example" is "//evil.example" to them: another site.
 func TestLocalPath(t *testing.T) {
-	for in, want := range map[string]string{"/cases/RX-1": "/cases/RX-1", "//evil.example": "/cases", "https://evil.example": "/cases",
-		"/\\evil.example": "/cases", "": "/cases", "/signin": "/cases"} {
-		if got := localPath(in); got != want {
-			t.Errorf("localPath(%q) = %q, want %q", in, got, want)
+	for _, tc := range []struct{ in, want string }{
+		{"/cases/RX-1", "/cases/RX-1"},
+		{"/cases?status=needs-review&page=2", "/cases?status=needs-review&page=2"},
+		{"/audit?case=RX-1#top", "/audit?case=RX-1#top"},
+		{"", "/cases"},
+		{"cases", "/cases"},
+		{"/signin", "/cases"},
+		{"/signin?next=/audit", "/cases"},
+		{"/./signin", "/cases"},
+		{"//evil.example", "/cases"},
+		{"///evil.example", "/cases"},
+		{"/\\evil.example", "/cases"},
+		{"\\evil.example", "/cases"},
+		{"/\t/evil.example", "/cases"},
+		{"/\t\t//evil.example", "/cases"},
+		{"\t//evil.example", "/cases"},
+		{"/\n/evil.example", "/cases"},
+		{"/\r\n/evil.example", "/cases"},
+		{"/\x00/evil.example", "/cases"},
+		{"/\x7f/evil.example", "/cases"},
+		{"/cases\\..\\..\\evil.example", "/cases"},
+		{"/%09/evil.example", "/cases"},
+		{"/%5Cevil.example", "/cases"},
+		{"/%5cevil.example", "/cases"},
+		{"/%2F/evil.example", "/cases"},
+		{"/%2f%2fevil.example", "/cases"},
+		{"/%0a/evil.example", "/cases"},
+		{"https://evil.example", "/cases"},
+		{"https:evil.example", "/cases"},
+		{"https:/evil.example", "/cases"},
+		{"http:\\\\evil.example", "/cases"},
+		{"javascript:alert(1)", "/cases"},
+		{"JavaScript:alert(1)", "/cases"},
+		{" /cases", "/cases"},
+		{"/@evil.example", "/@evil.example"}, // a path on this site, harmless
+	} {
+		if got := localPath(tc.in); got != tc.want {
+			t.Errorf("localPath(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestSigninRedirectStaysOnSite: a sign-in link with a hostile next= takes
+// the user to the case list, not to another site; the hidden field of the
+// form never carries it either.
+func TestSigninRedirectStaysOnSite(t *testing.T) {
+	for _, next := range []string{"/%09/evil.example", "/%09%09//evil.example", "%2F%2Fevil.example", "/%5Cevil.example",
+		"https:%2F%2Fevil.example", "javascript:alert(1)", "/%0D%0A/evil.example", "/%252F/evil.example"} {
+		t.Run(next, func(t *testing.T) {
+			e := newEnv(t, nil)
+			c := e.client()
+			_, body := c.get("/signin?next=" + next)
+			if strings.Contains(body, "evil.example") || strings.Contains(body, "javascript") {
+				t.Errorf("sign-in form carries the hostile next: %s", regexp.MustCompile(`<input type="hidden" name="next"[^>]*>`).FindString(body))
+			}
+			form := url.Values{"csrf": {csrfOf(t, body)}, "user": {testUser}, "password": {testPassword}}
+			raw := form.Encode() + "&next=" + next
+			req, _ := http.NewRequest("POST", c.base+"/signin", strings.NewReader(raw))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := c.hc.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/cases" {
+				t.Errorf("signed in with next=%s: %s to %q, want 303 to /cases", next, resp.Status, loc)
+			}
+		})
 	}
 }
 
@@ -561,5 +589,40 @@ func TestSigninTokenKept(t *testing.T) {
 	resp, _ := c.post("/signin", url.Values{"csrf": {csrfOf(t, first)}, "user": {testUser}, "password": {testPassword}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign-in with the first form: %s, want 303", resp.Status)
+	}
+}
+
+// TestSecurityHeaders: the pages that show patient information are not
+// framed, cached, sniffed or named in a Referer, and load nothing from
+// elsewhere.
+func TestSecurityHeaders(t *testing.T) {
+	e := newEnv(t, nil)
+	e.seedCase(seedRecord(testCase), time.Now(), testPNG(t))
+	c := e.client()
+	c.signIn(testUser, testPassword)
+	for _, path := range []string{"/cases/" + testCase, "/cases/" + testCase + "/pages/1", "/cases", "/audit", "/audit/export.csv", "/cases/RX-NOSUCH", "/signin"} {
+		resp, _ := c.get(path)
+		h := resp.Header
+		csp := h.Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'none'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s: Content-Security-Policy %q lacks %s", path, csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-") || strings.Contains(csp, "*") {
+			t.Errorf("%s: Content-Security-Policy %q allows too much", path, csp)
+		}
+		if got := h.Get("Referrer-Policy"); got != "no-referrer" {
+			t.Errorf("%s: Referrer-Policy %q, want no-referrer", path, got)
+		}
+		if got := h.Get("Cache-Control"); !strings.Contains(got, "no-store") {
+			t.Errorf("%s: Cache-Control %q, want no-store", path, got)
+		}
+		if got := h.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s: X-Content-Type-Options %q, want nosniff", path, got)
+		}
+		if got := h.Get("X-Frame-Options"); got != "DENY" {
+			t.Errorf("%s: X-Frame-Options %q, want DENY", path, got)
+		}
 	}
 }

@@ -22,6 +22,8 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"path"
+	"runtime"
 	"strings"
 	"time"
 
@@ -52,7 +54,9 @@ type Options struct {
 	Notifier Notifier // nil: no correction requests shown, no "send now"
 	Log      *slog.Logger
 	// Secure marks cookies Secure; Serve sets it when it serves TLS. Set
-	// it when a TLS-terminating proxy in front serves the Handler.
+	// it when a TLS-terminating proxy in front serves the Handler; or
+	// list the proxy in review.trusted_proxies and have it send
+	// X-Forwarded-Proto.
 	Secure bool
 }
 
@@ -65,10 +69,21 @@ type Server struct {
 	notifier Notifier
 	log      *slog.Logger
 	secure   bool
+	proxies  []netip.Prefix // review.trusted_proxies
 	sessions *sessions
 	limiter  *limiter
 	handler  http.Handler
+	// Password checks run at most cap(hashSem) at once; a sign-in waits
+	// up to hashWait for a slot and is then asked to try again.
+	hashSem  chan struct{}
+	hashWait time.Duration
 }
+
+// hashSlots is how many password checks run at once: bcrypt keeps a CPU
+// busy for a quarter of a second, so more than the CPUs only makes each
+// one slower, and a flood of sign-ins cannot take every CPU from the
+// worker's OCR.
+func hashSlots() int { return max(1, min(runtime.GOMAXPROCS(0)/2, 4)) }
 
 //go:embed assets/style.css
 var styleCSS string
@@ -91,8 +106,9 @@ func New(o Options) (*Server, error) {
 		log = slog.Default()
 	}
 	s := &Server{trail: o.Trail, store: o.Store, cfg: o.Config, users: o.Users,
-		notifier: o.Notifier, log: log, secure: o.Secure,
-		sessions: newSessions(o.Config.Review.SessionIdle), limiter: newLimiter()}
+		notifier: o.Notifier, log: log, secure: o.Secure, proxies: o.Config.Review.Proxies(),
+		sessions: newSessions(o.Config.Review.SessionIdle), limiter: newLimiter(),
+		hashSem: make(chan struct{}, hashSlots()), hashWait: 5 * time.Second}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -156,8 +172,8 @@ func userOf(r *http.Request) reqUser {
 	return u
 }
 
-func (s *Server) cookieName() string {
-	if s.secure {
+func (s *Server) cookieName(r *http.Request) string {
+	if s.isSecure(r) {
 		return "__Host-rxreview"
 	}
 	return "rxreview"
@@ -174,8 +190,16 @@ const (
 func (s *Server) protect(kind int, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var ss *session
-		if c, err := r.Cookie(s.cookieName()); err == nil {
+		if c, err := r.Cookie(s.cookieName(r)); err == nil {
 			ss, _ = s.sessions.get(c.Value)
+			if ss != nil {
+				if stamp, ok := s.users.passwordStamp(ss.user); !ok || stamp != ss.stamp {
+					// A new password, or no such user any more.
+					s.sessions.delete(c.Value)
+					s.log.Info("review: session ended: the user was removed or their password changed", "user", ss.user)
+					ss = nil
+				}
+			}
 		}
 		if ss == nil {
 			if kind == kindPage && r.Method == http.MethodGet {
@@ -241,16 +265,15 @@ func (s *Server) headers(h http.Handler) http.Handler {
 		hd.Set("Cache-Control", "no-store")
 		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
 		hd.Set("Cross-Origin-Resource-Policy", "same-origin")
-		if s.secure {
+		if s.isSecure(r) {
 			hd.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		h.ServeHTTP(w, r)
 	})
 }
 
-// remoteAddr is the peer's address. Headers such as X-Forwarded-For are
-// not believed: the page listens on loopback or serves TLS itself.
-func remoteAddr(r *http.Request) netip.Addr {
+// peerAddr is the address the request came from.
+func peerAddr(r *http.Request) netip.Addr {
 	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
 		return netip.Addr{}
@@ -258,15 +281,98 @@ func remoteAddr(r *http.Request) netip.Addr {
 	return ap.Addr().Unmap()
 }
 
-// localPath returns next when it is a path on this site, else "/cases".
-func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
-		return "/cases"
+// fromProxy reports whether the request came from a trusted proxy
+// (review.trusted_proxies).
+func (s *Server) fromProxy(r *http.Request) bool {
+	return s.trusted(peerAddr(r))
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	if !a.IsValid() {
+		return false
 	}
-	if next == "/signin" || strings.HasPrefix(next, "/signin?") {
-		return "/cases"
+	for _, p := range s.proxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientAddr is the client's address, for the lock-out and the audit
+// trail: the peer's, unless the peer is a trusted proxy. Then it is read
+// from X-Forwarded-For right to left, each proxy having appended the
+// address it received the request from: the first address that is not a
+// trusted proxy's is the client's. What lies left of it was sent by the
+// client and is not believed.
+func (s *Server) clientAddr(r *http.Request) netip.Addr {
+	addr := peerAddr(r)
+	if !s.trusted(addr) {
+		return addr
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return addr // the nearest hop that is known
+		}
+		addr = a.Unmap()
+		if !s.trusted(addr) {
+			return addr
+		}
+	}
+	return addr
+}
+
+// isSecure reports whether the browser's connection is TLS: the page
+// serves TLS itself, or a trusted proxy says so (X-Forwarded-Proto:
+// https). Cookies are Secure, and named __Host-, then.
+func (s *Server) isSecure(r *http.Request) bool {
+	if s.secure || r.TLS != nil {
+		return true
+	}
+	if !s.fromProxy(r) {
+		return false
+	}
+	protos := r.Header.Values("X-Forwarded-Proto")
+	if len(protos) == 0 {
+		return false
+	}
+	for _, v := range strings.Split(strings.Join(protos, ","), ",") {
+		if !strings.EqualFold(strings.TrimSpace(v), "https") {
+			return false
+		}
+	}
+	return true
+}
+
+// localPath returns next when it is a path on this site, else "/cases".
+// Browsers drop tabs and line ends from a URL and read a backslash as a
+// slash, so that "/<TAB>/x" and "/<BACKSLASH>x" lead to the host x. next is
+// refused when it, or its path once percent-decoded, holds a control byte
+// or a backslash, when it has a scheme or a host, and when its path does
+// not start with exactly one "/".
+func localPath(next string) string {
+	const home = "/cases"
+	if next == "" || hasControlOrBackslash(next) {
+		return home
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
+	}
+	p := u.Path
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || hasControlOrBackslash(p) {
+		return home
+	}
+	if path.Clean(p) == "/signin" {
+		return home
 	}
 	return next
+}
+
+func hasControlOrBackslash(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' })
 }
 
 const signinCookie = "rxreview-signin"
@@ -285,7 +391,7 @@ func (s *Server) renderSignin(w http.ResponseWriter, r *http.Request, status int
 		tok = c.Value
 	}
 	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: tok, Path: "/signin", HttpOnly: true,
-		Secure: s.secure, SameSite: http.SameSiteStrictMode, MaxAge: 3600})
+		Secure: s.isSecure(r), SameSite: http.SameSiteStrictMode, MaxAge: 3600})
 	s.render(w, r, status, "signin", "Sign in", struct {
 		Next, Token, Error string
 	}{localPath(r.FormValue("next")), tok, msg})
@@ -305,13 +411,13 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	name := strings.TrimSpace(r.PostFormValue("user"))
 	password := r.PostFormValue("password")
-	addr := remoteAddr(r)
+	addr := s.clientAddr(r)
 	known := ValidUserName(name) && s.users.Exists(name)
 	keys := []string{addrKey(addr)}
 	if known {
 		keys = append(keys, userKey(name))
 	}
-	if s.limiter.locked(keys...) {
+	if !s.limiter.attempt(keys...) {
 		if known {
 			s.auditErr(s.trail.UserSignInFailed(ctx, name, addr, audit.SignInLocked))
 		} else {
@@ -321,9 +427,16 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("Too many failed sign-ins. Sign-in is locked for %d minutes.", int(LockoutPeriod.Minutes())))
 		return
 	}
-	ok, known := s.users.Authenticate(name, password)
+	release, free := s.hashSlot(ctx)
+	if !free {
+		s.log.Warn("review: sign-in refused: too many at once")
+		w.Header().Set("Retry-After", "5")
+		s.renderSignin(w, r, http.StatusServiceUnavailable, "Too many sign-ins at once. Please try again in a moment.")
+		return
+	}
+	stamp, ok, known := s.users.authenticate(name, password)
+	release()
 	if !ok {
-		s.limiter.fail(keys...)
 		if known {
 			s.auditErr(s.trail.UserSignInFailed(ctx, name, addr, audit.SignInBadPassword))
 		} else {
@@ -338,20 +451,44 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.limiter.succeed(keys...)
-	id, _ := s.sessions.create(name)
-	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: "", Path: "/signin", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteStrictMode})
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: id, Path: "/", HttpOnly: true, Secure: s.secure,
+	id, _ := s.sessions.create(name, stamp)
+	secure := s.isSecure(r)
+	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: "", Path: "/signin", MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r), Value: id, Path: "/", HttpOnly: true, Secure: secure,
 		SameSite: http.SameSiteStrictMode})
 	s.log.Info("review: signed in", "user", name)
 	http.Redirect(w, r, localPath(r.PostFormValue("next")), http.StatusSeeOther)
 }
 
+// hashSlot waits for a free password-check slot, up to s.hashWait or
+// until ctx ends; ok is false when none came free.
+func (s *Server) hashSlot(ctx context.Context) (release func(), ok bool) {
+	release = func() { <-s.hashSem }
+	select {
+	case s.hashSem <- struct{}{}:
+		return release, true
+	default:
+	}
+	if s.hashWait <= 0 {
+		return nil, false
+	}
+	t := time.NewTimer(s.hashWait)
+	defer t.Stop()
+	select {
+	case s.hashSem <- struct{}{}:
+		return release, true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return nil, false
+}
+
 func (s *Server) signout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(s.cookieName()); err == nil {
+	if c, err := r.Cookie(s.cookieName(r)); err == nil {
 		s.sessions.delete(c.Value)
 	}
 	s.auditErr(s.trail.UserSignedOut(r.Context(), userOf(r).name))
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.isSecure(r), SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 }
 

@@ -24,6 +24,7 @@ const (
 
 type session struct {
 	user     string
+	stamp    string // Users.passwordStamp at sign-in
 	csrf     string
 	created  time.Time
 	lastSeen time.Time
@@ -54,11 +55,12 @@ func sessionKey(id string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// create starts a session for user and returns its id (for the cookie).
-func (s *sessions) create(user string) (string, *session) {
+// create starts a session for user, signed in with the password of
+// stamp, and returns its id (for the cookie).
+func (s *sessions) create(user, stamp string) (string, *session) {
 	id := randomToken()
 	now := timeNow()
-	ss := &session{user: user, csrf: randomToken(), created: now, lastSeen: now}
+	ss := &session{user: user, stamp: stamp, csrf: randomToken(), created: now, lastSeen: now}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.prune(now)
@@ -147,25 +149,20 @@ func (l *limiter) get(k string, now time.Time) *attempts {
 	return a
 }
 
-// locked reports whether any of keys is locked out.
-func (l *limiter) locked(keys ...string) bool {
+// attempt counts a sign-in against each of keys, as a failure until
+// succeed clears it, and reports whether it may go on: false when one of
+// keys is locked out. The attempt is counted before its password is
+// checked, so that guesses sent all at once lock as they arrive, not as
+// their checks finish: no more than MaxFailures are ever checked.
+func (l *limiter) attempt(keys ...string) bool {
 	now := timeNow()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, k := range keys {
 		if a := l.get(k, now); a != nil && now.Before(a.until) {
-			return true
+			return false
 		}
 	}
-	return false
-}
-
-// fail records a failed sign-in for each key and locks those that reach
-// MaxFailures.
-func (l *limiter) fail(keys ...string) {
-	now := timeNow()
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	if len(l.m) >= maxTracked {
 		for k := range l.m {
 			l.get(k, now)
@@ -186,6 +183,7 @@ func (l *limiter) fail(keys ...string) {
 			a.until, a.fails = now.Add(LockoutPeriod), nil
 		}
 	}
+	return true
 }
 
 // succeed clears the failures of keys.

@@ -3,7 +3,9 @@ package review
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -23,7 +25,8 @@ import (
 // password and when the user was added, separated by spaces. Lines starting
 // with '#' are comments. The file is written with mode 0600 (temp file,
 // fsync, rename) by `rxintake user add`, and read again by the page when it
-// changes, so that a user added while the page runs can sign in.
+// changes, so that a user added while the page runs can sign in, and a
+// user taken out of it, or given a new password, is signed out.
 
 var (
 	// ErrBadUserName reports a user name the audit trail would not accept.
@@ -53,6 +56,7 @@ type Users struct {
 	users map[string]User
 	mtime time.Time
 	size  int64
+	dummy []byte // see dummyHash
 }
 
 // OpenUsers reads the users file at path. A missing file holds no users.
@@ -63,6 +67,7 @@ func OpenUsers(path string) (*Users, error) {
 	if err := u.reload(); err != nil {
 		return nil, err
 	}
+	u.dummyHash()
 	return u, nil
 }
 
@@ -146,22 +151,76 @@ func checkPassword(pw string) error {
 	return nil
 }
 
-// dummyHash is compared against when a name is unknown, so that an unknown
-// name takes as long to refuse as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("rxintake: no such user"), bcrypt.DefaultCost)
+var compareHash = bcrypt.CompareHashAndPassword // replaced in tests
+
+// dummyHash is the hash a password is compared with when the name is
+// unknown: of the cost the users' hashes have (the highest, when they
+// differ; the cost Set uses when there are none), so that an unknown name
+// takes as long to refuse as a wrong password. u.mu is held.
+func (u *Users) dummyHash() []byte {
+	cost := 0
+	for _, usr := range u.users {
+		if c, err := bcrypt.Cost([]byte(usr.Hash)); err == nil && c > cost {
+			cost = c
+		}
+	}
+	if cost == 0 {
+		cost = u.cost
+	}
+	if c, err := bcrypt.Cost(u.dummy); err != nil || c != cost {
+		u.dummy, _ = bcrypt.GenerateFromPassword([]byte("rxintake: no such user"), cost)
+	}
+	return u.dummy
+}
 
 // Authenticate checks a password. known reports whether the name is a user
 // (for the audit trail: an unknown name is never recorded).
 func (u *Users) Authenticate(name, password string) (ok, known bool) {
+	_, ok, known = u.authenticate(name, password)
+	return ok, known
+}
+
+// authenticate is Authenticate, and returns the passwordStamp of the hash the
+// password matched.
+func (u *Users) authenticate(name, password string) (stamp string, ok, known bool) {
 	u.mu.Lock()
 	err := u.reload()
 	usr, known := u.users[name]
-	u.mu.Unlock()
+	var dummy []byte
 	if err != nil || !known {
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return false, known
+		dummy = u.dummyHash()
 	}
-	return bcrypt.CompareHashAndPassword([]byte(usr.Hash), []byte(password)) == nil, true
+	u.mu.Unlock()
+	if dummy != nil {
+		compareHash(dummy, []byte(password))
+		return "", false, known
+	}
+	if compareHash([]byte(usr.Hash), []byte(password)) != nil {
+		return "", false, true
+	}
+	return hashStamp(usr.Hash), true, true
+}
+
+// passwordStamp identifies the current password of a user, without revealing its
+// hash: a session records it at sign-in and ends when it changes (a new
+// password) or the user is gone. ok is false for no such user, or when the
+// users file cannot be read.
+func (u *Users) passwordStamp(name string) (stamp string, ok bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if err := u.reload(); err != nil {
+		return "", false
+	}
+	usr, ok := u.users[name]
+	if !ok {
+		return "", false
+	}
+	return hashStamp(usr.Hash), true
+}
+
+func hashStamp(hash string) string {
+	h := sha256.Sum256([]byte(hash))
+	return hex.EncodeToString(h[:16])
 }
 
 // Exists reports whether name is a user.

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"rxintake/config"
 )
 
 func TestUsersFile(t *testing.T) {
@@ -76,5 +78,19 @@ func TestUsersFile(t *testing.T) {
 	}
 	if _, err := OpenUsers(path); !errors.Is(err, ErrUsersFile) {
 		t.Errorf("damaged file: %v, want ErrUsersFile", err)
+	}
+}
+
+// TestAdminNamesAreUserNames: review.admins accepts exactly the names a
+// user can have.
+func TestAdminNamesAreUserNames(t *testing.T) {
+	for _, name := range []string{"alice", "bob.smith@clinic.example", "a", "A-1_x", "9lives", strings.Repeat("a", 64),
+		"", "Mary Jones", "-alice", ".alice", "_x", strings.Repeat("a", 65), "al/ice", "al\tice", "élise"} {
+		cfg := config.Default()
+		cfg.Review.Admins = []string{name}
+		err := cfg.Validate()
+		if (err == nil) != ValidUserName(name) {
+			t.Errorf("%q: review.admins %v, ValidUserName %v", name, err, ValidUserName(name))
+		}
 	}
 }
