@@ -201,7 +201,7 @@ func writeDemoConfig(dir string, mb *demo.Mailbox, sink *demo.Sink, listen strin
 			From: demo.PracticeName + " <" + demo.PracticeAddress + ">", ReplyTo: "frontdesk@baysidemassage.example"},
 		Practice: config.Practice{Name: demo.PracticeName, Phone: "(941) 555-0198", Fax: "(941) 555-0199"},
 		Offices:  demo.Offices,
-		Review:   map[string]any{"listen": listen},
+		Review:   map[string]any{"listen": listen, "admins": []string{demoUser}},
 	}
 	b, err := yaml.Marshal(doc)
 	if err != nil {
