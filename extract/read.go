@@ -526,6 +526,20 @@ func (r *rxReader) prescriber() {
 			}
 		}
 	}
+	// The typed name under the signature's line, alone on its line and
+	// without credentials ("Referring practitioner's signature: ..." /
+	// "Oleksandr Fitzgerald-Kerr"): as weak as a name alone before an NPI.
+	for _, l := range r.field("signature") {
+		i := l.Line.Idx
+		if i < 0 || i+1 >= len(r.lines) || r.lines[i+1].Page != l.Line.Page || r.startsWithAnyField(r.lines[i+1]) {
+			continue
+		}
+		next := r.lines[i+1]
+		t := typedNameLine(next.Text)
+		if name, creds, ok := personName(t); ok && creds == "" && capitalised(name) && len(strings.Fields(name)) <= 4 && !endsInInitial(name) && r.confOf(next, t) >= 0.75 {
+			propose(t, "signature-block", wAboveNPI, next)
+		}
+	}
 	if name, creds, l, ok := r.nameAboveNPI(); ok {
 		add(name, creds, "above-npi", wAboveNPI, l, false)
 	}

@@ -561,3 +561,11 @@ func TestESignatureLabel(t *testing.T) {
 		t.Errorf("prescriber %+v, want Tomas L. O'Keefe-Brandt", rx.Prescriber)
 	}
 }
+
+// The typed name alone under the signature's line is the prescriber's.
+func TestTypedNameUnderSignature(t *testing.T) {
+	rx := ReadPrescription(ocrDoc("Referring practitioner's signature: Fenregsmaneysl", "Oleksandr Fitzgerald-Kerr", "On: Monday, 19 October 2026"), readAsOf)
+	if rx.Prescriber == nil || rx.Prescriber.Name != "Oleksandr Fitzgerald-Kerr" {
+		t.Errorf("prescriber %+v, want Oleksandr Fitzgerald-Kerr", rx.Prescriber)
+	}
+}

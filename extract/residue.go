@@ -185,6 +185,13 @@ func (r *rxReader) residue(d *Document) {
 			} else if at := birthWordAt(l.Text); at >= 0 && digitCount(l.Text[at:min(len(l.Text), at+24)]) >= 4 {
 				report(resBirth, l.Text[at:], l)
 			}
+			// A date years before the order, whatever its label: only a
+			// birth date is that old on a prescription.
+			for _, dm := range findDates(l.Text) {
+				if dm.Date.Before(r.asOf.AddDate(-3, 0, 0)) && !hasCueBefore(l.Text, dm.Start, otherDateCue) {
+					report(resBirth, l.Text[dm.Start:dm.End], l)
+				}
+			}
 		}
 		if missing["patient"] && !address {
 			// A person named in the text with a courtesy title, or a

@@ -151,6 +151,7 @@ func TestResidueMisreadDateAndBirth(t *testing.T) {
 		{"a length in words no reader knows", "session", append(without("Session:"), "Visit length: one clock hour")},
 		{"a span in words no reader knows", "frequency", append(without("Frequency:"), "Schedule: 3 visits every week, ending at week 4")},
 		{"a date cut off after its weekday", "date", append(without("Date:", "Electronically"), "Date of signature: Sun.")},
+		{"a birth date under a label no reader knows", "patient", append(without("Patient:"), "Referred: Ann Lee __D.o0.B.: 22 November 1981")},
 	} {
 		rx := ReadPrescription(ocrDoc(tc.lines...), readAsOf)
 		if got := unattributed(rx); !slices.Contains(got, tc.field) {
