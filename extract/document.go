@@ -68,6 +68,9 @@ type Document struct {
 	FaxNumber string    `json:"fax_number,omitempty"` // sender's number from the transmit headers
 	Problems  []Problem `json:"problems,omitempty"`
 	Notes     []string  `json:"notes,omitempty"`
+	// Timings says where the time of reading went; casework.Build adds
+	// the fields and the rules.
+	Timings Timings `json:"-"`
 }
 
 // Text is the prescription text of the document: the body, then every page
@@ -185,7 +188,9 @@ func (d *Document) problemErr(part string, err error) {
 }
 
 func (r *Reader) readEmail(ctx context.Context, d *Document, data []byte) {
+	sw := startStopwatch()
 	m, err := ParseMail(data)
+	d.Timings.Decode += sw.lap()
 	if err != nil {
 		d.problemErr("", err)
 		return
@@ -275,7 +280,9 @@ type pageJob struct {
 }
 
 func (r *Reader) readTIFF(ctx context.Context, d *Document, p Part) {
+	sw := startStopwatch()
 	pages, err := readTIFFPages(p.Data, r.limits.PagesPerDocument)
+	d.Timings.Decode += sw.lap()
 	if err != nil {
 		d.problem(p.Name, false, "%s cannot be read: %v", p.Name, err)
 		return
@@ -302,7 +309,9 @@ func (r *Reader) readTIFF(ctx context.Context, d *Document, p Part) {
 }
 
 func (r *Reader) readImage(ctx context.Context, d *Document, p Part) {
+	sw := startStopwatch()
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(p.Data))
+	d.Timings.Decode += sw.lap()
 	if err != nil {
 		d.problem(p.Name, false, "%s cannot be read: %v", p.Name, err)
 		return
@@ -326,6 +335,8 @@ func (r *Reader) readImage(ctx context.Context, d *Document, p Part) {
 const pdfRenderDPI = targetDPI
 
 func (r *Reader) readPDF(ctx context.Context, d *Document, p Part) {
+	sw := startStopwatch()
+	defer func() { d.Timings.Decode += sw.lap() }()
 	dir, err := os.MkdirTemp("", "rxintake-pdf-")
 	if err != nil {
 		d.problemErr(p.Name, fmt.Errorf("%w: temporary directory: %v", ErrOCRTimeout, err))
@@ -354,6 +365,7 @@ func (r *Reader) readPDF(ctx context.Context, d *Document, p Part) {
 		return
 	}
 	ppi := pdfImagePPI(tctx, path)
+	d.Timings.Decode += sw.lap()
 	var jobs []pageJob
 	for i := range info.Pages {
 		pg := d.newPage(p.Name)
@@ -373,9 +385,11 @@ func (r *Reader) readPDF(ctx context.Context, d *Document, p Part) {
 		if res, ok := ppi[i+1]; ok && res[0] > 0 && res[1] > 0 && math.Abs(float64(res[0]-res[1])) > 0.1*float64(res[0]) {
 			pg.Resampled = true // rendering squares the fax's pixels
 		}
-		start := time.Now()
+		sw.lap()
 		img, err := renderPDFPage(ctx, dir, path, i+1, pdfRenderDPI)
-		slog.Debug("pdf page rendered", "page", i+1, "seconds", time.Since(start).Seconds())
+		render := sw.lap()
+		d.Timings.Render += render
+		slog.Debug("pdf page rendered", "page", i+1, "seconds", render.Seconds())
 		if err != nil {
 			d.problemErr(p.Name, fmt.Errorf("page %d: %w", i+1, err))
 			pg.Unreadable = d.Problems[len(d.Problems)-1].Reason
@@ -383,7 +397,9 @@ func (r *Reader) readPDF(ctx context.Context, d *Document, p Part) {
 		}
 		jobs = append(jobs, pageJob{pg, &ocrRequest{Image: img, TIFFPage: -1, XRes: pdfRenderDPI, YRes: pdfRenderDPI}})
 	}
+	sw.lap()
 	r.ocrPages(ctx, d, p.Name, jobs)
+	sw.lap() // the OCR stages are the workers'
 }
 
 // hasTextLayer reports whether a PDF page's text layer carries real text
@@ -415,6 +431,9 @@ func (r *Reader) ocrPages(ctx context.Context, d *Document, source string, jobs 
 			res, err := r.ocr.page(ctx, j.req)
 			mu.Lock()
 			defer mu.Unlock()
+			if res != nil {
+				d.Timings.Add(res.Timings)
+			}
 			switch {
 			case err != nil:
 				d.problemErr(source, fmt.Errorf("page %d: %w", j.page.Number, err))
