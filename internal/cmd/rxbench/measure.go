@@ -23,8 +23,9 @@ import (
 type measured struct {
 	Pages    int
 	Wall     time.Duration
-	MaxRSS   int64 // kB: the largest process's peak, from wait4 (ru_maxrss)
-	TreeRSS  int64 // kB: the peak of the sum over the processes running together, sampled
+	CPU      time.Duration // user and system time of the processes, their children included
+	MaxRSS   int64         // kB: the largest process's peak, from wait4 (ru_maxrss)
+	TreeRSS  int64         // kB: the peak of the sum over the processes running together, sampled
 	Timings  extract.Timings
 	Docs     int
 	Statuses int // documents whose status is the truth's
@@ -42,6 +43,7 @@ func baseline(ctx context.Context, dir string, c *benchCorpus, j int) (measured,
 	var (
 		mu     sync.Mutex
 		maxRSS int64
+		cpu    time.Duration
 		first  error
 	)
 	next := make(chan string)
@@ -61,6 +63,9 @@ func baseline(ctx context.Context, dir string, c *benchCorpus, j int) (measured,
 					first = fmt.Errorf("tesseract %s: %v: %s", img, err, strings.TrimSpace(errb.String()))
 				}
 				maxRSS = max(maxRSS, maxrss(cmd.ProcessState))
+				if ps := cmd.ProcessState; ps != nil {
+					cpu += ps.UserTime() + ps.SystemTime()
+				}
 				mu.Unlock()
 			}
 		})
@@ -70,7 +75,7 @@ func baseline(ctx context.Context, dir string, c *benchCorpus, j int) (measured,
 	}
 	close(next)
 	wg.Wait()
-	m := measured{Pages: len(images), Wall: time.Since(start), MaxRSS: maxRSS, TreeRSS: sampler.stop(), Docs: len(c.Docs)}
+	m := measured{Pages: len(images), Wall: time.Since(start), CPU: cpu, MaxRSS: maxRSS, TreeRSS: sampler.stop(), Docs: len(c.Docs)}
 	return m, first
 }
 
@@ -107,6 +112,7 @@ func rxintake(ctx context.Context, bin, dir string, c *benchCorpus, workers int)
 		return measured{}, fmt.Errorf("%d lines for %d documents", m.Docs, len(c.Docs))
 	}
 	m.Wall, m.MaxRSS, m.TreeRSS = wall, maxrss(cmd.ProcessState), tree
+	m.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return m, nil
 }
 

@@ -73,46 +73,76 @@ var stages = []struct {
 	{"rules", func(t extract.Timings) time.Duration { return t.Rules }},
 }
 
-// report prints the medians of the rounds as Markdown tables.
-func report(w io.Writer, corpus string, jobs int, base, rx []measured) {
+// report prints the medians of the rounds as Markdown tables: the
+// contestants, then rxintake's stages (beside those of the build measured
+// with -before, when there is one).
+func report(w io.Writer, corpus string, jobs int, base, rx, before []measured, beforeName string) {
 	n := max(len(base), len(rx))
 	fmt.Fprintf(w, "corpus: %s\nmedian of %d round(s), OMP_THREAD_LIMIT=1\n\n", corpus, n)
-	fmt.Fprintln(w, "| | pages | wall s | pages/s | peak RSS, largest process | peak RSS, all processes |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| | pages | wall s | pages/s | CPU s | peak RSS, largest process | peak RSS, all processes |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
 	row := func(name string, runs []measured) float64 {
 		if len(runs) == 0 {
 			return 0
 		}
 		rate := medianOf(runs, func(m measured) float64 { return float64(m.Pages) / m.Wall.Seconds() })
-		fmt.Fprintf(w, "| %s | %d | %.1f | %.2f | %s | %s |\n", name, runs[0].Pages,
+		fmt.Fprintf(w, "| %s | %d | %.1f | %.2f | %.1f | %s | %s |\n", name, runs[0].Pages,
 			medianOf(runs, func(m measured) float64 { return m.Wall.Seconds() }), rate,
+			medianOf(runs, func(m measured) float64 { return m.CPU.Seconds() }),
 			mb(medianOf(runs, func(m measured) float64 { return float64(m.MaxRSS) })),
 			mb(medianOf(runs, func(m measured) float64 { return float64(m.TreeRSS) })))
 		return rate
 	}
 	b := row(fmt.Sprintf("`tesseract PAGE -`, %d at a time", jobs), base)
 	r := row("`rxintake extract --json`", rx)
+	rb := row(fmt.Sprintf("`rxintake extract --json`, before (`%s`)", beforeName), before)
 	if b > 0 && r > 0 {
 		fmt.Fprintf(w, "\nrxintake / tesseract: %.2fx the pages per second\n", r/b)
+	}
+	if rb > 0 && r > 0 {
+		fmt.Fprintf(w, "rxintake / before: %.2fx the pages per second\n", r/rb)
 	}
 	if len(rx) == 0 {
 		return
 	}
-	ocrPages := rx[0].Timings.OCRPages
-	fmt.Fprintf(w, "\n| rxintake stage | seconds | per OCR'd page | share |\n|---|---:|---:|---:|\n")
-	var total float64
-	secs := make([]float64, len(stages))
-	for i, s := range stages {
-		secs[i] = medianOf(rx, func(m measured) float64 { return s.of(m.Timings).Seconds() })
-		total += secs[i]
+	ocrPages := max(rx[0].Timings.OCRPages, 1)
+	stageSecs := func(runs []measured) ([]float64, float64) {
+		secs := make([]float64, len(stages))
+		var total float64
+		for i, s := range stages {
+			secs[i] = medianOf(runs, func(m measured) float64 { return s.of(m.Timings).Seconds() })
+			total += secs[i]
+		}
+		return secs, total
+	}
+	secs, total := stageSecs(rx)
+	bsecs, btotal := stageSecs(before)
+	if len(before) > 0 {
+		fmt.Fprintf(w, "\n| rxintake stage | before s | seconds | per OCR'd page | share |\n|---|---:|---:|---:|---:|\n")
+	} else {
+		fmt.Fprintf(w, "\n| rxintake stage | seconds | per OCR'd page | share |\n|---|---:|---:|---:|\n")
+	}
+	cell := func(i int) string {
+		if len(before) == 0 {
+			return ""
+		}
+		if i < 0 {
+			return fmt.Sprintf(" %.1f |", btotal)
+		}
+		return fmt.Sprintf(" %.1f |", bsecs[i])
 	}
 	for i, s := range stages {
-		fmt.Fprintf(w, "| %s | %.1f | %.3f | %.1f%% |\n", s.name, secs[i], secs[i]/float64(max(ocrPages, 1)), 100*secs[i]/total)
+		fmt.Fprintf(w, "| %s |%s %.1f | %.3f | %.1f%% |\n", s.name, cell(i), secs[i], secs[i]/float64(ocrPages), 100*secs[i]/total)
 	}
-	fmt.Fprintf(w, "| all stages (the workers' run in parallel) | %.1f | %.3f | |\n", total, total/float64(max(ocrPages, 1)))
+	fmt.Fprintf(w, "| all stages (the workers' run in parallel) |%s %.1f | %.3f | |\n", cell(-1), total, total/float64(ocrPages))
 	passes := medianOf(rx, func(m measured) float64 { return float64(m.Timings.OCRPasses) })
 	osd := medianOf(rx, func(m measured) float64 { return float64(m.Timings.OSDRuns) })
 	fmt.Fprintf(w, "\nOCR: %d pages recognised (the others have a text layer), %.2f full-page passes per page (%.0f), %.0f orientation detections\n",
-		ocrPages, passes/float64(max(ocrPages, 1)), passes, osd)
-	fmt.Fprintf(w, "statuses as the corpus truth has them: %d of %d documents\n", rx[len(rx)-1].Statuses, rx[len(rx)-1].Docs)
+		ocrPages, passes/float64(ocrPages), passes, osd)
+	last := rx[len(rx)-1]
+	fmt.Fprintf(w, "statuses as the corpus truth has them: %d of %d documents", last.Statuses, last.Docs)
+	if len(before) > 0 {
+		fmt.Fprintf(w, " (before: %d)", before[len(before)-1].Statuses)
+	}
+	fmt.Fprintln(w)
 }
