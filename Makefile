@@ -21,7 +21,7 @@ TEST_PACKAGES    := dovecot-imapd fonts-liberation fonts-dejavu-core fonts-couri
 # OCR workers set this themselves, and so does everything make starts.
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: all build test check check-docker check-tidy fuzz demo eval bench deps deps-test docker clean
+.PHONY: all build test check check-docker check-tidy fuzz demo eval bench bench-go deps deps-test docker clean
 
 all: build
 
@@ -96,7 +96,22 @@ eval: deps-test
 	@test -f $(EVAL_DIR)/manifest.jsonl || $(GO) run ./internal/cmd/rxcorpus -eval $(EVAL_DIR) -n $(EVAL_N) -seed $(EVAL_SEED) -j 2
 	$(GO) run ./internal/cmd/rxeval $(EVAL_DIR)
 
-bench: deps-test
+# The bench corpus (BENCH_SEED) is generated once and kept under BENCH_DIR
+# (git-ignored); BENCH_RUNS rounds, the median printed (docs/performance.md).
+# The baseline runs the tesseract command, which BENCH_PACKAGES installs.
+BENCH_DIR      ?= testdata/bench
+BENCH_SEED     ?= 1
+BENCH_RUNS     ?= 3
+BENCH_ARGS     ?=
+BENCH_PACKAGES := tesseract-ocr
+
+bench: build deps-test
+	@./scripts/deps.sh $(BENCH_PACKAGES)
+	@$(GO) run ./internal/cmd/rxbench -dir $(BENCH_DIR) -seed $(BENCH_SEED) -runs $(BENCH_RUNS) -bin $(BIN) $(BENCH_ARGS)
+
+# The Go benchmarks of the OCR stage: seconds per fixture page, render time,
+# peak memory of a ten-page fax.
+bench-go: deps-test
 	$(GO) test ./extract -run '^$$' -bench . -benchtime 5x
 
 clean:

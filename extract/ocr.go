@@ -64,6 +64,7 @@ type ocrResult struct {
 	Words     []Word
 	Image     []byte // processed page as PNG, when asked for
 	Seconds   float64
+	Timings   Timings // the worker's stages: decode, preprocess, OCR, rereads, orientation, image
 }
 
 // OCRPool runs Tesseract in single-threaded worker processes, one

@@ -62,16 +62,20 @@ func serveWorker(r io.Reader, w io.Writer) int {
 }
 
 func recognise(tess *gosseract.Client, orient *osd, letters *letterReader, digits *digitReader, req *ocrRequest) *ocrResult {
+	sw := startStopwatch()
 	x, err := decodePix(req.Image, req.TIFFPage)
 	if err != nil {
-		return &ocrResult{Err: err.Error()}
+		return &ocrResult{Err: err.Error(), Timings: Timings{Decode: sw.lap()}}
 	}
 	defer x.free()
 	w, h, _ := x.size()
 	if int64(w)*int64(h) > req.MaxPixels {
-		return &ocrResult{TooLarge: true, Err: fmt.Sprintf("page is %d x %d pixels, over the limit of %d megapixels", w, h, req.MaxPixels/1_000_000)}
+		return &ocrResult{TooLarge: true, Err: fmt.Sprintf("page is %d x %d pixels, over the limit of %d megapixels", w, h, req.MaxPixels/1_000_000),
+			Timings: Timings{Decode: sw.lap()}}
 	}
 	res := &ocrResult{}
+	t := &res.Timings
+	t.Decode = sw.lap()
 	xres, yres := x.resolution()
 	if xres <= 0 || yres <= 0 {
 		xres, yres = req.XRes, req.YRes
@@ -113,7 +117,9 @@ func recognise(tess *gosseract.Client, orient *osd, letters *letterReader, digit
 	// twentieth) touch the characters written on them; OCR reads the page
 	// without them.
 	x.removeLines(targetDPI/5, targetDPI/20)
+	t.Preprocess = sw.lap()
 	words, err := ocrPix(tess, x)
+	t.OCR, t.OCRPages, t.OCRPasses = sw.lap(), 1, 1
 	if err != nil {
 		res.Err = err.Error()
 		return res
@@ -123,6 +129,7 @@ func recognise(tess *gosseract.Client, orient *osd, letters *letterReader, digit
 	if orient != nil && weak(words) {
 		// A turned reading must also read better to be kept, so a
 		// doubtful orientation costs time, never a wrong page.
+		t.OSDRuns++
 		if deg, conf, ok := orient.detect(x); ok && conf >= 1 && deg != 0 {
 			// OSD is sure a page is turned but, on handwriting, not always
 			// which way: read its answer and the opposite quarter turn, and
@@ -137,6 +144,7 @@ func recognise(tess *gosseract.Client, orient *osd, letters *letterReader, digit
 					break
 				}
 				skew := x.deskew()
+				t.OCRPasses++
 				if rotated, err := ocrPix(tess, x); err == nil && quality(rotated) > best {
 					words, res.Skew = rotated, skew
 					best, bestQuads = quality(rotated), quads
@@ -150,15 +158,18 @@ func recognise(tess *gosseract.Client, orient *osd, letters *letterReader, digit
 			}
 		}
 	}
+	t.Orientation = sw.lap()
 	letters.rereadCodes(x, words)
 	digits.rereadNumbers(x, words)
 	digits.rereadDoubtful(x, words)
 	mendWords(words)
+	t.Rereads = sw.lap()
 	res.Words = words
 	if req.WantImage {
 		if res.Image, err = x.png(); err != nil {
 			res.Err = err.Error()
 		}
+		t.Image = sw.lap()
 	}
 	return res
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"rxintake/casefile"
 	"rxintake/casework"
 	"rxintake/config"
 	"rxintake/extract"
@@ -27,6 +28,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	withText := fs.Bool("with-text", false, "add each page's text to the JSON line")
 	workers := fs.Int("workers", 0, "OCR worker processes (default: one per CPU)")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
+	timings := fs.Bool("timings", false, "add where the time went (stages, OCR passes, wall time) to each JSON line, under \"timings\"")
 	preview := fs.Bool("email-preview", false, "print the correction request that would be sent for each file (nothing is sent); the office comes from --config's directory, else a placeholder")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: rxintake extract [--json | --text] [--config FILE] FILE...")
@@ -98,7 +100,11 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			if !*withText {
 				line.PageTexts = nil
 			}
-			if err := enc.Encode(line); err != nil {
+			var v any = line
+			if *timings {
+				v = timedLine{line, timedDocument{doc.Timings, time.Since(start).Seconds()}}
+			}
+			if err := enc.Encode(v); err != nil {
 				failed++
 			}
 		}
@@ -107,6 +113,27 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitErrors
 	}
 	return exitOK
+}
+
+// timedLine is a JSON line with the timings of its document
+// (docs/interfaces.md).
+type timedLine struct {
+	*casefile.Record
+	Timings timedDocument `json:"timings"`
+}
+
+type timedDocument struct {
+	extract.Timings
+	Wall float64 `json:"wall_s"` // reading, fields and rules of the file, end to end
+}
+
+// MarshalJSON adds the wall time to the stages.
+func (t timedDocument) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(t.Timings)
+	if err != nil || len(b) < 2 {
+		return b, err
+	}
+	return fmt.Appendf(b[:len(b)-1], `,"wall_s":%.6f}`, t.Wall), nil
 }
 
 // readFile reads name, refusing files over the size limit before loading

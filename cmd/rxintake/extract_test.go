@@ -124,3 +124,41 @@ func TestRealFaxNeedsReview(t *testing.T) {
 		}
 	}
 }
+
+// TestExtractTimings checks that --timings adds the stages of each file
+// under "timings" and changes nothing else of the line.
+func TestExtractTimings(t *testing.T) {
+	f := "../../testdata/form-fax.pdf" // an image-only PDF: rendered, then OCR
+	lineOf := func(args ...string) map[string]any {
+		t.Helper()
+		var out, errb bytes.Buffer
+		args = append([]string{"extract", "--json", "--quiet", "--as-of", "2026-11-20"}, append(args, f)...)
+		if code := run(context.Background(), args, &out, &errb); code != 0 {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+		var v map[string]any
+		if err := json.Unmarshal(out.Bytes(), &v); err != nil {
+			t.Fatalf("not a JSON line: %v\n%s", err, out.String())
+		}
+		return v
+	}
+	plain, timed := lineOf(), lineOf("--timings")
+	tm, ok := timed["timings"].(map[string]any)
+	if !ok {
+		t.Fatalf("no timings object: %v", timed)
+	}
+	for _, k := range []string{"decode_s", "render_s", "preprocess_s", "ocr_s", "fields_s", "wall_s"} {
+		if s, _ := tm[k].(float64); s <= 0 {
+			t.Errorf("timings.%s = %v, want > 0", k, tm[k])
+		}
+	}
+	if tm["ocr_pages"] != 1.0 || tm["ocr_passes"].(float64) < 1 {
+		t.Errorf("ocr_pages %v, ocr_passes %v; want 1 page read at least once", tm["ocr_pages"], tm["ocr_passes"])
+	}
+	delete(timed, "timings")
+	a, _ := json.Marshal(plain)
+	b, _ := json.Marshal(timed)
+	if !bytes.Equal(a, b) {
+		t.Errorf("--timings changed the line:\n%s\n%s", a, b)
+	}
+}
