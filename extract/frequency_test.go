@@ -247,3 +247,11 @@ func TestMendCounts(t *testing.T) {
 		}
 	}
 }
+
+// A plan whose span stands under a label of its own on the rate's line.
+func TestPlanSpanUnderItsLabel(t *testing.T) {
+	rx := ReadPrescription(ocrDoc("Programme: twice weekly Over a period of: a fortnight"), readAsOf)
+	if rx.Frequency == nil || rx.Frequency.Visits != 4 || rx.Frequency.Weeks != 2 {
+		t.Errorf("frequency %+v, want 4 visits over 2 weeks", rx.Frequency)
+	}
+}

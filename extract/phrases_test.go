@@ -46,6 +46,7 @@ func TestVocabularyFiles(t *testing.T) {
 		not     []string
 	}{
 		{"labels/dob", []string{"DOB", "Date of birth", "Birthdate", "Member DOB", "Patient's date of birth", "Pt. birth date"}, []string{"Date"}},
+		{"labels/duration", []string{"Duration", "Length of programme", "Over a period of", "For a period of"}, []string{"Period"}},
 		{"labels/npi", []string{"NPI", "Provider NPI #", "Physician NPI number", "Indiv. NPI", "Type 1 NPI", "Individual NPI no.", "Prov NPI", "Practitioner NPI", "Pract. NPI #"}, []string{"Provi NPI", "Province"}},
 		{"labels/prescriber", []string{"Referring physician", "Ordering provider's name", "Physician", "Authorized by"}, []string{"Patient"}},
 		{"labels/patient", []string{"Patient name", "Patient's full name", "Pt. Name", "Client", "Member", "Subscriber name"}, []string{"Physician"}},
