@@ -71,3 +71,29 @@ func TestValidNPICheckDigit(t *testing.T) {
 		}
 	}
 }
+
+// An NPI is read between its label and the number whatever stands
+// there: a dash, a bracket, a leader of dots OCR read as letters or as
+// digits a space away; and the label nearest the number names it, even
+// after a credential that begins like a telephone's cue.
+func TestReadNPISeparators(t *testing.T) {
+	const npi = "1234567893"
+	for _, line := range []string{
+		"Requested by: Ines Varga, M.D., Ph.D. NPI - " + npi,
+		"Physician NPI..........-7 " + npi,
+		"NPI no ...... 0oceeeeeca " + npi,
+		"National Provider Identifier: (" + npi,
+		"NPI [" + npi + "]",
+	} {
+		rx := readBody("Patient: Mary K. Jones  DOB: 04/02/1961\n" + line + "\n")
+		if rx.Prescriber == nil || rx.Prescriber.NPI != npi {
+			t.Errorf("%q: prescriber %+v, want NPI %s", line, rx.Prescriber, npi)
+		}
+	}
+	// A telephone's number stays one.
+	for _, line := range []string{"Ph: (123) 456-7893", "Phone 1234567893", "Fax: 123.456.7893"} {
+		if rx := readBody("Patient: Mary K. Jones\n" + line + "\n"); rx.Prescriber != nil && rx.Prescriber.NPI != "" {
+			t.Errorf("%q read as NPI %s", line, rx.Prescriber.NPI)
+		}
+	}
+}

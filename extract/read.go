@@ -394,7 +394,7 @@ var (
 	reSlashS   = cue(`(?i)^/s/\s*(\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]*){1,3}(?:,?\s*{names/prescriber-credential})*)`)
 	reNameCred = cue(`^(?:Dr\.?\s+)?(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}\.?)?(?:\s+\p{Lu}[\p{L}'’-]+){1,2}),?\s+({names/prescriber-credential})(?:(?:,\s*|\s+)[A-Z]{2,6}(?:-[A-Z]{1,2})?)*\s*$`)
 	reDrName   = regexp.MustCompile(`\bDr\.?\s+(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}\.?)?(?:\s+\p{Lu}[\p{L}'’-]+){0,2})`)
-	reNPI      = cue(`\b{cues/npi-label}(?:\s*\([A-Za-z. ]{1,14}\))?\s*(?:[.…_-]{2,}\s*)?[:;#,.]{0,3}\s*([0-9` + confusion.Default.DigitLetters() + `'][0-9` + confusion.Default.DigitLetters() + ` \-]{8,14}[0-9` + confusion.Default.DigitLetters() + `])`)
+	reNPI      = cue(`\b{cues/npi-label}(?:\s*\([A-Za-z. ]{1,14}\))?\s*(?:[.…_-]{2,}\s*)?[:;#,.–—-]{0,3}\s*[(\[]?([0-9` + confusion.Default.DigitLetters() + `'][0-9` + confusion.Default.DigitLetters() + ` \-]{8,14}[0-9` + confusion.Default.DigitLetters() + `])`)
 )
 
 func (r *rxReader) prescriber() {
@@ -588,7 +588,7 @@ func (r *rxReader) prescriber() {
 			}
 			for _, at := range tenDigitRuns(l.Text) {
 				digits := strings.NewReplacer(" ", "", "-", "").Replace(l.Text[at[0]:at[1]])
-				if hasCueBefore(l.Text, at[0], phoneCue) || !ValidNPI(digits) {
+				if r.phoneBefore(l.Text, at[0]) || !ValidNPI(digits) {
 					continue
 				}
 				pr.NPI = digits
@@ -607,6 +607,20 @@ func (r *rxReader) prescriber() {
 		r.rx.Prescriber = pr
 	}
 }
+
+// phoneBefore reports a telephone's cue before the number at text[at:]
+// that no NPI label follows: the label nearest a number names it ("Ph.D.
+// NPI - 1234567893" is an NPI, however "Ph" reads).
+func (r *rxReader) phoneBefore(text string, at int) bool {
+	before := text[:at]
+	if locs := reNPILabelAny.FindAllStringIndex(before, -1); len(locs) > 0 {
+		before = before[locs[len(locs)-1][1]:]
+	}
+	return hasCueBefore(before, len(before), phoneCue)
+}
+
+// reNPILabelAny is an NPI's label anywhere.
+var reNPILabelAny = cue(`\b{cues/npi-label}`)
 
 // reESignedLead is the start of an electronic-signature statement, up to
 // the name of who signed.

@@ -273,9 +273,12 @@ func (r *rxReader) residue(d *Document) {
 			if !near[l.Idx] && !ends[l.Idx] || l.Page == nil || l.Page.TextLayer {
 				continue
 			}
+			// A field's label is print however OCR doubted it ("NPI
+			// number" under the signature line): its words are no ink.
+			labelWord := r.labelWords(l)
 			doubted, letters := 0, 0
 			for _, w := range l.Words {
-				if w.Conf < 60 && alnumCount(w.Text) >= 3 && digitCount(w.Text) == 0 {
+				if w.Conf < 60 && alnumCount(w.Text) >= 3 && digitCount(w.Text) == 0 && !labelWord[bareLower(w.Text)] {
 					doubted++
 					letters += alnumCount(w.Text)
 				}
@@ -290,6 +293,25 @@ func (r *rxReader) residue(d *Document) {
 	}
 	r.unreadPrintResidue(d, missing, found)
 	r.unreadableResidue(missing, found)
+}
+
+// labelWords are the words of the field labels read on l, in lower case.
+func (r *rxReader) labelWords(l textLine) map[string]bool {
+	out := map[string]bool{}
+	for _, lab := range r.labs {
+		if lab.Line.Idx != l.Idx {
+			continue
+		}
+		for _, w := range strings.Fields(lab.Label) {
+			out[bareLower(w)] = true
+		}
+	}
+	return out
+}
+
+// bareLower is w in lower case without the marks around it.
+func bareLower(w string) string {
+	return strings.ToLower(strings.TrimFunc(w, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }))
 }
 
 // rePersonMention is a courtesy title and a capitalised name, or a word
@@ -965,11 +987,14 @@ func hasCueBefore(s string, at int, cues []string) bool {
 
 // tenDigitRuns finds runs of exactly ten digits, written together or in
 // groups split by single spaces or hyphens, not inside a longer number and
-// not in a telephone number's parentheses or dots.
+// not in a telephone number's parentheses or dots. Ten digits written
+// together are a run of their own beside other digits a space away (a
+// leader's specks read as "-1" before them), and a bracket before them
+// opens no area code.
 func tenDigitRuns(s string) [][2]int {
 	var out [][2]int
 	for i := 0; i < len(s); {
-		if !isDigit(s[i]) || (i > 0 && (isDigit(s[i-1]) || s[i-1] == '(' || s[i-1] == ')' || s[i-1] == '.')) {
+		if !isDigit(s[i]) || (i > 0 && isDigit(s[i-1])) {
 			i++
 			continue
 		}
@@ -986,8 +1011,24 @@ func tenDigitRuns(s string) [][2]int {
 			}
 			break
 		}
-		if n == 10 && (j == len(s) || (s[j] != '.' && s[j] != ')')) && !phoneShaped(s[i:j]) && !dateShaped(s[i:j]) {
+		run := s[i:j]
+		grouped := strings.ContainsAny(run, " -")
+		punctAround := i > 0 && (s[i-1] == '(' || s[i-1] == ')' || s[i-1] == '.') || j < len(s) && (s[j] == '.' || s[j] == ')')
+		switch {
+		case n == 10 && !(grouped && punctAround) && !phoneShaped(run) && !dateShaped(run):
 			out = append(out, [2]int{i, j})
+		case n > 10 && grouped:
+			// Digits together inside a longer grouped run.
+			for k := i; k < j; {
+				e := k
+				for e < j && isDigit(s[e]) {
+					e++
+				}
+				if e-k == 10 {
+					out = append(out, [2]int{k, e})
+				}
+				k = e + 1
+			}
 		}
 		i = j
 	}

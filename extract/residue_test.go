@@ -252,6 +252,33 @@ func TestPrintLike(t *testing.T) {
 	}
 }
 
+// A heading is print larger than the body's, on one baseline; body print
+// and handwriting of the heading's height are not headings.
+func TestHeadingLike(t *testing.T) {
+	const h = 20 // the body's word height
+	var heading, body, hand []image.Rectangle
+	for i := 0; i < 8; i++ {
+		top := 70
+		if i%3 == 0 {
+			top = 82 // lower-case letters
+		}
+		heading = append(heading, image.Rect(10+i*24, top, 30+i*24, 100))
+		body = append(body, image.Rect(10+i*14, 84+(top-70)/2, 20+i*14, 100)) // caps 16, lower case 10
+	}
+	for i, d := range []int{0, 18, 4, 26, 9, 30, 2} {
+		hand = append(hand, image.Rect(10+i*14, 70+d, 22+i*14, 100+d))
+	}
+	if !headingLike(heading, h) {
+		t.Error("a heading not taken for one")
+	}
+	if headingLike(body, h) {
+		t.Error("body print taken for a heading")
+	}
+	if headingLike(hand, h) {
+		t.Error("handwriting taken for a heading")
+	}
+}
+
 // A plan read and found wanting is proven open only when nothing of a plan
 // is left beside it: a number there is a span the reader could not read;
 // the session's length, a diagnosis code or a date of review are not.

@@ -142,7 +142,9 @@ func unreadPrint(p *Page, skip func(y0, y1 int) bandRule) []image.Rectangle {
 				run = run.Union(group[k+n])
 				n++
 			}
-			if n >= 5 && run.Dx() >= 4*printedH {
+			// A heading ("Referral", "Rx Order") is print set larger than
+			// the body's: it names the document, it holds no field.
+			if n >= 5 && run.Dx() >= 4*printedH && !headingLike(group[k:k+n], printedH) {
 				switch skip(run.Min.Y, run.Max.Y) {
 				case bandKeep:
 					bands = append(bands, run)
@@ -166,6 +168,35 @@ const (
 	bandSkip             // the transmit header's band
 	bandIfPrint          // where the prescriber signs: print beside the ink ("Date: ..."), not the ink
 )
+
+// headingLike reports marks of print set larger than the body's: most of
+// them stand on one baseline, and the middle one is taller than the body's
+// words with their ascenders and descenders (printedH). Handwriting is as
+// tall, but its strokes rise and fall.
+func headingLike(marks []image.Rectangle, printedH int) bool {
+	if len(marks) < 3 {
+		return false
+	}
+	heights := make([]int, len(marks))
+	bottoms := make([]int, len(marks))
+	for i, m := range marks {
+		heights[i], bottoms[i] = m.Dy(), m.Max.Y
+	}
+	slices.Sort(heights)
+	slices.Sort(bottoms)
+	mh, base := heights[len(heights)/2], bottoms[len(bottoms)/2]
+	if mh*10 < printedH*11 {
+		return false
+	}
+	tol := max(2, mh/6)
+	on := 0
+	for _, m := range marks {
+		if d := m.Max.Y - base; d <= tol && -d <= tol {
+			on++
+		}
+	}
+	return on*10 >= len(marks)*8
+}
 
 // printLike reports marks that are print, not handwriting: most of them
 // stand on one baseline and are of the print's height. A signature's
