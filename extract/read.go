@@ -49,14 +49,16 @@ func readPrescription(d *Document, asOf time.Time, skip map[string]bool) *Prescr
 var genericLabel = map[string]bool{"to": true, "re": true, "for": true, "sites": true, "site": true, "location": true, "region": true, "ordered": true, "dated": true}
 
 type rxReader struct {
-	doc    *Document
-	lines  []textLine
-	labs   []labelled
-	asOf   time.Time
-	rx     *Prescription
-	dxSpan map[int][][2]int // per line, the spans of diagnosis codes and their descriptions
-	dxTail map[int]string   // per line, the code whose description runs to the line's end
-	pix    map[*Page]*image.Gray
+	doc      *Document
+	lines    []textLine
+	labs     []labelled
+	asOf     time.Time
+	rx       *Prescription
+	dxSpan   map[int][][2]int // per line, the spans of diagnosis codes and their descriptions
+	dxBefore map[int]bool     // lines whose descriptions stand before their codes
+	dxItems  map[int]bool     // of those, lines whose items a semicolon parts
+	dxTail   map[int]string   // per line, the code whose description runs to the line's end
+	pix      map[*Page]*image.Gray
 	// weakInk is marks where the prescriber signs that are too few to be
 	// taken for a signature and too many to prove there is none.
 	weakInk *Evidence
@@ -930,6 +932,9 @@ var (
 
 func (r *rxReader) diagnoses() {
 	r.dxSpan = map[int][][2]int{}
+	r.dxBefore = map[int]bool{}
+	r.dxItems = map[int]bool{}
+	r.dxItems = map[int]bool{}
 	r.dxTail = map[int]string{}
 	set := icd10cm.For(r.asOf)
 	dxLabelled := map[int]bool{}
@@ -948,6 +953,27 @@ func (r *rxReader) diagnoses() {
 		context := dxLabelled[l.Idx] || reDxWord.MatchString(text) || slices.ContainsFunc(matches, func(m []int) bool {
 			return m[2] >= 0 && set.Exists(text[m[2]:m[3]]+"."+text[m[4]:m[5]])
 		})
+		// A list's first item sets where its descriptions stand: "Spasm
+		// of calf -- M62.831; Pain in right hip -- M25.551" puts each
+		// before its code, whatever follows the code.
+		if len(matches) >= 2 {
+			m := matches[0]
+			first := ""
+			if m[2] >= 0 {
+				first = strings.ToUpper(text[m[2]:m[3]] + "." + text[m[4]:m[5]])
+			} else {
+				first = strings.ToUpper(text[m[6]:m[7]])
+			}
+			// The side its own description agrees with, not a label
+			// before the list ("Problems M53.82 Dorsopathy ...").
+			before, _, _ := dxDescriptionBefore(text, m[0], m[1], false)
+			after, _, _ := dxDescriptionSide(text, m[0], m[1], false)
+			if before != "" && (after == before || set.DescriptionAgrees(first, before) > set.DescriptionAgrees(first, after)) {
+				r.dxBefore[l.Idx] = true
+				// Items a semicolon parts hold their commas.
+				r.dxItems[l.Idx] = strings.Contains(text[matches[0][1]:matches[1][0]], ";")
+			}
+		}
 		for _, m := range matches {
 			var code string
 			switch {
@@ -1071,6 +1097,11 @@ func (r *rxReader) maskWrappedDescriptions(set *icd10cm.Set) {
 	}
 }
 
+// hasWordAfter reports a word of three letters or more in rest.
+func hasWordAfter(rest string) bool {
+	return slices.ContainsFunc(strings.FieldsFunc(rest, func(c rune) bool { return !unicode.IsLetter(c) }), func(w string) bool { return len(w) >= 3 })
+}
+
 // descConfirmed is the confidence of a code its printed description
 // confirms.
 const descConfirmed = 0.9
@@ -1156,7 +1187,12 @@ func (r *rxReader) addDiagnosis(set *icd10cm.Set, code, text string, start, end 
 		return
 	}
 	seen[code] = true
-	desc, ds, de := dxDescription(text, start, end)
+	desc, ds, de := dxDescriptionSide(text, start, end, r.dxBefore[l.Idx])
+	if r.dxItems[l.Idx] {
+		if d, from := dxItemBefore(text, start); d != "" {
+			desc, ds, de = d, from, start
+		}
+	}
 	// "Muscle spasm of calf, M62.831, Plantar fascial fibromatosis, ...,
 	// M72.21": words on both sides; the code's own description says which
 	// are its.
@@ -1177,8 +1213,10 @@ func (r *rxReader) addDiagnosis(set *icd10cm.Set, code, text string, start, end 
 		}
 	}
 	r.dxSpan[l.Idx] = append(r.dxSpan[l.Idx], [2]int{min(start, ds), max(end, de)})
-	if de > start && len(strings.TrimRight(text[de:], " .,;|")) == 0 {
-		r.dxTail[l.Idx] = code // the description reaches the end of the line
+	if !hasWordAfter(text[max(end, de):]) {
+		// The description reaches the end of the line, or begins there
+		// ("M75.42 L"): what starts the next line may be the rest of it.
+		r.dxTail[l.Idx] = code
 	}
 	dx := Diagnosis{Code: code, Description: desc, CodeSet: set.FiscalYear(), Evidence: l.evidence(text)}
 	dx.Confidence = round2(r.confOf(l, text[start:end]))
@@ -1281,6 +1319,33 @@ func dxDescriptionSide(text string, start, end int, before bool) (string, int, i
 	}
 	return dxDescriptionBefore(text, start, end, closed)
 }
+
+// dxItemBefore is the description before the code at text[start:] in a
+// list whose items a semicolon parts: back to the semicolon, the label's
+// colon or the code before it, commas and all.
+func dxItemBefore(text string, start int) (string, int) {
+	before := text[:start]
+	from := 0
+	if i := strings.LastIndexAny(before, ":;"); i >= 0 {
+		from = i + 1
+	}
+	if loc := reICD.FindAllStringIndex(before, -1); len(loc) > 0 && loc[len(loc)-1][1] > from {
+		from = loc[len(loc)-1][1]
+	}
+	if loc := reDiagnosisLead.FindStringIndex(before[from:]); loc != nil {
+		from += loc[1]
+	}
+	desc := reDescCodeLabel.ReplaceAllString(strings.TrimSpace(before[from:]), "")
+	desc = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(desc), "(-–—=[ ,"))
+	if len(desc) < 4 {
+		return "", 0
+	}
+	return desc, from
+}
+
+// reDiagnosisLead are the words that lead into a diagnosis ("diagnosed
+// with").
+var reDiagnosisLead = cue(`(?i)^\s*(?:{cues/diagnosis-lead})\s`)
 
 func dxDescriptionBefore(text string, start, end int, closed bool) (string, int, int) {
 	before := text[:start]

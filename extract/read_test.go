@@ -511,6 +511,37 @@ func TestDescriptionsBeforeTheirCodes(t *testing.T) {
 	}
 }
 
+// A list whose items a semicolon parts, each description before its code:
+// the descriptions keep their commas, and no word of theirs is an area or
+// residue of one. A list that opens on its label keeps descriptions after
+// the codes.
+func TestDescriptionsBeforeCodesInAList(t *testing.T) {
+	rx := readBody("Please provide 97140.\nReasons for referral: Low back pain, unspecified -- M54.50; Piriformis syndrome, left -- G57.02; Cervicalgia -- M54.2. Twice a week for 4 weeks.\n")
+	want := map[string]string{"M54.50": "Low back pain, unspecified", "G57.02": "Piriformis syndrome, left", "M54.2": "Cervicalgia"}
+	for _, d := range rx.Diagnoses {
+		if w := want[d.Code]; d.Description != w {
+			t.Errorf("%s: description %q, want %q", d.Code, d.Description, w)
+		}
+	}
+	if len(rx.Areas) != 0 || slices.Contains(unattributed(rx), "areas") {
+		t.Errorf("areas %v, residue %v: words of a diagnosis taken for areas", rx.Areas, unattributed(rx))
+	}
+	rx = readBody("Problems M54.50 LOW BACK PAIN, UNSPECIFIED; M54.2 CERVICALGIA\n")
+	if len(rx.Diagnoses) != 2 || rx.Diagnoses[0].Description != "LOW BACK PAIN, UNSPECIFIED" {
+		t.Errorf("label before a list taken for a description: %+v", rx.Diagnoses)
+	}
+}
+
+// A description that begins at the end of a line and wraps onto the next
+// ("M75.42 L" / "shoulder impingement; ..."): the rest is the code's, not
+// an area to treat.
+func TestDescriptionWrappedFromItsFirstLetter(t *testing.T) {
+	rx := readBody("Please provide 97140.\nDiagnosis: M25.512 Pain in left shoulder; M75.42 L\nshoulder impingement; M62.838 Muscle spasm\n")
+	if len(rx.Areas) != 0 || slices.Contains(unattributed(rx), "areas") {
+		t.Errorf("areas %v, residue %v: the wrapped description taken for an area", rx.Areas, unattributed(rx))
+	}
+}
+
 // Patients' names as OCR leaves them: an initial's full stop read as a
 // comma, particles in small letters, a colon after the name.
 func TestReadPatientNamesOCRSpoiled(t *testing.T) {
