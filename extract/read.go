@@ -969,9 +969,12 @@ func (r *rxReader) diagnoses() {
 			before, _, _ := dxDescriptionBefore(text, m[0], m[1], false)
 			after, _, _ := dxDescriptionSide(text, m[0], m[1], false)
 			if before != "" && (after == before || set.DescriptionAgrees(first, before) > set.DescriptionAgrees(first, after)) {
-				r.dxBefore[l.Idx] = true
-				// Items a semicolon parts hold their commas.
-				r.dxItems[l.Idx] = strings.Contains(text[matches[0][1]:matches[1][0]], ";")
+				// Only a list whose items a semicolon parts: in a
+				// sentence each code's brackets and words say where its
+				// description is. The items hold their commas.
+				if strings.Contains(text[matches[0][1]:matches[1][0]], ";") {
+					r.dxBefore[l.Idx], r.dxItems[l.Idx] = true, true
+				}
 			}
 		}
 		for _, m := range matches {
