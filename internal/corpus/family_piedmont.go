@@ -6,9 +6,10 @@ import (
 	"strings"
 )
 
-// piedmont: held out. Practices of the US Southeast and the Gulf Coast (the
-// Carolinas, Georgia, Alabama, Mississippi, Louisiana, Florida's Gulf side,
-// East Texas): rural health clinics, federally qualified health centers, a
+// piedmont: held out until its wording was read to classify its
+// misreadings (cascade took its place). Practices of the US Southeast and
+// the Gulf Coast (the Carolinas, Georgia, Alabama, Mississippi, Louisiana,
+// Florida's Gulf side, East Texas): rural health clinics, federally qualified health centers, a
 // VA community-care referral office, chiropractic and pain-management
 // groups, a cancer center's survivorship program, obstetrics (pregnancy
 // back pain) and workers' compensation clinics. Plans in plain talk ("two
@@ -28,7 +29,7 @@ import (
 // here: an order's body parts are drawn apart from who writes it, and a
 // podiatrist's order for the neck would not be one a therapist could fill.
 var piedmont = &wordingFamily{
-	name: "piedmont", heldOut: true,
+	name: "piedmont", heldOut: false,
 	female: []string{"Mary Beth", "Betty Sue", "Lula Belle", "Anna Grace", "Ola Mae", "Queen Esther", "Hagar", "Minda", "Clothilde",
 		"Eulalie", "Noelie", "Ophelia", "Amelie", "Thu Trang", "Ngoc Anh", "Kim Lien", "Ayita", "Galilahi", "Guadalupe", "Yolanda",
 		"Rocio", "Nadine", "Rania", "Samira", "Despina", "Eleni", "Kalliope", "Shaquita", "Bobbie Jo", "Earlene"},
