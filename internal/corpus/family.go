@@ -98,7 +98,7 @@ const (
 var houseFamily = &wordingFamily{name: "house", house: true}
 
 // wordingFamilies lists every family; the held-out ones last.
-var wordingFamilies = []*wordingFamily{houseFamily, northside, lakeview, harbor, riverbend, tidewater, prairie, summit, mesa, juniper, piedmont}
+var wordingFamilies = []*wordingFamily{houseFamily, northside, lakeview, harbor, riverbend, tidewater, prairie, summit, mesa, juniper, piedmont, cascade}
 
 // FamilyNames returns the names of the wording families.
 func FamilyNames() []string {

@@ -6,16 +6,17 @@ import (
 	"strings"
 )
 
-// piedmont: held out. Practices of the US Southeast and the Gulf Coast (the
-// Carolinas, Georgia, Alabama, Mississippi, Louisiana, Florida's Gulf side,
-// East Texas): rural health clinics, federally qualified health centers, a
-// VA community-care referral office, chiropractic and pain-management
-// groups, a cancer center's survivorship program, obstetrics (pregnancy
-// back pain) and workers' compensation clinics. Plans in plain talk ("two
-// visits weekly times six weeks", "three a week for the first two weeks,
-// then two a week for the next four weeks") and in clinic shorthand with a
-// stated unit ("2 wkly x 6 wks", "Q2W x 8 wks", "BIW x 3 wks, then QW x 3
-// wks"), visit totals within an episode of care, session lengths as
+// piedmont: held out until its wording was read to classify its misreadings
+// (cascade took its place). Practices of the US Southeast and the Gulf Coast
+// (the Carolinas, Georgia, Alabama, Mississippi, Louisiana, Florida's Gulf
+// side, East Texas): rural health clinics, federally qualified health
+// centers, a VA community-care referral office, chiropractic and
+// pain-management groups, a cancer center's survivorship program, obstetrics
+// (pregnancy back pain) and workers' compensation clinics. Plans in plain
+// talk ("two visits weekly times six weeks", "three a week for the first two
+// weeks, then two a week for the next four weeks") and in clinic shorthand
+// with a stated unit ("2 wkly x 6 wks", "Q2W x 8 wks", "BIW x 3 wks, then QW
+// x 3 wks"), visit totals within an episode of care, session lengths as
 // appointments ("sixty-minute appointment", "an hour-long visit", "4 timed
 // units"); US dates with weekday names, "the 3rd of November, 2026",
 // "11-03-26", "Nov. 3rd, 2026"; "beneficiary", "service line", "body
@@ -23,12 +24,12 @@ import (
 // Vietnamese Gulf Coast, Lumbee and Cherokee, Tejano, Lebanese-American and
 // Greek-American (Tarpon Springs) names, Southern double first names and
 // suffixes; credentials written several ways (M.D., D.O., FNP-BC, NP-C,
-// APRN, WHNP-BC, PA-C, DC). Every credential printed is the prescriber's
-// own and goes to the truth as printed, without dots. No podiatrist orders
-// here: an order's body parts are drawn apart from who writes it, and a
+// APRN, WHNP-BC, PA-C, DC). Every credential printed is the prescriber's own
+// and goes to the truth as printed, without dots. No podiatrist orders here:
+// an order's body parts are drawn apart from who writes it, and a
 // podiatrist's order for the neck would not be one a therapist could fill.
 var piedmont = &wordingFamily{
-	name: "piedmont", heldOut: true,
+	name: "piedmont", heldOut: false,
 	female: []string{"Mary Beth", "Betty Sue", "Lula Belle", "Anna Grace", "Ola Mae", "Queen Esther", "Hagar", "Minda", "Clothilde",
 		"Eulalie", "Noelie", "Ophelia", "Amelie", "Thu Trang", "Ngoc Anh", "Kim Lien", "Ayita", "Galilahi", "Guadalupe", "Yolanda",
 		"Rocio", "Nadine", "Rania", "Samira", "Despina", "Eleni", "Kalliope", "Shaquita", "Bobbie Jo", "Earlene"},

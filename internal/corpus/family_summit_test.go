@@ -12,11 +12,12 @@ import (
 	"time"
 )
 
-// summit's, mesa's and then juniper's wording have been read to classify
-// their misreadings: they are own families now, and piedmont is held out.
+// summit's, mesa's, juniper's and then piedmont's wording have been read to
+// classify their misreadings: they are own families now, and cascade is
+// held out.
 func TestSummitNoLongerHeldOut(t *testing.T) {
-	if got := HeldOutFamilies(); !slices.Equal(got, []string{"piedmont"}) {
-		t.Fatalf("held-out families %v, want piedmont alone (not summit, mesa or juniper)", got)
+	if got := HeldOutFamilies(); !slices.Equal(got, []string{"cascade"}) {
+		t.Fatalf("held-out families %v, want cascade alone (not summit, mesa, juniper or piedmont)", got)
 	}
 }
 
