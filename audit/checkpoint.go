@@ -2,8 +2,10 @@ package audit
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -18,19 +20,29 @@ import (
 )
 
 // A checkpoint is the head of the trail (last seq and its hash) at a moment,
-// written as one line of text:
+// written as one line of text and signed with the checkpoint key
+// (checkpoint_key.go):
+//
+//	rxintake-audit-checkpoint v2 seq=1839 hash=3f0c…e2 at=2026-11-21T06:00:00Z key=5be1…07 sig=Qm9…Aw
+//
+// key names the public key (the start of its SHA-256), and sig is the
+// Ed25519 signature of the line up to " sig=", in unpadded base64url. A
+// checkpoint without a key is written as version 1, with a check value in
+// place of key and sig:
 //
 //	rxintake-audit-checkpoint v1 seq=1839 hash=3f0c…e2 at=2026-11-21T06:00:00Z check=9a41c0d2b7e65f18
 //
 // check is the start of the SHA-256 of the rest of the line: it catches a
-// line altered or copied wrongly. It is not a signature; anyone with this
-// source can compute it. What makes checkpoints evidence is where copies are
-// kept: in the checkpoint table, in files under data_dir/audit-checkpoints,
-// and above all outside the server (the manager's archive, the daily digest
-// email). Verify compares the trail with every checkpoint it knows: a
-// checkpoint beyond the trail's last entry means entries were removed from
-// the end; one whose hash differs from the trail's at that seq means the
-// trail was rewritten.
+// line altered or copied wrongly, but anyone can compute it. Only a signed
+// checkpoint anchors the trail (docs/audit.md): whoever can rewrite the
+// database can recompute every hash of the chain and every version 1 line,
+// but cannot sign without the key, which lives outside data_dir. Copies are
+// kept in the checkpoint table, in files under data_dir/audit-checkpoints,
+// and off the machine (Deliver). Verify compares the trail with every
+// checkpoint it knows: a checkpoint beyond the trail's last entry means
+// entries were removed from the end; one whose hash differs from the
+// trail's at that seq means the trail was rewritten; a signature that fails
+// means a checkpoint was forged or altered.
 
 // ErrCheckpoint reports a checkpoint that cannot be read or parsed. It is
 // permanent for that file.
@@ -44,7 +56,8 @@ func CheckpointDir(dataDir string) string { return filepath.Join(dataDir, Checkp
 
 const (
 	checkpointTag     = "rxintake-audit-checkpoint"
-	checkpointVersion = "v1"
+	checkpointVersion = "v1" // unsigned
+	signedVersion     = "v2"
 	checkpointMaxFile = 1 << 20
 )
 
@@ -53,14 +66,36 @@ type Checkpoint struct {
 	Seq  int64     // the last entry; 0 for an empty trail
 	Hash string    // its hash; for an empty trail the genesis value
 	At   time.Time // when it was taken, to the second, UTC
+	// Key and Sig are the signing key's id and the signature, for a
+	// signed checkpoint; both empty for an unsigned one.
+	Key, Sig string
 	// Source says where the checkpoint was read: "the database" or a file
 	// name. Empty for one just taken.
 	Source string
 }
 
 func (c Checkpoint) body() string {
+	if c.Key != "" {
+		return fmt.Sprintf("%s %s seq=%d hash=%s at=%s key=%s", checkpointTag, signedVersion,
+			c.Seq, c.Hash, c.At.UTC().Format(time.RFC3339), c.Key)
+	}
 	return fmt.Sprintf("%s %s seq=%d hash=%s at=%s", checkpointTag, checkpointVersion,
 		c.Seq, c.Hash, c.At.UTC().Format(time.RFC3339))
+}
+
+// Signed reports whether the checkpoint carries a signature.
+func (c Checkpoint) Signed() bool { return c.Key != "" }
+
+// sign sets Key and Sig.
+func (c *Checkpoint) sign(k ed25519.PrivateKey) {
+	c.Key = keyID(k.Public().(ed25519.PublicKey))
+	c.Sig = base64.RawURLEncoding.EncodeToString(ed25519.Sign(k, []byte(c.body())))
+}
+
+// signatureValid reports whether pub signed c.
+func (c Checkpoint) signatureValid(pub ed25519.PublicKey) bool {
+	sig, err := base64.RawURLEncoding.DecodeString(c.Sig)
+	return err == nil && c.Key == keyID(pub) && ed25519.Verify(pub, []byte(c.body()), sig)
 }
 
 func checkValue(body string) string {
@@ -71,6 +106,9 @@ func checkValue(body string) string {
 // Line returns the checkpoint as its line of text, without a newline.
 func (c Checkpoint) Line() string {
 	b := c.body()
+	if c.Key != "" {
+		return b + " sig=" + c.Sig
+	}
 	return b + " check=" + checkValue(b)
 }
 
@@ -102,18 +140,26 @@ func (t *Trail) WriteCheckpointFile(ctx context.Context, dir string) (string, er
 	return writeCheckpointFile(dir, cp)
 }
 
-// takeCheckpoint reads the head and records the checkpoint in the table in
-// one transaction, then in CheckpointDir.
+// takeCheckpoint records the case states that changed (case_state.go),
+// reads the head, signs it and records the checkpoint in the table, in one
+// transaction, then in CheckpointDir.
 func (t *Trail) takeCheckpoint(ctx context.Context) (Checkpoint, error) {
 	tx, err := t.db.BeginTx(ctx, nil)
 	if err != nil {
 		return Checkpoint{}, fmt.Errorf("%w: checkpoint: %v", ErrStore, err)
 	}
 	defer tx.Rollback()
+	n, err := recordCaseStates(ctx, tx)
+	if err != nil {
+		return Checkpoint{}, fmt.Errorf("%w: checkpoint: case records: %v", ErrStore, err)
+	}
 	cp := Checkpoint{Hash: genesisHash, At: timeNow().UTC().Truncate(time.Second)}
 	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_trail ORDER BY seq DESC LIMIT 1`).Scan(&cp.Seq, &cp.Hash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Checkpoint{}, fmt.Errorf("%w: checkpoint: read head: %v", ErrStore, err)
+	}
+	if t.opts.SigningKey != nil {
+		cp.sign(t.opts.SigningKey)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit_checkpoint (seq, hash, at, line) VALUES (?, ?, ?, ?)`,
 		cp.Seq, cp.Hash, cp.At.Format(time.RFC3339), cp.Line())
@@ -128,7 +174,7 @@ func (t *Trail) takeCheckpoint(ctx context.Context) (Checkpoint, error) {
 			return cp, err
 		}
 	}
-	t.log.InfoContext(ctx, "audit checkpoint", "seq", cp.Seq, "hash", cp.Hash)
+	t.log.InfoContext(ctx, "audit checkpoint", "seq", cp.Seq, "hash", cp.Hash, "signed", cp.Signed(), "case_states", n)
 	return cp, nil
 }
 
@@ -168,27 +214,40 @@ func parseCheckpoints(text, source string) ([]Checkpoint, error) {
 		if len(cps) > 0 {
 			which = fmt.Sprintf("checkpoint %d in %s", len(cps)+1, source)
 		}
-		if i+5 >= len(f) || f[i+1] != checkpointVersion {
+		signed := i+1 < len(f) && f[i+1] == signedVersion
+		n := 5 // fields after the tag
+		if signed {
+			n = 6
+		}
+		if i+n >= len(f) || (f[i+1] != checkpointVersion && !signed) {
 			return nil, fmt.Errorf("%w: %s is incomplete or of an unknown version", ErrCheckpoint, which)
 		}
 		var cp Checkpoint
 		seq, okSeq := strings.CutPrefix(f[i+2], "seq=")
 		hash, okHash := strings.CutPrefix(f[i+3], "hash=")
 		at, okAt := strings.CutPrefix(f[i+4], "at=")
-		check, okCheck := strings.CutPrefix(f[i+5], "check=")
+		okKey, okCheck := true, true
+		var check string
+		if signed {
+			cp.Key, okKey = strings.CutPrefix(f[i+5], "key=")
+			cp.Sig, okCheck = strings.CutPrefix(f[i+6], "sig=")
+			okKey = okKey && cp.Key != "" && cp.Sig != ""
+		} else {
+			check, okCheck = strings.CutPrefix(f[i+5], "check=")
+		}
 		var err1, err2 error
 		cp.Seq, err1 = strconv.ParseInt(seq, 10, 64)
 		cp.At, err2 = time.Parse(time.RFC3339, at)
 		cp.Hash = hash
 		cp.Source = source
-		if !okSeq || !okHash || !okAt || !okCheck || err1 != nil || err2 != nil || cp.Seq < 0 || len(hash) != 64 {
+		if !okSeq || !okHash || !okAt || !okKey || !okCheck || err1 != nil || err2 != nil || cp.Seq < 0 || len(hash) != 64 {
 			return nil, fmt.Errorf("%w: %s is not in the expected format", ErrCheckpoint, which)
 		}
-		if checkValue(strings.Join(f[i:i+5], " ")) != check {
+		if !signed && checkValue(strings.Join(f[i:i+5], " ")) != check {
 			return nil, fmt.Errorf("%w: %s does not match its check value: it was altered or copied wrongly", ErrCheckpoint, which)
 		}
 		cps = append(cps, cp)
-		i += 5
+		i += n
 	}
 	return cps, nil
 }

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"errors"
 	"os"
 	"path/filepath"
@@ -22,12 +23,12 @@ func TestCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Checkpoint{Seq: 20, Hash: head[0].Hash, At: time.Date(2026, 11, 20, 14, 22, 0, 0, time.UTC)}
-	if cp != want {
+	want := Checkpoint{Seq: 20, Hash: head[0].Hash, At: time.Date(2026, 11, 20, 14, 22, 0, 0, time.UTC), Key: keyID(testKey.Public().(ed25519.PublicKey)), Sig: cp.Sig}
+	if cp != want || !cp.signatureValid(testKey.Public().(ed25519.PublicKey)) {
 		t.Errorf("Checkpoint = %+v, want %+v", cp, want)
 	}
 	line := buf.String()
-	re := regexp.MustCompile(`^rxintake-audit-checkpoint v1 seq=20 hash=[0-9a-f]{64} at=2026-11-20T14:22:00Z check=[0-9a-f]{16}\n$`)
+	re := regexp.MustCompile(`^rxintake-audit-checkpoint v2 seq=20 hash=[0-9a-f]{64} at=2026-11-20T14:22:00Z key=[0-9a-f]{16} sig=[A-Za-z0-9_-]{86}\n$`)
 	if !re.MatchString(line) {
 		t.Errorf("checkpoint line %q does not match %s", line, re)
 	}
@@ -77,6 +78,8 @@ func TestCheckpointEmptyTrail(t *testing.T) {
 func TestParseCheckpoints(t *testing.T) {
 	a := Checkpoint{Seq: 1839, Hash: strings.Repeat("3f", 32), At: time.Date(2026, 11, 21, 6, 0, 0, 0, time.UTC), Source: "digest"}
 	b := Checkpoint{Seq: 2001, Hash: strings.Repeat("a0", 32), At: time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC), Source: "digest"}
+	c := b
+	c.sign(testKey)
 	tests := []struct {
 		name string
 		text string
@@ -93,7 +96,9 @@ func TestParseCheckpoints(t *testing.T) {
 		{"seq altered", strings.Replace(a.Line(), "seq=1839", "seq=1838", 1), nil, true},
 		{"hash altered", strings.Replace(a.Line(), "hash=3f", "hash=4f", 1), nil, true},
 		{"cut short", a.Line()[:60], nil, true},
-		{"unknown version", strings.Replace(a.Line(), " v1 ", " v2 ", 1), nil, true},
+		{"unknown version", strings.Replace(a.Line(), " v1 ", " v3 ", 1), nil, true},
+		{"signed", c.Line() + "\n", []Checkpoint{c}, false},
+		{"signed, cut short", strings.TrimSuffix(c.Line(), " sig="+c.Sig), nil, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -194,10 +199,15 @@ func TestVerifyAgainstBadFile(t *testing.T) {
 	for name, file := range map[string]string{
 		"missing": filepath.Join(dir, "nope.txt"),
 		"empty":   write("empty.txt", "just a note\n"),
-		"damaged": write("damaged.txt", strings.Replace(string(b), "seq=2", "seq=3", 1)),
+		"damaged": write("damaged.txt", strings.Replace(string(b), " at=", " at", 1)),
 	} {
 		if _, err := tr.VerifyAgainst(t.Context(), file); !errors.Is(err, ErrCheckpoint) {
 			t.Errorf("%s file: err = %v, want ErrCheckpoint", name, err)
 		}
+	}
+	// A signed line altered is read, and fails its signature.
+	rep, err := tr.VerifyAgainst(t.Context(), write("altered.txt", strings.Replace(string(b), "seq=2", "seq=3", 1)))
+	if err != nil || rep.OK || !strings.Contains(rep.Problem, "(in altered.txt) does not match its signature: it was forged or altered") {
+		t.Errorf("altered file: %v, %v; want a signature that does not match", rep, err)
 	}
 }

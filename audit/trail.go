@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"database/sql"
 	"embed"
@@ -85,6 +86,7 @@ const (
 	EventUserSignInFailed       = "user-sign-in-failed"
 	EventConfigLoaded           = "config-loaded"
 	EventDuplicateSendSuspected = "duplicate-send-suspected"
+	EventCaseState              = "case-state"
 )
 
 // TrailOptions configures a Trail. The zero value works: no checkpoint
@@ -94,7 +96,16 @@ type TrailOptions struct {
 	// read by Verify; normally CheckpointDir(dataDir). Empty: the checkpoint
 	// table only.
 	CheckpointDir string
-	Logger        *slog.Logger
+	// SigningKey signs every checkpoint taken (LoadSigningKey reads it
+	// from audit.checkpoint_key_file). Without it checkpoints are
+	// unsigned, and Verify reports the trail unanchored.
+	SigningKey ed25519.PrivateKey
+	// PublicKey checks checkpoint signatures in Verify; when nil, the
+	// public half of SigningKey. Verify needs only this one.
+	PublicKey ed25519.PublicKey
+	// Sinks receive every checkpoint off the machine (Deliver).
+	Sinks  []Sink
+	Logger *slog.Logger
 }
 
 // Trail is the append-only, hash-chained audit trail. It is safe for
@@ -106,6 +117,8 @@ type Trail struct {
 	opts TrailOptions
 	log  *slog.Logger
 	mu   sync.Mutex // serializes this process's appends; SQLite serializes processes
+	// deliverMu lets one Deliver run at a time in this process.
+	deliverMu sync.Mutex
 }
 
 // Entry is one row of the trail.
@@ -164,6 +177,9 @@ func NewTrail(ctx context.Context, db *sql.DB, opts TrailOptions) (*Trail, error
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("%w: create tables: %v", ErrStore, err)
 	}
+	if opts.PublicKey == nil && opts.SigningKey != nil {
+		opts.PublicKey = opts.SigningKey.Public().(ed25519.PublicKey)
+	}
 	return &Trail{db: db, opts: opts, log: log}, nil
 }
 
@@ -190,14 +206,26 @@ func (t *Trail) append(ctx context.Context, r record) (Entry, error) {
 		return Entry{}, fmt.Errorf("%w: append %s: %v", ErrStore, r.event, err)
 	}
 	defer tx.Rollback()
+	e, err := appendTx(ctx, tx, r, detail)
+	if err != nil {
+		return Entry{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Entry{}, fmt.Errorf("%w: append %s: commit: %v", ErrStore, r.event, err)
+	}
+	return e, nil
+}
 
+// appendTx writes one entry at the end of the chain inside tx, which must
+// hold the database's write lock (BEGIN IMMEDIATE).
+func appendTx(ctx context.Context, tx *sql.Tx, r record, detail []byte) (Entry, error) {
 	// The next seq follows the highest ever used (sqlite_sequence remembers
 	// it even if the last rows were deleted), so entries removed from the end
 	// stay visible as a gap once the trail grows again. The chain continues
 	// from the last row present.
 	var lastSeq, maxSeq int64
 	prev := genesisHash
-	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_trail ORDER BY seq DESC LIMIT 1`).Scan(&lastSeq, &prev)
+	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_trail ORDER BY seq DESC LIMIT 1`).Scan(&lastSeq, &prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Entry{}, fmt.Errorf("%w: append %s: read head: %v", ErrStore, r.event, err)
 	}
@@ -223,9 +251,6 @@ func (t *Trail) append(ctx context.Context, r record) (Entry, error) {
 		e.Seq, at, e.Actor, e.CaseID, e.Event, e.Outcome, string(detail), e.PrevHash, e.Hash)
 	if err != nil {
 		return Entry{}, fmt.Errorf("%w: append %s: %v", ErrStore, r.event, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return Entry{}, fmt.Errorf("%w: append %s: commit: %v", ErrStore, r.event, err)
 	}
 	return e, nil
 }

@@ -3,6 +3,7 @@ package audit
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -170,7 +171,11 @@ func testClock(t *testing.T) {
 	t.Cleanup(func() { timeNow = old })
 }
 
-// newTestTrail opens a trail in a fresh data directory, returning it, its
+// testKey signs the checkpoints of test trails.
+var testKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+
+// newTestTrail opens a trail in a fresh data directory, checkpoints signed
+// with testKey, returning it, its
 // database and the data directory.
 func newTestTrail(t testing.TB) (*Trail, *sql.DB, string) {
 	t.Helper()
@@ -182,6 +187,7 @@ func newTestTrail(t testing.TB) (*Trail, *sql.DB, string) {
 	t.Cleanup(func() { db.Close() })
 	tr, err := NewTrail(t.Context(), db, TrailOptions{
 		CheckpointDir: CheckpointDir(dir),
+		SigningKey:    testKey,
 		Logger:        slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
@@ -522,14 +528,14 @@ func TestTrailVerify(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			0, "a checkpoint cannot be trusted: a checkpoint in checkpoint-20261120T141000Z-seq10.txt does not match its check value: it was altered or copied wrongly",
+			0, "the checkpoint taken 2026-11-20 14:10 UTC (in checkpoint-20261120T141000Z-seq10.txt) does not match its signature: it was forged or altered",
 		},
 		{
 			"checkpoint record altered",
 			func(t *testing.T, _ *Trail, db *sql.DB, _ string) {
 				tamper(t, db, `UPDATE audit_checkpoint SET line = replace(line, 'seq=20', 'seq=17') WHERE seq = 20`)
 			},
-			0, "a checkpoint cannot be trusted: a checkpoint in the database (record 2) does not match its check value: it was altered or copied wrongly",
+			0, "the checkpoint taken 2026-11-20 14:21 UTC (in the database (record 2)) does not match its signature: it was forged or altered",
 		},
 	}
 	for _, tc := range tests {
@@ -560,7 +566,7 @@ func TestTrailVerifyIntact(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Two checkpoints, each in the table and in a file.
-	want := Report{OK: true, Entries: 20, HeadSeq: 20, Head: head[0].Hash, Checkpoints: 4}
+	want := Report{OK: true, Entries: 20, HeadSeq: 20, Head: head[0].Hash, Checkpoints: 4, Anchor: 20}
 	if rep != want {
 		t.Errorf("Verify = %+v\nwant %+v", rep, want)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Report is the result of Verify. A trail that could not be read at all is
@@ -26,6 +27,15 @@ type Report struct {
 	// Problem says what is wrong in a sentence an office manager can act
 	// on; empty when OK.
 	Problem string
+	// Anchor is the last entry a signed checkpoint covers, 0 for none.
+	Anchor int64
+	// Unanchored is true for an intact trail with entries after Anchor:
+	// nothing kept off the machine shows that they are as written.
+	// UnanchoredSince is when the first of them was written.
+	Unanchored      bool
+	UnanchoredSince time.Time
+	// NoKey is true when Verify had no public key to check signatures.
+	NoKey bool
 }
 
 // String is the report as one line, for the command line and the digest.
@@ -33,15 +43,31 @@ func (r Report) String() string {
 	if !r.OK {
 		return "audit trail NOT intact: " + r.Problem
 	}
+	if r.Unanchored {
+		after := "no signed checkpoint covers " + entries(1, r.HeadSeq)
+		if r.Anchor > 0 {
+			after = fmt.Sprintf("%s written after the last signed checkpoint (entry %d)", entries(r.Anchor+1, r.HeadSeq), r.Anchor)
+		}
+		s := fmt.Sprintf("audit trail unanchored since %s: %s; %d entries, last entry %d (hash %.16s), matches %d checkpoints",
+			r.UnanchoredSince.UTC().Format("2006-01-02 15:04 UTC"), after, r.Entries, r.HeadSeq, r.Head, r.Checkpoints)
+		if r.NoKey {
+			s += "; no checkpoint key is configured (audit.checkpoint_key_file or audit.checkpoint_public_key)"
+		}
+		return s
+	}
 	return fmt.Sprintf("audit trail intact: %d entries, last entry %d (hash %.16s), matches %d checkpoints",
 		r.Entries, r.HeadSeq, r.Head, r.Checkpoints)
 }
 
 // Verify recomputes the chain from the first entry and compares it with every
-// checkpoint in the checkpoint table and in TrailOptions.CheckpointDir. The
-// report names the first entry that was changed, removed or reordered, or the
-// entries missing from the end. The error is for a trail that could not be
-// read (ErrStore).
+// checkpoint in the checkpoint table and in TrailOptions.CheckpointDir,
+// checks the signature of every signed checkpoint with
+// TrailOptions.PublicKey, and compares the case records with their last
+// case-state entries (case_state.go). The report names the first entry that
+// was changed, removed or reordered, the entries missing from the end, a
+// forged checkpoint or a case changed outside the trail. An intact trail
+// with entries after the last signed checkpoint is Unanchored. The error is
+// for a trail that could not be read (ErrStore).
 func (t *Trail) Verify(ctx context.Context) (Report, error) {
 	return t.verify(ctx, nil)
 }
@@ -90,6 +116,26 @@ func (t *Trail) verify(ctx context.Context, cps []Checkpoint) (Report, error) {
 	cps = append(cps, tcps...)
 	damaged = append(damaged, bad...)
 
+	// Signatures: a signed checkpoint that fails is a forgery or an
+	// alteration; one that holds anchors the trail up to its entry.
+	var anchor int64
+	sigProblem := ""
+	pub := t.opts.PublicKey
+	for _, cp := range cps {
+		switch {
+		case !cp.Signed():
+		case pub == nil:
+		case cp.signatureValid(pub):
+			anchor = max(anchor, cp.Seq)
+		case sigProblem == "" && cp.Key != keyID(pub):
+			sigProblem = fmt.Sprintf("the checkpoint taken %s (in %s) was signed with another key (%s): it was forged, or the configured checkpoint key is not the one that signed",
+				cp.At.UTC().Format("2006-01-02 15:04 UTC"), cp.Source, cp.Key)
+		case sigProblem == "":
+			sigProblem = fmt.Sprintf("the checkpoint taken %s (in %s) does not match its signature: it was forged or altered",
+				cp.At.UTC().Format("2006-01-02 15:04 UTC"), cp.Source)
+		}
+	}
+
 	// hashAt collects the stored hash at every checkpointed seq.
 	hashAt := make(map[int64]string, len(cps))
 	for _, cp := range cps {
@@ -98,6 +144,7 @@ func (t *Trail) verify(ctx context.Context, cps []Checkpoint) (Report, error) {
 	hashAt[0] = genesisHash
 
 	v := chainCheck{prevHash: genesisHash}
+	unanchoredAt := "" // the first entry after the anchor
 	rows, err := tx.QueryContext(ctx, `SELECT `+rowColumns+` FROM audit_trail ORDER BY seq`)
 	if err != nil {
 		return fail(err)
@@ -109,6 +156,9 @@ func (t *Trail) verify(ctx context.Context, cps []Checkpoint) (Report, error) {
 			return fail(err)
 		}
 		v.next(r)
+		if r.seq > anchor && unanchoredAt == "" {
+			unanchoredAt = r.at
+		}
 		if _, ok := hashAt[r.seq]; ok && r.seq > 0 {
 			hashAt[r.seq] = r.hash
 		}
@@ -118,7 +168,7 @@ func (t *Trail) verify(ctx context.Context, cps []Checkpoint) (Report, error) {
 	}
 	rows.Close()
 
-	rep := Report{Entries: v.entries, HeadSeq: v.last.seq, Head: v.prevHash, Checkpoints: len(cps)}
+	rep := Report{Entries: v.entries, HeadSeq: v.last.seq, Head: v.prevHash, Checkpoints: len(cps), Anchor: anchor, NoKey: pub == nil}
 	if v.bad != nil {
 		// An entry whose own hash fails may have been moved rather than
 		// edited: look for where its record went.
@@ -135,6 +185,8 @@ func (t *Trail) verify(ctx context.Context, cps []Checkpoint) (Report, error) {
 	switch {
 	case v.problem != "":
 		rep.FirstBad, rep.Problem = v.firstBad, v.problem
+	case sigProblem != "":
+		rep.Problem = sigProblem
 	default:
 		rep.FirstBad, rep.Problem = compareCheckpoints(cps, hashAt, v.last, maxSeq)
 	}
@@ -142,7 +194,16 @@ func (t *Trail) verify(ctx context.Context, cps []Checkpoint) (Report, error) {
 		reason := strings.TrimPrefix(damaged[0].Error(), ErrCheckpoint.Error()+": ")
 		rep.Problem = "a checkpoint cannot be trusted: " + reason
 	}
+	if rep.Problem == "" {
+		if rep.Problem, err = checkCases(ctx, tx); err != nil {
+			return fail(err)
+		}
+	}
 	rep.OK = rep.Problem == ""
+	if rep.OK && v.last.seq > anchor {
+		rep.Unanchored = true
+		rep.UnanchoredSince, _ = time.Parse(time.RFC3339Nano, unanchoredAt)
+	}
 	return rep, nil
 }
 
@@ -301,7 +362,15 @@ func compareCheckpoints(cps []Checkpoint, hashAt map[int64]string, last row, max
 // "entry 7 was" or "entries 7 to 9 were".
 func entriesRange(first, last int64) string {
 	if first == last {
-		return fmt.Sprintf("entry %d was", first)
+		return entries(first, last) + " was"
 	}
-	return fmt.Sprintf("entries %d to %d were", first, last)
+	return entries(first, last) + " were"
+}
+
+// entries names a range of entries: "entry 7" or "entries 7 to 9".
+func entries(first, last int64) string {
+	if first == last {
+		return fmt.Sprintf("entry %d", first)
+	}
+	return fmt.Sprintf("entries %d to %d", first, last)
 }

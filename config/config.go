@@ -6,6 +6,7 @@ package config
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -39,6 +40,7 @@ type Config struct {
 	Fax      Fax              `yaml:"fax"`
 	Practice Practice         `yaml:"practice"`
 	Notify   Notify           `yaml:"notify"`
+	Audit    Audit            `yaml:"audit"`
 	path     string           // file it was loaded from
 	raw      []byte           // bytes it was loaded from, for the audit hash
 }
@@ -221,6 +223,7 @@ func Default() Config {
 		OCR:    OCR{Workers: 0, Language: "eng"},
 		Fax:    Fax{SenderPatterns: DefaultSenderPatterns},
 		Notify: Notify{AttachOriginal: &on, AttachMaxBytes: 10 << 20, ReminderAfterDays: 3, DailyCapPerOffice: 20, DailyCap: 200},
+		Audit:  Audit{CheckpointEmailEvery: 24 * time.Hour},
 	}
 }
 
@@ -261,9 +264,14 @@ func Parse(raw []byte, path string) (*Config, error) {
 	if c.DataDir != "" && !filepath.IsAbs(c.DataDir) && path != "" {
 		c.DataDir = filepath.Join(filepath.Dir(path), c.DataDir)
 	}
-	for _, p := range []*string{&c.Review.UsersFile, &c.Review.TLSCert, &c.Review.TLSKey} {
+	for _, p := range []*string{&c.Review.UsersFile, &c.Review.TLSCert, &c.Review.TLSKey, &c.Audit.CheckpointKeyFile, &c.Audit.CheckpointFile} {
 		if *p != "" && !filepath.IsAbs(*p) && path != "" {
 			*p = filepath.Join(filepath.Dir(path), *p)
+		}
+	}
+	for _, p := range []*string{&c.Audit.CheckpointKeyFile, &c.Audit.CheckpointFile} {
+		if *p != "" {
+			*p = filepath.Clean(*p)
 		}
 	}
 	if c.Review.UsersFile == "" && c.DataDir != "" {
@@ -362,7 +370,87 @@ func (c *Config) Validate() error {
 	if err := c.validateNotify(); err != nil {
 		return err
 	}
+	if err := c.validateAudit(); err != nil {
+		return err
+	}
 	return c.Review.validate()
+}
+
+// Audit configures the audit trail's checkpoints (docs/audit.md): the key
+// that signs them, and where copies go off the machine.
+type Audit struct {
+	// CheckpointKeyFile is the Ed25519 private key that signs checkpoints,
+	// made by `rxintake audit keygen`. It must lie outside data_dir and be
+	// readable by its owner only (checked at start). Without it
+	// checkpoints are unsigned and `audit verify` reports the trail
+	// unanchored.
+	CheckpointKeyFile string `yaml:"checkpoint_key_file"`
+	// CheckpointPublicKey ("ed25519:BASE64", printed by keygen) checks
+	// the signatures; enough for `audit verify` on a machine without the
+	// private key. Default: the public half of checkpoint_key_file.
+	CheckpointPublicKey string `yaml:"checkpoint_public_key"`
+	// CheckpointFile receives every checkpoint line, appended: a file on
+	// another mount than data_dir (an archive disk, a network share).
+	CheckpointFile string `yaml:"checkpoint_file"`
+	// CheckpointEmail is the office manager's address: the checkpoints
+	// are mailed there through smtp, at most once per
+	// CheckpointEmailEvery.
+	CheckpointEmail      string        `yaml:"checkpoint_email"`
+	CheckpointEmailEvery time.Duration `yaml:"checkpoint_email_every"`
+}
+
+func (c *Config) validateAudit() error {
+	a := c.Audit
+	for _, f := range []struct{ key, path string }{
+		{"audit.checkpoint_key_file", a.CheckpointKeyFile}, {"audit.checkpoint_file", a.CheckpointFile},
+	} {
+		if f.path == "" {
+			continue
+		}
+		if insideDir(f.path, c.DataDir) {
+			return bad(f.key, "%s is inside data_dir (%s): keep it on another disk, out of data_dir's backups and of reach of whoever can rewrite the trail", f.path, c.DataDir)
+		}
+	}
+	if a.CheckpointPublicKey != "" {
+		b64, ok := strings.CutPrefix(a.CheckpointPublicKey, "ed25519:")
+		if b, err := base64.StdEncoding.DecodeString(b64); !ok || err != nil || len(b) != 32 {
+			return bad("audit.checkpoint_public_key", "%q is not an Ed25519 public key as `rxintake audit keygen` prints it (ed25519: and 44 characters of base64)", a.CheckpointPublicKey)
+		}
+	}
+	if a.CheckpointEmail != "" {
+		if addr, err := mail.ParseAddress(a.CheckpointEmail); err != nil || !strings.Contains(addr.Address, "@") {
+			return bad("audit.checkpoint_email", "%q is not an email address", a.CheckpointEmail)
+		}
+		if c.SMTP.Host == "" {
+			return bad("audit.checkpoint_email", "needs smtp.host to send through")
+		}
+	}
+	if a.CheckpointEmailEvery < time.Minute {
+		return bad("audit.checkpoint_email_every", "%s is less than 1m", a.CheckpointEmailEvery)
+	}
+	return nil
+}
+
+// insideDir reports whether path is dir or under it, with symbolic links
+// in the part of each that exists resolved.
+func insideDir(path, dir string) bool {
+	resolve := func(p string) string {
+		p, _ = filepath.Abs(p)
+		rest := ""
+		for {
+			if r, err := filepath.EvalSymlinks(p); err == nil {
+				return filepath.Join(r, rest)
+			}
+			parent := filepath.Dir(p)
+			if parent == p {
+				return filepath.Join(p, rest)
+			}
+			rest = filepath.Join(filepath.Base(p), rest)
+			p = parent
+		}
+	}
+	rel, err := filepath.Rel(resolve(dir), resolve(path))
+	return err == nil && (rel == "." || (rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))))
 }
 
 func (r *Review) validate() error {

@@ -443,7 +443,8 @@ func TestAuditPageAndExport(t *testing.T) {
 	c := e.client()
 	c.signIn(testUser, testPassword)
 	resp, body := c.get("/audit")
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "audit trail intact") || !strings.Contains(body, "user-signed-in") {
+	// The test trail signs no checkpoint: nothing anchors it.
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "<strong>Unanchored.</strong> audit trail unanchored since ") || !strings.Contains(body, "user-signed-in") {
 		t.Fatalf("audit page: %s", resp.Status)
 	}
 	resp, body = c.get("/audit/export.csv")

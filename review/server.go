@@ -58,6 +58,10 @@ type Options struct {
 	// list the proxy in review.trusted_proxies and have it send
 	// X-Forwarded-Proto.
 	Secure bool
+	// AfterAction, when set, is called after every action (a POST from a
+	// signed-in user) has been answered: the worker takes a checkpoint of
+	// the audit trail then (docs/audit.md).
+	AfterAction func()
 }
 
 // Server is the review page.
@@ -73,6 +77,7 @@ type Server struct {
 	sessions *sessions
 	limiter  *limiter
 	handler  http.Handler
+	after    func() // Options.AfterAction
 	// Password checks run at most cap(hashSem) at once; a sign-in waits
 	// up to hashWait for a slot and is then asked to try again.
 	hashSem  chan struct{}
@@ -108,7 +113,7 @@ func New(o Options) (*Server, error) {
 	s := &Server{trail: o.Trail, store: o.Store, cfg: o.Config, users: o.Users,
 		notifier: o.Notifier, log: log, secure: o.Secure, proxies: o.Config.Review.Proxies(),
 		sessions: newSessions(o.Config.Review.SessionIdle), limiter: newLimiter(),
-		hashSem: make(chan struct{}, hashSlots()), hashWait: 5 * time.Second}
+		hashSem: make(chan struct{}, hashSlots()), hashWait: 5 * time.Second, after: o.AfterAction}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -219,6 +224,9 @@ func (s *Server) protect(kind int, h http.HandlerFunc) http.HandlerFunc {
 		}
 		ctx := context.WithValue(r.Context(), ctxKey{}, reqUser{name: ss.user, csrf: ss.csrf})
 		h(w, r.WithContext(ctx))
+		if kind == kindAction && s.after != nil {
+			s.after()
+		}
 	}
 }
 

@@ -16,11 +16,16 @@ import (
 	"rxintake/internal/sqldb"
 )
 
-// rxintake audit verify|export: the audit trail from the command line.
+// exitUnanchored is audit verify's exit status for a trail that is
+// consistent but has entries no signed checkpoint covers.
+const exitUnanchored = 3
+
+// rxintake audit verify|export|keygen: the audit trail from the command line.
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	usage := func() {
 		fmt.Fprintln(stderr, "usage: rxintake audit verify --config FILE [--against CHECKPOINT_FILE]")
 		fmt.Fprintln(stderr, "       rxintake audit export --config FILE --format csv|jsonl [--out FILE]")
+		fmt.Fprintln(stderr, "       rxintake audit keygen --out FILE [--config FILE]")
 	}
 	if len(args) == 0 {
 		usage()
@@ -31,6 +36,8 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return runAuditVerify(ctx, args[1:], stdout, stderr)
 	case "export":
 		return runAuditExport(ctx, args[1:], stdout, stderr)
+	case "keygen":
+		return runAuditKeygen(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		usage()
 		return exitOK
@@ -60,8 +67,13 @@ func openTrail(ctx context.Context, fs *flag.FlagSet, cfgPath string, stderr io.
 	if err != nil {
 		return fail(err)
 	}
-	tr, err := audit.NewTrail(ctx, db, audit.TrailOptions{CheckpointDir: audit.CheckpointDir(cfg.DataDir),
-		Logger: slog.New(slog.DiscardHandler)})
+	opts, err := trailOptions(cfg, slog.New(slog.DiscardHandler), false)
+	if err != nil {
+		db.Close()
+		fmt.Fprintln(stderr, "rxintake:", err)
+		return nil, nil, exitBadConfig
+	}
+	tr, err := audit.NewTrail(ctx, db, opts)
 	if err != nil {
 		db.Close()
 		return fail(err)
@@ -70,7 +82,9 @@ func openTrail(ctx context.Context, fs *flag.FlagSet, cfgPath string, stderr io.
 }
 
 // runAuditVerify exits 0 when the trail is intact, 1 when it was tampered
-// with, 2 when it cannot be read (or the configuration is bad).
+// with, 2 when it cannot be read (or the configuration is bad), 3 when it is
+// consistent but unanchored: entries follow the last signed checkpoint, or
+// there is none.
 func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -96,10 +110,67 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 		return exitBadConfig
 	}
 	fmt.Fprintln(stdout, rep.String())
-	if !rep.OK {
+	if ds, err := tr.Deliveries(ctx); err == nil {
+		for _, d := range ds {
+			if !d.FailingSince.IsZero() {
+				tries := "1 attempt"
+				if d.Failures != 1 {
+					tries = fmt.Sprintf("%d attempts", d.Failures)
+				}
+				fmt.Fprintf(stdout, "checkpoints not delivered to %s since %s (%s failed): %s\n",
+					d.Sink, d.FailingSince.Format("2006-01-02 15:04 UTC"), tries, d.LastError)
+			}
+		}
+	}
+	switch {
+	case !rep.OK:
 		return exitErrors
+	case rep.Unanchored:
+		return exitUnanchored
 	}
 	return exitOK
+}
+
+// runAuditKeygen writes a new checkpoint signing key and prints its public
+// half, for audit.checkpoint_public_key.
+func runAuditKeygen(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("audit keygen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "write the private key to this new `file` (outside data_dir)")
+	cfgPath := fs.String("config", "", "configuration `file`, to refuse a key inside its data_dir")
+	if err := fs.Parse(args); err != nil {
+		return exitBadConfig
+	}
+	if *out == "" {
+		fmt.Fprintln(stderr, "rxintake: --out FILE is required")
+		fs.Usage()
+		return exitBadConfig
+	}
+	if *cfgPath != "" {
+		cfg, code := loadConfig(fs, *cfgPath, stderr)
+		if cfg == nil {
+			return code
+		}
+		if err := audit.CheckSinkFile(absPath(*out), cfg.DataDir); err != nil {
+			fmt.Fprintln(stderr, "rxintake: --out:", err)
+			return exitBadConfig
+		}
+	}
+	pub, err := audit.WriteSigningKey(*out)
+	if err != nil {
+		fmt.Fprintln(stderr, "rxintake:", err)
+		return exitErrors
+	}
+	fmt.Fprintf(stdout, "checkpoint key written to %s (readable by its owner only)\n", *out)
+	fmt.Fprintf(stdout, "public key, for audit.checkpoint_public_key: %s\n", audit.FormatPublicKey(pub))
+	return exitOK
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }
 
 func runAuditExport(ctx context.Context, args []string, stdout, stderr io.Writer) int {

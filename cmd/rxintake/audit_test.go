@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -24,6 +26,40 @@ func writeConfig(t *testing.T) (cfgPath, dataDir string) {
 		t.Fatal(err)
 	}
 	return cfgPath, filepath.Join(dir, "data")
+}
+
+// writeSignedConfig is writeConfig with a checkpoint key, made by
+// `rxintake audit keygen` in a directory of its own, and returns the key's
+// path too.
+func writeSignedConfig(t *testing.T) (cfgPath, dataDir, keyFile string) {
+	t.Helper()
+	keyFile = filepath.Join(t.TempDir(), "checkpoint.key")
+	code, stdout, stderr := runCmd(t, "audit", "keygen", "--out", keyFile)
+	if code != 0 || !strings.Contains(stdout, "public key, for audit.checkpoint_public_key: ed25519:") {
+		t.Fatalf("keygen: exit %d, %q %q", code, stdout, stderr)
+	}
+	dir := t.TempDir()
+	cfgPath = filepath.Join(dir, "rxintake.yaml")
+	if err := os.WriteFile(cfgPath, []byte("data_dir: ./data\naudit:\n  checkpoint_key_file: "+keyFile+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfgPath, filepath.Join(dir, "data"), keyFile
+}
+
+// signedTrail opens the trail in db with the key in keyFile, as the worker
+// does.
+func signedTrail(t *testing.T, db *sql.DB, dataDir, keyFile string) *audit.Trail {
+	t.Helper()
+	k, err := audit.LoadSigningKey(keyFile, dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := audit.NewTrail(t.Context(), db, audit.TrailOptions{CheckpointDir: audit.CheckpointDir(dataDir), SigningKey: k,
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
 }
 
 // seedTrail writes a few entries to the trail in dataDir.
@@ -60,7 +96,7 @@ func runCmd(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestAuditVerify(t *testing.T) {
-	cfg, dataDir := writeConfig(t)
+	cfg, dataDir, keyFile := writeSignedConfig(t)
 
 	code, _, stderr := runCmd(t, "audit", "verify", "--config", cfg)
 	if code != 2 || !strings.Contains(stderr, "cannot be read") {
@@ -71,7 +107,18 @@ func TestAuditVerify(t *testing.T) {
 	}
 
 	db := seedTrail(t, dataDir)
+	// No checkpoint yet: nothing shows the entries are as written.
 	code, stdout, _ := runCmd(t, "audit", "verify", "--config", cfg)
+	unanchored := regexp.MustCompile(`^audit trail unanchored since \d{4}-\d\d-\d\d \d\d:\d\d UTC: no signed checkpoint covers entries 1 to 4; 4 entries, last entry 4 `)
+	if code != 3 || !unanchored.MatchString(stdout) {
+		t.Fatalf("no checkpoint: exit %d, %q; want 3 and %s", code, stdout, unanchored)
+	}
+	t.Logf("unanchored: %s", stdout)
+
+	if _, err := signedTrail(t, db, dataDir, keyFile).Checkpoint(t.Context(), io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = runCmd(t, "audit", "verify", "--config", cfg)
 	if code != 0 || !strings.HasPrefix(stdout, "audit trail intact: 4 entries, last entry 4") {
 		t.Fatalf("intact: exit %d, %q; want 0", code, stdout)
 	}
@@ -99,13 +146,10 @@ func TestAuditVerify(t *testing.T) {
 }
 
 func TestAuditVerifyAgainst(t *testing.T) {
-	cfg, dataDir := writeConfig(t)
+	cfg, dataDir, keyFile := writeSignedConfig(t)
 	db := seedTrail(t, dataDir)
 	ctx := t.Context()
-	tr, err := audit.NewTrail(ctx, db, audit.TrailOptions{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr := signedTrail(t, db, dataDir, keyFile)
 	cpFile, err := tr.WriteCheckpointFile(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -124,8 +168,8 @@ func TestAuditVerifyAgainst(t *testing.T) {
 	if err := os.RemoveAll(audit.CheckpointDir(dataDir)); err != nil {
 		t.Fatal(err)
 	}
-	if code, stdout, _ := runCmd(t, "audit", "verify", "--config", cfg); code != 0 {
-		t.Fatalf("without the checkpoint: exit %d, %q; want 0 (the cut cannot be seen)", code, stdout)
+	if code, stdout, _ := runCmd(t, "audit", "verify", "--config", cfg); code != 3 || !strings.Contains(stdout, "unanchored since") {
+		t.Fatalf("without the checkpoint: exit %d, %q; want 3 (the cut cannot be seen, but nothing anchors the trail)", code, stdout)
 	}
 	code, stdout, _ := runCmd(t, "audit", "verify", "--config", cfg, "--against", cpFile)
 	if code != 1 || !strings.Contains(stdout, "entry 4 was removed from the end") {

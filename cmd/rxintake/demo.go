@@ -19,6 +19,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"rxintake/audit"
 	"rxintake/config"
 	"rxintake/demo"
 	"rxintake/intake"
@@ -194,6 +195,7 @@ func writeDemoConfig(dir string, mb *demo.Mailbox, sink *demo.Sink, listen strin
 		Practice config.Practice `yaml:"practice"`
 		Offices  []config.Office `yaml:"offices"`
 		Review   map[string]any  `yaml:"review"`
+		Audit    map[string]any  `yaml:"audit"`
 	}{
 		DataDir: "data",
 		Mailbox: endpoint{Host: mb.Host, Port: mb.Port, TLS: "none", Username: mb.Username, PasswordFile: imapPW, Folder: mb.Folder},
@@ -202,6 +204,11 @@ func writeDemoConfig(dir string, mb *demo.Mailbox, sink *demo.Sink, listen strin
 		Practice: config.Practice{Name: demo.PracticeName, Phone: "(941) 555-0198", Fax: "(941) 555-0199"},
 		Offices:  demo.Offices,
 		Review:   map[string]any{"listen": listen, "admins": []string{demoUser}},
+		// The key that signs checkpoints sits beside data_dir, not in it.
+		Audit: map[string]any{"checkpoint_key_file": "checkpoint.key"},
+	}
+	if _, err := audit.WriteSigningKey(filepath.Join(dir, "checkpoint.key")); err != nil {
+		return nil, err
 	}
 	b, err := yaml.Marshal(doc)
 	if err != nil {

@@ -35,7 +35,7 @@ var commands = map[string]command{
 	"once":    {"run one intake cycle, then exit (0 ok, 1 errors, 2 bad config)", runOnce},
 	"run":     {"the cron-driven worker (and the review page, if enabled)", runWorker},
 	"version": {"print the version", runVersion},
-	"audit":   {"verify (exit 0 intact, 1 tampered, 2 cannot read) or export the audit trail", runAudit},
+	"audit":   {"verify (exit 0 intact, 1 tampered, 2 cannot read, 3 unanchored) or export the audit trail; keygen a checkpoint key", runAudit},
 	"user":    {"add or list the users of the review page", runUser},
 }
 

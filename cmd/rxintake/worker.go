@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -37,6 +38,10 @@ type app struct {
 	notifier *notify.Notifier // nil without smtp.host: no correction requests
 	proc     *casework.Processor
 	worker   *intake.Worker
+	// anchorMu is held by a cycle and by a checkpoint: a checkpoint sees
+	// the cases as a whole cycle or review action left them.
+	anchorMu      sync.Mutex
+	anchorPending atomic.Bool // a review action's checkpoint is waiting
 }
 
 // openApp opens the database and builds the stages, each given what it
@@ -49,7 +54,12 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	if a.db, err = sqldb.Open(ctx, cfg.DataDir); err != nil {
 		return nil, err
 	}
-	if a.trail, err = audit.NewTrail(ctx, a.db, audit.TrailOptions{CheckpointDir: audit.CheckpointDir(cfg.DataDir), Logger: log}); err != nil {
+	topts, err := trailOptions(cfg, log, true)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	if a.trail, err = audit.NewTrail(ctx, a.db, topts); err != nil {
 		a.close()
 		return nil, err
 	}
@@ -99,8 +109,11 @@ func (a *app) close() {
 	}
 }
 
-// cycle runs one intake cycle and the work that follows it.
+// cycle runs one intake cycle and the work that follows it, then takes a
+// checkpoint of the trail.
 func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, error) {
+	a.anchorMu.Lock()
+	defer a.anchorMu.Unlock()
 	sum, err := a.worker.RunCycle(ctx)
 	if errors.Is(err, intake.ErrBusy) {
 		log.Warn("skipped: " + err.Error())
@@ -112,9 +125,7 @@ func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, erro
 			err = errors.Join(err, nerr)
 		}
 	}
-	if _, cerr := a.trail.WriteCheckpointFile(ctx, audit.CheckpointDir(a.cfg.DataDir)); cerr != nil {
-		log.Warn("audit checkpoint not written", "err", cerr)
-	}
+	a.checkpoint(ctx, log)
 	return sum, err
 }
 
