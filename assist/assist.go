@@ -335,3 +335,20 @@ func isMalformed(err error) bool {
 	return strings.Contains(s, "invalid character") || strings.Contains(s, "unexpected end of JSON") ||
 		strings.Contains(s, "cannot unmarshal")
 }
+
+// FromConfig is New for the llm keys of a configuration: it reads the API
+// key from api_key_env or api_key_file. It returns nil when the mode is off.
+func FromConfig(l config.LLM, trail Trail, log *slog.Logger) (*Assistant, error) {
+	if !l.On() {
+		return nil, nil
+	}
+	o := Options{LLM: l, Trail: trail, Log: log}
+	if l.APIKeyEnv != "" || l.APIKeyFile != "" {
+		key, err := config.Secret("llm.api_key", l.APIKeyEnv, l.APIKeyFile)
+		if err != nil {
+			return nil, err
+		}
+		o.APIKey = key
+	}
+	return New(o)
+}
