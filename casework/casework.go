@@ -215,7 +215,6 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 	}
 	rec := Build(doc, Input{Profile: p.Profile, Received: now(), SenderFax: m.SenderFax})
 	rec.CaseID, rec.File, rec.Original = m.CaseID, m.CaseID+".eml", m.OriginalPath
-	SecondRead(ctx, p.SecondReader, m.CaseID, doc, rec)
 	if rec.Sender == nil {
 		rec.Sender = &casefile.Sender{}
 	}
@@ -242,6 +241,11 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 		} else if ok {
 			rec.Corrects = id
 		}
+	}
+	// The second reader is asked before a correction request; a case that
+	// goes to review anyway, its office unknown, keeps its text here.
+	if rec.Status != casefile.StatusNeedsCorrection || rec.Office != "" {
+		SecondRead(ctx, p.SecondReader, m.CaseID, doc, rec)
 	}
 	officeRule(rec)
 	if p.Trail != nil {

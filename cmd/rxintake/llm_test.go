@@ -126,15 +126,32 @@ func TestExtractLLMMode(t *testing.T) {
 // an emailed order whose plan the rules cannot read: with llm.mode off the
 // worker talks to the mailbox and the SMTP server only, and the office gets
 // a correction request; with verify the model is asked, the case goes to
-// review, no request goes out, and the audit trail records the request.
+// review, no request goes out, and the audit trail records the request. An
+// order from an office not in the directory goes to review without the
+// model: its text is not sent.
 func TestWorkerLLMOffOpensNoConnection(t *testing.T) {
-	raw := strings.ReplaceAll("From: \"Gulf Coast Family Medicine\" <rx@gulfcoastfm.example>\n"+
-		"To: "+demo.PracticeAddress+"\nSubject: Referral order\nDate: Fri, 20 Nov 2026 15:04:00 -0500\n"+
-		"Message-ID: <order-1@gulfcoastfm.example>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"+planLetter, "\n", "\r\n")
-	for _, mode := range []string{"off", "verify"} {
-		t.Run(mode, func(t *testing.T) {
+	message := func(from, npi string) []byte {
+		return []byte(strings.ReplaceAll("From: "+from+"\n"+
+			"To: "+demo.PracticeAddress+"\nSubject: Referral order\nDate: Fri, 20 Nov 2026 15:04:00 -0500\n"+
+			"Message-ID: <order-1@example>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"+
+			strings.ReplaceAll(planLetter, "NPI 1234567893", "NPI "+npi), "\n", "\r\n"))
+	}
+	known := message(`"Gulf Coast Family Medicine" <rx@gulfcoastfm.example>`, "1234567893")
+	unknown := message(`"Sunrise Clinic" <orders@sunrise-clinic.example>`, "1000000004")
+	for _, tt := range []struct {
+		name, mode     string
+		raw            []byte
+		requests, sent int
+		asked          string // outcome of the model-asked event, "" for none
+		status         string
+	}{
+		{"off", "off", known, 0, 1, "", "needs-correction"},
+		{"verify", "verify", known, 1, 0, "present", "needs-review"},
+		{"verify, office unknown", "verify", unknown, 0, 0, "", "needs-review"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
 			srv := newLLMServer(t)
-			mb, err := demo.StartMailbox([]demo.Sample{{Name: "order.eml", MessageID: "order-1@gulfcoastfm.example", Raw: []byte(raw)}})
+			mb, err := demo.StartMailbox([]demo.Sample{{Name: "order.eml", MessageID: "order-1@example", Raw: tt.raw}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -151,7 +168,7 @@ func TestWorkerLLMOffOpensNoConnection(t *testing.T) {
 			}
 			path := filepath.Join(dir, "config.yaml")
 			b, _ := os.ReadFile(path)
-			if err := os.WriteFile(path, append(b, llmYAML(srv, mode)...), 0o600); err != nil {
+			if err := os.WriteFile(path, append(b, llmYAML(srv, tt.mode)...), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			if cfg, err = config.Load(path); err != nil {
@@ -167,20 +184,24 @@ func TestWorkerLLMOffOpensNoConnection(t *testing.T) {
 			if err != nil || sum.Errors > 0 {
 				t.Fatalf("cycle: %+v %v", sum, err)
 			}
+			decided, _ := a.trail.List(t.Context(), audit.Filter{Event: audit.EventDecision})
 			asked, _ := a.trail.List(t.Context(), audit.Filter{Event: audit.EventModelAsked})
-			switch mode {
-			case "off":
-				if srv.conns.Load() != 0 || len(sink.Sent()) != 1 || len(asked) != 0 {
-					t.Errorf("%d connections to the model's endpoint, %d correction requests, %d model-asked events; want 0, 1, 0",
-						srv.conns.Load(), len(sink.Sent()), len(asked))
-				}
-			case "verify":
-				if srv.requests.Load() != 1 || len(sink.Sent()) != 0 || len(asked) != 1 || asked[0].Outcome != "present" {
-					t.Errorf("%d requests to the model, %d correction requests, model-asked events %+v; want 1, 0, one present",
-						srv.requests.Load(), len(sink.Sent()), asked)
-				}
-				if len(asked) == 1 && strings.Contains(string(asked[0].Detail), "Mondays") {
-					t.Errorf("the audit trail holds the prescription's text: %s", asked[0].Detail)
+			if len(decided) != 1 || decided[0].Outcome != tt.status {
+				t.Errorf("decisions %+v, want one %s", decided, tt.status)
+			}
+			if tt.requests == 0 && srv.conns.Load() != 0 {
+				t.Errorf("%d connections to the model's endpoint, want none", srv.conns.Load())
+			}
+			if int(srv.requests.Load()) != tt.requests || len(sink.Sent()) != tt.sent {
+				t.Errorf("%d requests to the model, %d correction requests; want %d, %d", srv.requests.Load(), len(sink.Sent()), tt.requests, tt.sent)
+			}
+			switch {
+			case tt.asked == "" && len(asked) != 0, tt.asked != "" && (len(asked) != 1 || asked[0].Outcome != tt.asked):
+				t.Errorf("model-asked events %+v, want %q", asked, tt.asked)
+			}
+			for _, e := range asked {
+				if strings.Contains(string(e.Detail), "Mondays") {
+					t.Errorf("the audit trail holds the prescription's text: %s", e.Detail)
 				}
 			}
 		})
