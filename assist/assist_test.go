@@ -240,6 +240,8 @@ func TestUngroundedDiscarded(t *testing.T) {
 			reply{Element: "date", Present: true, Quote: "Electronically signed by Anil Patel MD", Values: []string{"2026-11-20"}}},
 		{"a date of birth as the Rx date, changed", textDoc(noDate), validate.RuleDateMissing,
 			reply{Element: "date", Present: true, Quote: "date of birth 4/2/1961", Values: []string{"2026-04-02"}}},
+		{"a quote in the text that states no plan", textDoc(letter), validate.RuleFrequencyMissing,
+			reply{Element: "frequency", Present: true, Quote: "with sessions"}},
 		{"a quote that is not in the text", textDoc(letter), validate.RuleFrequencyMissing,
 			reply{Element: "frequency", Present: true, Quote: "2x/week for 6 weeks"}},
 		{"a value from the cover sheet", cover, validate.RuleFrequencyMissing,

@@ -125,6 +125,10 @@ func groundReply(e element, r reply, ntext, text string, rec *casefile.Record) (
 		if !signatureRe.MatchString(r.Quote) {
 			return nil, "the quote is no electronic-signature statement"
 		}
+	case kindText:
+		if cue := textCues[e.name]; cue != nil && !cue(nq) {
+			return nil, "the quote does not state a " + e.name
+		}
 	case kindModality:
 		billed := false
 		for _, p := range extract.Procedures(r.Quote) {
@@ -205,6 +209,26 @@ func codesList(text string) []string {
 	}
 	return out
 }
+
+// textCues are what a quote must hold to state an element read by its
+// words alone: a quote of a word or two that happen to be in the text
+// proves nothing. They are looser than the rules' parsers, whose misses are
+// the point of asking.
+var textCues = map[string]func(nq string) bool{
+	"areas": func(nq string) bool { return len(extract.Areas(nq)) > 0 },
+	"session": func(nq string) bool {
+		return (numberRe.MatchString(nq) || articleRe.MatchString(nq)) && lengthRe.MatchString(nq)
+	},
+	"frequency": func(nq string) bool { return numberRe.MatchString(nq) || planRe.MatchString(nq) },
+}
+
+var (
+	// numberRe is a number in a normalised quote, in digits or words.
+	numberRe  = regexp.MustCompile(`\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|half|dozen)\b`)
+	articleRe = regexp.MustCompile(`\b(a|an)\b`) // "an hour"
+	lengthRe  = regexp.MustCompile(`\b(min|mins|minute|minutes|hour|hours|hr|hrs|h|unit|units|u)\b`)
+	planRe    = regexp.MustCompile(`\b(daily|weekly|monthly|fortnightly|biweekly|twice|once|thrice|biw|tiw|qw|q2w|mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?)\b`)
+)
 
 // signatureRe is an electronic-signature statement, as the rules take one
 // (docs/reading.md).
