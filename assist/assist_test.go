@@ -224,7 +224,7 @@ func TestUngroundedDiscarded(t *testing.T) {
 	noDate := strings.NewReplacer("November 20, 2026\n", "", " on 11/20/2026 14:02", "").Replace(letter)
 	cover := &extract.Document{File: "fax.pdf", Kind: extract.KindPDF, Pages: []*extract.Page{
 		{Number: 1, CoverSheet: true, Text: "FAX COVER SHEET\nTo: Bayside Medical Massage\nNote: plan is 2x/week for 6 weeks\nPages: 2"},
-		{Number: 2, Text: letter, TextLayer: true, Confidence: 1},
+		{Number: 2, Text: letter, TextLayer: true, Confidence: 1, Header: &extract.FaxHeader{Text: "NOV-20-2026 14:02 GULF COAST FM 9415550143 P.02/02"}},
 	}}
 	for _, tt := range []struct {
 		name  string
@@ -266,6 +266,10 @@ func TestUngroundedDiscarded(t *testing.T) {
 			}
 			if p := srv.prompt(0); strings.Contains(p, "FAX COVER SHEET") || strings.Contains(p, "plan is") {
 				t.Error("the cover sheet was sent to the model")
+			} else if strings.Contains(p, "P.02/02") {
+				t.Error("the fax transmit header was sent to the model")
+			} else if !strings.Contains(p, "neuromuscular therapy to the neck") {
+				t.Errorf("the prescription's text was not sent: %q", p)
 			}
 		})
 	}
