@@ -131,7 +131,7 @@ func New(o Options) (*Assistant, error) {
 }
 
 // httpClient verifies the server's certificate against the system roots
-// and, when given, the CA bundle in caFile.
+// and, when given, the CA bundle in caFile, and follows no redirect.
 func httpClient(caFile string) (*http.Client, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
@@ -149,7 +149,9 @@ func httpClient(caFile string) (*http.Client, error) {
 		}
 		tr.TLSClientConfig.RootCAs = pool
 	}
-	return &http.Client{Transport: tr}, nil
+	// A redirect would send the prescription's text to wherever the
+	// server points: it is not followed.
+	return &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, nil
 }
 
 // Answer is what came of asking about one case.
@@ -326,9 +328,10 @@ func structuredRefused(status int) bool {
 		http.StatusNotImplemented}, status)
 }
 
-// isMalformed: a 200 whose body did not decode.
+// isMalformed: a 200 (or a redirect, which is not followed) whose body did
+// not decode as a completion.
 func isMalformed(err error) bool {
-	if errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return true
 	}
 	s := err.Error()

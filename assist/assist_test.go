@@ -469,3 +469,19 @@ func TestPrivacyWarning(t *testing.T) {
 		t.Errorf("mode off: %v %v, want no assistant", a, err)
 	}
 }
+
+// TestNoRedirect: a server that redirects the request elsewhere does not
+// get the text sent there; the rules decide.
+func TestNoRedirect(t *testing.T) {
+	elsewhere := newChatServer(t, func(n int, _ map[string]any, w http.ResponseWriter, _ *http.Request) {
+		answer(w, elements(reply{Element: "frequency", Present: true, Quote: "Mondays and Thursdays"}))
+	})
+	srv := newChatServer(t, func(n int, _ map[string]any, w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+"/v1/chat/completions", http.StatusTemporaryRedirect)
+	})
+	tr := &fakeTrail{}
+	rec := decide(t, newAssistant(t, srv, config.LLMVerify, tr), textDoc(letter))
+	if elsewhere.count() != 0 || rec.Status != casefile.StatusNeedsCorrection || len(tr.reqs) != 1 || tr.reqs[0].Outcome == OutcomePresent {
+		t.Errorf("%d requests elsewhere, status %s, audit %+v; want none, the rules' needs-correction, a failure", elsewhere.count(), rec.Status, tr.reqs)
+	}
+}
