@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cache := fs.String("cache", "", "keep what was read of each document in this directory and reuse it (iterate on the reader without OCR)")
 	llmVerify := fs.Bool("llm-verify", false, "ask the second reader in verify mode before each correction request, against a scripted model that answers from the corpus truth (docs/llm.md)")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: rxeval [-v] [-only SUBSTR] DIR")
+		fmt.Fprintln(stderr, "usage: rxeval [-v] [-only SUBSTR] [-llm-verify] DIR")
 		return 2
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
