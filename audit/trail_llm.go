@@ -32,8 +32,10 @@ func (t *Trail) ModelAsked(ctx context.Context, caseID string, r ModelRequest) e
 	for _, f := range r.Fields {
 		c.ruleID("field", f)
 	}
-	if !isToken(r.Model, 128, "._:/@+-") {
-		c.fail("model must be 1-128 letters, digits or ._:/@+- starting with a letter or digit")
+	// A model is named as its server names it: "qwen2.5:7b",
+	// "Qwen/Qwen2.5-7B-Instruct", or llama.cpp's path of the file.
+	if !isText(r.Model, 256) {
+		c.fail("model must be 1-256 printable characters")
 	}
 	c.ruleID("outcome", r.Outcome)
 	c.count("discarded", r.Discarded)

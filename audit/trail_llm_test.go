@@ -16,6 +16,11 @@ func TestModelAsked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// llama.cpp names a model by the path of its file.
+	if err := tr.ModelAsked(ctx, "C-20261120-0008", ModelRequest{Fields: []string{"date"}, Model: "/models/qwen2.5-7b-instruct-q4_k_m.gguf",
+		Outcome: "timeout", Latency: 30 * time.Second}); err != nil {
+		t.Errorf("a model named by its path: %v", err)
+	}
 	// A value from the prescription in place of a field name is refused
 	// and nothing is written.
 	err = tr.ModelAsked(ctx, "C-20261120-0007", ModelRequest{Fields: []string{"2x/week for 6 weeks"},
@@ -23,7 +28,7 @@ func TestModelAsked(t *testing.T) {
 	if !errors.Is(err, ErrInvalid) {
 		t.Fatalf("a field with text: err %v, want ErrInvalid", err)
 	}
-	entries, err := tr.List(ctx, Filter{Event: EventModelAsked})
+	entries, err := tr.List(ctx, Filter{Event: EventModelAsked, CaseID: "C-20261120-0007"})
 	if err != nil {
 		t.Fatal(err)
 	}
