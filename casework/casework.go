@@ -128,6 +128,36 @@ func officeRule(r *casefile.Record) {
 	}
 }
 
+// SecondReader is asked before a case that needs correcting is decided
+// (docs/llm.md): the optional language-model assist. It returns findings
+// that send the case to a person instead, or none; it never fails a case,
+// and never takes longer than its own timeout.
+type SecondReader interface {
+	SecondRead(ctx context.Context, caseID string, doc *extract.Document, rec *casefile.Record) []validate.Finding
+}
+
+// SecondRead asks sr about rec, when sr is set, and applies what it found
+// (Reconsider). It returns the findings sr gave.
+func SecondRead(ctx context.Context, sr SecondReader, caseID string, doc *extract.Document, rec *casefile.Record) []validate.Finding {
+	if sr == nil || rec.Status == casefile.StatusNeedsReview {
+		return nil
+	}
+	found := sr.SecondRead(ctx, caseID, doc, rec)
+	rec.Status, rec.Findings = Reconsider(rec.Status, rec.Findings, found)
+	return found
+}
+
+// Reconsider applies the second reader's findings to a status and the
+// rules' findings: any finding sends a case to review, with the findings
+// added. A second reader never makes a case complete, and never sends one
+// to correction.
+func Reconsider(status casefile.Status, findings, found []validate.Finding) (casefile.Status, []validate.Finding) {
+	if len(found) == 0 || status == casefile.StatusNeedsReview {
+		return status, findings
+	}
+	return casefile.StatusNeedsReview, append(findings, found...)
+}
+
 // Notifier is what casework needs of the correction-request stage.
 type Notifier interface {
 	// Office names the directory office a case belongs to, found by the
@@ -156,8 +186,11 @@ type Processor struct {
 	Store    *casefile.Store
 	Notifier Notifier // nil: no correction requests (demo of reading only)
 	Trail    Trail    // nil records nothing
-	Log      *slog.Logger
-	Now      func() time.Time
+	// SecondReader is asked before a correction request is decided; nil
+	// (llm.mode off) asks nothing.
+	SecondReader SecondReader
+	Log          *slog.Logger
+	Now          func() time.Time
 }
 
 // Process implements intake.Processor.
@@ -208,6 +241,11 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 		} else if ok {
 			rec.Corrects = id
 		}
+	}
+	// The second reader is asked before a correction request; a case that
+	// goes to review anyway, its office unknown, keeps its text here.
+	if rec.Status != casefile.StatusNeedsCorrection || rec.Office != "" {
+		SecondRead(ctx, p.SecondReader, m.CaseID, doc, rec)
 	}
 	officeRule(rec)
 	if p.Trail != nil {

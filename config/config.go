@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/mail"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -41,6 +42,7 @@ type Config struct {
 	Practice Practice         `yaml:"practice"`
 	Notify   Notify           `yaml:"notify"`
 	Audit    Audit            `yaml:"audit"`
+	LLM      LLM              `yaml:"llm"`
 	path     string           // file it was loaded from
 	raw      []byte           // bytes it was loaded from, for the audit hash
 }
@@ -201,6 +203,95 @@ type Notify struct {
 	DailyCap          int `yaml:"daily_cap"`
 }
 
+// LLM configures the optional second reader: a language model behind an
+// OpenAI-compatible API, asked before a correction request whether what the
+// rules call missing is on the prescription (docs/llm.md). Off by default.
+type LLM struct {
+	// BaseURL is the API's root, such as http://127.0.0.1:8000/v1 for a
+	// model server on this machine. https is required unless the host is
+	// a loopback address.
+	BaseURL string `yaml:"base_url"`
+	Model   string `yaml:"model"`
+	// APIKeyEnv (or APIKeyFile) holds the API key; a local server may need
+	// none.
+	APIKeyEnv  string `yaml:"api_key_env"`
+	APIKeyFile string `yaml:"api_key_file"`
+	// CAFile is an extra CA bundle for a server with a private certificate.
+	CAFile string `yaml:"ca_file"`
+	// Mode is off, verify (ask about the elements the rules call missing
+	// before a correction request) or fallback (verify, and also ask about
+	// elements read with low confidence).
+	Mode string `yaml:"mode"`
+	// Timeout bounds everything asked of the model for one case.
+	Timeout time.Duration `yaml:"timeout"`
+	// MaxRequestsPerDay bounds the requests of one UTC day; past it, cases
+	// are decided by the rules alone.
+	MaxRequestsPerDay int `yaml:"max_requests_per_day"`
+}
+
+// The modes of the second reader.
+const (
+	LLMOff      = "off"
+	LLMVerify   = "verify"
+	LLMFallback = "fallback"
+)
+
+// On reports whether the second reader is to be asked.
+func (l LLM) On() bool { return l.Mode != LLMOff && l.Mode != "" }
+
+// Check validates the llm keys; Validate calls it, and so does a command
+// that changes the mode after loading.
+func (l LLM) Check() error {
+	switch l.Mode {
+	case LLMOff, LLMVerify, LLMFallback:
+	default:
+		return bad("llm.mode", "%q is not one of off, verify, fallback", l.Mode)
+	}
+	if l.BaseURL != "" || l.On() {
+		u, err := url.Parse(l.BaseURL)
+		if l.BaseURL == "" {
+			return bad("llm.base_url", "must be set when llm.mode is %s", l.Mode)
+		}
+		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil {
+			return bad("llm.base_url", "%q is not an http(s) URL such as https://llm.example/v1 (credentials go in api_key_env)", l.BaseURL)
+		}
+		if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+			return bad("llm.base_url", "%q: plain http is allowed only for a loopback host; patient information goes over this connection, so use https", l.BaseURL)
+		}
+	}
+	if l.On() && l.Model == "" {
+		return bad("llm.model", "must be set when llm.mode is %s", l.Mode)
+	}
+	if l.Timeout < time.Second || l.Timeout > 10*time.Minute {
+		return bad("llm.timeout", "%s is not between 1s and 10m", l.Timeout)
+	}
+	if l.MaxRequestsPerDay < 1 {
+		return bad("llm.max_requests_per_day", "must be at least 1")
+	}
+	return nil
+}
+
+// LeavesMachine reports whether base_url names a host that is neither a
+// loopback nor a private address: the prescriptions' text then leaves the
+// machine and the practice's network. A host name other than localhost
+// counts as leaving, whatever it resolves to today.
+func (l LLM) LeavesMachine() bool {
+	u, err := url.Parse(l.BaseURL)
+	if err != nil {
+		return true
+	}
+	host := u.Hostname()
+	if IsLoopback(host) {
+		return false
+	}
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return true
+	}
+	a = a.Unmap()
+	return !a.IsPrivate() && !a.IsLinkLocalUnicast()
+}
+
 // Default returns the configuration every loaded file starts from.
 func Default() Config {
 	on := true
@@ -224,6 +315,7 @@ func Default() Config {
 		Fax:    Fax{SenderPatterns: DefaultSenderPatterns},
 		Notify: Notify{AttachOriginal: &on, AttachMaxBytes: 10 << 20, ReminderAfterDays: 3, DailyCapPerOffice: 20, DailyCap: 200},
 		Audit:  Audit{CheckpointEmailEvery: 24 * time.Hour},
+		LLM:    LLM{Mode: LLMOff, Timeout: 30 * time.Second, MaxRequestsPerDay: 1000},
 	}
 }
 
@@ -264,7 +356,7 @@ func Parse(raw []byte, path string) (*Config, error) {
 	if c.DataDir != "" && !filepath.IsAbs(c.DataDir) && path != "" {
 		c.DataDir = filepath.Join(filepath.Dir(path), c.DataDir)
 	}
-	for _, p := range []*string{&c.Review.UsersFile, &c.Review.TLSCert, &c.Review.TLSKey, &c.Audit.CheckpointKeyFile, &c.Audit.CheckpointFile} {
+	for _, p := range []*string{&c.Review.UsersFile, &c.Review.TLSCert, &c.Review.TLSKey, &c.Audit.CheckpointKeyFile, &c.Audit.CheckpointFile, &c.LLM.CAFile, &c.LLM.APIKeyFile} {
 		if *p != "" && !filepath.IsAbs(*p) && path != "" {
 			*p = filepath.Join(filepath.Dir(path), *p)
 		}
@@ -371,6 +463,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.validateAudit(); err != nil {
+		return err
+	}
+	if err := c.LLM.Check(); err != nil {
 		return err
 	}
 	return c.Review.validate()

@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
 
+	"rxintake/assist"
 	"rxintake/casefile"
 	"rxintake/casework"
 	"rxintake/config"
@@ -29,6 +31,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	workers := fs.Int("workers", 0, "OCR worker processes (default: one per CPU)")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
 	timings := fs.Bool("timings", false, "add where the time went (stages, OCR passes, wall time) to each JSON line, under \"timings\"")
+	llmMode := fs.String("llm-mode", "", "`mode` of the language-model second reader: off, verify or fallback (default: llm.mode of --config, off); docs/llm.md")
 	preview := fs.Bool("email-preview", false, "print the correction request that would be sent for each file (nothing is sent); the office comes from --config's directory, else a placeholder")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: rxintake extract [--json | --text] [--config FILE] FILE...")
@@ -49,6 +52,20 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return exitBadConfig
 		}
 		cfg = *c
+	}
+	if *llmMode != "" {
+		cfg.LLM.Mode = *llmMode
+		if err := cfg.LLM.Check(); err != nil {
+			fmt.Fprintln(stderr, "rxintake: --llm-mode:", err)
+			return exitBadConfig
+		}
+	}
+	var second casework.SecondReader
+	if a, err := assist.FromConfig(cfg.LLM, nil, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))); err != nil {
+		fmt.Fprintln(stderr, "rxintake:", err)
+		return exitBadConfig
+	} else if a != nil {
+		second = a
 	}
 	profile, err := validate.ProfileFor(&cfg, *payer)
 	if err != nil {
@@ -85,6 +102,7 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		start := time.Now()
 		doc := readFile(ctx, reader, name, cfg.Limits.BytesPerMessage)
 		line := casework.Build(doc, casework.Input{Profile: profile, Received: received})
+		casework.SecondRead(ctx, second, fmt.Sprintf("file-%d", i+1), doc, line)
 		if !*quiet {
 			fmt.Fprintf(stderr, "[%d/%d] %s: %d page(s), %.1f s\n", i+1, fs.NArg(), name, len(doc.Pages), time.Since(start).Seconds())
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"rxintake/assist"
 	"rxintake/audit"
 	"rxintake/casefile"
 	"rxintake/casework"
@@ -88,6 +89,12 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	a.proc = &casework.Processor{Reader: reader, Profile: profile, Store: a.store, Log: log, Trail: a.trail}
 	if a.notifier != nil {
 		a.proc.Notifier = a.notifier
+	}
+	if sr, err := assist.FromConfig(cfg.LLM, a.trail, log); err != nil {
+		a.close()
+		return nil, err
+	} else if sr != nil {
+		a.proc.SecondReader = sr
 	}
 	if a.worker, err = intake.New(cfg, a.ledger, a.proc, intake.Options{Logger: log, Trail: a.trail}); err != nil {
 		a.close()

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"text/tabwriter"
 
+	"rxintake/casefile"
 	"rxintake/casework"
 	"rxintake/internal/corpus"
 	"rxintake/validate"
@@ -24,6 +25,11 @@ func check(o *outcome, pol validate.Policy) validate.Result {
 		return validate.Result{Status: string(o.rec.Status), Findings: o.rec.Findings}
 	}
 	status, findings := casework.Check(o.doc, o.rec.Prescription, validate.DefaultProfile, pol, o.asOf)
+	// What the second reader found applies before a correction request,
+	// whatever the thresholds.
+	if status == casefile.StatusNeedsCorrection {
+		status, findings = casework.Reconsider(status, findings, o.second)
+	}
 	return validate.Result{Status: string(status), Findings: findings}
 }
 

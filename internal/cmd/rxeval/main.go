@@ -4,6 +4,13 @@
 //
 //	go run ./internal/cmd/rxcorpus -eval testdata/eval -n 240 -seed 1
 //	go run ./internal/cmd/rxeval testdata/eval
+//	go run ./internal/cmd/rxeval -llm-verify testdata/eval
+//
+// With -llm-verify every document that would get a correction request is
+// put to the second reader (docs/llm.md) in verify mode, against a scripted
+// model on the loopback interface that answers from the corpus truth; the
+// report then compares false correction requests and false accepts with
+// and without it.
 //
 // With -cache DIR the documents read (pages, words, images) are kept and
 // reused, so that changes to the reader and the rules are measured in
@@ -29,8 +36,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"rxintake/assist"
 	"rxintake/casefile"
 	"rxintake/casework"
+	"rxintake/config"
 	"rxintake/extract"
 	"rxintake/internal/corpus"
 	"rxintake/validate"
@@ -51,8 +60,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", 0, "OCR workers (default: one per CPU)")
 	show := fs.Bool("show", false, "print each document's text and what was read of it (with -only)")
 	cache := fs.String("cache", "", "keep what was read of each document in this directory and reuse it (iterate on the reader without OCR)")
+	llmVerify := fs.Bool("llm-verify", false, "ask the second reader in verify mode before each correction request, against a scripted model that answers from the corpus truth (docs/llm.md)")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: rxeval [-v] [-only SUBSTR] DIR")
+		fmt.Fprintln(stderr, "usage: rxeval [-v] [-only SUBSTR] [-llm-verify] DIR")
 		return 2
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
@@ -83,16 +93,40 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		jobs = append(jobs, &job{truth: t})
 	}
+	var second func(n int) casework.SecondReader
+	if *llmVerify {
+		truths := make([]*corpus.Truth, len(jobs))
+		for i, j := range jobs {
+			truths[i] = j.truth
+		}
+		or, err := startOracle(truths)
+		if err != nil {
+			fmt.Fprintln(stderr, "rxeval:", err)
+			return 2
+		}
+		defer or.Close()
+		second = func(n int) casework.SecondReader {
+			a, err := assist.New(assist.Options{LLM: config.LLM{Mode: config.LLMVerify, BaseURL: or.BaseURL(n), Model: "oracle",
+				Timeout: 30 * time.Second, MaxRequestsPerDay: 1}, Log: slog.Default()})
+			if err != nil || a == nil {
+				return nil
+			}
+			return a
+		}
+	}
 	start := time.Now()
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 4)
 	var mu sync.Mutex
 	done := 0
-	for _, j := range jobs {
+	for i, j := range jobs {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			j.got = evaluate(ctx, reader, fs.Arg(0), *cache, j.truth)
+			if second != nil {
+				j.got.secondRead(ctx, second(i), i)
+			}
 			mu.Lock()
 			done++
 			fmt.Fprintf(stderr, "\r[%d/%d] %s", done, len(jobs), time.Since(start).Round(time.Second))
@@ -127,6 +161,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	report(stdout, own, held, *verbose)
+	if second != nil {
+		var all []*scored
+		all = append(append(all, own...), held...)
+		verifyReport(stdout, all)
+	}
 	fmt.Fprintf(stdout, "\n%d documents in %s\n", len(jobs), time.Since(start).Round(time.Second))
 	return 0
 }
@@ -138,6 +177,22 @@ type outcome struct {
 	doc  *extract.Document
 	rec  *casefile.Record
 	asOf time.Time
+	// With -llm-verify: the status the rules alone gave, whether the
+	// second reader was asked, and what it found.
+	before casefile.Status
+	asked  bool
+	second []validate.Finding
+}
+
+// secondRead puts the outcome to sr before a correction request, as the
+// worker does.
+func (o *outcome) secondRead(ctx context.Context, sr casework.SecondReader, n int) {
+	o.before = o.rec.Status
+	if sr == nil || o.rec.Status != casefile.StatusNeedsCorrection {
+		return
+	}
+	o.asked = true
+	o.second = casework.SecondRead(ctx, sr, fmt.Sprintf("eval-%d", n), o.doc, o.rec)
 }
 
 func evaluate(ctx context.Context, r *extract.Reader, dir, cache string, t *corpus.Truth) *outcome {
