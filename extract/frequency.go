@@ -51,13 +51,20 @@ const (
 // "1 or 2").
 const reFreqNum = rxNumRE + `(?:\s*(?:-|–|to|or)\s*` + rxNumRE + `)?`
 
+// freqVisitNoun is a word for a visit, with what describes it: its length
+// ("60-minute", "one hour") and its kind ("massage").
+const freqVisitNoun = `(?:(?:\d{1,3}(?:\.\d+)?|one|an?|half)[\s-]*(?:hours?|hrs?|minutes?|mins?)[\s-]*(?:long\s+)?)?(?:(?:massage|therapy|treatment|MFR|PT)\s+)?(?:visits?|sessions?|treatments?|txs?|appointments?|appts?)`
+
 // freqRateRE finds visits per week.
 var freqRateRE = func() *regexp.Regexp {
 	re := regexp.MustCompile(`(?i)` + strings.Join([]string{
 		// "2x/week", "2x/wk", "2 times per week", "2 visits a week", "2/wk", "1-2x/week"
-		`\b(?P<n>` + reFreqNum + `)\s*(?:x|×|times?|visits?|sessions?|treatments?|tx|days?|appointments?|appts?)?\s*(?:/|per|a|an|each|every|in\s+a)\s*(?:weeks?|wks?|w)\b`,
-		// "2x w(?:ee)?kly", "2x wk", "two times w(?:ee)?kly", "2 sessions w(?:ee)?kly"
-		`\b(?P<nx>` + reFreqNum + `)\s*(?:(?:x|×|times?)\s*(?:w(?:ee)?kly|weeks?|wks?|w)|(?:visits?|sessions?|treatments?|tx|appointments?|appts?)\s+w(?:ee)?kly)\b`,
+		// "two 45-minute visits per week": the visit may be described.
+		`\b(?P<n>` + reFreqNum + `)\s*(?:x|×|times?|` + freqVisitNoun + `|days?)?\s*(?:/|per|a|an|each|every|in\s+a)\s*(?:weeks?|wks?|w)\b`,
+		// "2x w(?:ee)?kly", "2x wk", "two times w(?:ee)?kly", "2 sessions w(?:ee)?kly",
+		// "2-3 wkly" (a count of weekly visits, "6 weekly sessions", is
+		// the count's: freqMentions)
+		`\b(?P<nx>` + reFreqNum + `)\s*(?:(?:x|×|times?)\s*(?:w(?:ee)?kly|weeks?|wks?|w)|(?:x|×|times?)?\s*w(?:ee)?kly|` + freqVisitNoun + `\s+w(?:ee)?kly)\b`,
 		// "twice a week", "twice w(?:ee)?kly", "once/wk"
 		`\b(?P<word>once|twice|thrice)[\s-]*(?:/|per|a|an|each|every|in\s+a)?\s*(?:w(?:ee)?kly|weeks?|wks?)\b`,
 		// "BIW", "TIW", "QW", "w(?:ee)?kly", "every week", "semiw(?:ee)?kly"

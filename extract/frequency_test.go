@@ -13,6 +13,13 @@ func TestParseFrequency(t *testing.T) {
 		evidence      string // "" means the whole text
 	}{
 		{"2x/week for 6 weeks", 12, 6, false, ""},
+		// The visit described between its count and the week: its
+		// length, its kind; or no word for it at all.
+		{"two 45-minute visits weekly for five weeks", 10, 5, false, ""},
+		{"THREE 1-HOUR SESSIONS PER WEEK X 2 WEEKS", 6, 2, false, ""},
+		{"two one hour massage appointments each week for 3 weeks", 6, 3, false, ""},
+		{"1-2 wkly x 6 wks", 12, 6, true, ""},
+		{"8 weekly visits", 8, 8, false, ""},
 		// Phases joined by words of tapering or an arrow.
 		{"2 visits/week x 4 wks -> QW x 4 wks", 12, 8, false, ""},
 		{"twice wkly for 4 wks, taper to weekly for 4 wks", 12, 8, false, ""},
