@@ -1467,11 +1467,15 @@ func (r *rxReader) procedures() {
 	// more specific is ordered: beside a named modality it is the name of
 	// a clinic or a general word, not a second order.
 	if slices.ContainsFunc(r.rx.Procedures, func(p Procedure) bool { return p.CPT != "97124" }) {
-		r.rx.Procedures = slices.DeleteFunc(r.rx.Procedures, func(p Procedure) bool {
-			t := strings.ToLower(p.Text)
-			return p.CPT == "97124" && !strings.Contains(t, "97124") && !strings.Contains(t, "swedish")
-		})
+		r.rx.Procedures = slices.DeleteFunc(r.rx.Procedures, bareMassage)
 	}
+}
+
+// bareMassage reports a 97124 read from the word "massage" alone, neither
+// its code nor a named kind of massage.
+func bareMassage(p Procedure) bool {
+	t := strings.ToLower(p.Text)
+	return p.CPT == "97124" && !strings.Contains(t, "97124") && !strings.Contains(t, "swedish")
 }
 
 // wrappedProcedure reads a modality whose words wrap over two lines of a

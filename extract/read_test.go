@@ -600,3 +600,15 @@ func TestTypedNameUnderSignature(t *testing.T) {
 		t.Errorf("prescriber %+v, want Oleksandr Fitzgerald-Kerr", rx.Prescriber)
 	}
 }
+
+// A label that says what is to be done ("Therapy to provide:", "Services
+// to render:") names the order, and beside the modality it names a
+// heading's bare "massage" is no second order.
+func TestTreatmentLabelToProvide(t *testing.T) {
+	for _, label := range []string{"Therapy to provide:", "Services to render:", "Treatment to perform:"} {
+		rx := readBody("ORDERS - THERAPY SERVICES (MASSAGE)\nPatient: Mary K. Jones\n" + label + " Neuromuscular therapy\n")
+		if len(rx.Procedures) != 1 || rx.Procedures[0].CPT != "97140" {
+			t.Errorf("%s: procedures %+v, want 97140 alone", label, rx.Procedures)
+		}
+	}
+}
