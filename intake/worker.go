@@ -70,6 +70,7 @@ type Worker struct {
 	retryAfter  time.Duration
 	retryMax    time.Duration
 	faxPatterns []*regexp.Regexp
+	senders     config.Intake
 	me          identity
 	ledger      *Ledger
 	proc        Processor
@@ -119,6 +120,7 @@ func New(cfg *config.Config, ledger *Ledger, proc Processor, opts Options) (*Wor
 		retryAfter:  opts.RetryAfter,
 		retryMax:    opts.RetryMax,
 		faxPatterns: patterns,
+		senders:     cfg.Intake,
 		me:          newIdentity(cfg),
 		ledger:      ledger,
 		proc:        proc,
@@ -486,6 +488,7 @@ func (w *Worker) attempt(ctx context.Context, e *Entry, c *content) (Outcome, er
 		From:         c.p.from,
 		Subject:      c.p.subject,
 		SenderFax:    c.fax,
+		Sender:       verifySender(c.p.header, c.p.from, w.senders),
 	}
 	return w.process(ctx, m)
 }
