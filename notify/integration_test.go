@@ -186,6 +186,7 @@ type pipeline struct {
 	store  *casefile.Store
 	pool   *extract.OCRPool
 	db     *sql.DB
+	trail  *audit.Trail
 }
 
 func newPipeline(t *testing.T, cfg *config.Config) *pipeline {
@@ -202,6 +203,7 @@ func newPipeline(t *testing.T, cfg *config.Config) *pipeline {
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.trail = trail
 	if p.store, err = casefile.New(ctx, db, cfg.DataDir); err != nil {
 		t.Fatal(err)
 	}
@@ -435,6 +437,12 @@ intake:
 		if c.Status != casefile.StatusNeedsReview || !strings.Contains(c.StatusReason, casework.RuleSenderUnverified) ||
 			!strings.Contains(c.StatusReason, casework.RuleOfficeUnknown) {
 			t.Errorf("%s: case %s %q, want needs-review for %s and %s", id, c.Status, c.StatusReason, casework.RuleSenderUnverified, casework.RuleOfficeUnknown)
+		}
+	}
+	for _, id := range []string{"spoof-fax@attacker.example", "spoof-mail@attacker.example"} {
+		entries, err := p.trail.List(ctx, audit.Filter{CaseID: cases[id].ID, Event: audit.EventFindings})
+		if err != nil || len(entries) != 1 || !strings.Contains(string(entries[0].Detail), casework.RuleSenderUnverified) {
+			t.Errorf("%s: findings in the audit trail %+v %v, want %s among them", id, entries, err, casework.RuleSenderUnverified)
 		}
 	}
 	if c := cases["spoof-fax@attacker.example"]; c.SenderFax != "9415550143" {
