@@ -26,11 +26,19 @@ type Record struct {
 	PageImages   []string              `json:"page_images,omitempty"` // sha256 of stored page images
 }
 
-// Sender is who sent the document, as the transport shows it.
+// Sender is who sent the document, as the transport shows it, and what of
+// it was verified (docs/architecture.md, "Who the sender is"): Email only
+// when Verified, Fax only when FaxService may find the office.
 type Sender struct {
 	Fax   string `json:"fax,omitempty"`
 	Name  string `json:"name,omitempty"`
 	Email string `json:"email,omitempty"`
+	// Verified: our receiving server recorded a DMARC or DKIM pass for
+	// Email's domain.
+	Verified bool `json:"verified,omitempty"`
+	// FaxService: the message came, verified, from the fax service, so Fax
+	// is the service's word rather than the sender's.
+	FaxService bool `json:"fax_service,omitempty"`
 }
 
 // EmailRef is what threading a reply needs.

@@ -7,8 +7,10 @@ package casework
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"rxintake/audit"
@@ -23,6 +25,23 @@ import (
 // correcting but the sending office is not in the directory: a correction
 // request never goes to an address rxintake does not know.
 const RuleOfficeUnknown = "office-unknown"
+
+// Rules of the findings about who sent a document (docs/architecture.md,
+// "Who the sender is").
+const (
+	// RuleSenderUnverified: the fax number or the From address was not
+	// used to find the office, because the message did not verifiably come
+	// from the fax service or from the From domain.
+	RuleSenderUnverified = "sender-unverified"
+	// RuleReplyUnverified sends a case to review when the document names
+	// an open case (in its subject, or by replying to the case's request)
+	// but does not verifiably come from that case's office.
+	RuleReplyUnverified = "reply-unverified"
+)
+
+// ErrReplyUnverified is what Notifier.Correcting returns when a document
+// refers to an open case but its verified sender is not the case's office.
+var ErrReplyUnverified = errors.New("casework: the document refers to an open case but is not verifiably from its office")
 
 // Input is what Build needs besides the document.
 type Input struct {
@@ -158,14 +177,77 @@ func Reconsider(status casefile.Status, findings, found []validate.Finding) (cas
 	return casefile.StatusNeedsReview, append(findings, found...)
 }
 
+// TrustedTransport returns the sender's fax number and address that may
+// find its office: the fax number of a message from the fax service, the
+// address of a verified sender; "" for the others.
+func TrustedTransport(s *casefile.Sender) (fax, from string) {
+	if s == nil {
+		return "", ""
+	}
+	if s.FaxService {
+		fax = s.Fax
+	}
+	if s.Verified {
+		from = s.Email
+	}
+	return fax, from
+}
+
+// senderRule records, as a finding, that the sender's fax number or address
+// was kept but not used to find the office, and why (intake.Sender.Why).
+func senderRule(r *casefile.Record, why string) {
+	s := r.Sender
+	var unused []string
+	if s.Fax != "" && !s.FaxService {
+		unused = append(unused, "fax number")
+	}
+	if s.Email != "" && !s.Verified {
+		unused = append(unused, "address")
+	}
+	if len(unused) == 0 {
+		return
+	}
+	if why == "" {
+		why = "not verified"
+	}
+	r.Findings = append(r.Findings, validate.Finding{Rule: RuleSenderUnverified, Severity: validate.Warning,
+		Message: fmt.Sprintf("The sender's %s could not be trusted (%s): kept for the review page, not used to find the office.", strings.Join(unused, " and "), why)})
+}
+
+// replyRule sends a record to review that refers to an open case without
+// verifiably coming from its office (RuleReplyUnverified).
+func replyRule(r *casefile.Record) {
+	r.Status = casefile.StatusNeedsReview
+	r.Findings = append(r.Findings, validate.Finding{Rule: RuleReplyUnverified, Severity: validate.Warning,
+		Message: "The document refers to an open case but is not verifiably from that case's office: a person must confirm which case it answers."})
+}
+
+// senderFindings carries the findings about the sender of from over to r,
+// whose findings the rules have just rewritten: the sender does not change
+// when a person corrects what was read.
+func senderFindings(r, from *casefile.Record) {
+	for _, f := range from.Findings {
+		switch f.Rule {
+		case RuleReplyUnverified:
+			r.Status = casefile.StatusNeedsReview
+			fallthrough
+		case RuleSenderUnverified:
+			r.Findings = append(r.Findings, f)
+		}
+	}
+}
+
 // Notifier is what casework needs of the correction-request stage.
 type Notifier interface {
 	// Office names the directory office a case belongs to, found by the
 	// prescriber's NPI, the sending fax number, or the sender address of
 	// an email whose domain is in the directory; ok is false when none.
+	// Process passes only the trusted fax number and address
+	// (TrustedTransport).
 	Office(npi, fax, from string) (name string, ok bool)
 	// Correcting returns the open case a document answers (a corrected
-	// Rx), or ok false when it is a new referral.
+	// Rx), or ok false when it is a new referral; ErrReplyUnverified when
+	// it refers to an open case of an office it is not verifiably from.
 	Correcting(ctx context.Context, r *casefile.Record) (caseID string, ok bool, err error)
 	// Decided runs inside the transaction that commits the case's outcome:
 	// it queues a correction request, or closes the case a corrected Rx
@@ -218,6 +300,8 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 	if rec.Sender == nil {
 		rec.Sender = &casefile.Sender{}
 	}
+	rec.Sender.Verified, rec.Sender.FaxService = m.Sender.Verified, m.Sender.FaxService
+	senderRule(rec, m.Sender.Why)
 	for _, pg := range doc.Pages {
 		if pg.Image == nil {
 			continue
@@ -233,10 +317,13 @@ func (p *Processor) Process(ctx context.Context, m *intake.Message) (intake.Outc
 		if rx := rec.Prescription; rx != nil && rx.Prescriber != nil {
 			npi = rx.Prescriber.NPI
 		}
-		if name, ok := p.Notifier.Office(npi, rec.Sender.Fax, rec.Sender.Email); ok {
+		fax, from := TrustedTransport(rec.Sender)
+		if name, ok := p.Notifier.Office(npi, fax, from); ok {
 			rec.Office = name
 		}
-		if id, ok, err := p.Notifier.Correcting(ctx, rec); err != nil {
+		if id, ok, err := p.Notifier.Correcting(ctx, rec); errors.Is(err, ErrReplyUnverified) {
+			replyRule(rec)
+		} else if err != nil {
 			return intake.Outcome{}, intake.TemporaryError(err)
 		} else if ok {
 			rec.Corrects = id

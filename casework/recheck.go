@@ -12,7 +12,8 @@ import (
 // review page corrected it, and returns a copy of rec with the new findings
 // and status. The document is rebuilt from what the record kept of it: each
 // page's text and confidence, and the problems that made it unreadable. The
-// rule for an unknown office applies as in Process.
+// rule for an unknown office applies as in Process, and the findings about
+// the sender stay.
 func Recheck(rec *casefile.Record, profile validate.Profile) *casefile.Record {
 	out := *rec
 	doc := &extract.Document{File: rec.File}
@@ -35,6 +36,7 @@ func Recheck(rec *casefile.Record, profile validate.Profile) *casefile.Record {
 		rx = &extract.Prescription{}
 	}
 	out.Status, out.Findings = Check(doc, rx, profile, validate.DefaultPolicy, RecordAsOf(rec, time.Now()))
+	senderFindings(&out, rec)
 	officeRule(&out)
 	return &out
 }

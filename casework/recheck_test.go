@@ -2,6 +2,7 @@ package casework
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"rxintake/casefile"
@@ -49,5 +50,48 @@ func TestRecheck(t *testing.T) {
 	got = Recheck(rec, validate.DefaultProfile)
 	if got.Status != validate.StatusNeedsReview || !slices.Contains(got.Rules(), RuleOfficeUnknown) {
 		t.Errorf("unknown office: %s %v, want needs-review with %s", got.Status, got.Rules(), RuleOfficeUnknown)
+	}
+}
+
+// What is known of the sender stays when a person corrects what was read:
+// a document not verifiably from the office it names stays in review.
+func TestRecheckKeepsSenderFindings(t *testing.T) {
+	rec := &casefile.Record{File: "x.eml", Status: casefile.StatusNeedsReview, AsOf: "2026-11-20",
+		Sender: &casefile.Sender{Email: "amber@gulfcoastfm.example"}, Office: "Gulf Coast Family Medicine",
+		Prescription: &extract.Prescription{Patient: &extract.Patient{Name: "Mary Jones"}},
+		Findings: []validate.Finding{
+			{Rule: RuleSenderUnverified, Severity: validate.Warning, Message: "not verified"},
+			{Rule: RuleReplyUnverified, Severity: validate.Warning, Message: "names a case"},
+		}}
+	out := Recheck(rec, validate.DefaultProfile)
+	rules := out.Rules()
+	if out.Status != casefile.StatusNeedsReview || !slices.Contains(rules, RuleSenderUnverified) || !slices.Contains(rules, RuleReplyUnverified) {
+		t.Errorf("rechecked: %s %v, want needs-review with the sender's findings", out.Status, rules)
+	}
+}
+
+func TestSenderRule(t *testing.T) {
+	for _, tt := range []struct {
+		sender   casefile.Sender
+		wantFax  string
+		wantFrom string
+		finding  string
+	}{
+		{casefile.Sender{Fax: "9415550143", Email: "noreply@faxmail.example", Verified: true, FaxService: true}, "9415550143", "noreply@faxmail.example", ""},
+		{casefile.Sender{Fax: "9415550143", Email: "noreply@faxmail.example"}, "", "", "fax number and address"},
+		{casefile.Sender{Fax: "9415550143", Email: "rx@gulfcoastfm.example", Verified: true}, "", "rx@gulfcoastfm.example", "fax number could not"},
+		{casefile.Sender{Email: "rx@gulfcoastfm.example"}, "", "", "address could not"},
+	} {
+		s := tt.sender
+		fax, from := TrustedTransport(&s)
+		r := &casefile.Record{Sender: &s}
+		senderRule(r, "why")
+		got := ""
+		if len(r.Findings) == 1 && r.Findings[0].Rule == RuleSenderUnverified {
+			got = r.Findings[0].Message
+		}
+		if fax != tt.wantFax || from != tt.wantFrom || (tt.finding == "") != (got == "") || !strings.Contains(got, tt.finding) {
+			t.Errorf("%+v: trusted %q %q, finding %q; want %q %q, finding with %q", s, fax, from, got, tt.wantFax, tt.wantFrom, tt.finding)
+		}
 	}
 }

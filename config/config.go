@@ -39,6 +39,7 @@ type Config struct {
 	Limits   Limits           `yaml:"limits"`
 	OCR      OCR              `yaml:"ocr"`
 	Fax      Fax              `yaml:"fax"`
+	Intake   Intake           `yaml:"intake"`
 	Practice Practice         `yaml:"practice"`
 	Notify   Notify           `yaml:"notify"`
 	Audit    Audit            `yaml:"audit"`
@@ -175,6 +176,38 @@ type OCR struct {
 // notification (subject or body). Each must have one capturing group.
 type Fax struct {
 	SenderPatterns []string `yaml:"sender_patterns"`
+}
+
+// Intake says which senders intake may believe (docs/architecture.md, "Who
+// the sender is").
+type Intake struct {
+	// AuthservID is the authserv-id our own receiving mail server writes
+	// in the Authentication-Results header it adds. Only the topmost such
+	// header is believed: a sender's From address finds its office only
+	// when it records dmarc=pass, or dkim=pass for the From domain. ""
+	// (the default) verifies no sender.
+	AuthservID string `yaml:"authserv_id"`
+	// FaxSenders are the fax service's sender addresses ("noreply@fax.example")
+	// or domains ("@fax.example"). Only a verified message from one of them
+	// has a fax number that finds an office. Default none.
+	FaxSenders []string `yaml:"fax_senders"`
+}
+
+// IsFaxSender reports whether addr (a bare address) is one of
+// intake.fax_senders.
+func (in Intake) IsFaxSender(addr string) bool {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	at := strings.LastIndexByte(addr, '@')
+	if at <= 0 {
+		return false
+	}
+	for _, s := range in.FaxSenders {
+		s = strings.ToLower(strings.TrimSpace(s))
+		if s == addr || (strings.HasPrefix(s, "@") && s == addr[at:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // Practice is how the massage practice signs its correction requests.
@@ -468,6 +501,9 @@ func (c *Config) Validate() error {
 	if err := c.LLM.Check(); err != nil {
 		return err
 	}
+	if err := c.Intake.validate(); err != nil {
+		return err
+	}
 	return c.Review.validate()
 }
 
@@ -657,6 +693,25 @@ func Secret(key, env, file string) (string, error) {
 		return strings.TrimRight(string(b), "\r\n"), nil
 	}
 	return "", bad(key+"_env", "not set")
+}
+
+func (in Intake) validate() error {
+	if id := in.AuthservID; id != "" && (strings.ContainsAny(id, " \t;()\"=") || !strings.Contains(id, ".")) {
+		return bad("intake.authserv_id", "%q is not a host name (the authserv-id of the receiving server's Authentication-Results)", id)
+	}
+	for i, s := range in.FaxSenders {
+		key := fmt.Sprintf("intake.fax_senders[%d]", i)
+		if strings.HasPrefix(s, "@") {
+			if d := s[1:]; !strings.Contains(d, ".") || strings.ContainsAny(d, "@ <>") {
+				return bad(key, "%q is not @ and a domain", s)
+			}
+			continue
+		}
+		if a, err := mail.ParseAddress(s); err != nil || a.Address != strings.TrimSpace(s) {
+			return bad(key, "%q is neither a bare address nor @ and a domain", s)
+		}
+	}
+	return nil
 }
 
 // validateNotify checks the keys correction requests depend on.

@@ -93,3 +93,31 @@ func TestSecret(t *testing.T) {
 		t.Errorf("unset: %v", err)
 	}
 }
+
+func TestIntakeKeys(t *testing.T) {
+	in := Intake{FaxSenders: []string{"@faxmail.example", "Message@Inbound.eFax.example"}}
+	for addr, want := range map[string]bool{
+		"noreply@faxmail.example": true, "message@inbound.efax.example": true, "other@inbound.efax.example": false,
+		"noreply@sub.faxmail.example": false, "noreply@faxmail.example.attacker.example": false, "": false,
+	} {
+		if got := in.IsFaxSender(addr); got != want {
+			t.Errorf("IsFaxSender(%q) = %v, want %v", addr, got, want)
+		}
+	}
+	for _, tt := range []struct{ yaml, key string }{
+		{"intake:\n  authserv_id: \"mx.clinic.example; dkim=pass\"\n", "intake.authserv_id"},
+		{"intake:\n  authserv_id: localhost\n", "intake.authserv_id"},
+		{"intake:\n  fax_senders: [faxmail.example]\n", "intake.fax_senders[0]"},
+		{"intake:\n  fax_senders: [\"@faxmail.example\", \"Fax <a@b.example>\"]\n", "intake.fax_senders[1]"},
+		{"intake:\n  fax_senders: [\"@\"]\n", "intake.fax_senders[0]"},
+	} {
+		_, err := Parse([]byte(tt.yaml), "")
+		if err == nil || !strings.Contains(err.Error(), tt.key) {
+			t.Errorf("%q: %v, want an error naming %s", tt.yaml, err, tt.key)
+		}
+	}
+	c, err := Parse([]byte("intake:\n  authserv_id: mx.clinic.example\n  fax_senders: [\"@faxmail.example\", noreply@efax.example]\n"), "")
+	if err != nil || c.Intake.AuthservID != "mx.clinic.example" || len(c.Intake.FaxSenders) != 2 {
+		t.Errorf("valid intake keys: %+v %v", c, err)
+	}
+}

@@ -14,7 +14,10 @@
 //     and redoes attempts that died with their process;
 //   - takes the messages above the ledger's high-water UID, oldest first,
 //     with BODY.PEEK[] (never relying on or touching \Seen). Each is claimed
-//     on the ledger, opening its case, before any work; its original is
+//     on the ledger, opening its case, after reading its header only and
+//     before any other work; its MIME parts are walked inside a counted
+//     attempt; what of its sender our mail server verified is judged by
+//     intake.authserv_id and intake.fax_senders (Sender); its original is
 //     stored under data_dir/originals by SHA-256; auto-replies, bounces,
 //     list mail, our own messages and empty ones go to review without
 //     processing; the rest go to the Processor. The outcome is committed,

@@ -119,6 +119,9 @@ func TestSenderFax(t *testing.T) {
 	// The body text is the reader's: an HTML notification reduced to text.
 	w := &Worker{faxPatterns: patterns}
 	c := w.newContent([]byte("Subject: New fax\r\nContent-Type: text/html\r\n\r\n<p>Fax received from <b>(941) 555-0143</b></p>"))
+	if err := w.walk(MessageKey{}, c); err != nil {
+		t.Fatal(err)
+	}
 	if c.fax != "9415550143" {
 		t.Errorf("fax of an HTML notification %q, want 9415550143", c.fax)
 	}
@@ -133,6 +136,9 @@ func FuzzParseMessage(f *testing.F) {
 	w := &Worker{faxPatterns: patterns}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		c := w.newContent(raw)
+		if err := w.walk(MessageKey{}, c); err != nil {
+			t.Fatal(err)
+		}
 		if c.p == nil {
 			return
 		}

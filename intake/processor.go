@@ -58,6 +58,9 @@ type Message struct {
 	From      string    // the sender's address
 	Subject   string
 	SenderFax string // 10 digits, from the fax notification (subject or body); "" when not found
+	// Sender says whether From and the fax number may find the office
+	// (verifySender); the processor keeps what it may not use for display.
+	Sender Sender
 }
 
 // Error is a processing failure that says whether it may pass, like go-smtp's

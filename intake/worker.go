@@ -70,6 +70,7 @@ type Worker struct {
 	retryAfter  time.Duration
 	retryMax    time.Duration
 	faxPatterns []*regexp.Regexp
+	senders     config.Intake
 	me          identity
 	ledger      *Ledger
 	proc        Processor
@@ -119,6 +120,7 @@ func New(cfg *config.Config, ledger *Ledger, proc Processor, opts Options) (*Wor
 		retryAfter:  opts.RetryAfter,
 		retryMax:    opts.RetryMax,
 		faxPatterns: patterns,
+		senders:     cfg.Intake,
 		me:          newIdentity(cfg),
 		ledger:      ledger,
 		proc:        proc,
@@ -245,24 +247,46 @@ func (w *Worker) cycle(ctx context.Context, sum *Summary) error {
 type content struct {
 	raw  []byte
 	p    *parsed       // nil when the header could not be read
-	mail *extract.Mail // the walk of raw's parts; nil with p, or when only the header was fetched
+	mail *extract.Mail // the walk of raw's parts; nil until walked, with p, or when only the header was fetched
 	fax  string        // the sender's number as the notification gives it (senderFax)
 	perr error
 }
 
-// newContent reads raw's header and walks its parts, once: the worker
-// judges the message by them and hands the walk to the processor.
+// newContent reads raw's header only: enough to claim the message. Its
+// parts are walked later, inside an attempt (walk).
 func (w *Worker) newContent(raw []byte) *content {
 	c := &content{raw: raw}
 	if c.p, c.perr = parseHeader(raw); c.perr != nil {
 		return c
 	}
-	if c.mail, c.perr = extract.ParseMail(raw); c.perr != nil {
+	c.fax = senderFax(w.faxPatterns, c.p.subject, "")
+	return c
+}
+
+// walk walks c's parts, once, with extract.ParseMail and its limits on
+// nesting depth and part count: the worker judges the message by them and
+// hands the walk to the processor. It runs inside an attempt begun on the
+// ledger, so that a message whose walk fails, or kills the process, has its
+// attempts counted and goes to review after Options.MaxAttempts instead of
+// being fetched forever (docs/architecture.md).
+func (w *Worker) walk(key MessageKey, c *content) (err error) {
+	if c.p == nil || c.mail != nil {
+		return nil
+	}
+	w.at("walk", key)
+	defer func() {
+		if r := recover(); r != nil {
+			w.log.Error("reading the message panicked", "uid", key.UID, "panic", fmt.Sprint(r))
+			w.log.Debug("message walk panic stack", "uid", key.UID, "stack", string(debug.Stack()))
+			err = PermanentError(fmt.Errorf("reading the message panicked: %v", r))
+		}
+	}()
+	if c.mail, c.perr = extract.ParseMail(c.raw); c.perr != nil {
 		c.p = nil
-		return c
+		return nil
 	}
 	c.fax = senderFax(w.faxPatterns, c.p.subject, c.mail.Body())
-	return c
+	return nil
 }
 
 // headerContent is what the header alone of a message too large to fetch
@@ -400,6 +424,9 @@ func (w *Worker) handle(ctx context.Context, s *session, e *Entry, c *content, s
 			return w.failed(ctx, s, e, nil, err, sum)
 		}
 	}
+	if err := w.walk(e.MessageKey, c); err != nil {
+		return w.failed(ctx, s, e, c, err, sum)
+	}
 	out, err := w.attempt(ctx, e, c)
 	if err != nil {
 		return w.failed(ctx, s, e, c, err, sum)
@@ -461,6 +488,7 @@ func (w *Worker) attempt(ctx context.Context, e *Entry, c *content) (Outcome, er
 		From:         c.p.from,
 		Subject:      c.p.subject,
 		SenderFax:    c.fax,
+		Sender:       verifySender(c.p.header, c.p.from, w.senders),
 	}
 	return w.process(ctx, m)
 }

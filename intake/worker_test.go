@@ -608,3 +608,51 @@ func TestHungServerEndsTheCycle(t *testing.T) {
 		l.release()
 	}
 }
+
+// A message whose reading kills the process every time is claimed before it
+// is read, so its attempts are counted; after Options.MaxAttempts it goes to
+// review, and the messages after it are processed.
+func TestPoisonMessageIsQuarantined(t *testing.T) {
+	srv, _ := memServer(t, memOpts{})
+	cfg := testConfig(t, t.TempDir(), srv, "", "")
+	h := newHarness(t, cfg, Options{MaxAttempts: 3})
+	c := client(t, srv)
+	deliver(t, c, "INBOX", rxEmail(1, ""), rxEmail(2, ""), rxEmail(3, "fake:correction"))
+	h.w.hook = func(p string, key MessageKey) {
+		if p == "walk" && key.UID == 1 {
+			panic(crash{p})
+		}
+	}
+	crashes := 0
+	for range 6 {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					if r != (crash{"walk"}) {
+						panic(r)
+					}
+					crashes++
+				}
+			}()
+			h.w.RunCycle(context.Background())
+		}()
+	}
+	if crashes != 3 {
+		t.Errorf("reading the poison message crashed %d cycles, want 3 (Options.MaxAttempts)", crashes)
+	}
+	rows := h.ledgerRows(t)
+	poison := rows[msgID("rx", 1)]
+	if len(poison) != 1 || poison[0].attempts != 3 || poison[0].outcome != "needs-review" || poison[0].caseStatus != "needs-review" ||
+		!strings.Contains(poison[0].reasons, "retry-limit: gave up after 3 attempts: the last attempt did not finish") {
+		t.Errorf("poison message on the ledger: %+v, want its case in review after 3 attempts", poison)
+	}
+	review, _ := folderMail(t, c, "Rx/Needs-Review")
+	sameIDs(t, "Rx/Needs-Review", review, []string{msgID("rx", 1)})
+	complete, _ := folderMail(t, c, "Rx/Complete")
+	sameIDs(t, "Rx/Complete", complete, []string{msgID("rx", 2)})
+	correction, _ := folderMail(t, c, "Rx/Needs-Correction")
+	sameIDs(t, "Rx/Needs-Correction", correction, []string{msgID("rx", 3)})
+	if n := h.fake.count(msgID("rx", 1)); n != 0 {
+		t.Errorf("the poison message reached the processor %d times", n)
+	}
+}

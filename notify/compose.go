@@ -99,7 +99,11 @@ func NewRequest(rec *casefile.Record, o *Office, original string) *Request {
 		r.RxDate = rx.Date
 	}
 	for _, f := range rec.Findings {
-		if validate.IsReviewRule(f.Rule) || f.Rule == casework.RuleOfficeUnknown {
+		switch f.Rule {
+		case casework.RuleOfficeUnknown, casework.RuleSenderUnverified, casework.RuleReplyUnverified:
+			continue
+		}
+		if validate.IsReviewRule(f.Rule) {
 			continue
 		}
 		it := Item{Rule: f.Rule, Problem: f.Message, Fix: f.Fix, Code: f.Code, Children: f.Children}

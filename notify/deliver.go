@@ -460,11 +460,7 @@ func (n *Notifier) SendNow(ctx context.Context, caseID string) error {
 		if o == nil || len(o.Emails) == 0 {
 			return fmt.Errorf("%w: case %s: no directory office with an email address", ErrCompose, caseID)
 		}
-		original := ""
-		if n.settings.Attach {
-			original = rec.Original
-		}
-		r := NewRequest(rec, o, original)
+		r := NewRequest(rec, o, n.attachment(rec))
 		if len(r.Errors) == 0 {
 			return fmt.Errorf("%w: case %s: nothing to correct", ErrCompose, caseID)
 		}

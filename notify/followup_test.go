@@ -3,6 +3,8 @@ package notify
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -147,7 +149,7 @@ func TestCorrectedRx(t *testing.T) {
 		fixed := rxMissingSignature(asOf)
 		fixed.Prescription.Signature = extract.Signature{Present: true, Kind: "wet"}
 		fixed.Findings = slicesDeleteRule(fixed.Findings, "signature-missing")
-		fixed.Email, fixed.Sender = nil, &casefile.Sender{Fax: "9415550143"}
+		fixed.Email, fixed.Sender = nil, &casefile.Sender{Fax: "9415550143", FaxService: true}
 		newID := e.decide(fixed)
 		if fixed.Corrects != id {
 			t.Fatalf("linked to %q, want %q", fixed.Corrects, id)
@@ -188,10 +190,45 @@ func TestCorrectedRx(t *testing.T) {
 		}
 	})
 
+	// A reference to the case, in the subject or the thread, answers it
+	// only from the case's office, verified: anyone may write a case id.
+	t.Run("reference-not-from-the-office", func(t *testing.T) {
+		id := e.decide(rxMissingSignature(asOf))
+		for _, tt := range []struct {
+			name   string
+			sender *casefile.Sender
+			email  *casefile.EmailRef
+		}{
+			{"subject, unverified office address", &casefile.Sender{Email: "amber@gulfcoastfm.example"},
+				&casefile.EmailRef{MessageID: "s1@gulfcoastfm.example", Subject: "Corrected Rx for " + id}},
+			{"thread, unverified office address", &casefile.Sender{Email: "amber@gulfcoastfm.example"},
+				&casefile.EmailRef{MessageID: "s2@gulfcoastfm.example", InReplyTo: []string{"rxintake." + id + ".1@bayside.example"}}},
+			{"subject, another office's verified address", &casefile.Sender{Email: "orders@lwrortho.example", Verified: true},
+				&casefile.EmailRef{MessageID: "s3@lwrortho.example", Subject: "Re: " + id}},
+			{"subject, the office's fax number from an unverified sender", &casefile.Sender{Email: "x@attacker.example", Fax: "9415550143"},
+				&casefile.EmailRef{MessageID: "s4@attacker.example", Subject: "Fax from 9415550143 re " + id}},
+		} {
+			fixed := rxComplete(asOf)
+			fixed.Prescription.Patient.DOB = "" // no patient match possible
+			fixed.Prescription.Prescriber.NPI = ""
+			fixed.Sender, fixed.Email = tt.sender, tt.email
+			newID := e.decide(fixed)
+			if fixed.Corrects != "" {
+				t.Errorf("%s: linked to %s", tt.name, fixed.Corrects)
+			}
+			if st := e.caseStatus(newID); st != casefile.StatusNeedsReview {
+				t.Errorf("%s: new case %s, want needs-review", tt.name, st)
+			}
+		}
+		if st := e.caseStatus(id); st != casefile.StatusNeedsCorrection {
+			t.Errorf("the case named: %s, want still needs-correction", st)
+		}
+	})
+
 	t.Run("another-office-same-patient", func(t *testing.T) {
 		id := e.decide(rxMissingSignature(asOf))
 		other := rxComplete(asOf)
-		other.Email, other.Sender = nil, &casefile.Sender{Fax: "9415550188"} // Lakewood Ranch Orthopedics
+		other.Email, other.Sender = nil, &casefile.Sender{Fax: "9415550188", FaxService: true} // Lakewood Ranch Orthopedics
 		other.Prescription.Prescriber.NPI = ""
 		e.decide(other)
 		if other.Corrects != "" {
@@ -223,7 +260,7 @@ func TestDailyCaps(t *testing.T) {
 	for i, name := range []string{"Hal Hunt", "Ida Ives", "Jo Jay", "Kim Kay"} {
 		r := rxMissingSignature(asOf)
 		r.Prescription.Patient = &extract.Patient{Name: name, DOB: "1970-01-0" + string(rune('1'+i))}
-		r.Email, r.Sender = nil, &casefile.Sender{Fax: "9415550188"}
+		r.Email, r.Sender = nil, &casefile.Sender{Fax: "9415550188", FaxService: true}
 		r.Prescription.Prescriber.NPI = "1245319599"
 		e.decide(r)
 		e.clock.add(time.Second)
@@ -310,5 +347,57 @@ func TestSendNow(t *testing.T) {
 	}
 	if ev := e.events(id); !slices.Equal(ev, []string{"correction-queued/queued", "correction-sent/sent"}) {
 		t.Errorf("trail %v", ev)
+	}
+}
+
+// A correction request attaches the document only when it came from a
+// verified sender (or not by email at all): the practice's address relays
+// no stranger's file to an office. An office found by the NPI still gets
+// the request, without the file.
+func TestAttachOnlyFromVerifiedSender(t *testing.T) {
+	asOf := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	ca := newTestCA(t)
+	srv := startSMTP(t, ca, "implicit")
+	e := newEnv(t, srv.port, "implicit", ca.File, Options{})
+	original := filepath.Join(t.TempDir(), "original.eml")
+	if err := os.WriteFile(original, []byte("From: amber@gulfcoastfm.example\r\nSubject: Order\r\n\r\nthe order\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name   string
+		sender *casefile.Sender
+		email  bool
+		attach bool
+	}{
+		{"verified email", &casefile.Sender{Email: "amber@gulfcoastfm.example", Verified: true}, true, true},
+		{"unverified email", &casefile.Sender{Email: "amber@gulfcoastfm.example"}, true, false},
+		{"unverified email from the fax service's address", &casefile.Sender{Email: "noreply@faxmail.example", Fax: "9415550143"}, true, false},
+		{"fax service", &casefile.Sender{Email: "noreply@faxmail.example", Fax: "9415550143", Verified: true, FaxService: true}, true, true},
+		{"not by email", &casefile.Sender{Fax: "9415550143", FaxService: true}, false, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(srv.messages())
+			r := rxMissingSignature(asOf)
+			r.Prescription.Patient.Name = "Pat " + strings.ReplaceAll(tt.name, " ", "")
+			r.Sender, r.Original = tt.sender, original
+			if !tt.email {
+				r.Email = nil
+			}
+			id := e.decide(r)
+			if r.Office != "Gulf Coast Family Medicine" {
+				t.Fatalf("office %q, want Gulf Coast Family Medicine (by its NPI)", r.Office)
+			}
+			if err := e.cycle(); err != nil {
+				t.Fatal(err)
+			}
+			got := srv.messages()[before:]
+			if len(got) != 1 {
+				t.Fatalf("%d sent for %s, want the request", len(got), id)
+			}
+			_, text, _, att := parts(t, got[0].Data)
+			if (len(att) == 1) != tt.attach {
+				t.Errorf("%d attachments, want attached %v\n%s", len(att), tt.attach, text)
+			}
+		})
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"rxintake/audit"
 	"rxintake/casefile"
+	"rxintake/casework"
 	"rxintake/config"
 	"rxintake/extract"
 	"rxintake/icd10cm"
@@ -284,15 +285,15 @@ func (e *env) decide(rec *casefile.Record) string {
 		if rec.Prescription != nil && rec.Prescription.Prescriber != nil {
 			npi = rec.Prescription.Prescriber.NPI
 		}
-		fax, from := "", ""
-		if rec.Sender != nil {
-			fax, from = rec.Sender.Fax, rec.Sender.Email
-		}
+		fax, from := casework.TrustedTransport(rec.Sender)
 		if name, ok := e.n.Office(npi, fax, from); ok {
 			rec.Office = name
 		}
 	}
-	if id, ok, err := e.n.Correcting(ctx, rec); err != nil {
+	if id, ok, err := e.n.Correcting(ctx, rec); errors.Is(err, casework.ErrReplyUnverified) {
+		rec.Status = casefile.StatusNeedsReview
+		rec.Findings = append(rec.Findings, validate.Finding{Rule: casework.RuleReplyUnverified, Severity: validate.Warning})
+	} else if err != nil {
 		e.t.Fatal(err)
 	} else if ok && rec.Corrects == "" {
 		rec.Corrects = id
@@ -376,7 +377,7 @@ func rxMissingSignature(asOf time.Time) *casefile.Record {
 	}
 	return &casefile.Record{Status: casefile.Status(res.Status), Pages: 1, Prescription: rx, Findings: res.Findings,
 		AsOf: asOf.Format("2006-01-02"), Payer: "default",
-		Sender: &casefile.Sender{Email: "amber@gulfcoastfm.example"},
+		Sender: &casefile.Sender{Email: "amber@gulfcoastfm.example", Verified: true},
 		Email: &casefile.EmailRef{MessageID: "000000000000006c.1795122180@gulfcoastfm.example",
 			Subject: "Order for your office"}}
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -184,6 +185,8 @@ type pipeline struct {
 	ledger *intake.Ledger
 	store  *casefile.Store
 	pool   *extract.OCRPool
+	db     *sql.DB
+	trail  *audit.Trail
 }
 
 func newPipeline(t *testing.T, cfg *config.Config) *pipeline {
@@ -195,11 +198,12 @@ func newPipeline(t *testing.T, cfg *config.Config) *pipeline {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	p := &pipeline{}
+	p := &pipeline{db: db}
 	trail, err := audit.NewTrail(ctx, db, audit.TrailOptions{Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.trail = trail
 	if p.store, err = casefile.New(ctx, db, cfg.DataDir); err != nil {
 		t.Fatal(err)
 	}
@@ -217,6 +221,20 @@ func newPipeline(t *testing.T, cfg *config.Config) *pipeline {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// caseOf is the case of the message with Message-ID id.
+func (p *pipeline) caseOf(t *testing.T, id string) *casefile.Case {
+	t.Helper()
+	var caseID string
+	if err := p.db.QueryRow(`SELECT case_id FROM ledger WHERE message_id = ?`, id).Scan(&caseID); err != nil {
+		t.Fatalf("case of %s: %v", id, err)
+	}
+	c, err := p.store.Case(context.Background(), caseID)
+	if err != nil {
+		t.Fatalf("case of %s: %v", id, err)
+	}
+	return c
 }
 
 func (p *pipeline) cycle(t *testing.T) intake.Summary {
@@ -246,6 +264,8 @@ func TestIntegrationDovecotMailpit(t *testing.T) {
   ca_file: %q
   username: %s
   password_env: RXINTAKE_TEST_IMAP_PASSWORD
+intake:
+  authserv_id: mx.bayside.example
 `, imapPort, ca.File, testUser)
 	path := filepath.Join(dir, "rxintake.yaml")
 	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
@@ -323,8 +343,9 @@ func TestIntegrationDovecotMailpit(t *testing.T) {
 	if requestID == "" {
 		t.Fatalf("no request for S.V. among %v", to)
 	}
-	reply := referral("fixed-1@gulfcoastfm.example", gulf, "Samantha Vasquez", "03/17/1964", "1234567893", true, dxGood,
-		"In-Reply-To: <"+requestID+">\nReferences: <inc-1@gulfcoastfm.example> <"+requestID+">\n")
+	reply := authResults("dkim=pass header.d=gulfcoastfm.example; dmarc=pass header.from=gulfcoastfm.example") +
+		referral("fixed-1@gulfcoastfm.example", gulf, "Samantha Vasquez", "03/17/1964", "1234567893", true, dxGood,
+			"In-Reply-To: <"+requestID+">\nReferences: <inc-1@gulfcoastfm.example> <"+requestID+">\n")
 	reply = strings.Replace(reply, "Subject: Order for your office", "Subject: Re: Corrected prescription needed: "+caseID+" (patient S.V.)", 1)
 	appendMail(t, imapPort, ca.File, testUser, reply)
 	sum = p.cycle(t)
@@ -342,5 +363,111 @@ func TestIntegrationDovecotMailpit(t *testing.T) {
 	sum = p.cycle(t)
 	if n := len(mailpitMessages(t, httpPort)); sum.Fetched != 0 || n != 3 {
 		t.Errorf("a third cycle fetched %d and mailpit holds %d; want nothing new", sum.Fetched, n)
+	}
+}
+
+// authResults is the Authentication-Results header the practice's own
+// mail server (authserv-id mx.bayside.example) puts on top of a message.
+func authResults(results string) string {
+	return "Authentication-Results: mx.bayside.example; " + results + "\n"
+}
+
+// A sender's fax number or address finds an office only when our mail
+// server verified the sender: a spoofed fax notification, a spoofed office
+// address and a stranger naming an open case send no correction request
+// and close no case; they go to review, with findings that say why.
+func TestIntegrationSpoofedSender(t *testing.T) {
+	ca := newTestCA(t)
+	smtpPort, httpPort := startMailpit(t, ca)
+	imapPort := startDovecot(t, ca, testUser)
+
+	dir := t.TempDir()
+	t.Setenv("RXINTAKE_TEST_SMTP_PASSWORD", testPassword)
+	t.Setenv("RXINTAKE_TEST_IMAP_PASSWORD", testPassword)
+	yaml := testYAML(filepath.Join(dir, "data"), smtpPort, "starttls", ca.File) + fmt.Sprintf(`mailbox:
+  host: 127.0.0.1
+  port: %d
+  tls: implicit
+  ca_file: %q
+  username: %s
+  password_env: RXINTAKE_TEST_IMAP_PASSWORD
+intake:
+  authserv_id: mx.bayside.example
+  fax_senders: ["@faxmail.example"]
+`, imapPort, ca.File, testUser)
+	path := filepath.Join(dir, "rxintake.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPipeline(t, cfg)
+
+	// The prescriber's NPI is in no office of the directory: only the fax
+	// number or the address could name one.
+	const unknownNPI = "1000000004"
+	faxService := `"Fax Service" <noreply@faxmail.example>`
+	faxFrom := func(number string, m string) string {
+		return strings.Replace(m, "Subject: Order for your office", "Subject: New fax received from "+number, 1)
+	}
+	spoofedFax := authResults("spf=fail smtp.mailfrom=faxmail.example; dkim=none; dmarc=fail header.from=faxmail.example") +
+		faxFrom("941-555-0143", referral("spoof-fax@attacker.example", faxService, "Ann Other", "06/06/1966", unknownNPI, false, dxHeader,
+			"Authentication-Results: mx.bayside.example; dkim=pass header.d=faxmail.example; dmarc=pass header.from=faxmail.example\n"))
+	spoofedOffice := authResults("dkim=fail header.d=gulfcoastfm.example; dmarc=fail header.from=gulfcoastfm.example") +
+		referral("spoof-mail@attacker.example", "Amber <amber@gulfcoastfm.example>", "Bea Other", "07/07/1967", unknownNPI, false, dxHeader, "")
+	realFax := authResults("dkim=pass header.d=faxmail.example; dmarc=pass header.from=faxmail.example") +
+		faxFrom("941-555-0188", referral("fax-1@faxmail.example", faxService, "Mary Jones", "04/02/1961", unknownNPI, false, dxHeader, ""))
+	appendMail(t, imapPort, ca.File, testUser, spoofedFax, spoofedOffice, realFax)
+
+	sum := p.cycle(t)
+	t.Logf("first cycle: %+v", sum)
+	got := mailpitMessages(t, httpPort)
+	if len(got) != 1 || len(got[0].To) != 2 || !strings.HasSuffix(got[0].To[0].Address, "@lwrortho.example") {
+		t.Errorf("mailpit holds %+v, want only the request for the fax the fax service verifiably sent (to Lakewood Ranch)", got)
+	}
+	ctx := context.Background()
+	cases := map[string]*casefile.Case{}
+	for _, id := range []string{"spoof-fax@attacker.example", "spoof-mail@attacker.example", "fax-1@faxmail.example"} {
+		cases[id] = p.caseOf(t, id)
+	}
+	for _, id := range []string{"spoof-fax@attacker.example", "spoof-mail@attacker.example"} {
+		c := cases[id]
+		if c.Status != casefile.StatusNeedsReview || !strings.Contains(c.StatusReason, casework.RuleSenderUnverified) ||
+			!strings.Contains(c.StatusReason, casework.RuleOfficeUnknown) {
+			t.Errorf("%s: case %s %q, want needs-review for %s and %s", id, c.Status, c.StatusReason, casework.RuleSenderUnverified, casework.RuleOfficeUnknown)
+		}
+	}
+	for _, id := range []string{"spoof-fax@attacker.example", "spoof-mail@attacker.example"} {
+		entries, err := p.trail.List(ctx, audit.Filter{CaseID: cases[id].ID, Event: audit.EventFindings})
+		if err != nil || len(entries) != 1 || !strings.Contains(string(entries[0].Detail), casework.RuleSenderUnverified) {
+			t.Errorf("%s: findings in the audit trail %+v %v, want %s among them", id, entries, err, casework.RuleSenderUnverified)
+		}
+	}
+	if c := cases["spoof-fax@attacker.example"]; c.SenderFax != "9415550143" {
+		t.Errorf("the spoofed fax's claimed number %q is not kept for the review page", c.SenderFax)
+	}
+	real := cases["fax-1@faxmail.example"]
+	if real.Status != casefile.StatusNeedsCorrection || strings.Contains(real.StatusReason, casework.RuleSenderUnverified) {
+		t.Errorf("the fax service's fax: case %s %q, want needs-correction, sender trusted", real.Status, real.StatusReason)
+	}
+
+	// A stranger whose own domain passes DMARC sends a complete Rx that
+	// names the open case in its subject: it answers nothing.
+	stranger := authResults("dkim=pass header.d=elsewhere.example; dmarc=pass header.from=elsewhere.example") +
+		strings.Replace(referral("stranger-2@elsewhere.example", "Dr Who <who@elsewhere.example>", "Mary Jones", "04/02/1961", unknownNPI, true, dxGood, ""),
+			"Subject: Order for your office", "Subject: Re: Corrected prescription needed: "+real.ID, 1)
+	appendMail(t, imapPort, ca.File, testUser, stranger)
+	sum = p.cycle(t)
+	t.Logf("second cycle: %+v", sum)
+	if c, err := p.store.Case(ctx, real.ID); err != nil || c.Status != casefile.StatusNeedsCorrection {
+		t.Errorf("case %s after a stranger named it: %+v %v, want still needs-correction", real.ID, c, err)
+	}
+	if c := p.caseOf(t, "stranger-2@elsewhere.example"); c.Status != casefile.StatusNeedsReview || !strings.Contains(c.StatusReason, casework.RuleReplyUnverified) {
+		t.Errorf("the stranger's Rx: %+v, want needs-review for %s", c, casework.RuleReplyUnverified)
+	}
+	if n := len(mailpitMessages(t, httpPort)); n != 1 {
+		t.Errorf("mailpit holds %d messages, want still 1", n)
 	}
 }

@@ -160,9 +160,14 @@ var caseRef = regexp.MustCompile(`\bRX-[0-9A-HJKMNP-TV-Z]{6}\b`)
 // its Message-ID), when its subject names the case, or when the patient's
 // name and birth date and the prescriber match one open case of the same
 // office. A case answered before by an incomplete corrected Rx passes the
-// answer on to the case that Rx opened.
+// answer on to the case that Rx opened. A reference, in the thread or the
+// subject, links only a document whose trusted transport
+// (casework.TrustedTransport) names the case's office: both can be written
+// by anyone who knows a case id (docs/architecture.md, "Who the sender
+// is"); otherwise Correcting returns casework.ErrReplyUnverified.
 func (n *Notifier) Correcting(ctx context.Context, rec *casefile.Record) (string, bool, error) {
 	if e := rec.Email; e != nil {
+		var refs []string
 		ids := append(append([]string(nil), e.InReplyTo...), e.References...)
 		for i := len(ids) - 1; i >= 0; i-- { // the nearest reference first
 			var id string
@@ -173,18 +178,27 @@ func (n *Notifier) Correcting(ctx context.Context, rec *casefile.Record) (string
 			if err != nil {
 				return "", false, fmt.Errorf("notify: correcting: %w", err)
 			}
-			if open, _, err := n.openCase(ctx, id); err != nil {
-				return "", false, err
-			} else if open != "" && open != rec.CaseID {
-				return open, true, nil // our Message-ID went only to the office
-			}
+			refs = append(refs, id)
 		}
-		for _, id := range caseRef.FindAllString(strings.ToUpper(e.Subject), -1) {
-			if open, office, err := n.openCase(ctx, id); err != nil {
+		refs = append(refs, caseRef.FindAllString(strings.ToUpper(e.Subject), -1)...)
+		sender := n.senderOffice(rec)
+		refused := ""
+		for _, id := range refs {
+			open, office, err := n.openCase(ctx, id)
+			if err != nil {
 				return "", false, err
-			} else if open != "" && open != rec.CaseID && (rec.Office == "" || rec.Office == office) {
-				return open, true, nil
 			}
+			if open == "" || open == rec.CaseID {
+				continue
+			}
+			if sender == "" || sender != office {
+				refused = open
+				continue
+			}
+			return open, true, nil
+		}
+		if refused != "" {
+			return "", false, fmt.Errorf("%w: %s", casework.ErrReplyUnverified, refused)
 		}
 	}
 	key := matchKey(rec)
@@ -212,6 +226,34 @@ func (n *Notifier) Correcting(ctx context.Context, rec *casefile.Record) (string
 		return "", false, nil // none, or too many to choose from
 	}
 	return ids[0], true, nil
+}
+
+// senderOffice is the office the trusted transport of rec names, "" when
+// none.
+func (n *Notifier) senderOffice(rec *casefile.Record) string {
+	fax, from := casework.TrustedTransport(rec.Sender)
+	if fax == "" && from == "" {
+		return ""
+	}
+	o, ok := n.directory().Lookup("", fax, from)
+	if !ok {
+		return ""
+	}
+	return o.Name
+}
+
+// attachment is the stored original to attach to rec's request, "" for
+// none: attaching is off, or the document came by email from a sender who
+// was not verified. The practice's trusted address relays no stranger's
+// file to an office (docs/architecture.md, "Who the sender is").
+func (n *Notifier) attachment(rec *casefile.Record) string {
+	if !n.settings.Attach {
+		return ""
+	}
+	if rec.Email != nil && (rec.Sender == nil || !rec.Sender.Verified) {
+		return ""
+	}
+	return rec.Original
 }
 
 // openCase follows a case to the one now open for it: itself while it
@@ -282,11 +324,7 @@ func (n *Notifier) Decided(ctx context.Context, tx *sql.Tx, rec *casefile.Record
 	if o == nil || len(o.Emails) == 0 {
 		return nil // casework sends an unknown office to review
 	}
-	original := ""
-	if n.settings.Attach {
-		original = rec.Original
-	}
-	r := NewRequest(rec, o, original)
+	r := NewRequest(rec, o, n.attachment(rec))
 	if rec.Corrects != "" {
 		r.Follows = rec.Corrects
 		first := n.settings.MessageID(rec.Corrects, 1)

@@ -194,6 +194,7 @@ func writeDemoConfig(dir string, mb *demo.Mailbox, sink *demo.Sink, listen strin
 		SMTP     endpoint        `yaml:"smtp"`
 		Practice config.Practice `yaml:"practice"`
 		Offices  []config.Office `yaml:"offices"`
+		Intake   config.Intake   `yaml:"intake"`
 		Review   map[string]any  `yaml:"review"`
 		Audit    map[string]any  `yaml:"audit"`
 	}{
@@ -203,6 +204,7 @@ func writeDemoConfig(dir string, mb *demo.Mailbox, sink *demo.Sink, listen strin
 			From: demo.PracticeName + " <" + demo.PracticeAddress + ">", ReplyTo: "frontdesk@baysidemassage.example"},
 		Practice: config.Practice{Name: demo.PracticeName, Phone: "(941) 555-0198", Fax: "(941) 555-0199"},
 		Offices:  demo.Offices,
+		Intake:   config.Intake{AuthservID: demo.AuthservID, FaxSenders: demo.FaxSenders},
 		Review:   map[string]any{"listen": listen, "admins": []string{demoUser}},
 		// The key that signs checkpoints sits beside data_dir, not in it.
 		Audit: map[string]any{"checkpoint_key_file": "checkpoint.key"},
