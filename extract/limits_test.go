@@ -12,6 +12,8 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,17 +68,18 @@ func writeTemp(t *testing.T, name string, data []byte) string {
 	return path
 }
 
-// processesWith lists the processes whose command line mentions s.
-func processesWith(t *testing.T, s string) []string {
-	t.Helper()
-	var found []string
-	dirs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
-	for _, f := range dirs {
+// pidsWith lists the processes whose command line mentions s.
+func pidsWith(s string) []int {
+	var pids []int
+	files, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, f := range files {
 		if b, err := os.ReadFile(f); err == nil && bytes.Contains(b, []byte(s)) {
-			found = append(found, strings.ReplaceAll(string(b), "\x00", " "))
+			if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(f))); err == nil {
+				pids = append(pids, pid)
+			}
 		}
 	}
-	return found
+	return pids
 }
 
 // TestPDFRenderTimeLimit: a page that would render for minutes is killed
@@ -93,8 +96,8 @@ func TestPDFRenderTimeLimit(t *testing.T) {
 	if !errors.Is(err, ErrPDFLimit) || !strings.Contains(err.Error(), "PDF page render exceeded its time limit of 2s") {
 		t.Fatalf("render: %v, want the time limit", err)
 	}
-	if ps := processesWith(t, path); len(ps) > 0 {
-		t.Errorf("still running after the call: %q", ps)
+	if pids := pidsWith(path); len(pids) > 0 {
+		t.Errorf("processes %v still running after the call", pids)
 	}
 
 	r := NewReader(testReader(t).ocr, Limits{PDFToolTime: 2 * time.Second})
@@ -229,5 +232,81 @@ func TestPixelLimitAfterResampling(t *testing.T) {
 	// The same page at 300 dpi needs no resampling and is read.
 	if d := r.Read(context.Background(), "scan.png", pngAt(t, 1000, 1000, 300)); len(d.Problems) != 0 {
 		t.Fatalf("at 300 dpi: %v", d.Problems)
+	}
+}
+
+// environOf reads the environment of process pid.
+func environOf(t *testing.T, pid int) []string {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+	if err != nil {
+		t.Fatalf("environment of %d: %v", pid, err)
+	}
+	return strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
+}
+
+// checkChildEnv fails unless env holds only what a child may have.
+func checkChildEnv(t *testing.T, who string, env []string, secret string) {
+	t.Helper()
+	allowed := map[string]bool{"PATH": true, "HOME": true, "TMPDIR": true, "TESSDATA_PREFIX": true,
+		"LANG": true, "LC_ALL": true, "OMP_THREAD_LIMIT": true, workerEnv: true, "RXINTAKE_OCR_LANG": true}
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.Contains(kv, secret) || !allowed[k] {
+			t.Errorf("%s's environment holds %q", who, kv)
+		}
+	}
+	for _, want := range []string{"OMP_THREAD_LIMIT=1", "LC_ALL=C", "PATH=" + os.Getenv("PATH")} {
+		if !slices.Contains(env, want) {
+			t.Errorf("%s's environment lacks %s", who, want)
+		}
+	}
+}
+
+// TestChildrenGetNoSecrets: the OCR workers and poppler's tools get a
+// minimal environment, never the passwords the worker reads from its own.
+func TestChildrenGetNoSecrets(t *testing.T) {
+	const secret = "imap-password-7Hq2"
+	t.Setenv("RXINTAKE_IMAP_PASSWORD", secret)
+	t.Setenv("RXINTAKE_SMTP_PASSWORD", secret)
+	pool := NewOCRPool(OCROptions{Workers: 1})
+	defer pool.Close()
+	r := NewReader(pool, DefaultLimits)
+	if d := r.Read(context.Background(), "scan.png", pngAt(t, 1000, 1000, 300)); len(d.Pages) != 1 || len(d.Problems) != 0 {
+		t.Fatalf("pages %d, problems %v", len(d.Pages), d.Problems)
+	}
+	pool.mu.Lock()
+	for w := range pool.all {
+		checkChildEnv(t, "OCR worker", environOf(t, w.cmd.Process.Pid), secret)
+	}
+	if len(pool.all) != 1 {
+		t.Errorf("%d workers", len(pool.all))
+	}
+	pool.mu.Unlock()
+
+	// A tool is seen while it renders a page that takes minutes.
+	path := writeTemp(t, "slow.pdf", nestedFormsPDF(5))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		renderPDFPage(ctx, toolLimits{Time: time.Minute, Memory: 1 << 30, FileSize: 100 << 20, Output: 1 << 20}, t.TempDir(), path, 1, pdfRenderDPI)
+	}()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if time.Now().After(deadline) {
+			t.Fatal("pdftoppm not seen running")
+		}
+		if pids := pidsWith(path); len(pids) > 0 {
+			env := environOf(t, pids[0])
+			// Until it becomes the tool, the process is this binary
+			// setting its limits.
+			if !slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, rlimitEnv+"=") }) {
+				checkChildEnv(t, "pdftoppm", env, secret)
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
