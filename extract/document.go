@@ -105,12 +105,21 @@ func (d *Document) Temporary() bool {
 // Limits protect the reader from hostile or broken input.
 type Limits struct {
 	PagesPerDocument int
-	PixelsPerPage    int64
+	PixelsPerPage    int64 // as OCR reads the page: after resampling
 	BytesPerMessage  int64
+	// The poppler tools that read PDFs run under these (docs/architecture.md,
+	// "Subprocesses"). PDFToolTime bounds each call: the page count, the
+	// text layer, the list of images, the rendering of one page; PDFTime
+	// all the calls for one PDF. A call also gets as many seconds of CPU.
+	PDFToolTime   time.Duration
+	PDFTime       time.Duration
+	PDFToolMemory int64 // address space of one tool's process, bytes
+	PDFToolOutput int64 // what a tool may print (text layer, image list), bytes
 }
 
 // DefaultLimits are the configuration's defaults.
-var DefaultLimits = Limits{PagesPerDocument: 50, PixelsPerPage: 60_000_000, BytesPerMessage: 40 << 20}
+var DefaultLimits = Limits{PagesPerDocument: 50, PixelsPerPage: 60_000_000, BytesPerMessage: 40 << 20,
+	PDFToolTime: 60 * time.Second, PDFTime: 5 * time.Minute, PDFToolMemory: 1 << 30, PDFToolOutput: 8 << 20}
 
 // Reader reads documents. It is safe for concurrent use.
 type Reader struct {
@@ -130,6 +139,18 @@ func NewReader(pool *OCRPool, limits Limits) *Reader {
 	}
 	if limits.BytesPerMessage <= 0 {
 		limits.BytesPerMessage = DefaultLimits.BytesPerMessage
+	}
+	if limits.PDFToolTime <= 0 {
+		limits.PDFToolTime = DefaultLimits.PDFToolTime
+	}
+	if limits.PDFTime <= 0 {
+		limits.PDFTime = DefaultLimits.PDFTime
+	}
+	if limits.PDFToolMemory <= 0 {
+		limits.PDFToolMemory = DefaultLimits.PDFToolMemory
+	}
+	if limits.PDFToolOutput <= 0 {
+		limits.PDFToolOutput = DefaultLimits.PDFToolOutput
 	}
 	return &Reader{ocr: pool, limits: limits}
 }
@@ -348,23 +369,25 @@ func (r *Reader) readPDF(ctx context.Context, d *Document, p Part) {
 		d.problemErr(p.Name, fmt.Errorf("%w: %v", ErrOCRTimeout, err))
 		return
 	}
-	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	// The tools' deadline for the whole PDF; OCR has its own, per page.
+	pctx, cancel := context.WithTimeout(ctx, r.limits.PDFTime)
 	defer cancel()
-	info, err := probePDF(tctx, path, r.limits.PagesPerDocument)
+	lim := r.toolLimits()
+	info, err := probePDF(pctx, lim, path, r.limits.PagesPerDocument)
 	if err != nil {
-		d.problemErr(p.Name, err)
+		d.problemErr(p.Name, r.pdfErr(ctx, pctx, err))
 		return
 	}
 	if info.Pages > r.limits.PagesPerDocument {
 		d.problem(p.Name, false, "%s has %d pages, over the limit of %d per document", p.Name, info.Pages, r.limits.PagesPerDocument)
 		return
 	}
-	texts, err := pdfPageTexts(tctx, path, info.Pages)
+	texts, err := pdfPageTexts(pctx, lim, path, info.Pages)
 	if err != nil {
-		d.problemErr(p.Name, err)
+		d.problemErr(p.Name, r.pdfErr(ctx, pctx, err))
 		return
 	}
-	ppi := pdfImagePPI(tctx, path)
+	ppi := pdfImagePPI(pctx, lim, path)
 	d.Timings.Decode += sw.lap()
 	type toRender struct {
 		pg *Page
@@ -394,17 +417,25 @@ func (r *Reader) readPDF(ctx context.Context, d *Document, p Part) {
 	// Each page goes to OCR as soon as it is rendered: the next page
 	// renders while a worker reads it.
 	b := r.newBatch(ctx, d, p.Name)
-	for _, t := range todo {
+	for k, t := range todo {
 		pg, n := t.pg, t.n
 		sw.lap()
-		img, err := renderPDFPage(ctx, dir, path, n, pdfRenderDPI)
+		img, err := renderPDFPage(pctx, lim, dir, path, n, pdfRenderDPI)
 		render := sw.lap()
 		slog.Debug("pdf page rendered", "page", n, "seconds", render.Seconds())
 		b.mu.Lock()
 		d.Timings.Render += render
 		if err != nil {
-			d.problemErr(p.Name, fmt.Errorf("page %d: %w", n, err))
+			d.problemErr(p.Name, fmt.Errorf("page %d: %w", n, r.pdfErr(ctx, pctx, err)))
 			pg.Unreadable = d.Problems[len(d.Problems)-1].Reason
+			if pctx.Err() != nil {
+				// Out of time for this PDF: the pages left are not rendered.
+				for _, t := range todo[k+1:] {
+					t.pg.Unreadable = pg.Unreadable
+				}
+				b.mu.Unlock()
+				break
+			}
 		}
 		b.mu.Unlock()
 		if err == nil {
@@ -413,6 +444,22 @@ func (r *Reader) readPDF(ctx context.Context, d *Document, p Part) {
 	}
 	b.wait()
 	sw.lap() // the OCR stages are the workers'
+}
+
+// toolLimits are the limits of one poppler call. A rendered page (PGM, a
+// byte a pixel) is the largest file a tool writes.
+func (r *Reader) toolLimits() toolLimits {
+	return toolLimits{Time: r.limits.PDFToolTime, Memory: r.limits.PDFToolMemory,
+		FileSize: r.limits.PixelsPerPage + 1<<20, Output: r.limits.PDFToolOutput}
+}
+
+// pdfErr reports a call cut short by the deadline of the whole PDF (pctx,
+// under ctx) as that limit; a cancelled ctx stays what it is.
+func (r *Reader) pdfErr(ctx, pctx context.Context, err error) error {
+	if ctx.Err() == nil && pctx.Err() != nil && !errors.Is(err, ErrPDFLimit) {
+		return &limitError{fmt.Sprintf("reading the PDF exceeded its time limit of %s per document", r.limits.PDFTime)}
+	}
+	return err
 }
 
 // hasTextLayer reports whether a PDF page's text layer carries real text
@@ -462,6 +509,7 @@ func (r *Reader) newBatch(ctx context.Context, d *Document, source string) *ocrB
 // add starts the recognition of one page.
 func (b *ocrBatch) add(j pageJob) {
 	j.req.WantImage = b.r.KeepImages
+	j.req.MaxPixels = b.r.limits.PixelsPerPage
 	b.wg.Go(func() {
 		res, err := b.r.ocr.page(b.ctx, j.req)
 		b.mu.Lock()

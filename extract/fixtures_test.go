@@ -169,7 +169,7 @@ func BenchmarkRenderPDFPage(b *testing.B) {
 	path := filepath.Join(dir, "in.pdf")
 	os.WriteFile(path, data, 0o600)
 	for b.Loop() {
-		if _, err := renderPDFPage(context.Background(), dir, path, 1, pdfRenderDPI); err != nil {
+		if _, err := renderPDFPage(context.Background(), NewReader(nil, DefaultLimits).toolLimits(), dir, path, 1, pdfRenderDPI); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -136,7 +136,9 @@ func (p *OCRPool) page(ctx context.Context, req *ocrRequest) (*ocrResult, error)
 			return nil, err
 		}
 	}
-	req.MaxPixels = p.maxPixels
+	if req.MaxPixels <= 0 || req.MaxPixels > p.maxPixels {
+		req.MaxPixels = p.maxPixels // the lower of the reader's and the pool's
+	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
 	res, err := w.do(ctx, req)
@@ -160,8 +162,8 @@ func (p *OCRPool) start() (*ocrWorker, error) {
 	}
 	cmd := exec.Command(exe)
 	// OpenMP reads OMP_THREAD_LIMIT when libgomp loads, before main runs:
-	// only a fresh process can be made single-threaded.
-	cmd.Env = append(os.Environ(), workerEnv+"=1", "OMP_THREAD_LIMIT=1", "RXINTAKE_OCR_LANG="+p.language)
+	// only a fresh process can be made single-threaded (childEnv sets it).
+	cmd.Env = append(childEnv(), workerEnv+"=1", "RXINTAKE_OCR_LANG="+p.language)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -267,10 +269,27 @@ func (t *tailBuffer) String() string {
 	return string(t.b)
 }
 
+// childEnv is the whole environment of the processes rxintake starts (OCR
+// workers, poppler's tools): what they need to run and nothing else, so
+// that the passwords of the mailbox and the submission server, which the
+// worker itself reads from its environment, never reach the code that
+// parses untrusted documents (docs/architecture.md, "Subprocesses").
+func childEnv() []string {
+	env := []string{"LANG=C", "LC_ALL=C", "OMP_THREAD_LIMIT=1"}
+	for _, k := range []string{"PATH", "HOME", "TMPDIR", "TESSDATA_PREFIX"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
+
 // ServeOCRWorker turns the process into an OCR worker when it was started
-// as one, and then exits; otherwise it returns at once. Call it first thing
-// in main and in TestMain of packages whose tests OCR.
+// as one, and then exits; started by poppler to run a PDF tool under its
+// limits, it becomes that tool; otherwise it returns at once. Call it first
+// thing in main and in TestMain of packages whose tests read documents.
 func ServeOCRWorker() {
+	serveLimited()
 	if os.Getenv(workerEnv) != "1" {
 		return
 	}

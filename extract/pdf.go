@@ -6,12 +6,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // PDFs are read with poppler's command-line tools (pdfinfo, pdftotext,
@@ -34,21 +37,128 @@ var (
 	rePDFSize  = regexp.MustCompile(`(?m)^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+) pts`)
 )
 
-func poppler(ctx context.Context, name string, args ...string) ([]byte, error) {
-	if _, err := exec.LookPath(name); err != nil {
+// toolLimits bound one poppler call (docs/architecture.md, "Subprocesses").
+type toolLimits struct {
+	Time     time.Duration // wall clock, and as many seconds of CPU
+	Memory   int64         // address space of the process, bytes
+	FileSize int64         // the largest file it may write, bytes
+	Output   int64         // what it may print on its standard output, bytes
+}
+
+// ErrPDFLimit reports a poppler call stopped at one of its limits: a
+// property of the PDF, so the document goes to review.
+var ErrPDFLimit = errors.New("extract: a PDF tool exceeded its limit")
+
+// limitError names the call that was stopped and the limit it hit.
+type limitError struct{ msg string }
+
+func (e *limitError) Error() string { return e.msg }
+
+func (e *limitError) Is(target error) bool { return target == ErrPDFLimit || target == ErrUnreadable }
+
+// popplerTask says what a tool does, for the finding that names it.
+func popplerTask(name string) string {
+	if name == "pdftoppm" {
+		return "PDF page render"
+	}
+	return "reading the PDF (" + name + ")"
+}
+
+// poppler runs a poppler tool under lim and returns its standard output.
+// The tool runs in a process group of its own, with resource limits set by
+// a re-execution of this binary (see ServeOCRWorker), so that its time
+// limit kills whatever it started and a runaway cannot take the worker's
+// memory, disk or CPU.
+func poppler(ctx context.Context, lim toolLimits, name string, args ...string) ([]byte, error) {
+	path, err := exec.LookPath(name)
+	if err != nil {
 		return nil, ErrPopplerMissing
 	}
-	cmd := exec.CommandContext(ctx, name, args...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	cmd.Env = []string{"LC_ALL=C", "PATH=" + os.Getenv("PATH")}
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w (%s)", ErrOCRTimeout, name)
-		}
-		return nil, pdfError(errb.String(), err)
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("extract: cannot find own executable for %s: %w", name, err)
 	}
-	return out.Bytes(), nil
+	tctx, cancel := context.WithTimeout(ctx, lim.Time)
+	defer cancel()
+	cmd := exec.CommandContext(tctx, exe, append([]string{path}, args...)...)
+	cmd.Env = append(childEnv(), rlimitEnv+"="+formatRlimits(lim))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 2 * time.Second
+	out := &cappedBuffer{max: lim.Output, exceeded: cancel}
+	errb := &tailBuffer{max: 4096}
+	cmd.Stdout, cmd.Stderr = out, errb
+	err = cmd.Run()
+	// The group may hold processes the tool started: none outlives the call.
+	if cmd.Process != nil {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+	task := popplerTask(name)
+	switch {
+	case out.over:
+		return nil, &limitError{fmt.Sprintf("%s printed more than its limit of %s", task, sizeOf(lim.Output))}
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case tctx.Err() != nil:
+		return nil, &limitError{fmt.Sprintf("%s exceeded its time limit of %s", task, lim.Time)}
+	}
+	// Poppler reports a failed allocation on stderr and may still exit 0.
+	switch stderr := errb.String(); {
+	case strings.Contains(stderr, "Bogus memory allocation size"):
+		return nil, &limitError{fmt.Sprintf("%s refused a page too large to hold in memory", task)}
+	case outOfMemory(stderr):
+		return nil, &limitError{fmt.Sprintf("%s exceeded its memory limit of %s", task, sizeOf(lim.Memory))}
+	case err == nil:
+		return out.b.Bytes(), nil
+	}
+	if ee, ok := errors.AsType[*exec.ExitError](err); ok {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			switch ws.Signal() {
+			case syscall.SIGXCPU:
+				return nil, &limitError{fmt.Sprintf("%s exceeded its time limit of %s", task, lim.Time)}
+			case syscall.SIGXFSZ:
+				return nil, &limitError{fmt.Sprintf("%s exceeded its file size limit of %s", task, sizeOf(lim.FileSize))}
+			}
+		}
+	}
+	return nil, pdfError(errb.String(), err)
+}
+
+// sizeOf says a limit in bytes in the unit that reads best.
+func sizeOf(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return sizeMB(n)
+}
+
+// outOfMemory reports poppler's (and the C++ runtime's) words for a failed
+// allocation, which under an address-space limit is the limit.
+func outOfMemory(stderr string) bool {
+	for _, s := range []string{"Out of memory", "bad_alloc", "cannot allocate memory", "failed to map segment"} {
+		if strings.Contains(stderr, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// cappedBuffer keeps what a tool prints up to max bytes; past it the call
+// fails: a PDF whose text or image list is that long is not a prescription.
+type cappedBuffer struct {
+	b        bytes.Buffer
+	max      int64
+	over     bool
+	exceeded func()
+}
+
+func (c *cappedBuffer) Write(p []byte) (int, error) {
+	if int64(c.b.Len()+len(p)) > c.max {
+		c.over = true
+		c.exceeded()
+		return 0, ErrPDFLimit
+	}
+	return c.b.Write(p)
 }
 
 // pdfError turns poppler's complaint into a sentence for the review folder.
@@ -66,8 +176,8 @@ func pdfError(stderr string, err error) error {
 	return fmt.Errorf("%w: the PDF is damaged (%s)", ErrUnreadable, last)
 }
 
-func probePDF(ctx context.Context, path string, maxPages int) (*pdfInfo, error) {
-	out, err := poppler(ctx, "pdfinfo", path)
+func probePDF(ctx context.Context, lim toolLimits, path string, maxPages int) (*pdfInfo, error) {
+	out, err := poppler(ctx, lim, "pdfinfo", path)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +196,7 @@ func probePDF(ctx context.Context, path string, maxPages int) (*pdfInfo, error) 
 	if info.Pages > maxPages {
 		return info, nil
 	}
-	out, err = poppler(ctx, "pdfinfo", "-f", "1", "-l", strconv.Itoa(info.Pages), path)
+	out, err = poppler(ctx, lim, "pdfinfo", "-f", "1", "-l", strconv.Itoa(info.Pages), path)
 	if err != nil {
 		return nil, err
 	}
@@ -103,8 +213,8 @@ func probePDF(ctx context.Context, path string, maxPages int) (*pdfInfo, error) 
 }
 
 // pdfPageTexts returns the text layer of each page ("" for image-only pages).
-func pdfPageTexts(ctx context.Context, path string, pages int) ([]string, error) {
-	out, err := poppler(ctx, "pdftotext", "-layout", "-enc", "UTF-8", path, "-")
+func pdfPageTexts(ctx context.Context, lim toolLimits, path string, pages int) ([]string, error) {
+	out, err := poppler(ctx, lim, "pdftotext", "-layout", "-enc", "UTF-8", path, "-")
 	if err != nil {
 		return nil, err
 	}
@@ -119,8 +229,8 @@ func pdfPageTexts(ctx context.Context, path string, pages int) ([]string, error)
 }
 
 // pdfImagePPI reports, per page, the resolution of the largest image on it.
-func pdfImagePPI(ctx context.Context, path string) map[int][2]int {
-	out, err := poppler(ctx, "pdfimages", "-list", path)
+func pdfImagePPI(ctx context.Context, lim toolLimits, path string) map[int][2]int {
+	out, err := poppler(ctx, lim, "pdfimages", "-list", path)
 	if err != nil {
 		return nil
 	}
@@ -147,12 +257,64 @@ func pdfImagePPI(ctx context.Context, path string) map[int][2]int {
 
 // renderPDFPage rasterises one page (1-based) to a grayscale PGM: four
 // times quicker than PNG, whose compression nobody needs on the way to OCR.
-func renderPDFPage(ctx context.Context, dir, path string, page, dpi int) ([]byte, error) {
+func renderPDFPage(ctx context.Context, lim toolLimits, dir, path string, page, dpi int) ([]byte, error) {
 	prefix := filepath.Join(dir, "page")
 	p := strconv.Itoa(page)
-	if _, err := poppler(ctx, "pdftoppm", "-f", p, "-l", p, "-r", strconv.Itoa(dpi), "-gray", "-singlefile", path, prefix); err != nil {
+	if _, err := poppler(ctx, lim, "pdftoppm", "-f", p, "-l", p, "-r", strconv.Itoa(dpi), "-gray", "-singlefile", path, prefix); err != nil {
 		return nil, err
 	}
 	defer os.Remove(prefix + ".pgm")
 	return os.ReadFile(prefix + ".pgm")
+}
+
+// rlimitEnv carries the limits of a poppler call to the re-executed binary
+// that sets them and becomes the tool.
+const rlimitEnv = "RXINTAKE_RLIMITS"
+
+func formatRlimits(lim toolLimits) string {
+	cpu := int64(math.Ceil(lim.Time.Seconds()))
+	return fmt.Sprintf("%d,%d,%d", cpu, lim.Memory, lim.FileSize)
+}
+
+// serveLimited, in a process started by poppler, sets the limits rlimitEnv
+// carries and executes the tool named by the first argument in place of
+// this binary, with the environment it was given less the marker. The
+// limits are set in the child before the tool runs, so there is no moment
+// when the tool runs without them, and nothing beyond this binary is
+// needed (docs/architecture.md, "Subprocesses").
+func serveLimited() {
+	spec, ok := os.LookupEnv(rlimitEnv)
+	if !ok {
+		return
+	}
+	fail := func(err error) {
+		fmt.Fprintln(os.Stderr, "rxintake: limits:", err)
+		os.Exit(127)
+	}
+	var cpu, as, fsize uint64
+	if _, err := fmt.Sscanf(spec, "%d,%d,%d", &cpu, &as, &fsize); err != nil || len(os.Args) < 2 {
+		fail(fmt.Errorf("bad %s %q", rlimitEnv, spec))
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, rlimitEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	// CPU: SIGXCPU at the soft limit, SIGKILL a second later. The address
+	// space is limited last: from then on this process allocates nothing.
+	for _, l := range []struct {
+		res        int
+		soft, hard uint64
+	}{
+		{syscall.RLIMIT_CORE, 0, 0},
+		{syscall.RLIMIT_CPU, cpu, cpu + 1},
+		{syscall.RLIMIT_FSIZE, fsize, fsize},
+		{syscall.RLIMIT_AS, as, as},
+	} {
+		if err := syscall.Setrlimit(l.res, &syscall.Rlimit{Cur: l.soft, Max: l.hard}); err != nil {
+			fail(err)
+		}
+	}
+	fail(syscall.Exec(os.Args[1], os.Args[1:], env))
 }

@@ -105,6 +105,14 @@ func recognise(tess *gosseract.Client, orient *osd, letters *letterReader, digit
 			// Tiny or odd resolution tags: keep the pixels, square them.
 			sx, sy = 1, float64(xres)/float64(yres)
 		}
+		// The pixel limit is the page as OCR reads it: resampling may
+		// enlarge a page up to 11 times (docs/architecture.md).
+		if rw, rh := int64(math.Ceil(float64(w)*sx)), int64(math.Ceil(float64(h)*sy)); rw*rh > req.MaxPixels {
+			res.TooLarge = true
+			res.Err = fmt.Sprintf("page is %d x %d pixels, %d x %d once brought to %d dpi, over the limit of %d megapixels",
+				w, h, rw, rh, targetDPI, req.MaxPixels/1_000_000)
+			return res
+		}
 		if !x.scale(sx, sy) {
 			return &ocrResult{Err: "cannot resample page"}
 		}

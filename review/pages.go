@@ -520,6 +520,13 @@ func (s *Server) pageImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
+	// A page image is the prescription itself: who saw which case's page
+	// is recorded before it is sent, and not sent if it cannot be.
+	if err := s.trail.PageViewed(r.Context(), userOf(r).name, r.URL.Path, c.ID); err != nil {
+		s.log.Error("review: page image view not recorded; refused", "case", c.ID, "page", n, "err", err)
+		http.Error(w, "The audit trail cannot be written, so the page is not shown.", http.StatusServiceUnavailable)
+		return
+	}
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "private, no-store")
 	http.ServeContent(w, r, "", time.Time{}, f)

@@ -257,6 +257,44 @@ func TestCaseViewAudited(t *testing.T) {
 	}
 }
 
+// TestPageImageViewAudited: each view of a page image records the user, the
+// case and the page, and nothing read from it; when the trail cannot be
+// written the image is not sent.
+func TestPageImageViewAudited(t *testing.T) {
+	e := newEnv(t, nil)
+	e.seedCase(seedRecord(testCase), time.Now(), testPNG(t))
+	c := e.client()
+	c.signIn(testUser, testPassword)
+	page := "/cases/" + testCase + "/pages/1"
+	for range 2 {
+		if resp, img := c.get(page); resp.StatusCode != http.StatusOK || img != string(testPNG(t)) {
+			t.Fatalf("GET %s: %s, %d bytes", page, resp.Status, len(img))
+		}
+	}
+	var views []string
+	for _, en := range e.entries(audit.Filter{CaseID: testCase, Event: audit.EventPageViewed}) {
+		views = append(views, en.Actor+" "+en.CaseID+" "+en.Outcome+" "+string(en.Detail))
+	}
+	want := "user:" + testUser + " " + testCase + ` viewed {"page":"` + page + `"}`
+	if !slices.Equal(views, []string{want, want}) {
+		t.Fatalf("page views of the case:\n%s\nwant twice:\n%s", strings.Join(views, "\n"), want)
+	}
+
+	if _, err := e.db.Exec(`CREATE TRIGGER refuse BEFORE INSERT ON audit_trail BEGIN SELECT RAISE(ABORT, 'disk full'); END`); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := c.get(page)
+	if resp.StatusCode != http.StatusServiceUnavailable || body == string(testPNG(t)) || !strings.Contains(body, "audit trail cannot be written") {
+		t.Errorf("GET %s with the trail refusing: %s %q", page, resp.Status, firstLine(body))
+	}
+}
+
+// firstLine is the first line of s, for messages.
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
 // TestEditFrequencyThenAccept: the office manager fills in the missing
 // frequency, the rules run again, and she accepts the case.
 func TestEditFrequencyThenAccept(t *testing.T) {

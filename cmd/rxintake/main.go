@@ -40,6 +40,10 @@ var commands = map[string]command{
 }
 
 func main() {
+	// Whatever rxintake and the tools it starts create (the database and its
+	// journal, originals, page images, temporary pages) is for its own user
+	// only, whatever umask it was started with (docs/architecture.md).
+	syscall.Umask(0o077)
 	// An OCR worker is this same binary started with a marker in its
 	// environment: serve OCR requests and exit.
 	extract.ServeOCRWorker()
