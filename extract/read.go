@@ -1447,7 +1447,14 @@ func (r *rxReader) orderText(fields ...string) (lines []textLine, labelled, blan
 
 func (r *rxReader) procedures() {
 	lines, _, blank := r.orderText("treatment")
-	if !r.readProcedures(lines) {
+	if r.readProcedures(lines) && !slices.ContainsFunc(r.rx.Procedures, func(p Procedure) bool { return !bareMassage(p) || r.colonLabelled(p.Evidence.Text) }) {
+		// Only the bare word "massage", under a label without a colon (a
+		// heading: "ORDERS - THERAPY SERVICES (MASSAGE)"): a modality the
+		// order names elsewhere is what is ordered, as beside it below.
+		// Under a label with its colon ("Service requested: Massage")
+		// the word is the answer.
+		r.readProcedures(r.orderLines())
+	} else if len(r.rx.Procedures) == 0 {
 		// Nothing under the labels ("Order #: 40188181" is not the order):
 		// look at the whole order.
 		if order := r.orderLines(); !r.readProcedures(order) {
@@ -1469,6 +1476,17 @@ func (r *rxReader) procedures() {
 	if slices.ContainsFunc(r.rx.Procedures, func(p Procedure) bool { return p.CPT != "97124" }) {
 		r.rx.Procedures = slices.DeleteFunc(r.rx.Procedures, bareMassage)
 	}
+}
+
+// colonLabelled reports text that stands under a treatment label with its
+// colon.
+func (r *rxReader) colonLabelled(text string) bool {
+	for _, lab := range r.labs {
+		if lab.Field == "treatment" && strings.Contains(lab.Line.Text, text) && strings.ContainsAny(lab.Label[len(lab.Label)-1:], ":;#.") {
+			return true
+		}
+	}
+	return false
 }
 
 // bareMassage reports a 97124 read from the word "massage" alone, neither

@@ -612,3 +612,18 @@ func TestTreatmentLabelToProvide(t *testing.T) {
 		}
 	}
 }
+
+// A heading's bare "massage" (a label without its colon) gives way to the
+// modality the order names under a label the reader does not know; under
+// a label with its colon, "massage" is the answer, and a form's title is
+// not the order.
+func TestHeadingMassageGivesWay(t *testing.T) {
+	rx := readBody("ORDERS - THERAPY SERVICES (MASSAGE)\nPatient: Mary K. Jones\nService line: NEUROMUSCULAR THERAPY\n")
+	if len(rx.Procedures) != 1 || rx.Procedures[0].CPT != "97140" {
+		t.Errorf("heading: procedures %+v, want 97140 alone", rx.Procedures)
+	}
+	rx = readBody("Referral / Order for Manual Therapy\nPatient: Mary K. Jones\nService requested: Massage\n")
+	if len(rx.Procedures) != 1 || rx.Procedures[0].CPT != "97124" {
+		t.Errorf("labelled: procedures %+v, want 97124 alone", rx.Procedures)
+	}
+}
