@@ -109,7 +109,9 @@ func (r *rxReader) residue(d *Document) {
 				if dm.Start >= len(l.Text) {
 					break
 				}
-				if isoDate(dm.Date) == dob || hasCueBefore(text, dm.Start, otherDateCue) || dm.Date.After(r.asOf.AddDate(0, 0, 7)) {
+				// Nor a date of decades ago: a birth date whatever its
+				// label reads as, never an order's.
+				if isoDate(dm.Date) == dob || hasCueBefore(text, dm.Start, otherDateCue) || dm.Date.After(r.asOf.AddDate(0, 0, 7)) || dm.Date.Before(r.asOf.AddDate(-10, 0, 0)) {
 					continue
 				}
 				report(resDate, text[dm.Start:dm.End], l)
@@ -127,8 +129,12 @@ func (r *rxReader) residue(d *Document) {
 			}
 		}
 		if missing["date"] && !strings.Contains(strings.ToLower(l.Text), "birth") {
-			// "November 3rd": a date with no year.
-			if d := yearlessDate(l.Text); d != "" && !hasCueBefore(l.Text, strings.Index(l.Text, d), otherDateCue) {
+			// "November 3rd": a date with no year; one with its year is a
+			// whole date, judged above.
+			d := yearlessDate(l.Text)
+			at := strings.Index(l.Text, d)
+			whole := slices.ContainsFunc(findDates(l.Text), func(dm dateMatch) bool { return at >= dm.Start && at < dm.End })
+			if d != "" && !whole && !hasCueBefore(l.Text, at, otherDateCue) {
 				report(resDate, d, l)
 			}
 		}

@@ -160,7 +160,9 @@ func TestResidueMisreadDateAndBirth(t *testing.T) {
 	}
 	// A year in a telephone number or beside a date of injury is not the
 	// order's.
-	lines := append(without("Date:", "Electronically"), "Phone: (555) 201-2026", "Date of injury: spring 2026")
+	// Nor is a date of decades ago under a label misread past knowing: a
+	// birth date, never an order's.
+	lines := append(without("Date:", "Electronically"), "Phone: (555) 201-2026", "Date of injury: spring 2026", "Client DQK: 18 January 1972")
 	rx := ReadPrescription(ocrDoc(lines...), readAsOf)
 	if got := unattributed(rx); len(got) > 0 {
 		t.Errorf("years of other things: residue %v, want none (%+v)", got, rx.Ambiguities)
