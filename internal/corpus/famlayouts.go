@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The layouts of the wording families other than house: the same five
@@ -208,6 +209,32 @@ const (
 	sigPlaceTop          // forms and EHR pages: under the header, above the order; others: the right half
 )
 
+// rightIndent is the indent that sets a signature in the right half of a
+// sheet with room for its label, line, ink and typed name, by a generous
+// estimate of their widths. A label that leaves no room is left off, as
+// pads print a bare line at the right; 0 when even that does not fit.
+func rightIndent(sh *sheet, s *sigBlock) float64 {
+	size := sh.body
+	width := pageW - sh.left - sh.right
+	est := func(t string) float64 { return float64(utf8.RuneCountInString(t)) * size * 0.62 }
+	indent := func() float64 {
+		need := est(s.label) + size*0.5 + max(200+size+est(s.date)*0.5, 8+float64(len(s.inkName))*size*0.95, est(s.name))
+		if s.kind == sigElectronic {
+			need = min(est(s.statement), width*0.55)
+		}
+		return min(width*0.42, width-need-6)
+	}
+	in := indent()
+	if in < width*0.2 && s.label != "" && s.kind != sigElectronic {
+		s.label = ""
+		in = indent()
+	}
+	if in < width*0.2 {
+		return 0
+	}
+	return in
+}
+
 // placeSign moves the signature of a family's sheets to one of the family's
 // places.
 func (w *wording) placeSign(sheets []sheet, l Layout) {
@@ -238,7 +265,7 @@ func (w *wording) placeSign(sheets []sheet, l Layout) {
 			sig.before = 4
 			sh.blocks = slices.Insert(slices.Delete(sh.blocks, at, at+1), rule, sig)
 		case place != sigPlaceEnd:
-			sh.blocks[at].indent = (pageW - sh.left - sh.right) * 0.42
+			sh.blocks[at].indent = rightIndent(sh, sh.blocks[at].sig)
 		}
 	}
 }
