@@ -245,18 +245,18 @@ func (w *wording) placeSign(sheets []sheet, l Layout) {
 		if at < 0 {
 			continue
 		}
-		// The second rule of a form or an EHR page closes its header: the
-		// people, or the authorisation block.
+		// The last rule above the signature of a form or an EHR page closes
+		// its header (the people) and opens the order.
 		rule := -1
 		if place == sigPlaceTop && (l == LayoutForm || l == LayoutEHR) {
-			n := 0
-			for j, b := range sh.blocks[:at] {
-				if b.kind == blockRule {
-					if n++; n == 2 {
-						rule = j
-						break
-					}
+			isRule := func(b block) bool { return b.kind == blockRule }
+			for j := at - 1; j >= 0 && rule < 0; j-- {
+				if isRule(sh.blocks[j]) {
+					rule = j
 				}
+			}
+			if rule == slices.IndexFunc(sh.blocks, isRule) {
+				rule = -1 // only the title's rule: no header to close
 			}
 		}
 		switch {
