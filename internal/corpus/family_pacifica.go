@@ -50,7 +50,7 @@ var pacifica = &wordingFamily{
 	creds: []weighted[credential]{
 		{credential{"MD", []string{"MD", "M.D.", "MD FACP", "MD, FACOG", "MD, LAc"}}, 7},
 		{credential{"DO", []string{"DO", "D.O.", "DO, LAc"}}, 3},
-		{credential{"NP", []string{"NP-C", "FNP-BC", "DNP, FNP-BC", "WHNP-BC"}}, 3},
+		{credential{"NP", []string{"NP-C", "FNP-BC", "DNP, FNP-BC", "DNP", "WHNP-BC"}}, 3},
 		{credential{"PA-C", []string{"PA-C", "MMS, PA-C"}}, 2},
 		{credential{"DC", []string{"DC", "DC, LAc", "D.C., QME"}}, 2},
 		{credential{"", []string{""}}, 1},
@@ -152,7 +152,7 @@ var pacifica = &wordingFamily{
 
 	sigPlaces:  []int{sigPlaceEnd, sigPlaceEnd, sigPlaceRight, sigPlaceTop},
 	formHeader: pacificaFormHeader,
-	ehrNotes: []string{"Visit type: Video visit (telehealth)", "Encounter type: Telephone visit", "Encounter type: Office visit",
+	ehrNotes: []string{"Visit type: Video visit (telehealth)", "Encounter type: Telephone visit", "Visit type: Telehealth (audio and video)",
 		"Place of service: telehealth, patient at home", "Visit: e-visit via patient portal"},
 }
 

@@ -511,7 +511,7 @@ func TestPacificaNames(t *testing.T) {
 // without dots, a fellowship after a space and an LAc alongside included.
 func TestPacificaCredentials(t *testing.T) {
 	for printed, want := range map[string]string{"MD FACP": "MD FACP", "D.C., QME": "DC, QME", "DNP, FNP-BC": "DNP, FNP-BC", "MD, LAc": "MD, LAc",
-		"D.O.": "DO", "MMS, PA-C": "MMS, PA-C", "NP-C": "NP-C", "WHNP-BC": "WHNP-BC"} {
+		"D.O.": "DO", "MMS, PA-C": "MMS, PA-C", "NP-C": "NP-C", "WHNP-BC": "WHNP-BC", "DNP": "DNP"} {
 		c := &content{doctor: doctor{person: person{first: "Kehau", last: "Kamaka‘ala"}, credPrinted: printed, npi: "1234567893"}}
 		p := c.prescription()
 		if p.Prescriber.Credentials != want || p.Prescriber.Name != "Kehau Kamaka‘ala" {
