@@ -59,7 +59,7 @@ type wordingFamily struct {
 	thanks                                   []string
 
 	// Styles.
-	ehrStyle    int // 0: labelled lines; 1: consult request (field dots, /es/); 2: each label above its value
+	ehrStyle    int // 0: labelled lines; 1: consult request (field dots, /es/); 2: each label above its value; 3: a two-column table
 	letterMemo  bool
 	upperChance float64 // EHR values in capitals
 
@@ -79,6 +79,14 @@ type wordingFamily struct {
 	subjects    []string // an office email's subject
 	// prose says the order in the family's sentences (fProse's paragraphs).
 	prose func(w *wording, third bool, who, mod, areas string) []string
+	// sigPlaces are the places the signature may take on a page
+	// (sigPlaceEnd, sigPlaceRight, sigPlaceTop); nil: where the layout puts it.
+	sigPlaces []int
+	// formHeader returns rows a form prints under its title (an
+	// authorisation block); ehrNotes are lines of which an EHR page prints one
+	// under its title (the kind of visit).
+	formHeader func(w *wording) []block
+	ehrNotes   []string
 }
 
 // sessionOpt is a session length phrase: minutes (0: units only) and texts;
@@ -98,7 +106,7 @@ const (
 var houseFamily = &wordingFamily{name: "house", house: true}
 
 // wordingFamilies lists every family; the held-out ones last.
-var wordingFamilies = []*wordingFamily{houseFamily, northside, lakeview, harbor, riverbend, tidewater, prairie, summit, mesa, juniper, piedmont, cascade}
+var wordingFamilies = []*wordingFamily{houseFamily, northside, lakeview, harbor, riverbend, tidewater, prairie, summit, mesa, juniper, piedmont, cascade, pacifica}
 
 // FamilyNames returns the names of the wording families.
 func FamilyNames() []string {

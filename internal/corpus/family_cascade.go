@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// cascade: held out. Referral desks of the Mid-Atlantic and the Ohio Valley
+// cascade: written independently as a held-out family; an own family since
+// pacifica took its place. Referral desks of the Mid-Atlantic and the Ohio Valley
 // (New Jersey, New York City, Pennsylvania, Delaware, Maryland, Connecticut,
 // Ohio): orthopaedic and sports-medicine groups, physiatry and interventional
 // pain practices, auto-injury (PIP and no-fault) centers, workers'
@@ -27,7 +28,7 @@ import (
 // fellowships and board certificates (FAAOS, FAAPMR, CAQSM), Pennsylvania's
 // CRNP and chiropractic diplomates (DACRB, CCSP).
 var cascade = &wordingFamily{
-	name: "cascade", heldOut: true,
+	name: "cascade", heldOut: false,
 	female: []string{"Carmela", "Annunziata", "Gianna", "Concetta", "Yaritza", "Nilda", "Marisol", "Yomaira", "Hetal", "Falguni",
 		"Bhavna", "Marie-Carmelle", "Guerline", "Nadege", "Chaya", "Rivka", "Miriam", "Jadwiga", "Bozena", "Zsuzsanna", "Drita",
 		"Valbona", "Chiamaka", "Oluwaseun", "Mariam", "Tammy Lynn", "Donna Marie", "Dolores"},

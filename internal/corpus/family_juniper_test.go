@@ -13,10 +13,10 @@ import (
 )
 
 // TestJuniperNoLongerHeldOut: juniper's wording has been read, so its
-// documents no longer say they are held out; cascade is the held-out family.
+// documents no longer say they are held out; pacifica is the held-out family.
 func TestJuniperNoLongerHeldOut(t *testing.T) {
-	if juniper.heldOut || !cascade.heldOut {
-		t.Fatalf("juniper held out %v, cascade held out %v", juniper.heldOut, cascade.heldOut)
+	if juniper.heldOut || !pacifica.heldOut {
+		t.Fatalf("juniper held out %v, pacifica held out %v", juniper.heldOut, pacifica.heldOut)
 	}
 	specs, err := EvalSpecsOf(8, 9, []string{"juniper"})
 	if err != nil {

@@ -15,14 +15,14 @@ import (
 )
 
 // TestPiedmontNoLongerHeldOut: piedmont's wording has been read, so its
-// documents no longer say they are held out; cascade took its place, listed
-// last.
+// documents no longer say they are held out; the held-out family, now
+// pacifica, is listed last.
 func TestPiedmontNoLongerHeldOut(t *testing.T) {
-	if piedmont.heldOut || !cascade.heldOut {
-		t.Fatalf("piedmont held out %v, cascade held out %v", piedmont.heldOut, cascade.heldOut)
+	if piedmont.heldOut || !pacifica.heldOut {
+		t.Fatalf("piedmont held out %v, pacifica held out %v", piedmont.heldOut, pacifica.heldOut)
 	}
-	if wordingFamilies[len(wordingFamilies)-1] != cascade {
-		t.Errorf("the held-out family cascade is not listed last")
+	if wordingFamilies[len(wordingFamilies)-1] != pacifica {
+		t.Errorf("the held-out family pacifica is not listed last")
 	}
 	specs, err := EvalSpecsOf(16, 9, []string{"piedmont"})
 	if err != nil {

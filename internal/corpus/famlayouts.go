@@ -3,8 +3,10 @@ package corpus
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The layouts of the wording families other than house: the same five
@@ -181,17 +183,91 @@ func (w *wording) fSign(label string, withName bool) block {
 func (w *wording) fNPI() string { return pick(w.r, w.f.lNPI) + " " + w.c.doctor.npi }
 
 func (w *wording) famSheets(l Layout) []sheet {
+	var sheets []sheet
 	switch l {
 	case LayoutForm:
-		return w.fForm()
+		sheets = w.fForm()
 	case LayoutEHR:
-		return w.fEHR()
+		sheets = w.fEHR()
 	case LayoutLetter:
-		return w.fLetter()
+		sheets = w.fLetter()
 	case LayoutEmail:
 		return w.fEmail()
+	default:
+		sheets = w.fRxpad()
 	}
-	return w.fRxpad()
+	if len(w.f.sigPlaces) > 0 {
+		w.placeSign(sheets, l)
+	}
+	return sheets
+}
+
+// Places of the signature on a family's page (wordingFamily.sigPlaces).
+const (
+	sigPlaceEnd   = iota // where the layout puts it, under the order
+	sigPlaceRight        // under the order, in the right half of the page
+	sigPlaceTop          // forms and EHR pages: under the header, above the order; others: the right half
+)
+
+// rightIndent is the indent that sets a signature in the right half of a
+// sheet with room for its label, line, ink and typed name, by a generous
+// estimate of their widths. A label that leaves no room is left off, as
+// pads print a bare line at the right; 0 when even that does not fit.
+func rightIndent(sh *sheet, s *sigBlock) float64 {
+	size := sh.body
+	width := pageW - sh.left - sh.right
+	est := func(t string) float64 { return float64(utf8.RuneCountInString(t)) * size * 0.62 }
+	indent := func() float64 {
+		need := est(s.label) + size*0.5 + max(200+size+est(s.date)*0.5, 8+float64(len(s.inkName))*size*0.95, est(s.name))
+		if s.kind == sigElectronic {
+			need = min(est(s.statement), width*0.55)
+		}
+		return min(width*0.42, width-need-6)
+	}
+	in := indent()
+	if in < width*0.2 && s.label != "" && s.kind != sigElectronic {
+		s.label = ""
+		in = indent()
+	}
+	if in < width*0.2 {
+		return 0
+	}
+	return in
+}
+
+// placeSign moves the signature of a family's sheets to one of the family's
+// places.
+func (w *wording) placeSign(sheets []sheet, l Layout) {
+	place := pick(w.r, w.f.sigPlaces)
+	for i := range sheets {
+		sh := &sheets[i]
+		at := slices.IndexFunc(sh.blocks, func(b block) bool { return b.kind == blockSign })
+		if at < 0 {
+			continue
+		}
+		// The last rule above the signature of a form or an EHR page closes
+		// its header (the people) and opens the order.
+		rule := -1
+		if place == sigPlaceTop && (l == LayoutForm || l == LayoutEHR) {
+			isRule := func(b block) bool { return b.kind == blockRule }
+			for j := at - 1; j >= 0 && rule < 0; j-- {
+				if isRule(sh.blocks[j]) {
+					rule = j
+				}
+			}
+			if rule == slices.IndexFunc(sh.blocks, isRule) {
+				rule = -1 // only the title's rule: no header to close
+			}
+		}
+		switch {
+		case rule >= 0:
+			sig := sh.blocks[at]
+			sig.before = 4
+			sh.blocks = slices.Insert(slices.Delete(sh.blocks, at, at+1), rule, sig)
+		case place != sigPlaceEnd:
+			sh.blocks[at].indent = rightIndent(sh, sh.blocks[at].sig)
+		}
+	}
 }
 
 // fLetterhead is the practice name, the prescriber on pads, address lines.
@@ -319,6 +395,9 @@ func (w *wording) fForm() []sheet {
 		block{kind: blockText, size: sh.body - 1, align: alignCenter, text: ret},
 		block{kind: blockRule},
 	)
+	if f.formHeader != nil {
+		sh.blocks = append(sh.blocks, f.formHeader(w)...)
+	}
 	field := func(label, value string) block {
 		return block{kind: blockRow, cells: []cell{{at: 0, label: label, labelRole: roleBold, value: value, valueRole: w.hand, line: true}}}
 	}
@@ -408,8 +487,11 @@ func (w *wording) fEHR() []sheet {
 	sh.blocks = append(sh.blocks,
 		block{kind: blockText, role: roleBold, size: 13, text: c.practice.name},
 		block{kind: blockText, role: roleBold, size: 12, text: title},
-		block{kind: blockRule},
 	)
+	if len(f.ehrNotes) > 0 {
+		sh.blocks = append(sh.blocks, block{kind: blockText, size: sh.body - 1, text: pick(r, f.ehrNotes)})
+	}
+	sh.blocks = append(sh.blocks, block{kind: blockRule})
 	name, dob := "", ""
 	if !c.noPatient {
 		name, dob = w.fpatient(r.IntN(2) == 0), w.dob()
@@ -427,6 +509,13 @@ func (w *wording) fEHR() []sheet {
 			sh.blocks = append(sh.blocks, block{kind: blockText, role: roleBold, text: strings.TrimSuffix(label, ":"), before: 4})
 			if value != "" {
 				sh.blocks = append(sh.blocks, block{kind: blockText, text: value, indent: 18})
+			}
+			return
+		}
+		if w.f.ehrStyle == 3 { // a two-column table: the label, and its value wrapped in the right column
+			sh.blocks = append(sh.blocks, block{kind: blockRow, before: 1, cells: []cell{{at: 0, label: strings.TrimSuffix(label, ":"), labelRole: roleBold}}})
+			if value != "" {
+				sh.blocks = append(sh.blocks, block{kind: blockText, text: value, indent: (pageW - sh.left - sh.right) * 0.38, before: -sh.body * 1.7})
 			}
 			return
 		}

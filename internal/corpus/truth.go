@@ -98,7 +98,11 @@ const ValidityDays = 90
 //   - A plan given in months counts a month as 4 weeks ("3 times per week
 //     for 1 month" = 12 visits, 4 weeks); a fortnight is 2 weeks
 //     ("fortnightly for 8 weeks" = 4 visits) and "N/52" is N weeks
-//     ("twice weekly for 6/52" = 12 visits, 6 weeks). Procedure texts,
+//     ("twice weekly for 6/52" = 12 visits, 6 weeks). A plan with an open
+//     tail counts its plan ("weekly x6 then PRN" = 6 visits, 6 weeks); a
+//     cap counts as the plan ("up to 12 visits in 6 weeks" = 12 visits).
+//     A minute mark is minutes ("60'" = 60 minutes); "up to 4 units" is
+//     4 units. Procedure texts,
 //     area texts and descriptions are as worded on the document, in lower or
 //     as-printed case.
 //   - Procedures has one entry per ordering phrase; compare the set of CPT

@@ -71,11 +71,18 @@ const ordinalMark = "{th}"
 // capitals: "02-{JAN}-2006" prints "03-NOV-2026".
 const monthCaps = "{JAN}"
 
-// formatDate formats t by a Go layout that may hold ordinalMark or
-// monthCaps.
+// monthEs in a date layout stands for the month's Spanish abbreviation in
+// lower case: "2-{ene}-2006" prints "3-nov-2026", "14-ago-1962".
+const monthEs = "{ene}"
+
+var spanishMonths = [12]string{"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"}
+
+// formatDate formats t by a Go layout that may hold ordinalMark, monthCaps
+// or monthEs.
 func formatDate(t time.Time, layout string) string {
 	s := t.Format(layout)
 	s = strings.ReplaceAll(s, monthCaps, strings.ToUpper(t.Format("Jan")))
+	s = strings.ReplaceAll(s, monthEs, spanishMonths[t.Month()-1])
 	if !strings.Contains(layout, ordinalMark) {
 		return s
 	}
