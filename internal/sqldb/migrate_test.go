@@ -1,21 +1,32 @@
-package sqldb
+package sqldb_test
 
 import (
-	"context"
 	"errors"
+	"os"
 	"slices"
 	"sync"
 	"testing"
 	"testing/fstest"
+
+	"rxintake/internal/pg"
+	. "rxintake/internal/sqldb"
 )
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pg.Stop()
+	os.Exit(code)
+}
+
 func TestMigrate(t *testing.T) {
-	ctx := context.Background()
-	db, err := Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
+	for _, backend := range pg.Backends {
+		t.Run(backend, func(t *testing.T) { testMigrate(t, backend) })
 	}
-	defer db.Close()
+}
+
+func testMigrate(t *testing.T, backend string) {
+	ctx := t.Context()
+	db, _ := pg.OpenDB(t, backend, t.TempDir())
 	v1 := fstest.MapFS{"migrations/001_things.sql": {Data: []byte(`CREATE TABLE IF NOT EXISTS things (id TEXT NOT NULL PRIMARY KEY);
 		CREATE INDEX IF NOT EXISTS things_id ON things (id);`)}}
 	// A table made before versions were recorded, with a row in it.
