@@ -52,7 +52,7 @@ type app struct {
 func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg}
 	var err error
-	if a.db, err = sqldb.Open(ctx, cfg.DataDir); err != nil {
+	if a.db, err = openDB(ctx, cfg); err != nil {
 		return nil, err
 	}
 	topts, err := trailOptions(cfg, log, true)
@@ -105,6 +105,16 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		log.Warn("audit trail: config loaded not recorded", "err", err)
 	}
 	return a, nil
+}
+
+// openDB opens the database `database:` names: SQLite in data_dir by
+// default, or PostgreSQL with the password its keys name.
+func openDB(ctx context.Context, cfg *config.Config) (*sql.DB, error) {
+	password, err := cfg.DatabasePassword()
+	if err != nil {
+		return nil, err
+	}
+	return sqldb.OpenURL(ctx, cfg.Database, cfg.DataDir, password)
 }
 
 func (a *app) close() {
