@@ -363,3 +363,31 @@ var ddlReplacer = strings.NewReplacer(
 	"INTEGER", "BIGINT",
 	"BLOB", "BYTEA",
 )
+
+// TryLock takes the session advisory lock called name on PostgreSQL
+// without waiting, on a connection of its own that it keeps until release
+// is called; ok is false when another session holds it. The server drops
+// the lock when that connection ends, however the process holding it
+// dies. On SQLite it takes nothing and returns ok: a lock file in the data
+// directory does that work there.
+func TryLock(ctx context.Context, db *sql.DB, name string) (release func(), ok bool, err error) {
+	if DialectOf(db) != Postgres {
+		return func() {}, true, nil
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(?)`, LockKey(name)).Scan(&ok); err != nil || !ok {
+		conn.Close()
+		return nil, false, err
+	}
+	return func() {
+		// A lock the unlock failed to release goes with its connection,
+		// which the pool then discards.
+		if _, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(?)`, LockKey(name)); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}, true, nil
+}
