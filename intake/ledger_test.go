@@ -169,7 +169,9 @@ func testLedgerIdentify(t *testing.T, backend string) {
 
 // A mailbox recreated under a new UIDVALIDITY holds the same messages with new
 // UIDs: the ledger recognises them by Message-ID and hash.
-func TestLedgerAdoptsAcrossUIDValidity(t *testing.T) { eachBackend(t, testLedgerAdoptsAcrossUIDValidity) }
+func TestLedgerAdoptsAcrossUIDValidity(t *testing.T) {
+	eachBackend(t, testLedgerAdoptsAcrossUIDValidity)
+}
 
 func testLedgerAdoptsAcrossUIDValidity(t *testing.T, backend string) {
 	ctx := context.Background()
