@@ -108,6 +108,11 @@ func OpenURL(ctx context.Context, database, dataDir, password string) (*sql.DB, 
 	if password != "" {
 		cfg.Password = password
 	}
+	// A writer waits for the write lock as long as SQLite's busy_timeout
+	// lets one wait (Open), then fails, rather than hanging.
+	if _, set := cfg.RuntimeParams["lock_timeout"]; !set && !strings.Contains(cfg.RuntimeParams["options"], "lock_timeout") {
+		cfg.RuntimeParams["lock_timeout"] = "10s"
+	}
 	db := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)})
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
