@@ -29,31 +29,32 @@ var ErrInvalid = errors.New("config")
 
 // Config is the whole configuration file.
 type Config struct {
-	DataDir string `yaml:"data_dir"`
+	DataDir  string           `yaml:"data_dir"`
+	Mailbox  Mailbox          `yaml:"mailbox"`
+	Schedule string           `yaml:"schedule"`
+	SMTP     SMTP             `yaml:"smtp"`
+	Offices  []Office         `yaml:"offices"`
+	Payers   map[string]Payer `yaml:"payers"`
+	Review   Review           `yaml:"review"`
+	Limits   Limits           `yaml:"limits"`
+	OCR      OCR              `yaml:"ocr"`
+	Fax      Fax              `yaml:"fax"`
+	Intake   Intake           `yaml:"intake"`
+	Practice Practice         `yaml:"practice"`
+	Notify   Notify           `yaml:"notify"`
+	Audit    Audit            `yaml:"audit"`
+	LLM      LLM              `yaml:"llm"`
+	path     string           // file it was loaded from
+	raw      []byte           // bytes it was loaded from, for the audit hash
+
 	// Database is where the cases, the ledger, the outbox and the audit
 	// trail are kept: "" for the SQLite database in DataDir, or a
 	// postgres:// URL without a password (docs/postgres.md).
 	Database string `yaml:"database"`
 	// DatabasePasswordEnv and DatabasePasswordFile name the PostgreSQL
 	// password; with neither, libpq's PGPASSWORD or ~/.pgpass.
-	DatabasePasswordEnv  string           `yaml:"database_password_env"`
-	DatabasePasswordFile string           `yaml:"database_password_file"`
-	Mailbox              Mailbox          `yaml:"mailbox"`
-	Schedule             string           `yaml:"schedule"`
-	SMTP                 SMTP             `yaml:"smtp"`
-	Offices              []Office         `yaml:"offices"`
-	Payers               map[string]Payer `yaml:"payers"`
-	Review               Review           `yaml:"review"`
-	Limits               Limits           `yaml:"limits"`
-	OCR                  OCR              `yaml:"ocr"`
-	Fax                  Fax              `yaml:"fax"`
-	Intake               Intake           `yaml:"intake"`
-	Practice             Practice         `yaml:"practice"`
-	Notify               Notify           `yaml:"notify"`
-	Audit                Audit            `yaml:"audit"`
-	LLM                  LLM              `yaml:"llm"`
-	path                 string           // file it was loaded from
-	raw                  []byte           // bytes it was loaded from, for the audit hash
+	DatabasePasswordEnv  string `yaml:"database_password_env"`
+	DatabasePasswordFile string `yaml:"database_password_file"`
 }
 
 // Mailbox is the IMAP account the referrals arrive in.
