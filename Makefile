@@ -13,7 +13,7 @@ DEMO_ARGS ?=
 RUNTIME_PACKAGES := tesseract-ocr-eng tesseract-ocr-osd poppler-utils
 RUNTIME_LIBS     := libtesseract5 liblept5 libtiff6 ca-certificates
 BUILD_PACKAGES   := gcc g++ pkg-config libtesseract-dev libleptonica-dev libtiff-dev
-TEST_PACKAGES    := dovecot-imapd fonts-liberation fonts-dejavu-core fonts-courier-prime \
+TEST_PACKAGES    := dovecot-imapd postgresql fonts-liberation fonts-dejavu-core fonts-courier-prime \
                     fonts-crosextra-carlito fonts-urw-base35 fonts-dkg-handwriting \
                     fonts-femkeklaver fonts-humor-sans
 

@@ -176,8 +176,13 @@ func TestVerifyForeignKey(t *testing.T) {
 // RX-CASE01, opened, decided and filed, then checkpointed.
 func caseFixture(t *testing.T) (*Trail, *sql.DB, *casefile.Store) {
 	t.Helper()
+	return caseFixtureOn(t, "sqlite")
+}
+
+func caseFixtureOn(t *testing.T, backend string) (*Trail, *sql.DB, *casefile.Store) {
+	t.Helper()
 	testClock(t)
-	tr, db, dir := newTestTrail(t)
+	tr, db, dir := newTestTrailOn(t, backend)
 	ctx := t.Context()
 	store, err := casefile.New(ctx, db, dir)
 	if err != nil {
@@ -223,10 +228,12 @@ func caseFixture(t *testing.T) (*Trail, *sql.DB, *casefile.Store) {
 	return tr, db, store
 }
 
-func TestVerifyCaseRecords(t *testing.T) {
+func TestVerifyCaseRecords(t *testing.T) { eachBackend(t, testVerifyCaseRecords) }
+
+func testVerifyCaseRecords(t *testing.T, backend string) {
 	ctx := t.Context()
 	t.Run("as recorded", func(t *testing.T) {
-		tr, db, _ := caseFixture(t)
+		tr, db, _ := caseFixtureOn(t, backend)
 		var n int
 		if err := db.QueryRow(`SELECT count(*) FROM audit_trail WHERE event = 'case-state' AND case_id = 'RX-CASE01' AND outcome = 'recorded'`).Scan(&n); err != nil || n != 1 {
 			t.Fatalf("case-state entries = %d, %v; want 1", n, err)
@@ -236,7 +243,7 @@ func TestVerifyCaseRecords(t *testing.T) {
 		}
 	})
 	t.Run("changed by rxintake", func(t *testing.T) {
-		tr, _, store := caseFixture(t)
+		tr, _, store := caseFixtureOn(t, backend)
 		rec, err := store.Record(ctx, "RX-CASE01")
 		if err != nil {
 			t.Fatal(err)
@@ -265,7 +272,7 @@ func TestVerifyCaseRecords(t *testing.T) {
 	}
 	for what, stmt := range edits {
 		t.Run(what+" edited in SQLite", func(t *testing.T) {
-			tr, db, _ := caseFixture(t)
+			tr, db, _ := caseFixtureOn(t, backend)
 			tamper(t, db, stmt)
 			want := "audit trail NOT intact: case RX-CASE01 was changed outside the audit trail after 2026-11-20 14:03 UTC: its status, findings, office or filing differ from what entry 4 recorded"
 			if rep, _ := tr.Verify(ctx); rep.OK || rep.String() != want {
@@ -283,14 +290,14 @@ func TestVerifyCaseRecords(t *testing.T) {
 		})
 	}
 	t.Run("removed", func(t *testing.T) {
-		tr, db, _ := caseFixture(t)
+		tr, db, _ := caseFixtureOn(t, backend)
 		tamper(t, db, `DELETE FROM case_records`, `DELETE FROM cases`)
 		if rep, _ := tr.Verify(ctx); rep.OK || !strings.Contains(rep.Problem, "case RX-CASE01 was removed outside the audit trail after 2026-11-20 14:03 UTC") {
 			t.Errorf("Verify = %q; want the case removed", rep)
 		}
 	})
 	t.Run("added", func(t *testing.T) {
-		tr, db, _ := caseFixture(t)
+		tr, db, _ := caseFixtureOn(t, backend)
 		tamper(t, db, `INSERT INTO cases (id, message_ref, status, created, updated) VALUES ('RX-GHOST1', 'x', 'complete', '', '')`)
 		if rep, _ := tr.Verify(ctx); rep.OK || !strings.Contains(rep.Problem, "case RX-GHOST1 was added outside the audit trail") {
 			t.Errorf("Verify = %q; want the case added", rep)
@@ -313,9 +320,11 @@ func (s *failingSink) Send(_ context.Context, lines []string) error {
 	return nil
 }
 
-func TestDeliver(t *testing.T) {
+func TestDeliver(t *testing.T) { eachBackend(t, testDeliver) }
+
+func testDeliver(t *testing.T, backend string) {
 	testClock(t)
-	tr, _, _ := newTestTrail(t)
+	tr, _, _ := newTestTrailOn(t, backend)
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "archive", "checkpoints.txt")
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {

@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"rxintake/internal/sqldb"
 )
 
 // The case records are covered by the trail (docs/audit.md). Each case's
@@ -43,9 +45,14 @@ type caseStateDetail struct {
 }
 
 // caseHashes returns the record hash of every case.
-func caseHashes(ctx context.Context, tx *sql.Tx) (map[string]string, error) {
+func caseHashes(ctx context.Context, tx *sql.Tx, d sqldb.Dialect) (map[string]string, error) {
 	have := map[string]bool{}
-	rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('cases', 'case_records', 'ledger')`)
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('cases', 'case_records', 'ledger')`
+	if d == sqldb.Postgres {
+		q = `SELECT table_name FROM information_schema.tables
+			WHERE table_schema = current_schema() AND table_name IN ('cases', 'case_records', 'ledger')`
+	}
+	rows, err := tx.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -189,8 +196,8 @@ func caseTrails(ctx context.Context, tx *sql.Tx) (map[string]*caseTrail, error) 
 // recordCaseStates appends a case-state entry for every case whose record
 // hash is not the one the trail last recorded for it. tx holds the write
 // lock.
-func recordCaseStates(ctx context.Context, tx *sql.Tx) (int, error) {
-	hashes, err := caseHashes(ctx, tx)
+func recordCaseStates(ctx context.Context, tx *sql.Tx, d sqldb.Dialect) (int, error) {
+	hashes, err := caseHashes(ctx, tx, d)
 	if err != nil {
 		return 0, err
 	}
@@ -231,7 +238,7 @@ func recordCaseStates(ctx context.Context, tx *sql.Tx) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		if _, err := appendTx(ctx, tx, record{actor: ActorWorker, caseID: id, event: EventCaseState, outcome: outcome}, detail); err != nil {
+		if _, err := appendTx(ctx, tx, d, record{actor: ActorWorker, caseID: id, event: EventCaseState, outcome: outcome}, detail); err != nil {
 			return n, err
 		}
 		n++
@@ -241,8 +248,8 @@ func recordCaseStates(ctx context.Context, tx *sql.Tx) (int, error) {
 
 // checkCases compares the case records with what the trail says of them
 // and returns the first problem, or "".
-func checkCases(ctx context.Context, tx *sql.Tx) (string, error) {
-	hashes, err := caseHashes(ctx, tx)
+func checkCases(ctx context.Context, tx *sql.Tx, d sqldb.Dialect) (string, error) {
+	hashes, err := caseHashes(ctx, tx, d)
 	if err != nil {
 		return "", err
 	}

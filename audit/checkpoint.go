@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"rxintake/internal/safeio"
+
+	"rxintake/internal/sqldb"
 )
 
 // A checkpoint is the head of the trail (last seq and its hash) at a moment,
@@ -149,7 +151,12 @@ func (t *Trail) takeCheckpoint(ctx context.Context) (Checkpoint, error) {
 		return Checkpoint{}, fmt.Errorf("%w: checkpoint: %v", ErrStore, err)
 	}
 	defer tx.Rollback()
-	n, err := recordCaseStates(ctx, tx)
+	// The chain's lock first: no append may come between the case states
+	// recorded and the head read (appendTx takes it again, a no-op).
+	if err := sqldb.Lock(ctx, tx, t.d, chainLock); err != nil {
+		return Checkpoint{}, fmt.Errorf("%w: checkpoint: %v", ErrStore, err)
+	}
+	n, err := recordCaseStates(ctx, tx, t.d)
 	if err != nil {
 		return Checkpoint{}, fmt.Errorf("%w: checkpoint: case records: %v", ErrStore, err)
 	}

@@ -77,7 +77,7 @@ func (t *Trail) deliverTo(ctx context.Context, s Sink) error {
 		return nil
 	}
 	rows, err := t.db.QueryContext(ctx, `SELECT id, line FROM (SELECT id, line FROM audit_checkpoint WHERE id > ?
-		ORDER BY id DESC LIMIT ?) ORDER BY id`, d.SentThrough, deliverMax)
+		ORDER BY id DESC LIMIT ?) AS recent ORDER BY id`, d.SentThrough, deliverMax)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrStore, err)
 	}

@@ -12,8 +12,10 @@ import (
 	"time"
 )
 
-func TestCheckpoint(t *testing.T) {
-	tr, _, dir := verifyFixture(t) // checkpoints at 14:10 and 14:21 already
+func TestCheckpoint(t *testing.T) { eachBackend(t, testCheckpoint) }
+
+func testCheckpoint(t *testing.T, backend string) {
+	tr, _, dir := verifyFixtureOn(t, backend) // checkpoints at 14:10 and 14:21 already
 	var buf bytes.Buffer
 	cp, err := tr.Checkpoint(t.Context(), &buf)
 	if err != nil {
@@ -60,8 +62,10 @@ func TestCheckpoint(t *testing.T) {
 	}
 }
 
-func TestCheckpointEmptyTrail(t *testing.T) {
-	tr, _, _ := newTestTrail(t)
+func TestCheckpointEmptyTrail(t *testing.T) { eachBackend(t, testCheckpointEmptyTrail) }
+
+func testCheckpointEmptyTrail(t *testing.T, backend string) {
+	tr, _, _ := newTestTrailOn(t, backend)
 	cp, err := tr.Checkpoint(t.Context(), &bytes.Buffer{})
 	if err != nil {
 		t.Fatal(err)

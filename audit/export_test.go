@@ -39,9 +39,11 @@ func checkArchive(t *testing.T, got, want []row) {
 	}
 }
 
-func TestExportCSV(t *testing.T) {
+func TestExportCSV(t *testing.T) { eachBackend(t, testExportCSV) }
+
+func testExportCSV(t *testing.T, backend string) {
 	testClock(t)
-	tr, _, _ := newTestTrail(t)
+	tr, _, _ := newTestTrailOn(t, backend)
 	fillTrail(t, tr, 20)
 	var buf bytes.Buffer
 	if err := tr.ExportCSV(t.Context(), &buf); err != nil {
@@ -99,9 +101,11 @@ func readJSONL(t *testing.T, b []byte) []row {
 	return rs
 }
 
-func TestExportJSONL(t *testing.T) {
+func TestExportJSONL(t *testing.T) { eachBackend(t, testExportJSONL) }
+
+func testExportJSONL(t *testing.T, backend string) {
 	testClock(t)
-	tr, db, _ := newTestTrail(t)
+	tr, db, _ := newTestTrailOn(t, backend)
 	fillTrail(t, tr, 20)
 	var buf bytes.Buffer
 	if err := tr.ExportJSONL(t.Context(), &buf); err != nil {
@@ -125,9 +129,11 @@ func TestExportJSONL(t *testing.T) {
 	}
 }
 
-func TestTrailList(t *testing.T) {
+func TestTrailList(t *testing.T) { eachBackend(t, testTrailList) }
+
+func testTrailList(t *testing.T, backend string) {
 	testClock(t)
-	tr, _, _ := newTestTrail(t)
+	tr, _, _ := newTestTrailOn(t, backend)
 	fillTrail(t, tr, 20) // see trailEvents for who did what to which case
 	tests := []struct {
 		name string

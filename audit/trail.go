@@ -111,9 +111,13 @@ type TrailOptions struct {
 // Trail is the append-only, hash-chained audit trail. It is safe for
 // concurrent use, and several processes may append to the same database:
 // every append runs in a BEGIN IMMEDIATE transaction (the DSN of sqldb.Open sets
-// _txlock=immediate), so the chain stays linear.
+// _txlock=immediate), so the chain stays linear. On PostgreSQL the append
+// holds the chain's advisory lock (chainLock) from before it reads the head
+// until it commits, for the same reason (docs/postgres.md, "The audit
+// trail").
 type Trail struct {
 	db   *sql.DB
+	d    sqldb.Dialect
 	opts TrailOptions
 	log  *slog.Logger
 	mu   sync.Mutex // serializes this process's appends; SQLite serializes processes
@@ -143,7 +147,7 @@ var migrations embed.FS
 // depth against a stray statement elsewhere in the program. Someone with the
 // sqlite3 shell can drop them, and Verify then catches what they change;
 // NewTrail creates them again at every start.
-var trailGuards = []string{
+var trailGuards = map[sqldb.Dialect][]string{sqldb.SQLite: {
 	`CREATE TRIGGER IF NOT EXISTS audit_trail_no_update BEFORE UPDATE ON audit_trail
 		BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END`,
 	`CREATE TRIGGER IF NOT EXISTS audit_trail_no_delete BEFORE DELETE ON audit_trail
@@ -152,11 +156,30 @@ var trailGuards = []string{
 		BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END`,
 	`CREATE TRIGGER IF NOT EXISTS audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint
 		BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END`,
+},
+	// PostgreSQL refuses TRUNCATE too, which bypasses row triggers.
+	sqldb.Postgres: {
+		`CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION '%', TG_ARGV[0]; END $$`,
+		`CREATE OR REPLACE TRIGGER audit_trail_no_update BEFORE UPDATE ON audit_trail
+		FOR EACH ROW EXECUTE FUNCTION audit_append_only('audit trail is append-only')`,
+		`CREATE OR REPLACE TRIGGER audit_trail_no_delete BEFORE DELETE ON audit_trail
+		FOR EACH ROW EXECUTE FUNCTION audit_append_only('audit trail is append-only')`,
+		`CREATE OR REPLACE TRIGGER audit_trail_no_truncate BEFORE TRUNCATE ON audit_trail
+		FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only('audit trail is append-only')`,
+		`CREATE OR REPLACE TRIGGER audit_checkpoint_no_update BEFORE UPDATE ON audit_checkpoint
+		FOR EACH ROW EXECUTE FUNCTION audit_append_only('audit checkpoints are append-only')`,
+		`CREATE OR REPLACE TRIGGER audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint
+		FOR EACH ROW EXECUTE FUNCTION audit_append_only('audit checkpoints are append-only')`,
+		`CREATE OR REPLACE TRIGGER audit_checkpoint_no_truncate BEFORE TRUNCATE ON audit_checkpoint
+		FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only('audit checkpoints are append-only')`,
+	},
 }
 
 // NewTrail returns the trail stored in db, bringing its tables up to date.
-// db should come from sqldb.Open.
+// db should come from sqldb.Open or sqldb.OpenURL.
 func NewTrail(ctx context.Context, db *sql.DB, opts TrailOptions) (*Trail, error) {
+	d := sqldb.DialectOf(db)
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()
@@ -169,7 +192,7 @@ func NewTrail(ctx context.Context, db *sql.DB, opts TrailOptions) (*Trail, error
 		return nil, fmt.Errorf("%w: create tables: %v", ErrStore, err)
 	}
 	defer tx.Rollback()
-	for _, stmt := range trailGuards {
+	for _, stmt := range trailGuards[d] {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return nil, fmt.Errorf("%w: create tables: %v", ErrStore, err)
 		}
@@ -180,7 +203,7 @@ func NewTrail(ctx context.Context, db *sql.DB, opts TrailOptions) (*Trail, error
 	if opts.PublicKey == nil && opts.SigningKey != nil {
 		opts.PublicKey = opts.SigningKey.Public().(ed25519.PublicKey)
 	}
-	return &Trail{db: db, opts: opts, log: log}, nil
+	return &Trail{db: db, d: d, opts: opts, log: log}, nil
 }
 
 // record is what an event method hands to append; the rest is filled in.
@@ -206,7 +229,7 @@ func (t *Trail) append(ctx context.Context, r record) (Entry, error) {
 		return Entry{}, fmt.Errorf("%w: append %s: %v", ErrStore, r.event, err)
 	}
 	defer tx.Rollback()
-	e, err := appendTx(ctx, tx, r, detail)
+	e, err := appendTx(ctx, tx, t.d, r, detail)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -216,9 +239,20 @@ func (t *Trail) append(ctx context.Context, r record) (Entry, error) {
 	return e, nil
 }
 
+// chainLock names the advisory lock (sqldb.Lock) an append holds on
+// PostgreSQL from before it reads the head of the chain until it commits:
+// another appender waits, then reads the head this one wrote. (A SELECT …
+// FOR UPDATE of the last row would not do: the next appender, woken, would
+// still see that row as the head and fork the chain.)
+const chainLock = "audit_trail chain"
+
 // appendTx writes one entry at the end of the chain inside tx, which must
-// hold the database's write lock (BEGIN IMMEDIATE).
-func appendTx(ctx context.Context, tx *sql.Tx, r record, detail []byte) (Entry, error) {
+// hold the database's write lock (BEGIN IMMEDIATE; on PostgreSQL it takes
+// chainLock itself).
+func appendTx(ctx context.Context, tx *sql.Tx, d sqldb.Dialect, r record, detail []byte) (Entry, error) {
+	if err := sqldb.Lock(ctx, tx, d, chainLock); err != nil {
+		return Entry{}, fmt.Errorf("%w: append %s: lock the chain: %v", ErrStore, r.event, err)
+	}
 	// The next seq follows the highest ever used (sqlite_sequence remembers
 	// it even if the last rows were deleted), so entries removed from the end
 	// stay visible as a gap once the trail grows again. The chain continues
@@ -229,7 +263,7 @@ func appendTx(ctx context.Context, tx *sql.Tx, r record, detail []byte) (Entry, 
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return Entry{}, fmt.Errorf("%w: append %s: read head: %v", ErrStore, r.event, err)
 	}
-	err = tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'audit_trail'), 0)`).Scan(&maxSeq)
+	maxSeq, err = highestSeq(ctx, tx, d)
 	if err != nil {
 		return Entry{}, fmt.Errorf("%w: append %s: read sequence: %v", ErrStore, r.event, err)
 	}
@@ -253,6 +287,21 @@ func appendTx(ctx context.Context, tx *sql.Tx, r record, detail []byte) (Entry, 
 		return Entry{}, fmt.Errorf("%w: append %s: %v", ErrStore, r.event, err)
 	}
 	return e, nil
+}
+
+// highestSeq returns the highest seq the trail has ever used. SQLite's
+// sqlite_sequence remembers it after rows are deleted; PostgreSQL has no
+// transactional counterpart (a sequence is not rolled back, and would leave
+// a gap at every failed append), so there it is the highest present, and a
+// removed tail shows against the checkpoints (docs/postgres.md).
+func highestSeq(ctx context.Context, tx *sql.Tx, d sqldb.Dialect) (int64, error) {
+	q := `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'audit_trail'), 0)`
+	if d == sqldb.Postgres {
+		q = `SELECT COALESCE(MAX(seq), 0) FROM audit_trail`
+	}
+	var n int64
+	err := tx.QueryRowContext(ctx, q).Scan(&n)
+	return n, err
 }
 
 // entryHash is the hex SHA-256 of an entry. The encoding is unambiguous:

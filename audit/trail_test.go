@@ -19,8 +19,22 @@ import (
 	"testing"
 	"time"
 
+	"rxintake/internal/pg"
 	"rxintake/internal/sqldb"
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pg.Stop()
+	os.Exit(code)
+}
+
+// eachBackend runs test on SQLite and on PostgreSQL.
+func eachBackend(t *testing.T, test func(t *testing.T, backend string)) {
+	for _, backend := range pg.Backends {
+		t.Run(backend, func(t *testing.T) { test(t, backend) })
+	}
+}
 
 const (
 	testDocHash    = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" // sha256("test")
@@ -179,12 +193,14 @@ var testKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
 // database and the data directory.
 func newTestTrail(t testing.TB) (*Trail, *sql.DB, string) {
 	t.Helper()
+	return newTestTrailOn(t, "sqlite")
+}
+
+// newTestTrailOn is newTestTrail on backend (pg.Backends).
+func newTestTrailOn(t testing.TB, backend string) (*Trail, *sql.DB, string) {
+	t.Helper()
 	dir := t.TempDir()
-	db, err := sqldb.Open(t.Context(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db, _ := pg.OpenDB(t, backend, dir)
 	tr, err := NewTrail(t.Context(), db, TrailOptions{
 		CheckpointDir: CheckpointDir(dir),
 		SigningKey:    testKey,
@@ -207,7 +223,7 @@ func fillTrail(t testing.TB, tr *Trail, n int) {
 }
 
 // tamper runs statements in one transaction, after dropping the triggers
-// that refuse changes, as someone with the sqlite3 shell would.
+// that refuse changes, as someone with the sqlite3 shell (or psql) would.
 func tamper(t *testing.T, db *sql.DB, stmts ...string) {
 	t.Helper()
 	tx, err := db.BeginTx(t.Context(), nil)
@@ -218,6 +234,9 @@ func tamper(t *testing.T, db *sql.DB, stmts ...string) {
 	drops := []string{
 		"DROP TRIGGER IF EXISTS audit_trail_no_update", "DROP TRIGGER IF EXISTS audit_trail_no_delete",
 		"DROP TRIGGER IF EXISTS audit_checkpoint_no_update", "DROP TRIGGER IF EXISTS audit_checkpoint_no_delete",
+	}
+	if sqldb.DialectOf(db) == sqldb.Postgres {
+		drops = []string{"ALTER TABLE audit_trail DISABLE TRIGGER USER", "ALTER TABLE audit_checkpoint DISABLE TRIGGER USER"}
 	}
 	for _, s := range append(drops, stmts...) {
 		if _, err := tx.Exec(s); err != nil {
@@ -260,9 +279,11 @@ func rewrite(t *testing.T, db *sql.DB, from, through int64, change func(*row)) {
 	tamper(t, db, stmts...)
 }
 
-func TestTrailEvents(t *testing.T) {
+func TestTrailEvents(t *testing.T) { eachBackend(t, testTrailEvents) }
+
+func testTrailEvents(t *testing.T, backend string) {
 	testClock(t)
-	tr, _, _ := newTestTrail(t)
+	tr, _, _ := newTestTrailOn(t, backend)
 	for i, ev := range trailEvents {
 		t.Run(ev.event, func(t *testing.T) {
 			if err := ev.call(t.Context(), tr); err != nil {
@@ -362,18 +383,24 @@ func TestTrailEventRefusesPHI(t *testing.T) {
 	}
 }
 
-func TestTrailRefusesUpdateAndDelete(t *testing.T) {
-	tr, db, _ := newTestTrail(t)
+func TestTrailRefusesUpdateAndDelete(t *testing.T) { eachBackend(t, testTrailRefusesUpdateAndDelete) }
+
+func testTrailRefusesUpdateAndDelete(t *testing.T, backend string) {
+	tr, db, _ := newTestTrailOn(t, backend)
 	fillTrail(t, tr, 3)
 	if _, err := tr.Checkpoint(t.Context(), io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	for _, stmt := range []string{
+	stmts := []string{
 		`UPDATE audit_trail SET outcome = 'complete' WHERE seq = 2`,
 		`DELETE FROM audit_trail WHERE seq = 3`,
 		`UPDATE audit_checkpoint SET seq = 1`,
 		`DELETE FROM audit_checkpoint`,
-	} {
+	}
+	if backend == "postgres" {
+		stmts = append(stmts, `TRUNCATE audit_trail`, `TRUNCATE audit_checkpoint`)
+	}
+	for _, stmt := range stmts {
 		_, err := db.Exec(stmt)
 		if err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Errorf("%s: err = %v, want the append-only refusal", stmt, err)
@@ -386,8 +413,13 @@ func TestTrailRefusesUpdateAndDelete(t *testing.T) {
 // 14:(k-1) up to entry 10 and at 14:k after.
 func verifyFixture(t *testing.T) (*Trail, *sql.DB, string) {
 	t.Helper()
+	return verifyFixtureOn(t, "sqlite")
+}
+
+func verifyFixtureOn(t *testing.T, backend string) (*Trail, *sql.DB, string) {
+	t.Helper()
 	testClock(t)
-	tr, db, dir := newTestTrail(t)
+	tr, db, dir := newTestTrailOn(t, backend)
 	fillTrail(t, tr, 10)
 	if _, err := tr.Checkpoint(t.Context(), io.Discard); err != nil {
 		t.Fatal(err)
@@ -399,7 +431,9 @@ func verifyFixture(t *testing.T) (*Trail, *sql.DB, string) {
 	return tr, db, dir
 }
 
-func TestTrailVerify(t *testing.T) {
+func TestTrailVerify(t *testing.T) { eachBackend(t, testTrailVerify) }
+
+func testTrailVerify(t *testing.T, backend string) {
 	swap := func(cols string) []string {
 		return []string{
 			`CREATE TEMP TABLE orig AS SELECT * FROM audit_trail WHERE seq IN (4, 8)`,
@@ -538,9 +572,20 @@ func TestTrailVerify(t *testing.T) {
 			0, "the checkpoint taken 2026-11-20 14:21 UTC (in the database (record 2)) does not match its signature: it was forged or altered",
 		},
 	}
+	// These cases need sqlite_sequence, which remembers the highest seq
+	// after the rows are gone; PostgreSQL has none (highestSeq).
+	sqliteOnly := map[string]bool{
+		"last entries deleted, sequence and checkpoint table cleaned": true,
+		"last entries deleted, sequence and checkpoint files cleaned": true,
+		"last entry deleted, checkpoints destroyed":                   true,
+		"last entries deleted, then the worker appended":              true,
+	}
 	for _, tc := range tests {
+		if sqliteOnly[tc.name] && backend != "sqlite" {
+			continue
+		}
 		t.Run(tc.name, func(t *testing.T) {
-			tr, db, dir := verifyFixture(t)
+			tr, db, dir := verifyFixtureOn(t, backend)
 			tc.tamper(t, tr, db, dir)
 			rep, err := tr.Verify(t.Context())
 			if err != nil {
@@ -555,8 +600,10 @@ func TestTrailVerify(t *testing.T) {
 	}
 }
 
-func TestTrailVerifyIntact(t *testing.T) {
-	tr, _, _ := verifyFixture(t)
+func TestTrailVerifyIntact(t *testing.T) { eachBackend(t, testTrailVerifyIntact) }
+
+func testTrailVerifyIntact(t *testing.T, backend string) {
+	tr, _, _ := verifyFixtureOn(t, backend)
 	rep, err := tr.Verify(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -575,8 +622,10 @@ func TestTrailVerifyIntact(t *testing.T) {
 	}
 }
 
-func TestTrailVerifyEmpty(t *testing.T) {
-	tr, _, _ := newTestTrail(t)
+func TestTrailVerifyEmpty(t *testing.T) { eachBackend(t, testTrailVerifyEmpty) }
+
+func testTrailVerifyEmpty(t *testing.T, backend string) {
+	tr, _, _ := newTestTrailOn(t, backend)
 	rep, err := tr.Verify(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -591,10 +640,17 @@ const appendChildEnv = "RXINTAKE_AUDIT_TEST_APPEND"
 // TestTrailConcurrentAppend appends from two goroutines on one Trail, one on
 // a second database handle, and two child processes, all at once; the chain
 // must stay linear with nothing lost.
-func TestTrailConcurrentAppend(t *testing.T) {
+func TestTrailConcurrentAppend(t *testing.T) { eachBackend(t, testTrailConcurrentAppend) }
+
+func testTrailConcurrentAppend(t *testing.T, backend string) {
 	const perWriter = 40
-	tr, _, dir := newTestTrail(t)
-	db2, err := sqldb.Open(t.Context(), dir)
+	dir := t.TempDir()
+	db, database := pg.OpenDB(t, backend, dir)
+	tr, err := NewTrail(t.Context(), db, TrailOptions{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db2, err := sqldb.OpenURL(t.Context(), database, dir, pg.Password)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -608,7 +664,7 @@ func TestTrailConcurrentAppend(t *testing.T) {
 	var outputs [2]bytes.Buffer
 	for i := range 2 {
 		cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestTrailAppendChild$")
-		cmd.Env = append(os.Environ(), appendChildEnv+"="+dir+","+strconv.Itoa(perWriter)+",P-"+strconv.Itoa(i))
+		cmd.Env = append(os.Environ(), appendChildEnv+"="+dir+","+strconv.Itoa(perWriter)+",P-"+strconv.Itoa(i)+","+database)
 		cmd.Stdout, cmd.Stderr = &outputs[i], &outputs[i]
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -660,7 +716,7 @@ func TestTrailAppendChild(t *testing.T) {
 	}
 	parts := strings.Split(arg, ",")
 	n, _ := strconv.Atoi(parts[1])
-	db, err := sqldb.Open(t.Context(), parts[0])
+	db, err := sqldb.OpenURL(t.Context(), parts[3], parts[0], pg.Password)
 	if err != nil {
 		t.Fatal(err)
 	}

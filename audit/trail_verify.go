@@ -176,8 +176,7 @@ func (t *Trail) verify(ctx context.Context, cps []Checkpoint) (Report, error) {
 			return fail(err)
 		}
 	}
-	var maxSeq int64
-	err = tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'audit_trail'), 0)`).Scan(&maxSeq)
+	maxSeq, err := highestSeq(ctx, tx, t.d)
 	if err != nil {
 		return fail(err)
 	}
@@ -195,7 +194,7 @@ func (t *Trail) verify(ctx context.Context, cps []Checkpoint) (Report, error) {
 		rep.Problem = "a checkpoint cannot be trusted: " + reason
 	}
 	if rep.Problem == "" {
-		if rep.Problem, err = checkCases(ctx, tx); err != nil {
+		if rep.Problem, err = checkCases(ctx, tx, t.d); err != nil {
 			return fail(err)
 		}
 	}

@@ -351,7 +351,7 @@ func (s *Store) Counts(ctx context.Context) (map[Status]int, error) {
 
 // Offices lists the directory offices the records name, in order.
 func (s *Store) Offices(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT json_extract(record, '$.office') AS o FROM case_records
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT o FROM (SELECT json_extract(record, '$.office') AS o FROM case_records) AS r
 		WHERE o IS NOT NULL AND o <> '' ORDER BY o`)
 	if err != nil {
 		return nil, fmt.Errorf("casefile: offices: %w", err)

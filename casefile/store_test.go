@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -12,18 +13,28 @@ import (
 
 	"rxintake/extract"
 	"rxintake/internal/corpus"
+	"rxintake/internal/pg"
 	"rxintake/internal/sqldb"
 	"rxintake/validate"
 )
 
-func newTestStore(t *testing.T) (*Store, *sql.DB) {
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pg.Stop()
+	os.Exit(code)
+}
+
+// eachBackend runs test on SQLite and on PostgreSQL.
+func eachBackend(t *testing.T, test func(t *testing.T, backend string)) {
+	for _, backend := range pg.Backends {
+		t.Run(backend, func(t *testing.T) { test(t, backend) })
+	}
+}
+
+func newTestStore(t *testing.T, backend string) (*Store, *sql.DB) {
 	t.Helper()
 	dir := t.TempDir()
-	db, err := sqldb.Open(t.Context(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db, _ := pg.OpenDB(t, backend, dir)
 	s, err := New(t.Context(), db, dir)
 	if err != nil {
 		t.Fatal(err)
@@ -94,9 +105,11 @@ func TestStatusValues(t *testing.T) {
 	}
 }
 
-func TestCaseLife(t *testing.T) {
+func TestCaseLife(t *testing.T) { eachBackend(t, testCaseLife) }
+
+func testCaseLife(t *testing.T, backend string) {
 	ctx := context.Background()
-	s, db := newTestStore(t)
+	s, db := newTestStore(t, backend)
 	at := time.Date(2026, 11, 20, 14, 12, 0, 0, time.UTC)
 	var id string
 	inTx(t, db, func(tx *sql.Tx) (err error) {
@@ -163,9 +176,11 @@ func TestCaseLife(t *testing.T) {
 	}
 }
 
-func TestList(t *testing.T) {
+func TestList(t *testing.T) { eachBackend(t, testList) }
+
+func testList(t *testing.T, backend string) {
 	ctx := context.Background()
-	s, db := newTestStore(t)
+	s, db := newTestStore(t, backend)
 	day := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	seed := []struct {
 		id, patient, office string
@@ -243,7 +258,7 @@ func TestList(t *testing.T) {
 }
 
 func TestPageImages(t *testing.T) {
-	s, _ := newTestStore(t)
+	s, _ := newTestStore(t, "sqlite")
 	sum, err := s.PutImage([]byte("png bytes"))
 	if err != nil {
 		t.Fatal(err)
@@ -260,14 +275,12 @@ func TestPageImages(t *testing.T) {
 // TestDatabaseOfEarlierVersion: a database whose cases table was made
 // before migrations were recorded (no status_reason, no
 // schema_migrations) keeps its cases and gains the new column.
-func TestDatabaseOfEarlierVersion(t *testing.T) {
+func TestDatabaseOfEarlierVersion(t *testing.T) { eachBackend(t, testDatabaseOfEarlierVersion) }
+
+func testDatabaseOfEarlierVersion(t *testing.T, backend string) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqldb.Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, _ := pg.OpenDB(t, backend, dir)
 	if _, err := db.Exec(`CREATE TABLE cases (
 		id TEXT NOT NULL PRIMARY KEY, message_ref TEXT NOT NULL, message_sha256 TEXT NOT NULL DEFAULT '',
 		status TEXT NOT NULL, sender_fax TEXT NOT NULL DEFAULT '', sender_address TEXT NOT NULL DEFAULT '',

@@ -46,6 +46,15 @@ type Config struct {
 	LLM      LLM              `yaml:"llm"`
 	path     string           // file it was loaded from
 	raw      []byte           // bytes it was loaded from, for the audit hash
+
+	// Database is where the cases, the ledger, the outbox and the audit
+	// trail are kept: "" for the SQLite database in DataDir, or a
+	// postgres:// URL without a password (docs/postgres.md).
+	Database string `yaml:"database"`
+	// DatabasePasswordEnv and DatabasePasswordFile name the PostgreSQL
+	// password; with neither, libpq's PGPASSWORD or ~/.pgpass.
+	DatabasePasswordEnv  string `yaml:"database_password_env"`
+	DatabasePasswordFile string `yaml:"database_password_file"`
 }
 
 // Mailbox is the IMAP account the referrals arrive in.
@@ -389,7 +398,7 @@ func Parse(raw []byte, path string) (*Config, error) {
 	if c.DataDir != "" && !filepath.IsAbs(c.DataDir) && path != "" {
 		c.DataDir = filepath.Join(filepath.Dir(path), c.DataDir)
 	}
-	for _, p := range []*string{&c.Review.UsersFile, &c.Review.TLSCert, &c.Review.TLSKey, &c.Audit.CheckpointKeyFile, &c.Audit.CheckpointFile, &c.LLM.CAFile, &c.LLM.APIKeyFile} {
+	for _, p := range []*string{&c.DatabasePasswordFile, &c.Review.UsersFile, &c.Review.TLSCert, &c.Review.TLSKey, &c.Audit.CheckpointKeyFile, &c.Audit.CheckpointFile, &c.LLM.CAFile, &c.LLM.APIKeyFile} {
 		if *p != "" && !filepath.IsAbs(*p) && path != "" {
 			*p = filepath.Join(filepath.Dir(path), *p)
 		}
@@ -422,6 +431,9 @@ func bad(key, format string, args ...any) error {
 func (c *Config) Validate() error {
 	if c.DataDir == "" {
 		return bad("data_dir", "must be set")
+	}
+	if err := c.validateDatabase(); err != nil {
+		return err
 	}
 	if err := checkTLS("mailbox", c.Mailbox.TLS, c.Mailbox.Host); err != nil {
 		return err
@@ -674,6 +686,36 @@ func NormalizePhone(s string) string {
 		return ""
 	}
 	return string(d)
+}
+
+// validateDatabase checks database and its password keys.
+func (c *Config) validateDatabase() error {
+	if c.Database == "" {
+		if c.DatabasePasswordEnv != "" || c.DatabasePasswordFile != "" {
+			return bad("database_password_env", "set only with a postgres:// database (SQLite needs no password)")
+		}
+		return nil
+	}
+	u, err := url.Parse(c.Database)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+		return bad("database", "must be empty (SQLite in data_dir) or a postgres:// URL with a host")
+	}
+	if _, ok := u.User.Password(); ok || u.Query().Has("password") {
+		return bad("database", "the URL holds a password: secrets never sit in the file (database_password_env, database_password_file, or PGPASSWORD)")
+	}
+	if c.DatabasePasswordEnv != "" && c.DatabasePasswordFile != "" {
+		return bad("database_password_env", "set database_password_env or database_password_file, not both")
+	}
+	return nil
+}
+
+// DatabasePassword returns the PostgreSQL password its keys name, or ""
+// when they name none.
+func (c *Config) DatabasePassword() (string, error) {
+	if c.DatabasePasswordEnv == "" && c.DatabasePasswordFile == "" {
+		return "", nil
+	}
+	return Secret("database_password", c.DatabasePasswordEnv, c.DatabasePasswordFile)
 }
 
 // Secret reads a secret named by an *_env or *_file key.

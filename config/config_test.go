@@ -26,6 +26,21 @@ func TestParseDefaults(t *testing.T) {
 	}
 }
 
+func TestParseDatabase(t *testing.T) {
+	c, err := Parse([]byte("data_dir: /var/lib/rxintake\n"), "/etc/rxintake/config.yaml")
+	if err != nil || c.Database != "" {
+		t.Fatalf("default database %q, %v; want \"\" (SQLite in data_dir)", c.Database, err)
+	}
+	c, err = Parse([]byte("database: postgres://rxintake@db.example:5432/rxintake?sslmode=verify-full\ndatabase_password_env: RXINTAKE_TEST_DB_PASSWORD\n"), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("RXINTAKE_TEST_DB_PASSWORD", "pw")
+	if p, err := c.DatabasePassword(); err != nil || p != "pw" {
+		t.Errorf("DatabasePassword = %q, %v", p, err)
+	}
+}
+
 func TestParseRelativeDataDir(t *testing.T) {
 	c, err := Parse([]byte("data_dir: ./data\n"), "/etc/rxintake/config.yaml")
 	if err != nil {
@@ -50,6 +65,10 @@ func TestParseRefusesNamingTheKey(t *testing.T) {
 		{"zero page limit", "limits:\n  pages_per_document: 0\n", "limits.pages_per_document"},
 		{"bad schedule", "schedule: every five minutes\n", "schedule"},
 		{"smtp without from", "smtp:\n  host: smtp.example.com\n", "smtp.from"},
+		{"database password in the URL", "database: postgres://rx:secret@db.example/rx\n", "database"},
+		{"database password in the query", "database: postgres://rx@db.example/rx?password=secret\n", "database"},
+		{"database not a URL", "database: /var/lib/rxintake/rx.db\n", "database"},
+		{"database password for SQLite", "database_password_env: P\n", "database_password_env"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,6 +35,7 @@ import (
 	"rxintake/extract"
 	"rxintake/internal/childproc"
 	testdovecot "rxintake/internal/dovecot"
+	"rxintake/internal/pg"
 	"rxintake/internal/sqldb"
 	"rxintake/internal/testserver"
 )
@@ -50,7 +51,9 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv(childEnv); path != "" {
 		os.Exit(childMain(path))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	pg.Stop()
+	os.Exit(code)
 }
 
 // dovecot is a test Dovecot with the CA file that verifies it.

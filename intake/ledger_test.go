@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"rxintake/casefile"
-	"rxintake/internal/sqldb"
+	"rxintake/internal/pg"
 )
 
 // testLedger is a ledger with the case store its claims open cases in.
@@ -17,15 +17,18 @@ type testLedger struct {
 	cases *casefile.Store
 }
 
-func newTestLedger(t *testing.T) testLedger {
+// eachBackend runs test on SQLite and on PostgreSQL.
+func eachBackend(t *testing.T, test func(t *testing.T, backend string)) {
+	for _, backend := range pg.Backends {
+		t.Run(backend, func(t *testing.T) { test(t, backend) })
+	}
+}
+
+func newTestLedger(t *testing.T, backend string) testLedger {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqldb.Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db, _ := pg.OpenDB(t, backend, dir)
 	cases, err := casefile.New(ctx, db, dir)
 	if err != nil {
 		t.Fatal(err)
@@ -41,9 +44,11 @@ func newTestLedger(t *testing.T) testLedger {
 	return testLedger{l, cases}
 }
 
-func TestLedgerLife(t *testing.T) {
+func TestLedgerLife(t *testing.T) { eachBackend(t, testLedgerLife) }
+
+func testLedgerLife(t *testing.T, backend string) {
 	ctx := context.Background()
-	l := newTestLedger(t)
+	l := newTestLedger(t, backend)
 	key := MessageKey{Account: "rx@clinic.example", Mailbox: "INBOX", UIDValidity: 7, UID: 42}
 
 	if hw, err := l.HighWater(ctx, key.Account, key.Mailbox, key.UIDValidity); err != nil || hw != 0 {
@@ -140,9 +145,11 @@ func TestLedgerLife(t *testing.T) {
 	}
 }
 
-func TestLedgerIdentify(t *testing.T) {
+func TestLedgerIdentify(t *testing.T) { eachBackend(t, testLedgerIdentify) }
+
+func testLedgerIdentify(t *testing.T, backend string) {
 	ctx := context.Background()
-	l := newTestLedger(t)
+	l := newTestLedger(t, backend)
 	key := MessageKey{Account: "a", Mailbox: "INBOX", UIDValidity: 1, UID: 3}
 	e, _, err := l.Claim(ctx, Claim{Key: key, Size: 100})
 	if err != nil {
@@ -163,8 +170,12 @@ func TestLedgerIdentify(t *testing.T) {
 // A mailbox recreated under a new UIDVALIDITY holds the same messages with new
 // UIDs: the ledger recognises them by Message-ID and hash.
 func TestLedgerAdoptsAcrossUIDValidity(t *testing.T) {
+	eachBackend(t, testLedgerAdoptsAcrossUIDValidity)
+}
+
+func testLedgerAdoptsAcrossUIDValidity(t *testing.T, backend string) {
 	ctx := context.Background()
-	l := newTestLedger(t)
+	l := newTestLedger(t, backend)
 	old := func(uid uint32) MessageKey {
 		return MessageKey{Account: "a", Mailbox: "INBOX", UIDValidity: 1, UID: uid}
 	}

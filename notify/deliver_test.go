@@ -20,7 +20,7 @@ import (
 	"rxintake/config"
 	"rxintake/extract"
 	"rxintake/internal/childproc"
-	"rxintake/internal/sqldb"
+	"rxintake/internal/pg"
 )
 
 const (
@@ -32,7 +32,9 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv(childEnv); path != "" {
 		os.Exit(childMain(path))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	pg.Stop()
+	os.Exit(code)
 }
 
 func messageID(t *testing.T, b []byte) string {
@@ -107,11 +109,13 @@ func TestDeliverUntrusted(t *testing.T) {
 }
 
 // 421, then accepted: one email, the same Message-ID on both attempts.
-func TestDeliver421ThenAccept(t *testing.T) {
+func TestDeliver421ThenAccept(t *testing.T) { eachBackend(t, testDeliver421ThenAccept) }
+
+func testDeliver421ThenAccept(t *testing.T, backend string) {
 	ca := newTestCA(t)
 	srv := startSMTP(t, ca, "implicit")
 	srv.script = []error{&smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "try later"}}
-	e := newEnv(t, srv.port, "implicit", ca.File, Options{})
+	e := newEnvOn(t, backend, srv.port, "implicit", ca.File, Options{})
 	id := e.decide(rxMissingSignature(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)))
 	if err := e.cycle(); err != nil {
 		t.Fatal(err)
@@ -139,11 +143,13 @@ func TestDeliver421ThenAccept(t *testing.T) {
 }
 
 // 550: no retry; the case goes to review.
-func TestDeliver550(t *testing.T) {
+func TestDeliver550(t *testing.T) { eachBackend(t, testDeliver550) }
+
+func testDeliver550(t *testing.T, backend string) {
 	ca := newTestCA(t)
 	srv := startSMTP(t, ca, "starttls")
 	srv.rcptErr = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
-	e := newEnv(t, srv.port, "starttls", ca.File, Options{})
+	e := newEnvOn(t, backend, srv.port, "starttls", ca.File, Options{})
 	id := e.decide(rxMissingSignature(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)))
 	if err := e.cycle(); err != nil {
 		t.Fatal(err)
@@ -174,10 +180,12 @@ func TestDeliver550(t *testing.T) {
 // Killed after the server accepted the message and before it was marked
 // sent: the restart sends it again, once, and the trail says so. Killed
 // again at the same point: the third run holds it back.
-func TestDeliverCrashAfterAccept(t *testing.T) {
+func TestDeliverCrashAfterAccept(t *testing.T) { eachBackend(t, testDeliverCrashAfterAccept) }
+
+func testDeliverCrashAfterAccept(t *testing.T, backend string) {
 	ca := newTestCA(t)
 	srv := startSMTP(t, ca, "implicit")
-	e := newEnv(t, srv.port, "implicit", ca.File, Options{})
+	e := newEnvOn(t, backend, srv.port, "implicit", ca.File, Options{})
 	id := e.decide(rxMissingSignature(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)))
 	path := e.cfg.Path()
 
@@ -271,7 +279,7 @@ func childMain(path string) int {
 }
 
 func openChild(ctx context.Context, cfg *config.Config) (*Notifier, error) {
-	db, err := sqldb.Open(ctx, cfg.DataDir)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -288,10 +296,12 @@ func openChild(ctx context.Context, cfg *config.Config) (*Notifier, error) {
 
 // TestRequests: the emails of a case's request as the review page shows
 // them, before and after delivery.
-func TestRequests(t *testing.T) {
+func TestRequests(t *testing.T) { eachBackend(t, testRequests) }
+
+func testRequests(t *testing.T, backend string) {
 	ca := newTestCA(t)
 	srv := startSMTP(t, ca, "implicit")
-	e := newEnv(t, srv.port, "implicit", ca.File, Options{})
+	e := newEnvOn(t, backend, srv.port, "implicit", ca.File, Options{})
 	asOf := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	id := e.decide(rxMissingSignature(asOf))
 	other := rxComplete(asOf) // another patient: not a corrected Rx of the first

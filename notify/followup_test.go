@@ -18,10 +18,12 @@ import (
 
 // No corrected Rx: one reminder in the same thread after 3 business days,
 // then review 3 business days after the reminder.
-func TestFollowUp(t *testing.T) {
+func TestFollowUp(t *testing.T) { eachBackend(t, testFollowUp) }
+
+func testFollowUp(t *testing.T, backend string) {
 	ca := newTestCA(t)
 	srv := startSMTP(t, ca, "implicit")
-	e := newEnv(t, srv.port, "implicit", ca.File, Options{})
+	e := newEnvOn(t, backend, srv.port, "implicit", ca.File, Options{})
 	// Friday 2026-11-20 09:00: the request goes out.
 	id := e.decide(rxMissingSignature(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)))
 	if err := e.cycle(); err != nil {
@@ -97,11 +99,13 @@ func TestAddBusinessDays(t *testing.T) {
 // The office answers: by reply (threading), by the reference in the
 // subject, or by fax with the same patient. A complete corrected Rx closes
 // the case; an incomplete one gets a new request in the same thread.
-func TestCorrectedRx(t *testing.T) {
+func TestCorrectedRx(t *testing.T) { eachBackend(t, testCorrectedRx) }
+
+func testCorrectedRx(t *testing.T, backend string) {
 	asOf := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	ca := newTestCA(t)
 	srv := startSMTP(t, ca, "implicit")
-	e := newEnv(t, srv.port, "implicit", ca.File, Options{})
+	e := newEnvOn(t, backend, srv.port, "implicit", ca.File, Options{})
 	ctx := context.Background()
 
 	t.Run("reply", func(t *testing.T) {
@@ -245,10 +249,12 @@ func slicesDeleteRule(fs []validate.Finding, rule string) []validate.Finding {
 }
 
 // The daily caps: 5 per office, 8 in all; what is over waits a day.
-func TestDailyCaps(t *testing.T) {
+func TestDailyCaps(t *testing.T) { eachBackend(t, testDailyCaps) }
+
+func testDailyCaps(t *testing.T, backend string) {
 	ca := newTestCA(t)
 	srv := startSMTP(t, ca, "implicit")
-	e := newEnv(t, srv.port, "implicit", ca.File, Options{})
+	e := newEnvOn(t, backend, srv.port, "implicit", ca.File, Options{})
 	asOf := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	names := []string{"Ann Able", "Bob Baker", "Cy Cole", "Di Dunn", "Ed Ey", "Flo Fay", "Gus Gill"}
 	for i, name := range names {
@@ -326,10 +332,12 @@ func TestDirectory(t *testing.T) {
 
 // The review page's "send now": a case a person looked at gets its request
 // at once; a second press is refused.
-func TestSendNow(t *testing.T) {
+func TestSendNow(t *testing.T) { eachBackend(t, testSendNow) }
+
+func testSendNow(t *testing.T, backend string) {
 	ca := newTestCA(t)
 	srv := startSMTP(t, ca, "implicit")
-	e := newEnv(t, srv.port, "implicit", ca.File, Options{})
+	e := newEnvOn(t, backend, srv.port, "implicit", ca.File, Options{})
 	r := rxMissingSignature(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
 	r.Status = "needs-review" // e.g. read with low confidence: no request by itself
 	id := e.decide(r)

@@ -26,6 +26,7 @@ import (
 	"rxintake/extract"
 	"rxintake/icd10cm"
 	"rxintake/intake"
+	"rxintake/internal/pg"
 	"rxintake/internal/sqldb"
 	"rxintake/internal/testserver"
 	"rxintake/validate"
@@ -213,10 +214,29 @@ notify:
 
 func newEnv(t *testing.T, port int, mode, caFile string, opts Options) *env {
 	t.Helper()
+	return newEnvOn(t, "sqlite", port, mode, caFile, opts)
+}
+
+// eachBackend runs test on SQLite and on PostgreSQL.
+func eachBackend(t *testing.T, test func(t *testing.T, backend string)) {
+	for _, backend := range pg.Backends {
+		t.Run(backend, func(t *testing.T) { test(t, backend) })
+	}
+}
+
+// newEnvOn is newEnv on backend (pg.Backends): for PostgreSQL, the
+// configuration names a fresh database and the password's variable.
+func newEnvOn(t *testing.T, backend string, port int, mode, caFile string, opts Options) *env {
+	t.Helper()
 	t.Setenv("RXINTAKE_TEST_SMTP_PASSWORD", testPassword)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "rxintake.yaml")
-	if err := os.WriteFile(path, []byte(testYAML(filepath.Join(dir, "data"), port, mode, caFile)), 0o600); err != nil {
+	yaml := testYAML(filepath.Join(dir, "data"), port, mode, caFile)
+	if backend == "postgres" {
+		t.Setenv("RXINTAKE_TEST_DB_PASSWORD", pg.Password)
+		yaml += "database: " + pg.Shared(t).NewDatabase(t) + "\ndatabase_password_env: RXINTAKE_TEST_DB_PASSWORD\n"
+	}
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := config.Load(path)
@@ -231,7 +251,7 @@ func openEnv(t *testing.T, cfg *config.Config, opts Options, c *clock) *env {
 	ctx := context.Background()
 	e := &env{t: t, cfg: cfg, clock: c}
 	var err error
-	if e.db, err = sqldb.Open(ctx, cfg.DataDir); err != nil {
+	if e.db, err = openDB(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.db.Close() })
@@ -252,6 +272,15 @@ func openEnv(t *testing.T, cfg *config.Config, opts Options, c *clock) *env {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// openDB opens the database cfg names, as rxintake does.
+func openDB(ctx context.Context, cfg *config.Config) (*sql.DB, error) {
+	password, err := cfg.DatabasePassword()
+	if err != nil {
+		return nil, err
+	}
+	return sqldb.OpenURL(ctx, cfg.Database, cfg.DataDir, password)
 }
 
 type testWriter struct{ t *testing.T }

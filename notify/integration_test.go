@@ -33,7 +33,7 @@ import (
 	"rxintake/extract"
 	"rxintake/intake"
 	testdovecot "rxintake/internal/dovecot"
-	"rxintake/internal/sqldb"
+	"rxintake/internal/pg"
 	"rxintake/internal/testserver"
 	"rxintake/validate"
 )
@@ -193,7 +193,7 @@ func newPipeline(t *testing.T, cfg *config.Config) *pipeline {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	db, err := sqldb.Open(ctx, cfg.DataDir)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,11 @@ func (p *pipeline) cycle(t *testing.T) intake.Summary {
 	return sum
 }
 
-func TestIntegrationDovecotMailpit(t *testing.T) {
+// TestIntegrationDovecotMailpit runs the worker as `rxintake run` does,
+// with its database in SQLite and in PostgreSQL.
+func TestIntegrationDovecotMailpit(t *testing.T) { eachBackend(t, testIntegrationDovecotMailpit) }
+
+func testIntegrationDovecotMailpit(t *testing.T, backend string) {
 	ca := newTestCA(t)
 	smtpPort, httpPort := startMailpit(t, ca)
 	imapPort := startDovecot(t, ca, testUser)
@@ -267,6 +271,10 @@ func TestIntegrationDovecotMailpit(t *testing.T) {
 intake:
   authserv_id: mx.bayside.example
 `, imapPort, ca.File, testUser)
+	if backend == "postgres" {
+		t.Setenv("RXINTAKE_TEST_DB_PASSWORD", pg.Password)
+		yaml += "database: " + pg.Shared(t).NewDatabase(t) + "\ndatabase_password_env: RXINTAKE_TEST_DB_PASSWORD\n"
+	}
 	path := filepath.Join(dir, "rxintake.yaml")
 	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)

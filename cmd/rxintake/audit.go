@@ -60,12 +60,19 @@ func openTrail(ctx context.Context, fs *flag.FlagSet, cfgPath string, stderr io.
 		fmt.Fprintln(stderr, "rxintake: audit trail cannot be read:", err)
 		return nil, nil, exitBadConfig
 	}
-	if _, err := os.Stat(filepath.Join(cfg.DataDir, sqldb.DBFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(cfg.DataDir, sqldb.DBFile)); err != nil && cfg.Database == "" {
 		return fail(fmt.Errorf("no audit trail: %w", err))
 	}
-	db, err := sqldb.Open(ctx, cfg.DataDir)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return fail(err)
+	}
+	if cfg.Database != "" {
+		// A PostgreSQL database that never held rxintake's trail.
+		if vs, err := sqldb.Versions(ctx, db, "audit"); err != nil || len(vs) == 0 {
+			db.Close()
+			return fail(errors.New("no audit trail in the database"))
+		}
 	}
 	opts, err := trailOptions(cfg, slog.New(slog.DiscardHandler), false)
 	if err != nil {

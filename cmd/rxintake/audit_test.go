@@ -7,12 +7,16 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"rxintake/audit"
+	"rxintake/config"
+	"rxintake/internal/pg"
 	"rxintake/internal/sqldb"
 )
 
@@ -143,6 +147,84 @@ func TestAuditVerify(t *testing.T) {
 		t.Fatalf("tampered: exit %d, %q; want 1 naming entry 2", code, stdout)
 	}
 	t.Logf("tampered: %s", stdout)
+}
+
+const appendChildEnv = "RXINTAKE_TEST_APPEND" // config file, entries, case id of an appending child
+
+// TestAuditVerifyPostgresConcurrent: three processes append to one trail
+// in PostgreSQL at once, taking checkpoints as they go, as three workers
+// sharing the database do; `rxintake audit verify` then finds one intact
+// chain holding every entry.
+func TestAuditVerifyPostgresConcurrent(t *testing.T) {
+	const perWriter = 60
+	database := pg.Shared(t).NewDatabase(t)
+	t.Setenv("RXINTAKE_TEST_DB_PASSWORD", pg.Password)
+	_, _, keyFile := writeSignedConfig(t)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "rxintake.yaml")
+	if err := os.WriteFile(cfgPath, []byte("data_dir: ./data\ndatabase: "+database+
+		"\ndatabase_password_env: RXINTAKE_TEST_DB_PASSWORD\naudit:\n  checkpoint_key_file: "+keyFile+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCmd(t, "audit", "verify", "--config", cfgPath)
+	if code != 2 || !strings.Contains(stderr, "no audit trail in the database") {
+		t.Fatalf("empty database: exit %d, %q; want 2", code, stderr)
+	}
+
+	var children []*exec.Cmd
+	outputs := make([]bytes.Buffer, 3)
+	for i := range outputs {
+		cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestAuditAppendChild$")
+		cmd.Env = append(os.Environ(), appendChildEnv+"="+cfgPath+","+strconv.Itoa(perWriter)+",RX-00000"+strconv.Itoa(i))
+		cmd.Stdout, cmd.Stderr = &outputs[i], &outputs[i]
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		children = append(children, cmd)
+	}
+	for i, c := range children {
+		if err := c.Wait(); err != nil {
+			t.Fatalf("appending process %d: %v\n%s", i, err, outputs[i].Bytes())
+		}
+	}
+
+	code, stdout, stderr := runCmd(t, "audit", "verify", "--config", cfgPath)
+	want := "audit trail intact: " + strconv.Itoa(3*perWriter) + " entries, last entry " + strconv.Itoa(3*perWriter) + " "
+	if code != 0 || !strings.HasPrefix(stdout, want) {
+		t.Fatalf("after concurrent appends: exit %d, %q %q; want 0 and %q", code, stdout, stderr, want)
+	}
+	t.Logf("%s", stdout)
+}
+
+// TestAuditAppendChild is a process of TestAuditVerifyPostgresConcurrent:
+// it appends decisions for one case, with a signed checkpoint every ten.
+func TestAuditAppendChild(t *testing.T) {
+	arg := os.Getenv(appendChildEnv)
+	if arg == "" {
+		t.Skip("run by TestAuditVerifyPostgresConcurrent")
+	}
+	parts := strings.Split(arg, ",")
+	n, _ := strconv.Atoi(parts[1])
+	cfg, err := config.Load(parts[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := openDB(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tr := signedTrail(t, db, cfg.DataDir, cfg.Audit.CheckpointKeyFile)
+	for i := range n {
+		if err := tr.Decision(t.Context(), parts[2], "complete"); err != nil {
+			t.Fatal(err)
+		}
+		if i%10 == 9 {
+			if _, err := tr.Checkpoint(t.Context(), io.Discard); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
 
 func TestAuditVerifyAgainst(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"rxintake/extract"
+	"rxintake/internal/pg"
 )
 
 // mainEnv marks the test binary started to be rxintake itself: main, with
@@ -28,7 +29,9 @@ func TestMain(m *testing.M) {
 		os.Unsetenv(mainEnv)
 		main()
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	pg.Stop()
+	os.Exit(code)
 }
 
 // TestRunFilesPrivate starts `rxintake run` under the common umask 022 and

@@ -52,7 +52,7 @@ type app struct {
 func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg}
 	var err error
-	if a.db, err = sqldb.Open(ctx, cfg.DataDir); err != nil {
+	if a.db, err = openDB(ctx, cfg); err != nil {
 		return nil, err
 	}
 	topts, err := trailOptions(cfg, log, true)
@@ -107,6 +107,19 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	return a, nil
 }
 
+// cycleLock names the database's cycle lock (sqldb.TryLock).
+const cycleLock = "rxintake cycle"
+
+// openDB opens the database `database:` names: SQLite in data_dir by
+// default, or PostgreSQL with the password its keys name.
+func openDB(ctx context.Context, cfg *config.Config) (*sql.DB, error) {
+	password, err := cfg.DatabasePassword()
+	if err != nil {
+		return nil, err
+	}
+	return sqldb.OpenURL(ctx, cfg.Database, cfg.DataDir, password)
+}
+
 func (a *app) close() {
 	if a.pool != nil {
 		a.pool.Close()
@@ -118,9 +131,24 @@ func (a *app) close() {
 
 // cycle runs one intake cycle and the work that follows it, then takes a
 // checkpoint of the trail.
+//
+// With PostgreSQL, workers on other hosts may share the database: the
+// cycle lock of the database makes them take turns, as the lock file of
+// data_dir does for the processes of one host. A worker that finds it
+// held skips the cycle, as for intake.ErrBusy.
 func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, error) {
 	a.anchorMu.Lock()
 	defer a.anchorMu.Unlock()
+	release, ok, err := sqldb.TryLock(ctx, a.db, cycleLock)
+	if err != nil {
+		return intake.Summary{}, fmt.Errorf("cycle lock: %w", err)
+	}
+	if !ok {
+		err := fmt.Errorf("%w: a worker sharing the database holds its cycle lock", intake.ErrBusy)
+		log.Warn("skipped: " + err.Error())
+		return intake.Summary{}, err
+	}
+	defer release()
 	sum, err := a.worker.RunCycle(ctx)
 	if errors.Is(err, intake.ErrBusy) {
 		log.Warn("skipped: " + err.Error())

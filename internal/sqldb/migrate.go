@@ -25,7 +25,9 @@ var ErrMigrate = errors.New("cannot migrate the database")
 //
 // The statements are written to run on PostgreSQL as well as SQLite:
 // standard types (TEXT, INTEGER, BIGINT), ON CONFLICT, no SQLite-only
-// clauses where the two differ only in spelling. The first migration of
+// clauses; the few spellings that differ (INTEGER PRIMARY KEY
+// AUTOINCREMENT, BLOB) are translated for PostgreSQL by migrationSQL, in
+// postgres.go. The first migration of
 // each package uses CREATE ... IF NOT EXISTS, so that it takes over the
 // tables of a database made before versions were recorded.
 var migrationName = regexp.MustCompile(`^(\d{3})_[a-z0-9_]+\.sql$`)
@@ -73,21 +75,39 @@ func readMigrations(pkg string, fsys fs.FS) ([]migration, error) {
 
 // Migrate applies pkg's migrations in fsys that db has not recorded yet, in
 // order. Processes starting together apply each version once: each runs in
-// a write transaction that checks the record first.
+// a write transaction (holding the database's write lock, on PostgreSQL as
+// on SQLite) that checks the record first.
 func Migrate(ctx context.Context, db *sql.DB, pkg string, fsys fs.FS) error {
 	ms, err := readMigrations(pkg, fsys)
 	if err != nil {
 		return err
 	}
-	if _, err := db.ExecContext(ctx, migrationsTable); err != nil {
+	if err := createMigrationsTable(ctx, db); err != nil {
 		return fmt.Errorf("%w: %v", ErrMigrate, err)
 	}
+	d := DialectOf(db)
 	for _, m := range ms {
+		m.sql = migrationSQL(d, m.sql)
 		if err := apply(ctx, db, pkg, m); err != nil {
 			return fmt.Errorf("%w: %s %s: %v", ErrMigrate, pkg, m.name, err)
 		}
 	}
 	return nil
+}
+
+// createMigrationsTable creates schema_migrations in a write transaction:
+// PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against another
+// process creating the same table at the same moment.
+func createMigrationsTable(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, migrationsTable); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 func apply(ctx context.Context, db *sql.DB, pkg string, m migration) error {

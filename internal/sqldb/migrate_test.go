@@ -1,21 +1,34 @@
-package sqldb
+package sqldb_test
 
 import (
-	"context"
+	"database/sql"
 	"errors"
+	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
+
+	"rxintake/internal/pg"
+	. "rxintake/internal/sqldb"
 )
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pg.Stop()
+	os.Exit(code)
+}
+
 func TestMigrate(t *testing.T) {
-	ctx := context.Background()
-	db, err := Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
+	for _, backend := range pg.Backends {
+		t.Run(backend, func(t *testing.T) { testMigrate(t, backend) })
 	}
-	defer db.Close()
+}
+
+func testMigrate(t *testing.T, backend string) {
+	ctx := t.Context()
+	db, _ := pg.OpenDB(t, backend, t.TempDir())
 	v1 := fstest.MapFS{"migrations/001_things.sql": {Data: []byte(`CREATE TABLE IF NOT EXISTS things (id TEXT NOT NULL PRIMARY KEY);
 		CREATE INDEX IF NOT EXISTS things_id ON things (id);`)}}
 	// A table made before versions were recorded, with a row in it.
@@ -68,4 +81,55 @@ func TestMigrate(t *testing.T) {
 			t.Errorf("%s: %v, want ErrMigrate", name, err)
 		}
 	}
+}
+
+// TestWriteLock: on PostgreSQL a transaction that may write holds the
+// database's write lock, as BEGIN IMMEDIATE does in SQLite; a second writer
+// waits for it no longer than lock_timeout, and a reader is not held up.
+func TestWriteLock(t *testing.T) {
+	ctx := t.Context()
+	url := pg.Shared(t).NewDatabase(t)
+	first, err := OpenURL(ctx, url, t.TempDir(), pg.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	second, err := OpenURL(ctx, url+"&lock_timeout=200ms", t.TempDir(), pg.Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	if DialectOf(first) != Postgres {
+		t.Fatalf("dialect %v", DialectOf(first))
+	}
+	if _, err := first.Exec(`CREATE TABLE things (id TEXT NOT NULL PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := first.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`INSERT INTO things VALUES (?)`, "a"); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := second.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("a reader while a writer holds the lock: %v", err)
+	}
+	var n int
+	if err := ro.QueryRow(`SELECT COUNT(*) FROM things`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the reader sees %d rows, %v; want 0 (the writer has not committed)", n, err)
+	}
+	ro.Rollback()
+	if _, err := second.BeginTx(ctx, nil); err == nil || !strings.Contains(err.Error(), "lock timeout") {
+		t.Errorf("a second writer: %v, want a lock timeout", err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	tx2, err := second.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatalf("the second writer after the first committed: %v", err)
+	}
+	tx2.Rollback()
 }
