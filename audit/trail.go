@@ -307,3 +307,16 @@ func when(at string) string {
 	}
 	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
+
+// Written is the number of the last entry ever written (entries are
+// numbered from 1, never reused): the count of entries written, removed
+// ones included.
+func (t *Trail) Written(ctx context.Context) (int64, error) {
+	var n int64
+	err := t.db.QueryRowContext(ctx, `SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'audit_trail'), 0),
+		COALESCE((SELECT MAX(seq) FROM audit_trail), 0))`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("%w: written: %v", ErrStore, err)
+	}
+	return n, nil
+}

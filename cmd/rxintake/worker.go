@@ -25,6 +25,7 @@ import (
 	"rxintake/intake"
 	"rxintake/internal/sqldb"
 	"rxintake/notify"
+	"rxintake/ops"
 	"rxintake/validate"
 )
 
@@ -39,6 +40,7 @@ type app struct {
 	notifier *notify.Notifier // nil without smtp.host: no correction requests
 	proc     *casework.Processor
 	worker   *intake.Worker
+	mon      *ops.Monitor // health, metrics, alerts (docs/operations.md)
 	// anchorMu is held by a cycle and by a checkpoint: a checkpoint sees
 	// the cases as a whole cycle or review action left them.
 	anchorMu      sync.Mutex
@@ -78,7 +80,8 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		return nil, err
 	}
 	a.pool = extract.NewOCRPool(extract.OCROptions{Workers: cfg.OCR.Workers, Timeout: cfg.Limits.OCRPerPage,
-		MaxPixels: cfg.Limits.PixelsPerPage, Language: cfg.OCR.Language})
+		MaxPixels: cfg.Limits.PixelsPerPage, Language: cfg.OCR.Language,
+		PageDone: func(d time.Duration) { a.mon.ObserveOCRPage(d) }})
 	reader := extract.NewReader(a.pool, extract.Limits{PagesPerDocument: cfg.Limits.PagesPerDocument,
 		PixelsPerPage: cfg.Limits.PixelsPerPage, BytesPerMessage: cfg.Limits.BytesPerMessage})
 	reader.KeepImages = true
@@ -100,6 +103,10 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		a.close()
 		return nil, err
 	}
+	if a.mon, err = newMonitor(a, log, false); err != nil {
+		a.close()
+		return nil, err
+	}
 	sum := sha256.Sum256(cfg.Raw())
 	if err := a.trail.ConfigLoaded(ctx, hex.EncodeToString(sum[:]), versionString()); err != nil {
 		log.Warn("audit trail: config loaded not recorded", "err", err)
@@ -118,9 +125,18 @@ func (a *app) close() {
 
 // cycle runs one intake cycle and the work that follows it, then takes a
 // checkpoint of the trail.
+//
+// Around it the monitor (docs/operations.md): no cycle runs while the audit
+// trail cannot be written, and what the cycle did goes into the health
+// facts, the metrics and the alerts.
 func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, error) {
 	a.anchorMu.Lock()
 	defer a.anchorMu.Unlock()
+	start := time.Now()
+	if err := a.mon.BeforeCycle(ctx); err != nil {
+		log.Error("intake cycle not run", "err", err)
+		return intake.Summary{}, err
+	}
 	sum, err := a.worker.RunCycle(ctx)
 	if errors.Is(err, intake.ErrBusy) {
 		log.Warn("skipped: " + err.Error())
@@ -133,6 +149,14 @@ func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, erro
 		}
 	}
 	a.checkpoint(ctx, log)
+	if ctx.Err() == nil {
+		r := ops.Result{Started: start, Elapsed: time.Since(start), Err: err, MailboxOK: sum.MailboxOK,
+			Fetched: sum.Fetched, Errors: sum.Errors}
+		if errors.Is(err, intake.ErrAuditTrail) {
+			r.AuditErr = err
+		}
+		a.mon.AfterCycle(ctx, r)
+	}
 	return sum, err
 }
 
