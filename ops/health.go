@@ -155,7 +155,8 @@ func New(o Options) (*Monitor, error) {
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 	case err != nil:
-		return nil, fmt.Errorf("ops: %w", err)
+		// BeforeCycle finds out whether data_dir can be written at all.
+		m.log.Warn("health state unreadable; starting afresh", "file", m.path, "err", err)
 	default:
 		if err := json.Unmarshal(b, &m.state); err != nil {
 			// A torn or foreign file: start afresh rather than stop intake.

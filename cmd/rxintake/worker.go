@@ -254,6 +254,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	var first sync.WaitGroup
 	first.Go(job.Run) // the first cycle at start
 	c.Start()
+	go a.mon.Serve(ctx) // systemd's READY=1 and watchdog
 	<-ctx.Done()
 	log.Info("stopping: finishing the current message")
 	<-c.Stop().Done()
