@@ -31,10 +31,16 @@ type Summary struct {
 	Retrying        int // temporary failures put off to a later cycle
 	Errors          int // failures this cycle: temporary ones, and messages that could not be filed
 	Elapsed         time.Duration
-	// MailboxOK is true when the cycle logged in to the mailbox and opened
-	// its folder: a cycle that fails without it could not reach the mailbox.
-	MailboxOK bool
 }
+
+// MailboxError is the error of a cycle that could not reach the mailbox:
+// its password could not be read, the server could not be reached, the
+// login or the folder was refused. The worker's monitor counts these
+// (docs/operations.md).
+type MailboxError struct{ Err error }
+
+func (e *MailboxError) Error() string { return e.Err.Error() }
+func (e *MailboxError) Unwrap() error { return e.Err }
 
 // ErrAuditTrail stops a cycle whose audit trail cannot be written: intake
 // fails closed, and takes no message it cannot account for
@@ -200,17 +206,16 @@ func (w *Worker) cycle(ctx context.Context, sum *Summary) error {
 
 	password, err := config.Secret("mailbox.password", w.mb.PasswordEnv, w.mb.PasswordFile)
 	if err != nil {
-		return err
+		return &MailboxError{err}
 	}
 	s, err := dial(ctx, w.mb, password, w.tls)
 	if err != nil {
-		return err
+		return &MailboxError{err}
 	}
 	defer s.close()
 	if err := s.selectFolder(w.mb.Folder); err != nil {
-		return err
+		return &MailboxError{err}
 	}
-	sum.MailboxOK = true
 
 	// A message's work, once begun, is not cut short by ctx: it runs to its
 	// commit and its filing. ctx is looked at between messages.

@@ -98,8 +98,6 @@ type Result struct {
 	AuditErr error
 	Fetched  int
 	Errors   int
-	// ByOutcome counts the messages decided this cycle, by status.
-	ByOutcome map[string]int
 }
 
 // Prober checks a server can be reached and logged in to

@@ -150,8 +150,8 @@ func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, erro
 	}
 	a.checkpoint(ctx, log)
 	if ctx.Err() == nil {
-		r := ops.Result{Started: start, Elapsed: time.Since(start), Err: err, MailboxOK: sum.MailboxOK,
-			Fetched: sum.Fetched, Errors: sum.Errors}
+		r := ops.Result{Started: start, Elapsed: time.Since(start), Err: err,
+			MailboxOK: !errors.As(err, new(*intake.MailboxError)), Fetched: sum.Fetched, Errors: sum.Errors}
 		if errors.Is(err, intake.ErrAuditTrail) {
 			r.AuditErr = err
 		}
