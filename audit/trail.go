@@ -33,11 +33,10 @@ import (
 //
 // Retention: HIPAA requires the trail to be kept for six years from the date
 // an entry was written (45 CFR 164.316(b)(2)(i)). The application never
-// updates or deletes entries: Trail has no method for it, and triggers in the
-// database refuse UPDATE and DELETE on the trail. Disposing of entries older
-// than RetentionYears is a deliberate act outside the application: export
-// them first (ExportCSV, ExportJSONL) together with a checkpoint, and expect
-// Verify to report the removed beginning afterwards.
+// updates entries, and deletes them only in Purge (purge.go): the entries
+// older than retention.audit (at least RetentionYears), by checkpointed
+// segment, the chain kept verifiable from the checkpoint's hash. Triggers in
+// the database refuse UPDATE and DELETE on the trail otherwise.
 
 // RetentionYears is how long audit entries must be kept.
 const RetentionYears = 6
@@ -152,6 +151,10 @@ var trailGuards = []string{
 		BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END`,
 	`CREATE TRIGGER IF NOT EXISTS audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint
 		BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END`,
+	`CREATE TRIGGER IF NOT EXISTS audit_purge_no_update BEFORE UPDATE ON audit_purge
+		BEGIN SELECT RAISE(ABORT, 'audit purges are append-only'); END`,
+	`CREATE TRIGGER IF NOT EXISTS audit_purge_no_delete BEFORE DELETE ON audit_purge
+		BEGIN SELECT RAISE(ABORT, 'audit purges are append-only'); END`,
 }
 
 // NewTrail returns the trail stored in db, bringing its tables up to date.
