@@ -180,3 +180,31 @@ func (t *Trail) Purge(ctx context.Context, before time.Time) (Purged, error) {
 	t.log.InfoContext(ctx, "audit trail purged", "through", cp.Seq, "entries", n, "cases_carried", len(carry))
 	return Purged{Through: cp.Seq, Hash: cp.Hash, Entries: int(n)}, nil
 }
+
+// EventRetentionPurged records what a retention purge removed besides the
+// trail: stored originals and page images.
+const EventRetentionPurged = "retention-purged"
+
+// RetentionPurge is what the daily purge removed of the files kept for
+// cases: counts and the cutoff, no names.
+type RetentionPurge struct {
+	Before     time.Time // what was received before this went
+	Originals  int       // messages as received
+	PageImages int       // page images read from them
+}
+
+// RetentionPurged records the daily purge of originals and page images.
+func (t *Trail) RetentionPurged(ctx context.Context, p RetentionPurge) error {
+	var c checker
+	if p.Originals < 0 || p.PageImages < 0 {
+		c.fail("counts must not be negative")
+	}
+	return t.write(ctx, c, record{
+		actor: ActorWorker, event: EventRetentionPurged, outcome: "purged",
+		detail: struct {
+			Before     string `json:"before"`
+			Originals  int    `json:"originals"`
+			PageImages int    `json:"page_images"`
+		}{p.Before.UTC().Format(time.RFC3339), p.Originals, p.PageImages},
+	})
+}

@@ -419,6 +419,27 @@ func (l *Ledger) Backlog(ctx context.Context) (n int, oldest time.Time, err erro
 	return n, oldest, nil
 }
 
+// oldOriginals lists the digests of the messages whose every entry is
+// filed and was claimed before before: their stored originals are past
+// retention.
+func (l *Ledger) oldOriginals(ctx context.Context, before time.Time) ([]string, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT sha256 FROM ledger WHERE sha256 <> '' GROUP BY sha256
+		HAVING MAX(created) < ? AND SUM(CASE WHEN state <> ? THEN 1 ELSE 0 END) = 0`, sqldb.FormatTime(before), string(EntryFiled))
+	if err != nil {
+		return nil, fmt.Errorf("intake: ledger: old originals: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("intake: ledger: old originals: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
 // Outcomes counts the messages decided, by outcome.
 func (l *Ledger) Outcomes(ctx context.Context) (map[string]int, error) {
 	rows, err := l.db.QueryContext(ctx, `SELECT outcome, COUNT(*) FROM ledger WHERE outcome <> '' GROUP BY outcome`)

@@ -378,3 +378,21 @@ func (m *Monitor) Report(ctx context.Context) Report {
 func (r Report) Overdue() bool {
 	return !r.NextCycleBy.IsZero() && r.At.After(r.NextCycleBy)
 }
+
+// purgeEvery is how often the retention purge runs.
+const purgeEvery = 24 * time.Hour
+
+// PurgeDue reports whether the daily retention purge is due.
+func (m *Monitor) PurgeDue() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.state.Purged.IsZero() || timeNow().Sub(m.state.Purged) >= purgeEvery
+}
+
+// Purged records that the retention purge ran.
+func (m *Monitor) Purged() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.state.Purged = timeNow()
+	m.save()
+}

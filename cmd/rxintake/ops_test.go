@@ -28,6 +28,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"rxintake/audit"
 	"rxintake/config"
 	testdovecot "rxintake/internal/dovecot"
 	"rxintake/internal/testserver"
@@ -398,4 +399,66 @@ func TestOperationsDovecotMailpit(t *testing.T) {
 		t.Errorf("rxintake status with Dovecot back: exit %d\n%s", code, out)
 	}
 	t.Logf("rxintake status:\n%s", out)
+}
+
+// The daily purge removes what is past retention, records it, and leaves a
+// trail `rxintake audit verify` finds intact and anchored.
+func TestRetentionPurgeKeepsAuditVerify(t *testing.T) {
+	keyFile := filepath.Join(t.TempDir(), "checkpoint.key")
+	if code, _, stderr := runCmd(t, "audit", "keygen", "--out", keyFile); code != 0 {
+		t.Fatalf("keygen: %s", stderr)
+	}
+	w := newOpsWorld(t, "audit:\n  checkpoint_key_file: "+keyFile+"\n")
+	opsAppend(t, w.dovecot.IMAPSPort, w.a.cfg.Mailbox.CAFile,
+		opsReferral("ok-1@gulfcoastfm.example", "Paul Ortiz", true),
+		opsReferral("unsigned-1@gulfcoastfm.example", "Samantha Vasquez", false))
+	w.cycle(t) // its purge, with the default retention, removes nothing
+	w.cycle(t)
+	originals := func() int {
+		n := 0
+		filepath.WalkDir(filepath.Join(w.a.cfg.DataDir, "originals"), func(_ string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				n++
+			}
+			return nil
+		})
+		return n
+	}
+	if n := originals(); n != 2 {
+		t.Fatalf("%d originals stored, want 2", n)
+	}
+	code, before, _ := runCmd(t, "audit", "verify", "--config", w.cfgPath)
+	if code != 0 {
+		t.Fatalf("audit verify before the purge: exit %d: %s", code, before)
+	}
+
+	// Everything so far is past retention as of an hour from now.
+	w.a.cfg.Retention.Originals.D = -time.Hour
+	w.a.cfg.Retention.Audit.D = -time.Hour
+	log := slog.New(slog.NewTextHandler(testLog{t}, nil))
+	w.a.purge(t.Context(), log)
+	w.a.checkpoint(t.Context(), log)
+
+	if n := originals(); n != 0 {
+		t.Errorf("%d originals left after the purge, want none", n)
+	}
+	code, out, stderr := runCmd(t, "audit", "verify", "--config", w.cfgPath)
+	if code != 0 || !strings.Contains(out, "audit trail intact") || !strings.Contains(out, "purged for retention") {
+		t.Errorf("audit verify after the purge: exit %d\n%s%s", code, out, stderr)
+	}
+	t.Logf("before: %safter: %s", before, out)
+	list, err := w.a.trail.List(t.Context(), audit.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []string
+	for _, e := range list {
+		events = append(events, e.Event)
+	}
+	if j := strings.Join(events, " "); !strings.Contains(j, "retention-purged") || !strings.Contains(j, "audit-purged") {
+		t.Errorf("entries after the purge: %s", j)
+	}
+	if !w.a.mon.State().Purged.After(time.Now().Add(-time.Minute)) {
+		t.Error("the purge is not recorded in the health facts")
+	}
 }

@@ -148,6 +148,9 @@ func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, erro
 			err = errors.Join(err, nerr)
 		}
 	}
+	if ctx.Err() == nil && a.mon.PurgeDue() {
+		a.purge(ctx, log)
+	}
 	a.checkpoint(ctx, log)
 	if ctx.Err() == nil {
 		r := ops.Result{Started: start, Elapsed: time.Since(start), Err: err,
