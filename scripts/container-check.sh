@@ -1,0 +1,45 @@
+#!/bin/sh
+# Builds the Dockerfile with buildah (no daemon; --isolation chroot) and
+# runs the demo and the health check in the image (docs/operations.md).
+#
+# Where the registry cannot be reached, BASE_ROOTFS names a Debian 12
+# root file system as a tar (mmdebstrap --variant=minbase bookworm FILE):
+# it is imported as debian:bookworm-slim, and, with this machine's Go
+# toolchain copied in, as golang:1.26-bookworm, the Dockerfile's two bases.
+#
+#   scripts/container-check.sh                 # pulls the bases
+#   BASE_ROOTFS=/tmp/bookworm.tar scripts/container-check.sh
+set -eu
+cd "$(dirname "$0")/.."
+command -v buildah >/dev/null || { echo "container-check: buildah is not installed (apt-get install buildah)"; exit 1; }
+B="buildah --storage-driver ${STORAGE_DRIVER:-vfs}"
+TAG=${TAG:-localhost/rxintake:check}
+PULL=--pull
+if [ -n "${BASE_ROOTFS:-}" ]; then
+	echo "container-check: importing $BASE_ROOTFS as debian:bookworm-slim and golang:1.26-bookworm"
+	c=$($B from scratch)
+	m=$($B mount "$c")
+	tar -xf "$BASE_ROOTFS" -C "$m"
+	$B umount "$c" >/dev/null
+	$B commit -q "$c" docker.io/library/debian:bookworm-slim >/dev/null
+	$B rm "$c" >/dev/null
+	c=$($B from --pull-never docker.io/library/debian:bookworm-slim)
+	$B copy "$c" "$(go env GOROOT)" /usr/local/go >/dev/null
+	$B config --env GOLANG_VERSION="$(go env GOVERSION)" --env GOTOOLCHAIN=local --env GOPATH=/go \
+		--env PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$c"
+	$B commit -q "$c" docker.io/library/golang:1.26-bookworm >/dev/null
+	$B rm "$c" >/dev/null
+	PULL=--pull-never
+fi
+echo "container-check: building $TAG"
+$B bud --isolation chroot $PULL --layers=false -t "$TAG" \
+	--build-arg VERSION="$(git describe --always --dirty 2>/dev/null || echo devel)" \
+	${GOPROXY:+--build-arg GOPROXY="$GOPROXY"} .
+c=$($B from --pull-never "$TAG")
+trap '$B rm "$c" >/dev/null 2>&1 || true' EXIT
+echo "container-check: rxintake version"
+$B run --isolation chroot "$c" -- rxintake version
+echo "container-check: rxintake demo --once (as the image's user)"
+$B run --isolation chroot --user rxintake:rxintake --workingdir /tmp "$c" -- rxintake demo --once --out /tmp/demo-out
+echo "container-check: the HEALTHCHECK's command with no cycle run yet (exit 1 expected)"
+$B run --isolation chroot --user rxintake:rxintake "$c" -- sh -c 'mkdir -p /tmp/h && printf "data_dir: /tmp/h\n" > /tmp/h.yaml && rxintake status --config /tmp/h.yaml; echo "exit $?"'
