@@ -7,6 +7,10 @@
 # it is imported as debian:bookworm-slim, and, with this machine's Go
 # toolchain copied in, as golang:1.26-bookworm, the Dockerfile's two bases.
 #
+# BASE_CA_FILE, with BASE_ROOTFS, replaces the imported bases' CA bundle
+# (for a network whose proxy re-signs TLS, as the build stage's go mod
+# download goes through it): this machine's /etc/ssl/certs/ca-certificates.crt.
+#
 #   scripts/container-check.sh                 # pulls the bases
 #   BASE_ROOTFS=/tmp/bookworm.tar scripts/container-check.sh
 set -eu
@@ -20,6 +24,9 @@ if [ -n "${BASE_ROOTFS:-}" ]; then
 	c=$($B from scratch)
 	m=$($B mount "$c")
 	tar -xf "$BASE_ROOTFS" -C "$m"
+	if [ -n "${BASE_CA_FILE:-}" ]; then
+		cp "$BASE_CA_FILE" "$m/etc/ssl/certs/ca-certificates.crt"
+	fi
 	$B umount "$c" >/dev/null
 	$B commit -q "$c" docker.io/library/debian:bookworm-slim >/dev/null
 	$B rm "$c" >/dev/null
