@@ -26,6 +26,9 @@ if [ -n "${BASE_ROOTFS:-}" ]; then
 	tar -xf "$BASE_ROOTFS" -C "$m"
 	if [ -n "${BASE_CA_FILE:-}" ]; then
 		cp "$BASE_CA_FILE" "$m/etc/ssl/certs/ca-certificates.crt"
+		# kept when a package's installation runs update-ca-certificates
+		mkdir -p "$m/usr/local/share/ca-certificates"
+		cp "$BASE_CA_FILE" "$m/usr/local/share/ca-certificates/base-bundle.crt"
 	fi
 	$B umount "$c" >/dev/null
 	$B commit -q "$c" docker.io/library/debian:bookworm-slim >/dev/null
