@@ -200,6 +200,9 @@ func (m *Monitor) BeforeCycle(ctx context.Context) error {
 	err := probeWrite(m.cfg.DataDir)
 	m.mu.Lock()
 	m.state.Cycle.Started = now
+	if err == nil {
+		m.save() // `rxintake status` sees the first cycle under way
+	}
 	m.mu.Unlock()
 	if err != nil {
 		err = fmt.Errorf("%w: %v", ErrAuditUnwritable, err)
@@ -337,6 +340,9 @@ func (m *Monitor) Report(ctx context.Context) Report {
 		r.Summary = append(r.Summary, summary)
 	}
 	ref := s.Cycle.Finished
+	if ref.IsZero() {
+		ref = s.Cycle.Started // the first cycle, under way
+	}
 	if ref.IsZero() && !m.readOnly {
 		ref = m.started
 	}
