@@ -13,13 +13,16 @@
 #
 #   scripts/container-check.sh                 # pulls the bases
 #   BASE_ROOTFS=/tmp/bookworm.tar scripts/container-check.sh
+#   NO_BUILD=1 scripts/container-check.sh      # the checks on the image built last
 set -eu
 cd "$(dirname "$0")/.."
 command -v buildah >/dev/null || { echo "container-check: buildah is not installed (apt-get install buildah)"; exit 1; }
 B="buildah --storage-driver ${STORAGE_DRIVER:-vfs}"
 TAG=${TAG:-localhost/rxintake:check}
 PULL=--pull
-if [ -n "${BASE_ROOTFS:-}" ]; then
+if [ -n "${NO_BUILD:-}" ]; then
+	:
+elif [ -n "${BASE_ROOTFS:-}" ]; then
 	echo "container-check: importing $BASE_ROOTFS as debian:bookworm-slim and golang:1.26-bookworm"
 	c=$($B from scratch)
 	m=$($B mount "$c")
@@ -41,15 +44,18 @@ if [ -n "${BASE_ROOTFS:-}" ]; then
 	$B rm "$c" >/dev/null
 	PULL=--pull-never
 fi
-echo "container-check: building $TAG"
-$B bud --isolation chroot $PULL --layers=false -t "$TAG" \
-	--build-arg VERSION="$(git describe --always --dirty 2>/dev/null || echo devel)" \
-	${GOPROXY:+--build-arg GOPROXY="$GOPROXY"} .
+if [ -z "${NO_BUILD:-}" ]; then
+	echo "container-check: building $TAG"
+	version=$(git describe --always --dirty 2>/dev/null || echo devel)
+	$B bud --isolation chroot $PULL --layers=false -t "$TAG" --build-arg VERSION="$version" .
+fi
 c=$($B from --pull-never "$TAG")
 trap '$B rm "$c" >/dev/null 2>&1 || true' EXIT
 echo "container-check: rxintake version"
 $B run --isolation chroot "$c" -- rxintake version
-echo "container-check: rxintake demo --once (as the image's user)"
-$B run --isolation chroot --user rxintake:rxintake --workingdir /tmp "$c" -- rxintake demo --once --out /tmp/demo-out
-echo "container-check: the HEALTHCHECK's command with no cycle run yet (exit 1 expected)"
-$B run --isolation chroot --user rxintake:rxintake "$c" -- sh -c 'mkdir -p /tmp/h && printf "data_dir: /tmp/h\n" > /tmp/h.yaml && rxintake status --config /tmp/h.yaml; echo "exit $?"'
+echo "container-check: rxintake demo --once, then the HEALTHCHECK's command on its data (as the image's user)"
+$B run --isolation chroot --user rxintake:rxintake --workingdir /tmp "$c" -- sh -c \
+	'rxintake demo --once --keep --out /tmp/demo-out && rxintake status --config /tmp/rxintake-demo-*/config.yaml; echo "status exit $?"'
+echo "container-check: the HEALTHCHECK's command before any cycle (exit 1 expected)"
+$B run --isolation chroot --user rxintake:rxintake "$c" -- sh -c \
+	'mkdir -p /tmp/h && echo "data_dir: /tmp/h" > /tmp/h.yaml && rxintake status --quiet --config /tmp/h.yaml; echo "status exit $?"'
