@@ -47,7 +47,12 @@ USER rxintake:rxintake
 # The review page, when review.listen is 0.0.0.0:8080 (which needs
 # review.tls_cert and review.tls_key) or with the host's network.
 EXPOSE 8080
-# `version` starts the binary, which links Tesseract and Leptonica: an image
-# missing a library fails it.
-HEALTHCHECK --interval=5m --timeout=30s --start-period=1m --retries=3 CMD ["rxintake", "version"]
+# `status` reports what GET /healthz serves, from the facts the worker keeps
+# in /data/health.json and the database: unhealthy when no cycle finished on
+# schedule, the mailbox or SMTP failed at its last try, the audit trail
+# cannot be written or the disk is past alerts.disk_percent
+# (docs/operations.md). It starts the binary, which links Tesseract and
+# Leptonica, so an image missing a library fails it too.
+HEALTHCHECK --interval=1m --timeout=30s --start-period=2m --retries=3 \
+  CMD ["rxintake", "status", "--quiet", "--config", "/etc/rxintake/config.yaml"]
 ENTRYPOINT ["rxintake", "run", "--config", "/etc/rxintake/config.yaml"]

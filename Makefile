@@ -21,7 +21,7 @@ TEST_PACKAGES    := dovecot-imapd postgresql fonts-liberation fonts-dejavu-core 
 # OCR workers set this themselves, and so does everything make starts.
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: all build test check check-docker check-tidy fuzz demo eval bench bench-go deps deps-test docker clean
+.PHONY: all build test check check-docker check-container check-tidy fuzz demo eval bench bench-go deps deps-test docker clean
 
 all: build
 
@@ -51,6 +51,13 @@ test: deps-test
 
 docker:
 	docker build -t rxintake:$(VERSION) -t rxintake:latest --build-arg VERSION=$(VERSION) .
+
+# The image built without a daemon (buildah, --isolation chroot) and the demo
+# and the health check run in it; BASE_ROOTFS and BASE_CA_FILE where no
+# registry can be reached (docs/operations.md).
+check-container:
+	@./scripts/deps.sh buildah
+	@./scripts/container-check.sh
 
 # go.mod and go.sum are what `go mod tidy` makes of the imports.
 check-tidy:

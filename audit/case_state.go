@@ -42,6 +42,9 @@ const caseHashDomain = "rxintake case record v1\x00"
 
 type caseStateDetail struct {
 	RecordSHA256 string `json:"record_sha256"` // empty: the case is gone
+	// CarriedFrom is the case-state entry a purge removed, whose state
+	// this one carries forward (purge.go).
+	CarriedFrom int64 `json:"carried_from,omitempty"`
 }
 
 // caseHashes returns the record hash of every case.

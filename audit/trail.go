@@ -33,11 +33,10 @@ import (
 //
 // Retention: HIPAA requires the trail to be kept for six years from the date
 // an entry was written (45 CFR 164.316(b)(2)(i)). The application never
-// updates or deletes entries: Trail has no method for it, and triggers in the
-// database refuse UPDATE and DELETE on the trail. Disposing of entries older
-// than RetentionYears is a deliberate act outside the application: export
-// them first (ExportCSV, ExportJSONL) together with a checkpoint, and expect
-// Verify to report the removed beginning afterwards.
+// updates entries, and deletes them only in Purge (purge.go): the entries
+// older than retention.audit (at least RetentionYears), by checkpointed
+// segment, the chain kept verifiable from the checkpoint's hash. Triggers in
+// the database refuse UPDATE and DELETE on the trail otherwise.
 
 // RetentionYears is how long audit entries must be kept.
 const RetentionYears = 6
@@ -156,6 +155,10 @@ var trailGuards = map[sqldb.Dialect][]string{sqldb.SQLite: {
 		BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END`,
 	`CREATE TRIGGER IF NOT EXISTS audit_checkpoint_no_delete BEFORE DELETE ON audit_checkpoint
 		BEGIN SELECT RAISE(ABORT, 'audit checkpoints are append-only'); END`,
+	`CREATE TRIGGER IF NOT EXISTS audit_purge_no_update BEFORE UPDATE ON audit_purge
+		BEGIN SELECT RAISE(ABORT, 'audit purges are append-only'); END`,
+	`CREATE TRIGGER IF NOT EXISTS audit_purge_no_delete BEFORE DELETE ON audit_purge
+		BEGIN SELECT RAISE(ABORT, 'audit purges are append-only'); END`,
 },
 	// PostgreSQL refuses TRUNCATE too, which bypasses row triggers.
 	sqldb.Postgres: {
@@ -173,6 +176,12 @@ var trailGuards = map[sqldb.Dialect][]string{sqldb.SQLite: {
 		FOR EACH ROW EXECUTE FUNCTION audit_append_only('audit checkpoints are append-only')`,
 		`CREATE OR REPLACE TRIGGER audit_checkpoint_no_truncate BEFORE TRUNCATE ON audit_checkpoint
 		FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only('audit checkpoints are append-only')`,
+		`CREATE OR REPLACE TRIGGER audit_purge_no_update BEFORE UPDATE ON audit_purge
+		FOR EACH ROW EXECUTE FUNCTION audit_append_only('audit purges are append-only')`,
+		`CREATE OR REPLACE TRIGGER audit_purge_no_delete BEFORE DELETE ON audit_purge
+		FOR EACH ROW EXECUTE FUNCTION audit_append_only('audit purges are append-only')`,
+		`CREATE OR REPLACE TRIGGER audit_purge_no_truncate BEFORE TRUNCATE ON audit_purge
+		FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only('audit purges are append-only')`,
 	},
 }
 
@@ -355,4 +364,17 @@ func when(at string) string {
 		return fmt.Sprintf("%q", at)
 	}
 	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// Written is the number of the last entry ever written (entries are
+// numbered from 1, never reused): the count of entries written, removed
+// ones included.
+func (t *Trail) Written(ctx context.Context) (int64, error) {
+	var n int64
+	err := t.db.QueryRowContext(ctx, `SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'audit_trail'), 0),
+		COALESCE((SELECT MAX(seq) FROM audit_trail), 0))`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("%w: written: %v", ErrStore, err)
+	}
+	return n, nil
 }

@@ -36,6 +36,9 @@ type Report struct {
 	UnanchoredSince time.Time
 	// NoKey is true when Verify had no public key to check signatures.
 	NoKey bool
+	// PurgedThrough is the last entry removed by a retention purge, 0
+	// for none: the trail begins after it.
+	PurgedThrough int64
 }
 
 // String is the report as one line, for the command line and the digest.
@@ -55,8 +58,12 @@ func (r Report) String() string {
 		}
 		return s
 	}
-	return fmt.Sprintf("audit trail intact: %d entries, last entry %d (hash %.16s), matches %d checkpoints",
+	s := fmt.Sprintf("audit trail intact: %d entries, last entry %d (hash %.16s), matches %d checkpoints",
 		r.Entries, r.HeadSeq, r.Head, r.Checkpoints)
+	if r.PurgedThrough > 0 {
+		s += fmt.Sprintf("; entries up to %d purged for retention", r.PurgedThrough)
+	}
+	return s
 }
 
 // Verify recomputes the chain from the first entry and compares it with every
@@ -136,14 +143,29 @@ func (t *Trail) verify(ctx context.Context, cps []Checkpoint) (Report, error) {
 		}
 	}
 
+	// The trail begins after the last retention purge (purge.go), if any:
+	// its first entry chains to the purged checkpoint's hash, which a
+	// checkpoint must vouch for.
+	baseSeq, baseHash, err := purgeBase(ctx, tx)
+	if err != nil {
+		return fail(err)
+	}
+	purgeProblem := ""
+	if baseSeq > 0 && !slices.ContainsFunc(cps, func(cp Checkpoint) bool { return cp.Seq == baseSeq && cp.Hash == baseHash }) {
+		purgeProblem = fmt.Sprintf("the trail's beginning up to entry %d was removed, and no checkpoint records that entry as the purge says", baseSeq)
+	}
+	// Checkpoints of entries purged were checked by the purge.
+	current := slices.DeleteFunc(slices.Clone(cps), func(cp Checkpoint) bool { return cp.Seq < baseSeq })
+
 	// hashAt collects the stored hash at every checkpointed seq.
 	hashAt := make(map[int64]string, len(cps))
-	for _, cp := range cps {
+	for _, cp := range current {
 		hashAt[cp.Seq] = ""
 	}
 	hashAt[0] = genesisHash
+	hashAt[baseSeq] = baseHash
 
-	v := chainCheck{prevHash: genesisHash}
+	v := chainCheck{last: row{seq: baseSeq}, prevHash: baseHash}
 	unanchoredAt := "" // the first entry after the anchor
 	rows, err := tx.QueryContext(ctx, `SELECT `+rowColumns+` FROM audit_trail ORDER BY seq`)
 	if err != nil {
@@ -168,7 +190,8 @@ func (t *Trail) verify(ctx context.Context, cps []Checkpoint) (Report, error) {
 	}
 	rows.Close()
 
-	rep := Report{Entries: v.entries, HeadSeq: v.last.seq, Head: v.prevHash, Checkpoints: len(cps), Anchor: anchor, NoKey: pub == nil}
+	rep := Report{Entries: v.entries, HeadSeq: v.last.seq, Head: v.prevHash, Checkpoints: len(cps), Anchor: anchor, NoKey: pub == nil,
+		PurgedThrough: baseSeq}
 	if v.bad != nil {
 		// An entry whose own hash fails may have been moved rather than
 		// edited: look for where its record went.
@@ -182,12 +205,14 @@ func (t *Trail) verify(ctx context.Context, cps []Checkpoint) (Report, error) {
 	}
 
 	switch {
+	case purgeProblem != "":
+		rep.FirstBad, rep.Problem = 1, purgeProblem
 	case v.problem != "":
 		rep.FirstBad, rep.Problem = v.firstBad, v.problem
 	case sigProblem != "":
 		rep.Problem = sigProblem
 	default:
-		rep.FirstBad, rep.Problem = compareCheckpoints(cps, hashAt, v.last, maxSeq)
+		rep.FirstBad, rep.Problem = compareCheckpoints(current, hashAt, v.last, maxSeq)
 	}
 	if rep.Problem == "" && len(damaged) > 0 {
 		reason := strings.TrimPrefix(damaged[0].Error(), ErrCheckpoint.Error()+": ")

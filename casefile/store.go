@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -392,4 +393,55 @@ func (s *Store) ImagePath(sum string) string {
 		return filepath.Join(s.dir, sum+".png")
 	}
 	return filepath.Join(s.dir, sum[:2], sum[2:]+".png")
+}
+
+// PurgeImages removes the page images of the cases opened before before
+// (retention.originals, docs/operations.md) and returns how many files
+// went. An image a newer case shows too stays.
+func (s *Store) PurgeImages(ctx context.Context, before time.Time) (int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT c.created < ?, r.record FROM cases c JOIN case_records r ON r.case_id = c.id`,
+		sqldb.FormatTime(before))
+	if err != nil {
+		return 0, fmt.Errorf("casefile: purge images: %w", err)
+	}
+	old, keep := map[string]bool{}, map[string]bool{}
+	for rows.Next() {
+		var isOld bool
+		var raw string
+		if err := rows.Scan(&isOld, &raw); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("casefile: purge images: %w", err)
+		}
+		var r struct {
+			PageImages []string `json:"page_images"`
+		}
+		if json.Unmarshal([]byte(raw), &r) != nil {
+			continue
+		}
+		for _, sum := range r.PageImages {
+			if isOld {
+				old[sum] = true
+			} else {
+				keep[sum] = true
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("casefile: purge images: %w", err)
+	}
+	n := 0
+	for sum := range old {
+		if keep[sum] || sum == "" || strings.ContainsAny(sum, "/.") {
+			continue
+		}
+		err := os.Remove(s.ImagePath(sum))
+		switch {
+		case err == nil:
+			n++
+		case !errors.Is(err, fs.ErrNotExist):
+			return n, fmt.Errorf("casefile: purge images: %w", err)
+		}
+	}
+	return n, nil
 }

@@ -29,23 +29,25 @@ var ErrInvalid = errors.New("config")
 
 // Config is the whole configuration file.
 type Config struct {
-	DataDir  string           `yaml:"data_dir"`
-	Mailbox  Mailbox          `yaml:"mailbox"`
-	Schedule string           `yaml:"schedule"`
-	SMTP     SMTP             `yaml:"smtp"`
-	Offices  []Office         `yaml:"offices"`
-	Payers   map[string]Payer `yaml:"payers"`
-	Review   Review           `yaml:"review"`
-	Limits   Limits           `yaml:"limits"`
-	OCR      OCR              `yaml:"ocr"`
-	Fax      Fax              `yaml:"fax"`
-	Intake   Intake           `yaml:"intake"`
-	Practice Practice         `yaml:"practice"`
-	Notify   Notify           `yaml:"notify"`
-	Audit    Audit            `yaml:"audit"`
-	LLM      LLM              `yaml:"llm"`
-	path     string           // file it was loaded from
-	raw      []byte           // bytes it was loaded from, for the audit hash
+	DataDir   string           `yaml:"data_dir"`
+	Mailbox   Mailbox          `yaml:"mailbox"`
+	Schedule  string           `yaml:"schedule"`
+	SMTP      SMTP             `yaml:"smtp"`
+	Offices   []Office         `yaml:"offices"`
+	Payers    map[string]Payer `yaml:"payers"`
+	Review    Review           `yaml:"review"`
+	Limits    Limits           `yaml:"limits"`
+	OCR       OCR              `yaml:"ocr"`
+	Fax       Fax              `yaml:"fax"`
+	Intake    Intake           `yaml:"intake"`
+	Practice  Practice         `yaml:"practice"`
+	Notify    Notify           `yaml:"notify"`
+	Audit     Audit            `yaml:"audit"`
+	LLM       LLM              `yaml:"llm"`
+	Alerts    Alerts           `yaml:"alerts"`
+	Retention Retention        `yaml:"retention"`
+	path      string           // file it was loaded from
+	raw       []byte           // bytes it was loaded from, for the audit hash
 
 	// Database is where the cases, the ledger, the outbox and the audit
 	// trail are kept: "" for the SQLite database in DataDir, or a
@@ -353,11 +355,13 @@ func Default() Config {
 			OCRPerPage:       60 * time.Second,
 			BytesPerMessage:  40 << 20,
 		},
-		OCR:    OCR{Workers: 0, Language: "eng"},
-		Fax:    Fax{SenderPatterns: DefaultSenderPatterns},
-		Notify: Notify{AttachOriginal: &on, AttachMaxBytes: 10 << 20, ReminderAfterDays: 3, DailyCapPerOffice: 20, DailyCap: 200},
-		Audit:  Audit{CheckpointEmailEvery: 24 * time.Hour},
-		LLM:    LLM{Mode: LLMOff, Timeout: 30 * time.Second, MaxRequestsPerDay: 1000},
+		OCR:       OCR{Workers: 0, Language: "eng"},
+		Fax:       Fax{SenderPatterns: DefaultSenderPatterns},
+		Notify:    Notify{AttachOriginal: &on, AttachMaxBytes: 10 << 20, ReminderAfterDays: 3, DailyCapPerOffice: 20, DailyCap: 200},
+		Audit:     Audit{CheckpointEmailEvery: 24 * time.Hour},
+		LLM:       LLM{Mode: LLMOff, Timeout: 30 * time.Second, MaxRequestsPerDay: 1000},
+		Alerts:    Alerts{AfterFailures: 3, DiskPercent: 90},
+		Retention: Retention{Originals: Years(7), Audit: Years(6)},
 	}
 }
 
@@ -514,6 +518,12 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Intake.validate(); err != nil {
+		return err
+	}
+	if err := c.validateAlerts(); err != nil {
+		return err
+	}
+	if err := c.Retention.validate(); err != nil {
 		return err
 	}
 	return c.Review.validate()
@@ -803,5 +813,104 @@ func (c *Config) validateNotify() error {
 			return bad("smtp.password_env", "set password_env or password_file (secrets never sit in the file)")
 		}
 	}
+	return nil
+}
+
+// Alerts says whom to tell when intake stops (docs/operations.md): the
+// mailbox or SMTP failing cycle after cycle, the disk under data_dir
+// filling, the audit trail not writable. The review page shows a banner
+// either way; with To set, an email goes through smtp too, once when the
+// problem starts and once when it is over.
+type Alerts struct {
+	// To is the office manager's address. Default none: the banner only.
+	To string `yaml:"to"`
+	// AfterFailures is how many cycles in a row the mailbox or SMTP login
+	// must fail before the alert (default 3).
+	AfterFailures int `yaml:"after_failures"`
+	// DiskPercent is how full the file system of data_dir may get before
+	// the alert (default 90).
+	DiskPercent float64 `yaml:"disk_percent"`
+}
+
+func (c *Config) validateAlerts() error {
+	a := c.Alerts
+	if a.To != "" {
+		if addr, err := mail.ParseAddress(a.To); err != nil || !strings.Contains(addr.Address, "@") {
+			return bad("alerts.to", "%q is not an email address", a.To)
+		}
+		if c.SMTP.Host == "" {
+			return bad("alerts.to", "needs smtp.host to send through")
+		}
+	}
+	if a.AfterFailures < 1 || a.AfterFailures > 100 {
+		return bad("alerts.after_failures", "%d is not between 1 and 100", a.AfterFailures)
+	}
+	if a.DiskPercent <= 0 || a.DiskPercent > 100 {
+		return bad("alerts.disk_percent", "%g is not a percentage between 0 and 100", a.DiskPercent)
+	}
+	return nil
+}
+
+// Retention is how long what rxintake keeps is kept (docs/operations.md):
+// a daily purge removes what is older. Written as a duration ("8760h") or
+// in years ("7y").
+type Retention struct {
+	// Originals are the messages as received and the page images read
+	// from them (default 7 years).
+	Originals Duration `yaml:"originals"`
+	// Audit is the audit trail (default 6 years, the least HIPAA allows).
+	Audit Duration `yaml:"audit"`
+}
+
+func (r Retention) validate() error {
+	if r.Originals.D < 24*time.Hour {
+		return bad("retention.originals", "%s is less than a day", r.Originals)
+	}
+	if r.Audit.D < Years(6).D {
+		return bad("retention.audit", "%s is less than the 6 years HIPAA requires the audit trail to be kept", r.Audit)
+	}
+	return nil
+}
+
+// Duration is a length of time in YAML: a Go duration ("720h") or a whole
+// number of days ("30d") or years ("7y", 365 days each).
+type Duration struct{ D time.Duration }
+
+// Years is n years of 365 days.
+func Years(n int) Duration { return Duration{time.Duration(n) * 365 * 24 * time.Hour} }
+
+func (d Duration) String() string {
+	const day = 24 * time.Hour
+	switch {
+	case d.D%(365*day) == 0 && d.D > 0:
+		return fmt.Sprintf("%dy", d.D/(365*day))
+	case d.D%day == 0 && d.D > 0:
+		return fmt.Sprintf("%dd", d.D/day)
+	}
+	return d.D.String()
+}
+
+// UnmarshalYAML reads "7y", "30d" or a Go duration.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	s := strings.TrimSpace(n.Value)
+	const day = 24 * time.Hour
+	for _, u := range []struct {
+		suffix string
+		unit   time.Duration
+	}{{"y", 365 * day}, {"d", day}} {
+		if num, ok := strings.CutSuffix(s, u.suffix); ok {
+			var v int
+			if _, err := fmt.Sscanf(num, "%d", &v); err != nil || fmt.Sprint(v) != num || v < 0 {
+				return fmt.Errorf("%q is not a whole number of %s", s, map[string]string{"y": "years", "d": "days"}[u.suffix])
+			}
+			d.D = time.Duration(v) * u.unit
+			return nil
+		}
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration such as 7y, 30d or 720h", s)
+	}
+	d.D = v
 	return nil
 }

@@ -76,6 +76,7 @@ type OCRPool struct {
 	maxPixels int64
 	language  string
 	idle      chan *ocrWorker
+	pageDone  func(time.Duration)
 	closeOnce sync.Once
 	mu        sync.Mutex
 	all       map[*ocrWorker]struct{}
@@ -87,6 +88,9 @@ type OCROptions struct {
 	Timeout   time.Duration // per page; 0 means 60 s
 	MaxPixels int64         // per page; 0 means 60 megapixels
 	Language  string        // Tesseract language; "" means eng
+	// PageDone, when set, is told how long each page read took, from the
+	// request to the answer (the operator's metrics; docs/operations.md).
+	PageDone func(time.Duration)
 }
 
 // NewOCRPool prepares a pool. Workers start on first use.
@@ -103,7 +107,7 @@ func NewOCRPool(o OCROptions) *OCRPool {
 	if o.Language == "" {
 		o.Language = "eng"
 	}
-	p := &OCRPool{timeout: o.Timeout, maxPixels: o.MaxPixels, language: o.Language,
+	p := &OCRPool{timeout: o.Timeout, maxPixels: o.MaxPixels, language: o.Language, pageDone: o.PageDone,
 		idle: make(chan *ocrWorker, o.Workers), all: map[*ocrWorker]struct{}{}}
 	for range o.Workers {
 		p.idle <- nil // a slot; the process starts when first needed
@@ -141,7 +145,11 @@ func (p *OCRPool) page(ctx context.Context, req *ocrRequest) (*ocrResult, error)
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
+	start := time.Now()
 	res, err := w.do(ctx, req)
+	if err == nil && p.pageDone != nil {
+		p.pageDone(time.Since(start))
+	}
 	if err != nil {
 		p.mu.Lock()
 		delete(p.all, w)

@@ -404,6 +404,61 @@ func (l *Ledger) Unfinished(ctx context.Context, account, mailbox string, uidVal
 	return out, nil
 }
 
+// Backlog is the work intake has taken from the mailbox and not yet
+// finished: how many messages are claimed but not filed, and when the
+// oldest of them was claimed (zero when there are none).
+func (l *Ledger) Backlog(ctx context.Context) (n int, oldest time.Time, err error) {
+	var first sql.NullString
+	err = l.db.QueryRowContext(ctx, `SELECT COUNT(*), MIN(created) FROM ledger WHERE state <> ?`, string(EntryFiled)).Scan(&n, &first)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("intake: ledger: backlog: %w", err)
+	}
+	if first.Valid {
+		oldest = sqldb.ParseTime(first.String)
+	}
+	return n, oldest, nil
+}
+
+// oldOriginals lists the digests of the messages whose every entry is
+// filed and was claimed before before: their stored originals are past
+// retention.
+func (l *Ledger) oldOriginals(ctx context.Context, before time.Time) ([]string, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT sha256 FROM ledger WHERE sha256 <> '' GROUP BY sha256
+		HAVING MAX(created) < ? AND SUM(CASE WHEN state <> ? THEN 1 ELSE 0 END) = 0`, sqldb.FormatTime(before), string(EntryFiled))
+	if err != nil {
+		return nil, fmt.Errorf("intake: ledger: old originals: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("intake: ledger: old originals: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Outcomes counts the messages decided, by outcome.
+func (l *Ledger) Outcomes(ctx context.Context) (map[string]int, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT outcome, COUNT(*) FROM ledger WHERE outcome <> '' GROUP BY outcome`)
+	if err != nil {
+		return nil, fmt.Errorf("intake: ledger: outcomes: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var o string
+		var n int
+		if err := rows.Scan(&o, &n); err != nil {
+			return nil, fmt.Errorf("intake: ledger: outcomes: %w", err)
+		}
+		out[o] = n
+	}
+	return out, rows.Err()
+}
+
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}

@@ -2,6 +2,7 @@ package intake
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"rxintake/internal/safeio"
 )
@@ -60,4 +62,28 @@ func (o originals) get(sum string) ([]byte, error) {
 		return nil, ErrOriginalMissing
 	}
 	return raw, nil
+}
+
+// PurgeOriginals removes the stored originals of the messages taken in
+// before before and filed since (retention.originals, docs/operations.md),
+// and returns how many files went. An original also received later stays.
+func (w *Worker) PurgeOriginals(ctx context.Context, before time.Time) (int, error) {
+	sums, err := w.ledger.oldOriginals(ctx, before)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, sum := range sums {
+		if len(sum) < 3 {
+			continue
+		}
+		err := os.Remove(w.originals.path(sum))
+		switch {
+		case err == nil:
+			n++
+		case !errors.Is(err, fs.ErrNotExist):
+			return n, fmt.Errorf("intake: purge original: %w", err)
+		}
+	}
+	return n, nil
 }

@@ -33,6 +33,20 @@ type Summary struct {
 	Elapsed         time.Duration
 }
 
+// MailboxError is the error of a cycle that could not reach the mailbox:
+// its password could not be read, the server could not be reached, the
+// login or the folder was refused. The worker's monitor counts these
+// (docs/operations.md).
+type MailboxError struct{ Err error }
+
+func (e *MailboxError) Error() string { return e.Err.Error() }
+func (e *MailboxError) Unwrap() error { return e.Err }
+
+// ErrAuditTrail stops a cycle whose audit trail cannot be written: intake
+// fails closed, and takes no message it cannot account for
+// (docs/operations.md).
+var ErrAuditTrail = errors.New("intake: the audit trail cannot be written; intake stopped")
+
 // Options tune the worker; the zero value gives the defaults.
 type Options struct {
 	Logger      *slog.Logger  // default slog.Default()
@@ -51,11 +65,16 @@ type Trail interface {
 	MessageFiled(ctx context.Context, caseID, messageID, folder string) error
 }
 
-// audited records an event; a trail that cannot be written is logged and
-// the work goes on (the ledger, not the trail, is the record of work).
+// audited records an event. A trail that cannot be written is logged, the
+// message at hand is seen through (its ledger entry is the record of its
+// work) and the cycle stops after it with ErrAuditTrail: no further message
+// is taken until the trail can be written again.
 func (w *Worker) audited(e *Entry, what string, err error) {
 	if err != nil {
 		w.log.Error("audit trail: event not recorded", append(w.ids(e), "event", what, "error", err)...)
+		if w.auditErr == nil {
+			w.auditErr = fmt.Errorf("%w: %s: %v", ErrAuditTrail, what, err)
+		}
 	}
 }
 
@@ -77,6 +96,7 @@ type Worker struct {
 	originals   originals
 	log         *slog.Logger
 	trail       Trail
+	auditErr    error // the first trail write that failed this cycle
 
 	// hook, when set, is called at named points of a message's way through
 	// a cycle ("fetched", "claimed", "committed", "filed"): the crash tests
@@ -158,7 +178,11 @@ func New(cfg *config.Config, ledger *Ledger, proc Processor, opts Options) (*Wor
 func (w *Worker) RunCycle(ctx context.Context) (Summary, error) {
 	start := time.Now()
 	var sum Summary
+	w.auditErr = nil
 	err := w.cycle(ctx, &sum)
+	if w.auditErr != nil && !errors.Is(err, ErrAuditTrail) {
+		err = errors.Join(w.auditErr, err)
+	}
 	sum.Elapsed = time.Since(start)
 	attrs := []any{
 		"fetched", sum.Fetched, "complete", sum.Complete, "needs_correction", sum.NeedsCorrection,
@@ -182,21 +206,24 @@ func (w *Worker) cycle(ctx context.Context, sum *Summary) error {
 
 	password, err := config.Secret("mailbox.password", w.mb.PasswordEnv, w.mb.PasswordFile)
 	if err != nil {
-		return err
+		return &MailboxError{err}
 	}
 	s, err := dial(ctx, w.mb, password, w.tls)
 	if err != nil {
-		return err
+		return &MailboxError{err}
 	}
 	defer s.close()
 	if err := s.selectFolder(w.mb.Folder); err != nil {
-		return err
+		return &MailboxError{err}
 	}
 
 	// A message's work, once begun, is not cut short by ctx: it runs to its
 	// commit and its filing. ctx is looked at between messages.
 	mctx := context.WithoutCancel(ctx)
 	stopped := func() error {
+		if w.auditErr != nil {
+			return w.auditErr
+		}
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("intake: cycle stopped early: %w", err)
 		}

@@ -12,12 +12,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -38,70 +35,20 @@ import (
 	"rxintake/validate"
 )
 
-// lookBinary finds a server binary, or skips (fails in CI) with how to
-// install it.
-func lookBinary(t *testing.T, name, install string, extra ...string) string {
-	t.Helper()
-	if p, err := exec.LookPath(name); err == nil {
-		return p
-	}
-	home, _ := os.UserHomeDir()
-	for _, p := range append(extra, filepath.Join(home, "go", "bin", name)) {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	why := name + " is not installed (" + install + ")"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
-	return ""
-}
-
 // startMailpit starts mailpit with STARTTLS (the test CA's certificate)
 // and AUTH accepting our account; it returns the SMTP and HTTP ports.
 func startMailpit(t *testing.T, ca *testserver.CA) (smtpPort, httpPort int) {
 	t.Helper()
-	bin := lookBinary(t, "mailpit", "go install github.com/axllent/mailpit@v1.33.1")
-	certFile, keyFile := ca.CertFile, ca.KeyFile
-	dir := t.TempDir()
-	authFile := filepath.Join(dir, "auth")
-	if err := os.WriteFile(authFile, []byte(testUser+":"+testPassword+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	smtpPort, httpPort = testserver.FreePort(t), testserver.FreePort(t)
-	cmd := exec.Command(bin, "--smtp", fmt.Sprintf("127.0.0.1:%d", smtpPort), "--listen", fmt.Sprintf("127.0.0.1:%d", httpPort),
-		"--database", filepath.Join(dir, "mailpit.db"), "--smtp-tls-cert", certFile, "--smtp-tls-key", keyFile,
-		"--smtp-require-starttls", "--smtp-auth-file", authFile, "--smtp-disable-rdns", "--disable-version-check")
-	testserver.Start(t, "mailpit", cmd, "[smtpd] starting on", "[http] accessible via")
-	return smtpPort, httpPort
+	m := testserver.StartMailpit(t, ca, testUser, testPassword)
+	return m.SMTPPort, m.HTTPPort
 }
 
 // captured is a message as mailpit's API lists it.
-type captured struct {
-	ID        string `json:"ID"`
-	MessageID string `json:"MessageID"`
-	Subject   string `json:"Subject"`
-	To        []struct {
-		Address string `json:"Address"`
-	} `json:"To"`
-}
+type captured = testserver.Captured
 
 func mailpitMessages(t *testing.T, httpPort int) []captured {
 	t.Helper()
-	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/api/v1/messages?limit=500", httpPort))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var list struct {
-		Messages []captured `json:"messages"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
-		t.Fatal(err)
-	}
-	return list.Messages
+	return (&testserver.Mailpit{HTTPPort: httpPort}).Messages(t)
 }
 
 // startDovecot starts Dovecot serving IMAPS for one account, as

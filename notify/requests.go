@@ -62,3 +62,28 @@ func (n *Notifier) Requests(ctx context.Context, caseID string) ([]Email, error)
 	}
 	return out, nil
 }
+
+// Outbox counts the correction emails (requests and reminders) by state:
+// queued, sending, sent, failed, held, cancelled. Deferred counts the
+// queued ones that wait for a later attempt or for the next day's cap.
+func (n *Notifier) Outbox(ctx context.Context) (byState map[string]int, deferred int, err error) {
+	rows, err := n.db.QueryContext(ctx, `SELECT state, next_attempt <> '', COUNT(*) FROM notify_outbox GROUP BY state, next_attempt <> ''`)
+	if err != nil {
+		return nil, 0, fmt.Errorf("notify: outbox: %w", err)
+	}
+	defer rows.Close()
+	byState = map[string]int{}
+	for rows.Next() {
+		var state string
+		var later bool
+		var c int
+		if err := rows.Scan(&state, &later, &c); err != nil {
+			return nil, 0, fmt.Errorf("notify: outbox: %w", err)
+		}
+		byState[state] += c
+		if state == "queued" && later {
+			deferred += c
+		}
+	}
+	return byState, deferred, rows.Err()
+}

@@ -108,49 +108,80 @@ func NewSMTPSender(c config.SMTP, hello string) (*SMTPSender, error) {
 	return s, nil
 }
 
-// Send implements Sender: one SMTP transaction for m.
-func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
+// Probe connects, secures the connection and logs in, then quits: it
+// sends nothing. The error is a *SendError, Account when the server
+// refused the account or the connection could not be secured.
+func (s *SMTPSender) Probe(ctx context.Context) error {
+	c, stop, err := s.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	defer c.Close()
+	if err := c.Quit(); err != nil {
+		return classify(err, true, false)
+	}
+	return nil
+}
+
+// open connects, secures the connection (implicit TLS or STARTTLS), greets
+// and logs in. stop releases ctx's hold on the connection.
+func (s *SMTPSender) open(ctx context.Context) (c *smtp.Client, stop func() bool, err error) {
 	d := net.Dialer{Timeout: s.Timeout}
 	conn, err := d.DialContext(ctx, "tcp", s.addr)
 	if err != nil {
-		return &SendError{Err: err}
+		return nil, nil, &SendError{Err: err}
 	}
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
+	stop = context.AfterFunc(ctx, func() { conn.Close() })
+	fail := func(err error) (*smtp.Client, func() bool, error) {
+		stop()
+		return nil, nil, err
+	}
 	if s.mode == "implicit" {
 		tc := tls.Client(conn, s.tls)
 		conn.SetDeadline(time.Now().Add(s.Timeout))
 		if err := tc.HandshakeContext(ctx); err != nil {
 			conn.Close()
-			return &SendError{Account: isCertError(err), Err: err}
+			return fail(&SendError{Account: isCertError(err), Err: err})
 		}
 		conn.SetDeadline(time.Time{})
 		conn = tc
 	}
-	var c *smtp.Client
 	if s.mode == "starttls" {
 		// go-smtp greets with "localhost" before TLS; our name follows
 		// inside it.
 		if c, err = smtp.NewClientStartTLS(conn, s.tls); err != nil {
 			conn.Close()
 			if !isCertError(err) && !errors.As(err, new(*smtp.SMTPError)) && !errors.As(err, new(net.Error)) {
-				return &SendError{Account: true, Err: err} // no STARTTLS offered: never send in the clear
+				return fail(&SendError{Account: true, Err: err}) // no STARTTLS offered: never send in the clear
 			}
-			return classify(err, true, false)
+			return fail(classify(err, true, false))
 		}
 	} else {
 		c = smtp.NewClient(conn)
 	}
-	defer c.Close()
 	c.CommandTimeout, c.SubmissionTimeout = s.Timeout, s.Timeout
 	if err := c.Hello(s.hello); err != nil {
-		return classify(err, true, false)
+		c.Close()
+		return fail(classify(err, true, false))
 	}
 	if s.username != "" {
 		if err := c.Auth(sasl.NewPlainClient("", s.username, s.password)); err != nil {
-			return classify(err, true, false)
+			c.Close()
+			return fail(classify(err, true, false))
 		}
 	}
+	return c, stop, nil
+}
+
+// Send implements Sender: one SMTP transaction for m.
+func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
+	c, stop, err := s.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	defer c.Close()
 	if err := c.Mail(m.From, nil); err != nil {
 		return classify(err, true, false)
 	}

@@ -90,14 +90,20 @@ type layoutData struct {
 	CSRF  string
 	Style template.CSS
 	Data  any
+	// Alerts are the operations problems shown to a signed-in user.
+	Alerts []string
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
 	u := userOf(r)
 	nav := page
 	var b bytes.Buffer
+	var alerts []string
+	if u.name != "" && s.alerts != nil {
+		alerts = s.alerts()
+	}
 	err := pages[page].ExecuteTemplate(&b, "layout", layoutData{Title: title, Nav: nav, User: u.name, CSRF: u.csrf,
-		Style: template.CSS(styleCSS), Data: data})
+		Style: template.CSS(styleCSS), Data: data, Alerts: alerts})
 	if err != nil {
 		s.log.Error("review: render", "page", page, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)

@@ -62,6 +62,13 @@ type Options struct {
 	// signed-in user) has been answered: the worker takes a checkpoint of
 	// the audit trail then (docs/audit.md).
 	AfterAction func()
+	// Health and Metrics, when set, are served as GET /healthz and GET
+	// /metrics without a session: facts about intake, no patient
+	// information (docs/operations.md).
+	Health, Metrics http.Handler
+	// Alerts, when set, gives the problems every signed-in page shows in
+	// a banner: intake stopped, the disk filling (docs/operations.md).
+	Alerts func() []string
 }
 
 // Server is the review page.
@@ -78,6 +85,9 @@ type Server struct {
 	limiter  *limiter
 	handler  http.Handler
 	after    func() // Options.AfterAction
+	health   http.Handler
+	metrics  http.Handler
+	alerts   func() []string
 	// Password checks run at most cap(hashSem) at once; a sign-in waits
 	// up to hashWait for a slot and is then asked to try again.
 	hashSem  chan struct{}
@@ -113,7 +123,8 @@ func New(o Options) (*Server, error) {
 	s := &Server{trail: o.Trail, store: o.Store, cfg: o.Config, users: o.Users,
 		notifier: o.Notifier, log: log, secure: o.Secure, proxies: o.Config.Review.Proxies(),
 		sessions: newSessions(o.Config.Review.SessionIdle), limiter: newLimiter(),
-		hashSem: make(chan struct{}, hashSlots()), hashWait: 5 * time.Second, after: o.AfterAction}
+		hashSem: make(chan struct{}, hashSlots()), hashWait: 5 * time.Second, after: o.AfterAction,
+		health: o.Health, metrics: o.Metrics, alerts: o.Alerts}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -233,6 +244,13 @@ func (s *Server) protect(kind int, h http.HandlerFunc) http.HandlerFunc {
 // routes is the page's URL space.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
+	// For monitoring: no session, no patient information.
+	if s.health != nil {
+		mux.Handle("GET /healthz", s.health)
+	}
+	if s.metrics != nil {
+		mux.Handle("GET /metrics", s.metrics)
+	}
 	mux.HandleFunc("GET /signin", s.signinPage)
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.HandleFunc("POST /signin", s.signin)

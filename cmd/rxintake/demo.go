@@ -161,7 +161,8 @@ func serveDemoReview(ctx context.Context, a *app, ln net.Listener, user, passwor
 		return err
 	}
 	srv, err := review.New(review.Options{Trail: a.trail, Store: a.store, Config: a.cfg,
-		Users: users, Notifier: a.reviewNotifier(), Log: log})
+		Users: users, Notifier: a.reviewNotifier(), Log: log,
+		Health: a.mon.HealthHandler(), Metrics: a.mon.MetricsHandler(), Alerts: a.mon.Banner})
 	if err != nil {
 		return err
 	}

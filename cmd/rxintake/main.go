@@ -34,6 +34,7 @@ var commands = map[string]command{
 	"extract": {"read files and print what they contain (no mailbox, no email)", runExtract},
 	"once":    {"run one intake cycle, then exit (0 ok, 1 errors, 2 bad config)", runOnce},
 	"run":     {"the cron-driven worker (and the review page, if enabled)", runWorker},
+	"status":  {"the health of intake: last cycle, mailbox, SMTP, audit trail, disk, queue (exit 0 healthy, 1 not)", runStatus},
 	"version": {"print the version", runVersion},
 	"audit":   {"verify (exit 0 intact, 1 tampered, 2 cannot read, 3 unanchored) or export the audit trail; keygen a checkpoint key", runAudit},
 	"user":    {"add or list the users of the review page", runUser},

@@ -33,9 +33,13 @@ func serveReview(ctx context.Context, a *app, log *slog.Logger) error {
 	if list, err := users.List(); err == nil && len(list) == 0 {
 		log.Warn("review page: no users yet; add one with rxintake user add --config FILE NAME", "users_file", rc.UsersFile)
 	}
-	srv, err := review.New(review.Options{Trail: a.trail, Store: a.store, Config: a.cfg,
+	opts := review.Options{Trail: a.trail, Store: a.store, Config: a.cfg,
 		Users: users, Notifier: a.reviewNotifier(), Log: log, Secure: review.TLS(a.cfg),
-		AfterAction: func() { a.checkpointSoon(ctx, log) }})
+		AfterAction: func() { a.checkpointSoon(ctx, log) }}
+	if a.mon != nil {
+		opts.Health, opts.Metrics, opts.Alerts = a.mon.HealthHandler(), a.mon.MetricsHandler(), a.mon.Banner
+	}
+	srv, err := review.New(opts)
 	if err != nil {
 		return err
 	}

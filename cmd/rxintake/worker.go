@@ -25,6 +25,7 @@ import (
 	"rxintake/intake"
 	"rxintake/internal/sqldb"
 	"rxintake/notify"
+	"rxintake/ops"
 	"rxintake/validate"
 )
 
@@ -39,6 +40,7 @@ type app struct {
 	notifier *notify.Notifier // nil without smtp.host: no correction requests
 	proc     *casework.Processor
 	worker   *intake.Worker
+	mon      *ops.Monitor // health, metrics, alerts (docs/operations.md)
 	// anchorMu is held by a cycle and by a checkpoint: a checkpoint sees
 	// the cases as a whole cycle or review action left them.
 	anchorMu      sync.Mutex
@@ -78,7 +80,8 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		return nil, err
 	}
 	a.pool = extract.NewOCRPool(extract.OCROptions{Workers: cfg.OCR.Workers, Timeout: cfg.Limits.OCRPerPage,
-		MaxPixels: cfg.Limits.PixelsPerPage, Language: cfg.OCR.Language})
+		MaxPixels: cfg.Limits.PixelsPerPage, Language: cfg.OCR.Language,
+		PageDone: func(d time.Duration) { a.mon.ObserveOCRPage(d) }})
 	reader := extract.NewReader(a.pool, extract.Limits{PagesPerDocument: cfg.Limits.PagesPerDocument,
 		PixelsPerPage: cfg.Limits.PixelsPerPage, BytesPerMessage: cfg.Limits.BytesPerMessage})
 	reader.KeepImages = true
@@ -97,6 +100,10 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		a.proc.SecondReader = sr
 	}
 	if a.worker, err = intake.New(cfg, a.ledger, a.proc, intake.Options{Logger: log, Trail: a.trail}); err != nil {
+		a.close()
+		return nil, err
+	}
+	if a.mon, err = newMonitor(a, log, false); err != nil {
 		a.close()
 		return nil, err
 	}
@@ -136,6 +143,10 @@ func (a *app) close() {
 // cycle lock of the database makes them take turns, as the lock file of
 // data_dir does for the processes of one host. A worker that finds it
 // held skips the cycle, as for intake.ErrBusy.
+//
+// Around it the monitor (docs/operations.md): no cycle runs while the audit
+// trail cannot be written, and what the cycle did goes into the health
+// facts, the metrics and the alerts.
 func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, error) {
 	a.anchorMu.Lock()
 	defer a.anchorMu.Unlock()
@@ -149,6 +160,11 @@ func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, erro
 		return intake.Summary{}, err
 	}
 	defer release()
+	start := time.Now()
+	if err := a.mon.BeforeCycle(ctx); err != nil {
+		log.Error("intake cycle not run", "err", err)
+		return intake.Summary{}, err
+	}
 	sum, err := a.worker.RunCycle(ctx)
 	if errors.Is(err, intake.ErrBusy) {
 		log.Warn("skipped: " + err.Error())
@@ -160,7 +176,18 @@ func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, erro
 			err = errors.Join(err, nerr)
 		}
 	}
+	if ctx.Err() == nil && a.mon.PurgeDue() {
+		a.purge(ctx, log)
+	}
 	a.checkpoint(ctx, log)
+	if ctx.Err() == nil {
+		r := ops.Result{Started: start, Elapsed: time.Since(start), Err: err,
+			MailboxOK: !errors.As(err, new(*intake.MailboxError)), Fetched: sum.Fetched, Errors: sum.Errors}
+		if errors.Is(err, intake.ErrAuditTrail) {
+			r.AuditErr = err
+		}
+		a.mon.AfterCycle(ctx, r)
+	}
 	return sum, err
 }
 
@@ -258,6 +285,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	var first sync.WaitGroup
 	first.Go(job.Run) // the first cycle at start
 	c.Start()
+	go a.mon.Serve(ctx) // systemd's READY=1 and watchdog
 	<-ctx.Done()
 	log.Info("stopping: finishing the current message")
 	<-c.Stop().Done()

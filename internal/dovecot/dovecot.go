@@ -24,6 +24,19 @@ import (
 type Server struct {
 	Dir                 string
 	IMAPPort, IMAPSPort int
+	bin, conf           string
+	proc                *testserver.Process
+}
+
+// Stop stops Dovecot, as a mail server that goes down; the mail stays.
+func (s *Server) Stop() { s.proc.Stop() }
+
+// Restart starts a stopped Dovecot again, on the same ports with the same
+// accounts and mail.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	s.proc.Stop()
+	s.proc = testserver.Start(t, "dovecot", exec.Command(s.bin, "-F", "-c", s.conf), "starting up")
 }
 
 // Binary returns the path of the dovecot binary, or "" when it is missing.
@@ -140,6 +153,7 @@ service imap-login {
 		t.Fatal(err)
 	}
 	// The master logs "starting up" once its listeners are bound.
-	testserver.Start(t, "dovecot", exec.Command(bin, "-F", "-c", confFile), "starting up")
+	s.bin, s.conf = bin, confFile
+	s.proc = testserver.Start(t, "dovecot", exec.Command(bin, "-F", "-c", confFile), "starting up")
 	return s
 }

@@ -30,10 +30,19 @@ func FreePort(t testing.TB) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
+// Process is a server started by Start.
+type Process struct {
+	stop func()
+}
+
+// Stop stops the server now (SIGTERM, then SIGKILL after a minute) and
+// waits for it to exit. Stopping it again does nothing.
+func (p *Process) Stop() { p.stop() }
+
 // Start starts cmd and waits until every one of ready has appeared in its
 // output (stdout and stderr); name says which server in the messages. The
-// server gets SIGTERM, then SIGKILL, when the test ends.
-func Start(t testing.TB, name string, cmd *exec.Cmd, ready ...string) {
+// server gets SIGTERM, then SIGKILL, when the test ends, or at Stop.
+func Start(t testing.TB, name string, cmd *exec.Cmd, ready ...string) *Process {
 	t.Helper()
 	pr, pw, err := os.Pipe()
 	if err != nil {
@@ -72,7 +81,7 @@ func Start(t testing.TB, name string, cmd *exec.Cmd, ready ...string) {
 			}
 		}
 	}()
-	t.Cleanup(func() {
+	stop := sync.OnceFunc(func() {
 		cmd.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-exited:
@@ -80,6 +89,9 @@ func Start(t testing.TB, name string, cmd *exec.Cmd, ready ...string) {
 			cmd.Process.Kill()
 		}
 		cmd.Wait()
+	})
+	t.Cleanup(func() {
+		stop()
 		if t.Failed() {
 			t.Logf("%s log:\n%s", name, out())
 		}
@@ -91,4 +103,5 @@ func Start(t testing.TB, name string, cmd *exec.Cmd, ready ...string) {
 	case <-time.After(waitLimit):
 		t.Fatalf("%s did not start:\n%s", name, out())
 	}
+	return &Process{stop: stop}
 }
