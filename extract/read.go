@@ -934,7 +934,6 @@ func (r *rxReader) diagnoses() {
 	r.dxSpan = map[int][][2]int{}
 	r.dxBefore = map[int]bool{}
 	r.dxItems = map[int]bool{}
-	r.dxItems = map[int]bool{}
 	r.dxTail = map[int]string{}
 	set := icd10cm.For(r.asOf)
 	dxLabelled := map[int]bool{}
@@ -1038,6 +1037,7 @@ func (r *rxReader) diagnoses() {
 		}
 	}
 	r.maskWrappedDescriptions(set)
+	r.maskDescriptionPhrases(set)
 }
 
 // inDxSpan reports whether offset at of line idx lies in a diagnosis read.
@@ -1098,6 +1098,145 @@ func (r *rxReader) maskWrappedDescriptions(set *icd10cm.Set) {
 			r.dxSpan[next] = append(r.dxSpan[next], [2]int{0, cut})
 		}
 	}
+}
+
+// maskDescriptionPhrases masks a region named inside the words of a
+// diagnosis the order carries, wherever the description stands: before its
+// code or after it, wrapped onto another line, beside a label. "Sprain of
+// ligaments of lumbar spine" names the injury, not the area to treat: a
+// region whose neighbouring words all belong to the description of a code
+// read, one of them a clinical word (not a region, a side or a joining
+// word), is part of that description. A region standing alone ("to the
+// lumbar region for ...") keeps its reading.
+func (r *rxReader) maskDescriptionPhrases(set *icd10cm.Set) {
+	words := map[string]bool{}
+	for _, dx := range r.rx.Diagnoses {
+		official, _ := set.Lookup(dx.Code)
+		for _, w := range strings.FieldsFunc(strings.ToLower(official), func(c rune) bool { return !unicode.IsLetter(c) }) {
+			words[w] = true
+		}
+	}
+	if len(words) == 0 {
+		return
+	}
+	inDesc := func(t string) bool {
+		if words[t] {
+			return true
+		}
+		if len(t) >= 5 {
+			for w := range words {
+				if editDistance(t, w) <= 1 {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	// What stands under an areas label is read as areas, whatever its
+	// words.
+	labelled := map[int]bool{}
+	for _, l := range r.field("areas") {
+		labelled[l.Line.Idx] = true
+	}
+	for _, l := range r.lines {
+		text := r.masked(l).Text
+		toks := wordSpans(text)
+		if len(toks) == 0 || labelled[l.Idx] {
+			continue
+		}
+		mentions := AreaMentions(text)
+		// The words of every region named: a word of one region is no
+		// clinical word beside another ("low back & sacroiliac joints").
+		region := make([]bool, len(toks))
+		from := 0
+		for _, m := range mentions {
+			at := strings.Index(text[from:], m.Text)
+			if at < 0 {
+				continue
+			}
+			at += from
+			from = at + len(m.Text)
+			for i, t := range toks {
+				if t[0] < from && t[1] > at {
+					region[i] = true
+				}
+			}
+		}
+		from = 0
+		for _, m := range mentions {
+			at := strings.Index(text[from:], m.Text)
+			if at < 0 {
+				continue
+			}
+			at += from
+			end := at + len(m.Text)
+			from = end
+			// The words of the mention, and the run of description words
+			// on either side of it, within one item of a list.
+			first := slices.IndexFunc(toks, func(t [2]int) bool { return t[1] > at })
+			last := first
+			for last+1 < len(toks) && toks[last+1][0] < end {
+				last++
+			}
+			if first < 0 {
+				continue
+			}
+			clinical := false
+			word := func(i int) string { return strings.ToLower(text[toks[i][0]:toks[i][1]]) }
+			joined := func(i, j int) bool { return !strings.ContainsAny(text[toks[i][1]:toks[j][0]], ".;:") }
+			lo, hi := first, last
+			for lo > 0 && joined(lo-1, lo) && inDesc(word(lo-1)) {
+				lo--
+			}
+			for hi+1 < len(toks) && joined(hi, hi+1) && inDesc(word(hi+1)) {
+				hi++
+			}
+			for i := lo; i <= hi; i++ {
+				if !region[i] && clinicalWord(word(i)) {
+					clinical = true
+				}
+			}
+			if clinical {
+				r.dxSpan[l.Idx] = append(r.dxSpan[l.Idx], [2]int{toks[lo][0], toks[hi][1]})
+			}
+		}
+	}
+}
+
+// clinicalWord reports a word of a diagnosis that says what is wrong, not
+// where: not a region, a side or a joining word.
+func clinicalWord(w string) bool {
+	if len(w) < 4 || len(Areas(w)) > 0 {
+		return false
+	}
+	switch w {
+	case "with", "without", "other", "than", "from", "into", "right", "left", "bilateral", "side", "sides",
+		"lower", "upper", "region", "regions", "both", "area", "areas":
+		return false
+	}
+	return true
+}
+
+// wordSpans are the offsets of the runs of letters in text.
+func wordSpans(text string) [][2]int {
+	var out [][2]int
+	start := -1
+	for i, c := range text {
+		if unicode.IsLetter(c) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, [2]int{start, i})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, [2]int{start, len(text)})
+	}
+	return out
 }
 
 // hasWordAfter reports a word of three letters or more in rest.

@@ -627,3 +627,39 @@ func TestHeadingMassageGivesWay(t *testing.T) {
 		t.Errorf("labelled: procedures %+v, want 97124 alone", rx.Procedures)
 	}
 }
+
+// A region named only inside a diagnosis's words is part of the diagnosis,
+// wherever its description stands: before its code, after it and wrapped,
+// beside a label; the areas stay unread and are not taken from it. A region
+// the order names beside the same words is read.
+func TestAreasNotFromDiagnosisWords(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		want  []string
+	}{
+		{"description before its code, wrapped", []string{
+			"Please see the patient for myofascial release, CPT code 97140.",
+			"The diagnoses are Lumbago with sciatica, right side, M54.41, Sprain of ligaments of lumbar",
+			"spine, initial encounter, S33.5XXA and Other low back pain, M54.59.",
+		}, nil},
+		{"description after its code, wrapped into the plan", []string{
+			"Please see the patient for NMT (neuromuscular therapy).",
+			"Relevant problems: M48.061: Lumbar stenosis; M51.16: Intervertebral disc disorders with",
+			"radiculopathy, lumbar region. Plan: twice weekly, six-week course.",
+		}, nil},
+		{"description beside a label", []string{
+			"I should like her to have manual therapy (97140).",
+			"Indication for referral: Pain in right lower leg, ICD-10-CM M79.661; Pain in right hip, ICD-10-CM M25.551.",
+		}, nil},
+		{"a region the order names", []string{
+			"Myofascial release (97140) to the lumbar region for lumbar radiculopathy",
+			"Diagnosis: M54.16 Radiculopathy, lumbar region",
+		}, []string{"lumbar"}},
+	} {
+		rx := ReadPrescription(ocrDoc(tc.lines...), readAsOf)
+		if !slices.Equal(rx.Areas, tc.want) {
+			t.Errorf("%s: areas %v, want %v", tc.name, rx.Areas, tc.want)
+		}
+	}
+}

@@ -156,6 +156,9 @@ const (
 	// expiryConfidence is the confidence below which a date read is not
 	// enough to call the prescription expired.
 	expiryConfidence = 0.8
+	// invalidCodeConfidence is the confidence below which a diagnosis code
+	// read is not trusted to be invalid as printed.
+	invalidCodeConfidence = 0.9
 )
 
 // Check applies the rules to what was read from doc. asOf is the receipt
@@ -393,6 +396,19 @@ func (c *checker) review(doc *extract.Document) {
 	// A date that alone makes the prescription expired must have been
 	// read well: one misread digit of the year turns a current order into
 	// an old one.
+	// So must a code that alone makes a diagnosis invalid: one letter or
+	// digit misread ("I89.0" read "L89.0", an extra digit) turns a good
+	// code into a bad one.
+	for _, f := range c.findings {
+		if f.Rule != RuleDiagnosisInvalid {
+			continue
+		}
+		for _, dx := range rx.Diagnoses {
+			if dx.Code == f.Code && dx.Confidence > 0 && dx.Confidence < invalidCodeConfidence {
+				c.add(RuleLowConfidence, Warning, fmt.Sprintf("The code %s, which is not valid, was read with %.0f%% confidence; a person should check it before the office is asked to correct it.", dx.Code, dx.Confidence*100), "")
+			}
+		}
+	}
 	if e, ok := rx.Evidence["date"]; ok && c.has(RuleRxExpired) && e.Confidence > 0 && e.Confidence < expiryConfidence {
 		c.add(RuleLowConfidence, Warning, fmt.Sprintf("The date that makes the prescription expired (%s) was read with %.0f%% confidence; a person should check it.", rx.Date, e.Confidence*100), "")
 	}

@@ -118,3 +118,23 @@ func TestReviewDoubtfulExpiry(t *testing.T) {
 		}
 	}
 }
+
+// So is a code that is invalid only as read: one letter misread ("I89.0"
+// read "L89.0") makes a category of a billable code. Read well, the code
+// is the office's to correct.
+func TestReviewDoubtfulInvalidCode(t *testing.T) {
+	asOf := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	doc := &extract.Document{Pages: []*extract.Page{{Number: 1, Confidence: 0.9}}}
+	for _, tc := range []struct {
+		code string
+		conf float64
+		want string
+	}{{"L89.0", 0.97, StatusNeedsCorrection}, {"L89.0", 0.8, StatusNeedsReview}, {"M62.UN", 0.97, StatusNeedsCorrection}, {"M62.UN", 0.7, StatusNeedsReview}} {
+		rx := completeRx(0.92, 0.95)
+		rx.Diagnoses = append(rx.Diagnoses, extract.Diagnosis{Code: tc.code, Evidence: extract.Evidence{Text: tc.code, Confidence: tc.conf}})
+		res, _ := Check(doc, rx, DefaultProfile, asOf)
+		if res.Status != tc.want {
+			t.Errorf("%s read at %.2f: status %s (%+v), want %s", tc.code, tc.conf, res.Status, res.Findings, tc.want)
+		}
+	}
+}
