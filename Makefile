@@ -5,7 +5,8 @@ GO        ?= go
 BIN       := bin/rxintake
 VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo devel)
 LDFLAGS   := -X main.version=$(VERSION)
-FUZZTIME  ?= 30s
+FUZZTIME  ?= 60s
+FUZZFLAGS ?=
 DEMO_ARGS ?=
 
 # Debian packages: the same lists the Dockerfile installs (its run stage adds
@@ -69,9 +70,14 @@ check: test check-docker check-tidy
 	@if command -v govulncheck >/dev/null; then govulncheck ./...; else echo "govulncheck not installed: go install golang.org/x/vuln/cmd/govulncheck@latest"; fi
 
 # Every parser of untrusted input has a fuzz target; each runs FUZZTIME.
+# docs/security-tests.md lists what each one reads. FUZZFLAGS adds flags
+# (-parallel 1 on a shared machine).
 FUZZ_TARGETS := extract:FuzzSniff extract:FuzzParseMail extract:FuzzReadTIFFPages extract:FuzzFaxHeader \
                 extract:FuzzParseFrequency extract:FuzzParseSession extract:FuzzAreas extract:FuzzProcedures \
-                icd10cm:FuzzNormalize icd10cm:FuzzMisread intake:FuzzParseMessage
+                extract:FuzzReadPrescription extract:FuzzFindDates extract:FuzzHTMLText \
+                icd10cm:FuzzNormalize icd10cm:FuzzMisread \
+                intake:FuzzParseMessage intake:FuzzParseAuthResults intake:FuzzSenderFax \
+                assist:FuzzAnswer audit:FuzzParseCheckpoints review:FuzzLocalPath
 
 # The review page in headless Chromium: screenshots go to $(ARTIFACTS).
 ARTIFACTS ?= artifacts
@@ -83,7 +89,7 @@ fuzz: deps
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t#*:}; \
 		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
-		$(GO) test ./$$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) || exit 1; \
+		$(GO) test ./$$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) || exit 1; \
 	done
 
 # The evaluation corpus is generated once (EVAL_N documents, seed EVAL_SEED)
