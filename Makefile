@@ -6,6 +6,7 @@ BIN       := bin/rxintake
 VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo devel)
 LDFLAGS   := -X main.version=$(VERSION)
 FUZZTIME  ?= 60s
+FUZZMIN   ?= 5s
 FUZZFLAGS ?=
 DEMO_ARGS ?=
 
@@ -97,8 +98,9 @@ vulndb:
 	echo "vulndb: $$(ls $(VULNDB_DIR)/ID | grep -c 'json$$') entries in $(VULNDB_DIR)"
 
 # Every parser of untrusted input has a fuzz target; each runs FUZZTIME.
-# docs/security-tests.md lists what each one reads. FUZZFLAGS adds flags
-# (-parallel 1 on a shared machine).
+# docs/security-tests.md lists what each one reads. FUZZMIN bounds the
+# minimising of each new input (go test's default, 60 s, can take a whole
+# run); FUZZFLAGS adds flags (-parallel 1 on a shared machine).
 FUZZ_TARGETS := extract:FuzzSniff extract:FuzzParseMail extract:FuzzReadTIFFPages extract:FuzzFaxHeader \
                 extract:FuzzParseFrequency extract:FuzzParseSession extract:FuzzAreas extract:FuzzProcedures \
                 extract:FuzzReadPrescription extract:FuzzFindDates extract:FuzzHTMLText \
@@ -116,7 +118,7 @@ fuzz: deps
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t#*:}; \
 		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
-		$(GO) test ./$$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) || exit 1; \
+		$(GO) test ./$$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMIN) $(FUZZFLAGS) || exit 1; \
 	done
 
 # The evaluation corpus is generated once (EVAL_N documents, seed EVAL_SEED)
