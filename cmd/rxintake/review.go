@@ -34,7 +34,7 @@ func serveReview(ctx context.Context, a *app, log *slog.Logger) error {
 		log.Warn("review page: no users yet; add one with rxintake user add --config FILE NAME", "users_file", rc.UsersFile)
 	}
 	srv, err := review.New(review.Options{Trail: a.trail, Store: a.store, Config: a.cfg,
-		Users: users, Notifier: a.reviewNotifier(), Log: log, Secure: review.TLS(a.cfg),
+		Users: users, DB: a.db, Notifier: a.reviewNotifier(), Log: log, Secure: review.TLS(a.cfg),
 		AfterAction: func() { a.checkpointSoon(ctx, log) }})
 	if err != nil {
 		return err
