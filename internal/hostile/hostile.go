@@ -67,7 +67,7 @@ func Corpus(fx Fixtures) []Input {
 
 	// The rest.
 	doc("gigapixel.pdf", "a 1 KB PDF whose page renders to 3.6 gigapixels at 300 dpi", gigapixelPDF(), "unreadable")
-	doc("flate-bomb.pdf", "a page whose content stream inflates from 50 KB to 64 MB", flateBombPDF(64<<20), "unreadable", "not-a-prescription")
+	doc("flate-bomb.pdf", "a page whose content stream inflates to 64 MB", flateBombPDF(64<<20), "unreadable", "not-a-prescription")
 	doc("pages-5000.pdf", "a PDF of 5000 empty pages", emptyPagesPDF(5000), "unreadable")
 	doc("encrypted.pdf", "a PDF encrypted with a password nobody gave", encryptedPDF(), "unreadable")
 	for i, seed := range []uint64{1, 2, 3} {
