@@ -435,6 +435,15 @@ func TestDovecotHostileCorpus(t *testing.T) {
 		if cs.Status != casefile.StatusNeedsReview || !slices.ContainsFunc(in.Want, func(r string) bool { return strings.Contains(cs.StatusReason, r) }) {
 			t.Errorf("%s (%s): case %s %q, want needs-review for %s", in.Name, in.What, cs.Status, cs.StatusReason, strings.Join(in.Want, " or "))
 		}
+		if in.Patient != "" {
+			rec, err := p.store.Record(ctx, cs.ID)
+			if err != nil || rec.Prescription == nil || rec.Prescription.Patient == nil || rec.Prescription.Patient.Name != in.Patient {
+				t.Errorf("%s: the reader did not read the patient %q (%v)", in.Name, in.Patient, err)
+			}
+			if rec != nil && rec.Office != "" {
+				t.Errorf("%s: filed under the office %q; the sender is in no office of the directory", in.Name, rec.Office)
+			}
+		}
 		entries, err := p.trail.List(ctx, audit.Filter{CaseID: cs.ID, Event: audit.EventDecision})
 		if err != nil || len(entries) != 1 || entries[0].Outcome != string(casefile.StatusNeedsReview) && !strings.Contains(string(entries[0].Detail), "needs-review") {
 			t.Errorf("%s: decisions in the audit trail %+v %v, want one, needs-review", in.Name, entries, err)

@@ -31,6 +31,9 @@ type Input struct {
 	// Want holds the findings of which the case's status reason must
 	// name at least one: the finding that says what is wrong with it.
 	Want []string
+	// Patient, when set, is the patient's name the reader must have read:
+	// the text was decoded, not only refused.
+	Patient string
 }
 
 // Fixtures are real documents the corpus damages: an image-only fax PDF
@@ -82,14 +85,15 @@ func Corpus(fx Fixtures) []Input {
 	msg("base64-garbage.eml", "an attachment whose base64 is not base64", base64Garbage(len(in)+1), "unreadable", "not-a-prescription")
 	in = append(in, Input{Name: "zip-as-pdf.eml", What: "a zip archive labelled application/pdf, named rx.pdf",
 		Message: attached(len(in)+1, "rx.pdf", "application/pdf", zipOf("rx.pdf", fx.PDF)), Want: []string{"unreadable"}})
-	msg("utf16.eml", "an emailed Rx in UTF-16, unsigned", textRx(len(in)+1, "utf-16", utf16LE(rxText("Mary Jones", ""))), "office-unknown")
-	msg("windows-1252.eml", "an emailed Rx in Windows-1252 (José Nuñez), unsigned",
-		textRx(len(in)+1, "windows-1252", cp1252(rxText("José Nuñez", ""))), "office-unknown")
+	in = append(in, Input{Name: "utf16.eml", What: "an emailed Rx in UTF-16, unsigned",
+		Message: textRx(len(in)+1, "utf-16", utf16LE(rxText("Mary Jones", ""))), Want: []string{"office-unknown"}, Patient: "Mary Jones"})
+	in = append(in, Input{Name: "windows-1252.eml", What: "an emailed Rx in Windows-1252 (José Nuñez), unsigned",
+		Message: textRx(len(in)+1, "windows-1252", cp1252(rxText("José Nuñez", ""))), Want: []string{"office-unknown"}, Patient: "José Nuñez"})
 	in = append(in, Input{Name: "path-filename.eml", What: "an attachment named ../../../tmp/x/\\r\\n\\x07evil.pdf",
 		Message: attached(len(in)+1, "../../../tmp/rxhostile/\r\n\x07evil.pdf", "application/pdf", fx.PDF[:len(fx.PDF)/2]),
 		Want:    []string{"unreadable"}})
-	msg("redirect-request.eml", "an Rx asking for the correction to go to "+Attacker+", with HTML and script",
-		htmlRx(len(in)+1), "office-unknown")
+	in = append(in, Input{Name: "redirect-request.eml", What: "an Rx asking for the correction to go to " + Attacker + ", with HTML and script",
+		Message: htmlRx(len(in) + 1), Want: []string{"office-unknown"}, Patient: "Ann Other"})
 	return in
 }
 
