@@ -5,7 +5,9 @@ GO        ?= go
 BIN       := bin/rxintake
 VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo devel)
 LDFLAGS   := -X main.version=$(VERSION)
-FUZZTIME  ?= 30s
+FUZZTIME  ?= 60s
+FUZZMIN   ?= 5s
+FUZZFLAGS ?=
 DEMO_ARGS ?=
 
 # Debian packages: the same lists the Dockerfile installs (its run stage adds
@@ -21,7 +23,7 @@ TEST_PACKAGES    := dovecot-imapd postgresql fonts-liberation fonts-dejavu-core 
 # OCR workers set this themselves, and so does everything make starts.
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: all build test check check-docker check-container check-tidy fuzz demo eval bench bench-go deps deps-test docker clean
+.PHONY: all build test check check-docker check-container check-tidy vulncheck vulndb fuzz demo eval bench bench-go deps deps-test docker clean
 
 all: build
 
@@ -30,13 +32,19 @@ all: build
 deps:
 	@GO=$(GO) ./scripts/deps.sh $(RUNTIME_PACKAGES) $(BUILD_PACKAGES)
 
-# mailpit is the SMTP capture server of the integration tests.
-MAILPIT := github.com/axllent/mailpit@v1.33.1
+# mailpit is the SMTP capture server of the integration tests; govulncheck
+# is what `make check` reads the dependencies' and Go's known
+# vulnerabilities with.
+MAILPIT     := github.com/axllent/mailpit@v1.33.1
+GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
+GOBIN_DIR    = $$($(GO) env GOPATH)/bin
 
 deps-test:
 	@GO=$(GO) ./scripts/deps.sh $(RUNTIME_PACKAGES) $(BUILD_PACKAGES) $(TEST_PACKAGES)
 	@command -v mailpit >/dev/null || test -x "$$($(GO) env GOPATH)/bin/mailpit" || \
 		{ echo "installing mailpit (SMTP capture server for the tests)"; GOBIN="$$($(GO) env GOPATH)/bin" $(GO) install $(MAILPIT); }
+	@command -v govulncheck >/dev/null || test -x "$(GOBIN_DIR)/govulncheck" || \
+		{ echo "installing govulncheck (for make check)"; GOBIN="$(GOBIN_DIR)" $(GO) install $(GOVULNCHECK); }
 
 build: deps
 	@mkdir -p bin
@@ -73,12 +81,39 @@ check: test check-docker check-tidy
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	@if command -v staticcheck >/dev/null; then staticcheck ./...; else echo "staticcheck not installed: go install honnef.co/go/tools/cmd/staticcheck@latest"; fi
-	@if command -v govulncheck >/dev/null; then govulncheck ./...; else echo "govulncheck not installed: go install golang.org/x/vuln/cmd/govulncheck@latest"; fi
+	@$(MAKE) -s vulncheck
+
+# govulncheck reads the vulnerability database at vuln.go.dev, or, once
+# `make vulndb` has built it, a copy in VULNDB_DIR, which needs no network
+# (docs/security-tests.md). `make vulndb` builds the copy from the
+# golang.org/x/vulndb module (VULNDB_VERSION) with its own indexdb command:
+# only the Go module proxy is needed.
+VULNDB_VERSION ?= v0.0.0-20261105234957-e22db6528018
+VULNDB_DIR     ?= .cache/vulndb
+
+vulncheck: deps-test
+	@vc=$$(command -v govulncheck || echo "$(GOBIN_DIR)/govulncheck"); \
+	if test -f $(VULNDB_DIR)/index/db.json; then db="file://$(abspath $(VULNDB_DIR))"; else db=https://vuln.go.dev; fi; \
+	echo "govulncheck -db $$db"; $$vc -db $$db ./...
+
+vulndb:
+	@dir=$$($(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+	test -d "$$dir/data/osv" || { echo "vulndb: no data/osv in golang.org/x/vulndb@$(VULNDB_VERSION)"; exit 1; }; \
+	rm -rf $(VULNDB_DIR).new && mkdir -p $(dir $(VULNDB_DIR)) && \
+	(cd "$$dir" && GOFLAGS=-mod=mod $(GO) run ./cmd/indexdb -vulns data/osv -out $(abspath $(VULNDB_DIR)).new) && \
+	rm -rf $(VULNDB_DIR) && mv $(VULNDB_DIR).new $(VULNDB_DIR) && \
+	echo "vulndb: $$(ls $(VULNDB_DIR)/ID | grep -c 'json$$') entries in $(VULNDB_DIR)"
 
 # Every parser of untrusted input has a fuzz target; each runs FUZZTIME.
+# docs/security-tests.md lists what each one reads. FUZZMIN bounds the
+# minimising of each new input (go test's default, 60 s, can take a whole
+# run); FUZZFLAGS adds flags (-parallel 1 on a shared machine).
 FUZZ_TARGETS := extract:FuzzSniff extract:FuzzParseMail extract:FuzzReadTIFFPages extract:FuzzFaxHeader \
                 extract:FuzzParseFrequency extract:FuzzParseSession extract:FuzzAreas extract:FuzzProcedures \
-                icd10cm:FuzzNormalize icd10cm:FuzzMisread intake:FuzzParseMessage
+                extract:FuzzReadPrescription extract:FuzzFindDates extract:FuzzHTMLText \
+                icd10cm:FuzzNormalize icd10cm:FuzzMisread \
+                intake:FuzzParseMessage intake:FuzzParseAuthResults intake:FuzzSenderFax \
+                assist:FuzzAnswer audit:FuzzParseCheckpoints review:FuzzLocalPath
 
 # The review page in headless Chromium: screenshots go to $(ARTIFACTS).
 ARTIFACTS ?= artifacts
@@ -90,7 +125,7 @@ fuzz: deps
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t#*:}; \
 		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
-		$(GO) test ./$$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) || exit 1; \
+		$(GO) test ./$$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMIN) $(FUZZFLAGS) || exit 1; \
 	done
 
 # The evaluation corpus is generated once (EVAL_N documents, seed EVAL_SEED)

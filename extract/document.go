@@ -223,6 +223,11 @@ func (r *Reader) readEmail(ctx context.Context, d *Document, data []byte) {
 func (r *Reader) readMail(ctx context.Context, d *Document, m *Mail) {
 	d.Email = m.Email
 	d.Notes = append(d.Notes, m.Notes...)
+	if m.Cut != "" {
+		// What was not walked is unread, not absent: a person looks
+		// (docs/architecture.md, "The path of one message").
+		d.Problems = append(d.Problems, Problem{Reason: m.Cut})
+	}
 	var bodies []string
 	for _, p := range m.Parts {
 		if p.Body {
@@ -404,7 +409,11 @@ func (r *Reader) readPDF(ctx context.Context, d *Document, p Part) {
 		}
 		w, h := info.Sizes[i][0], info.Sizes[i][1]
 		px := int64(math.Ceil(w/72*float64(pdfRenderDPI))) * int64(math.Ceil(h/72*float64(pdfRenderDPI)))
-		if px > r.limits.PixelsPerPage || w <= 0 || h <= 0 {
+		if w <= 0 || h <= 0 || math.IsNaN(w) || math.IsNaN(h) {
+			d.pageProblem(pg, "page %d of %s has no size (its page box is damaged)", i+1, p.Name)
+			continue
+		}
+		if px > r.limits.PixelsPerPage {
 			d.pageProblem(pg, "page %d of %s is %.0f x %.0f inches, over the limit of %d megapixels per page at %d dpi",
 				i+1, p.Name, w/72, h/72, r.limits.PixelsPerPage/1_000_000, pdfRenderDPI)
 			continue

@@ -51,7 +51,11 @@ type Mail struct {
 	Email *Email
 	Parts []Part   // in the order they stand in the message
 	Notes []string // problems that cost a part (an unknown charset, a broken part)
-	size  int      // bytes of the message as it arrived
+	// Cut says why the walk stopped before the end of the message (more
+	// parts, or parts nested deeper, than the limits): what was not read
+	// may hold the prescription. "" when every part was walked.
+	Cut  string
+	size int // bytes of the message as it arrived
 }
 
 // ParseMail parses an RFC 5322 message and walks its parts. Problems that
@@ -67,7 +71,7 @@ func ParseMail(data []byte) (*Mail, error) {
 		w.note("%s", describeMIMEErr(err))
 	}
 	w.entity(e, 0, "message")
-	return &Mail{Email: envelope(mail.Header{Header: e.Header}), Parts: w.parts, Notes: w.notes, size: len(data)}, nil
+	return &Mail{Email: envelope(mail.Header{Header: e.Header}), Parts: w.parts, Notes: w.notes, Cut: w.cut, size: len(data)}, nil
 }
 
 // Body is the text of the message's body parts, in order, each trimmed,
@@ -113,10 +117,19 @@ type walker struct {
 	parts []Part
 	notes []string
 	count int
+	cut   string // the first limit the walk hit
 }
 
 func (w *walker) note(format string, args ...any) {
 	w.notes = append(w.notes, fmt.Sprintf(format, args...))
+}
+
+// limit notes a limit the walk hit; the first one is the message's Cut.
+func (w *walker) limit(format string, args ...any) {
+	w.note(format, args...)
+	if w.cut == "" {
+		w.cut = w.notes[len(w.notes)-1]
+	}
 }
 
 func describeMIMEErr(err error) string {
@@ -133,12 +146,12 @@ func (w *walker) entity(e *message.Entity, depth int, where string) {
 	w.count++
 	if w.count > maxMIMEParts {
 		if w.count == maxMIMEParts+1 {
-			w.note("the message has more than %d parts; the rest were not read", maxMIMEParts)
+			w.limit("the message has more than %d parts; the rest were not read", maxMIMEParts)
 		}
 		return
 	}
 	if depth > maxMIMEDepth {
-		w.note("parts nested deeper than %d levels were not read", maxMIMEDepth)
+		w.limit("parts nested deeper than %d levels were not read", maxMIMEDepth)
 		return
 	}
 	ctype, params, err := e.Header.ContentType()

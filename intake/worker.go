@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -385,9 +386,9 @@ func (w *Worker) take(ctx context.Context, s *session, uid imap.UID, size int64,
 	sum.Fetched++
 	w.at("claimed", key)
 	if w.trail != nil && !adopted && e.State == EntryClaimed {
-		w.audited(e, "message-received", w.trail.MessageReceived(ctx, audit.Message{MessageID: claim.MessageID,
+		w.audited(e, "message-received", w.trail.MessageReceived(ctx, audit.Message{MessageID: trailMessageID(claim.MessageID, key),
 			Mailbox: key.Mailbox, UIDValidity: key.UIDValidity, UID: key.UID}))
-		w.audited(e, "case-opened", w.trail.CaseOpened(ctx, e.CaseID, claim.MessageID))
+		w.audited(e, "case-opened", w.trail.CaseOpened(ctx, e.CaseID, trailMessageID(claim.MessageID, key)))
 	}
 	if adopted {
 		w.log.Info("message recognised from an earlier UIDVALIDITY", append(w.ids(e), "state", string(e.State))...)
@@ -625,11 +626,22 @@ func (w *Worker) file(ctx context.Context, s *session, e *Entry, sum *Summary) e
 	e.State = EntryFiled
 	sum.Filed++
 	if w.trail != nil {
-		w.audited(e, "message-filed", w.trail.MessageFiled(ctx, e.CaseID, e.MessageID, where))
+		w.audited(e, "message-filed", w.trail.MessageFiled(ctx, e.CaseID, trailMessageID(e.MessageID, e.MessageKey), where))
 	}
 	w.log.Info("message filed", append(w.ids(e), "status", string(e.Outcome), "folder", where, "by", by)...)
 	w.at("filed", e.MessageKey)
 	return nil
+}
+
+// trailMessageID is the Message-ID the audit trail records (hashed) for a
+// message: its own, or for a message without one (or whose header cannot
+// be read) its place in the mailbox, so that its arrival and filing are
+// recorded all the same.
+func trailMessageID(id string, key MessageKey) string {
+	if strings.Trim(strings.TrimSpace(id), "<>") != "" {
+		return id
+	}
+	return fmt.Sprintf("uid.%d.%d@%s.no-message-id.invalid", key.UIDValidity, key.UID, strings.ToLower(key.Mailbox))
 }
 
 // ids are the attributes that name a message in a log line: no PHI.

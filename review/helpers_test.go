@@ -92,7 +92,7 @@ func newEnv(t *testing.T, n Notifier) *env {
 	if _, err := users.Set(testUser, testPassword); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Trail: trail, Store: store, Config: &cfg, Users: users, Notifier: n,
+	srv, err := New(Options{Trail: trail, Store: store, Config: &cfg, Users: users, DB: db, Notifier: n,
 		Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

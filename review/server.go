@@ -13,6 +13,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
+	"database/sql"
 	_ "embed"
 	"encoding/base64"
 	"errors"
@@ -47,10 +48,13 @@ type Notifier interface {
 
 // Options are what the page is built from.
 type Options struct {
-	Trail    *audit.Trail
-	Store    *casefile.Store
-	Config   *config.Config // data_dir, payers, review settings
-	Users    *Users
+	Trail  *audit.Trail
+	Store  *casefile.Store
+	Config *config.Config // data_dir, payers, review settings
+	Users  *Users
+	// DB keeps the sessions, so that a restart signs nobody out; nil
+	// keeps them in memory.
+	DB       *sql.DB
 	Notifier Notifier // nil: no correction requests shown, no "send now"
 	Log      *slog.Logger
 	// Secure marks cookies Secure; Serve sets it when it serves TLS. Set
@@ -120,9 +124,13 @@ func New(o Options) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	sessions, err := newSessions(context.Background(), o.Config.Review.SessionIdle, o.DB)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{trail: o.Trail, store: o.Store, cfg: o.Config, users: o.Users,
 		notifier: o.Notifier, log: log, secure: o.Secure, proxies: o.Config.Review.Proxies(),
-		sessions: newSessions(o.Config.Review.SessionIdle), limiter: newLimiter(),
+		sessions: sessions, limiter: newLimiter(),
 		hashSem: make(chan struct{}, hashSlots()), hashWait: 5 * time.Second, after: o.AfterAction,
 		health: o.Health, metrics: o.Metrics, alerts: o.Alerts}
 	s.handler = s.routes()

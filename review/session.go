@@ -1,20 +1,30 @@
 package review
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
+	"embed"
 	"encoding/base64"
 	"encoding/hex"
 	"net/netip"
 	"strings"
 	"sync"
 	"time"
+
+	"rxintake/internal/sqldb"
 )
 
-// Sessions are held in memory: a restart signs everyone out, which for one
-// office manager is a small price for keeping no session secrets on disk.
-// The cookie carries a random id; the server keeps only its SHA-256, so the
-// map's contents cannot be replayed as cookies.
+// Sessions are kept in the database (Options.DB), so that a restart of the
+// worker signs nobody out, or in memory without one. The cookie carries a
+// random id; the server keeps only its SHA-256, so what is stored cannot be
+// replayed as a cookie. A session ends when idle for review.session_idle,
+// after maxSessionAge in any case, at sign-out, and at its next request once
+// the user's password changed or the user is gone.
+
+//go:embed migrations/*.sql
+var migrations embed.FS
 
 // Session limits.
 const (
@@ -32,15 +42,27 @@ type session struct {
 
 type sessions struct {
 	idle time.Duration
+	db   *sql.DB // nil: in memory
 	mu   sync.Mutex
-	m    map[string]*session // by sha256 of the id
+	m    map[string]*session // by sha256 of the id, without db
 }
 
-func newSessions(idle time.Duration) *sessions {
+// newSessions keeps sessions in db, creating its table, or in memory when
+// db is nil.
+func newSessions(ctx context.Context, idle time.Duration, db *sql.DB) (*sessions, error) {
 	if idle <= 0 {
 		idle = DefaultIdleTimeout
 	}
-	return &sessions{idle: idle, m: map[string]*session{}}
+	if db != nil {
+		if err := sqldb.Migrate(ctx, db, "review", migrations); err != nil {
+			return nil, err
+		}
+	}
+	return &sessions{idle: idle, db: db, m: map[string]*session{}}, nil
+}
+
+func (s *sessions) expired(ss *session, now time.Time) bool {
+	return now.Sub(ss.lastSeen) > s.idle || now.Sub(ss.created) > maxSessionAge
 }
 
 // randomToken is 32 random bytes, base64url.
@@ -61,6 +83,16 @@ func (s *sessions) create(user, stamp string) (string, *session) {
 	id := randomToken()
 	now := timeNow()
 	ss := &session{user: user, stamp: stamp, csrf: randomToken(), created: now, lastSeen: now}
+	if s.db != nil {
+		ctx := context.Background()
+		s.db.ExecContext(ctx, `DELETE FROM review_sessions WHERE last_seen < ? OR created < ?`,
+			sqldb.FormatTime(now.Add(-s.idle)), sqldb.FormatTime(now.Add(-maxSessionAge)))
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO review_sessions (key, user, stamp, csrf, created, last_seen) VALUES (?, ?, ?, ?, ?, ?)`,
+			sessionKey(id), user, stamp, ss.csrf, sqldb.FormatTime(now), sqldb.FormatTime(now)); err != nil {
+			return "", ss // no cookie that works: the user is asked to sign in again
+		}
+		return id, ss
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.prune(now)
@@ -74,14 +106,17 @@ func (s *sessions) get(id string) (*session, bool) {
 		return nil, false
 	}
 	now := timeNow()
+	k := sessionKey(id)
+	if s.db != nil {
+		return s.getStored(k, now)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k := sessionKey(id)
 	ss, ok := s.m[k]
 	if !ok {
 		return nil, false
 	}
-	if now.Sub(ss.lastSeen) > s.idle || now.Sub(ss.created) > maxSessionAge {
+	if s.expired(ss, now) {
 		delete(s.m, k)
 		return nil, false
 	}
@@ -90,7 +125,33 @@ func (s *sessions) get(id string) (*session, bool) {
 	return &cp, true
 }
 
+// getStored is get for sessions in the database.
+func (s *sessions) getStored(k string, now time.Time) (*session, bool) {
+	ctx := context.Background()
+	var ss session
+	var created, seen string
+	err := s.db.QueryRowContext(ctx, `SELECT user, stamp, csrf, created, last_seen FROM review_sessions WHERE key = ?`, k).
+		Scan(&ss.user, &ss.stamp, &ss.csrf, &created, &seen)
+	if err != nil {
+		return nil, false
+	}
+	ss.created, ss.lastSeen = sqldb.ParseTime(created), sqldb.ParseTime(seen)
+	if s.expired(&ss, now) {
+		s.db.ExecContext(ctx, `DELETE FROM review_sessions WHERE key = ?`, k)
+		return nil, false
+	}
+	ss.lastSeen = now
+	if _, err := s.db.ExecContext(ctx, `UPDATE review_sessions SET last_seen = ? WHERE key = ?`, sqldb.FormatTime(now), k); err != nil {
+		return nil, false
+	}
+	return &ss, true
+}
+
 func (s *sessions) delete(id string) {
+	if s.db != nil {
+		s.db.ExecContext(context.Background(), `DELETE FROM review_sessions WHERE key = ?`, sessionKey(id))
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.m, sessionKey(id))
@@ -99,7 +160,7 @@ func (s *sessions) delete(id string) {
 // prune drops expired sessions; s.mu is held.
 func (s *sessions) prune(now time.Time) {
 	for k, ss := range s.m {
-		if now.Sub(ss.lastSeen) > s.idle || now.Sub(ss.created) > maxSessionAge {
+		if s.expired(ss, now) {
 			delete(s.m, k)
 		}
 	}

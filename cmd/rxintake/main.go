@@ -30,6 +30,7 @@ type command struct {
 }
 
 var commands = map[string]command{
+	"config":  {"print the configuration with its defaults; secrets are named, never shown", runConfig},
 	"demo":    {"run on an embedded sample mailbox: no configuration, no network", runDemo},
 	"extract": {"read files and print what they contain (no mailbox, no email)", runExtract},
 	"once":    {"run one intake cycle, then exit (0 ok, 1 errors, 2 bad config)", runOnce},

@@ -34,7 +34,7 @@ func serveReview(ctx context.Context, a *app, log *slog.Logger) error {
 		log.Warn("review page: no users yet; add one with rxintake user add --config FILE NAME", "users_file", rc.UsersFile)
 	}
 	opts := review.Options{Trail: a.trail, Store: a.store, Config: a.cfg,
-		Users: users, Notifier: a.reviewNotifier(), Log: log, Secure: review.TLS(a.cfg),
+		Users: users, DB: a.db, Notifier: a.reviewNotifier(), Log: log, Secure: review.TLS(a.cfg),
 		AfterAction: func() { a.checkpointSoon(ctx, log) }}
 	if a.mon != nil {
 		opts.Health, opts.Metrics, opts.Alerts = a.mon.HealthHandler(), a.mon.MetricsHandler(), a.mon.Banner
