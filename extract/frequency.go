@@ -273,6 +273,7 @@ func mendFrequency(s string) string {
 	s = reFreqWords.ReplaceAllStringFunc(s, func(m string) string {
 		return freqWordMend[strings.ToLower(m)]
 	})
+	s = mendDottedAbbreviations(s)
 	s = reFreqMark.ReplaceAllStringFunc(s, func(m string) string {
 		for i := 1; i < len(m); i++ {
 			if c := m[i]; c == ':' || c == ';' || c == 'b' {
@@ -282,6 +283,30 @@ func mendFrequency(s string) string {
 		return m
 	})
 	return s
+}
+
+// Clinical shorthand is written with full stops as often as without:
+// "b.i.w.", "T.I.W.", "q.w.", "q.o.w." are biw, tiw, qw, qow, and "q.2 wks"
+// is q 2 wks. One rule for the whole class, not a spelling per
+// abbreviation: a run of single letters each followed by a full stop
+// closes up (the stops become spaces after it, keeping every offset), and
+// a stop between q and its number becomes a space.
+var (
+	reDottedLetters = regexp.MustCompile(`(?i)\b(?:[a-z]\.){1,3}[a-z]\b\.?`)
+	reDottedQ       = regexp.MustCompile(`(?i)\bq\.(\d)`)
+)
+
+func mendDottedAbbreviations(s string) string {
+	s = reDottedLetters.ReplaceAllStringFunc(s, func(m string) string {
+		var letters []byte
+		for i := 0; i < len(m); i++ {
+			if c := m[i]; c != '.' {
+				letters = append(letters, c)
+			}
+		}
+		return string(letters) + strings.Repeat(" ", len(m)-len(letters))
+	})
+	return reDottedQ.ReplaceAllString(s, "q $1")
 }
 
 func parseFrequency(text string) (Frequency, bool) {

@@ -56,6 +56,13 @@ func TestParseFrequency(t *testing.T) {
 		{"3 days a week for 4 weeks", 12, 4, false, ""},
 		{"2x/week × 6 weeks", 12, 6, false, ""},
 		{"BIW x 4 weeks", 8, 4, false, ""},
+		// The shorthand with its full stops, whatever the abbreviation.
+		{"t.i.w. x 4 wks", 12, 4, false, ""},
+		{"B.I.W. x 3 wk", 6, 3, false, ""},
+		{"q.w. for 2 months", 8, 8, false, ""},
+		{"q.o.w. x 8 wks", 4, 8, false, ""},
+		{"q.2 wks x 12 wks", 6, 12, false, ""},
+		{"b.i.w. x 1 mo", 8, 4, false, ""},
 		{"TIW x 4 wks", 12, 4, false, ""},
 		{"QW x 8 weeks", 8, 8, false, ""},
 		{"1x wkly for 12 wk", 12, 12, false, ""},
