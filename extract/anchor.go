@@ -167,7 +167,12 @@ func (r *rxReader) eStatement(text string) bool {
 			sign, electronic = true, true
 		case nearWord(w, "electronically", "electronic", "digitally", "digital"):
 			electronic = true
-		case w == "sig" || strings.HasPrefix(w, "sign") || strings.HasPrefix(w, "authenticat"):
+		case strings.HasPrefix(w, "authenticat"):
+			// A record is authenticated by its signer only electronically:
+			// "Authenticated by Ann Vu, MD on ..." is the statement of an
+			// electronic signature, whatever else it says.
+			sign, electronic = true, true
+		case w == "sig" || strings.HasPrefix(w, "sign"):
 			sign = true
 		}
 	}

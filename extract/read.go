@@ -644,7 +644,7 @@ func eSignedName(text string) (name, creds string, ok bool) {
 	// In any word order: "Signed electronically by ... on ...", "Digitally
 	// authenticated and signed by ...".
 	low := strings.ToLower(text)
-	if !strings.Contains(low, "electronic") && !strings.Contains(low, "digital") {
+	if !strings.Contains(low, "electronic") && !strings.Contains(low, "digital") && !strings.Contains(low, "authenticated by") {
 		return "", "", false
 	}
 	for at := 0; ; {

@@ -89,6 +89,7 @@ func TestESignedStatements(t *testing.T) {
 		"Authenticated (e-signed) by Thanh Fitzsimmons 06 Sep 2026 13:47",
 		"Electronically authenticated and signed: Ngozi Nakai, NP-C | Oct 23 2026 10:05",
 		"Electronically signed by: Ann Vu, MD on 11/02/2026",
+		"Authenticated by Ramon Kovacs, DNP, CRNP on NOV 02 2026 1126 hrs",
 	} {
 		name, _, ok := eSignedName(line)
 		if !ok || name == "" {
@@ -124,6 +125,9 @@ func TestEStatementWordings(t *testing.T) {
 		{"Signed electronically by Ann Vu, MD", true},
 		{"Digitally authenticated: Ann Vu MD", true},
 		{"/s/ Ann Vu, MD", true},
+		// A record is authenticated only electronically.
+		{"Authenticated by Mendel U. Rubinstein-Levy MD, FAAPMR", true},
+		{"Signed by Ann Vu, MD", false},
 		{"Signature: ____________", false},
 		{"Significant improvement expected with electronic muscle stimulation", false},
 		{"Electronic signature pending", false},

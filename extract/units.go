@@ -128,8 +128,10 @@ var sessionRE = func() *regexp.Regexp {
 		`(?:\b[x×]\s*\(?|\(|\b)(?P<u>` + rxNumRE + `)(?:` + rxRangeToRE + `(?P<u2>` + rxNumRE + `))?\)?\s*(?:\(?(?:{cues/unit-qualifier})\)?[\s-]*){0,2}units?\b`,
 		// "4u", "x4u"
 		`(?:\b[x×]\s*|\b)(?P<ushort>\d{1,2})\s?u\b`,
-		// "units: 4", "units x 4", "# of units 4"
-		`\bunits?\s*(?:[:=#]|[x×]|of)?\s*(?P<ulabel>\d{1,2})\b`,
+		// "units: 4", "units x 4", "# of units 4", "units per visit: 3",
+		// "units/session 4": the count after its label, whatever the
+		// label says the units are of.
+		`\bunits?\s*(?:(?:per|/|each|a|every)\s*(?:visit|session|treatment|tx|appointment|appt|encounter)s?\.?\s*)?(?:[:=#]|[x×]|of)?\s*(?P<ulabel>\d{1,2})\b`,
 		// "1 hour 30 minutes", "1 hr 15 min"
 		`\b(?P<hm_h>\d|one|two|an?)\s*-?\s*(?:hours?|hrs?|h)\.?\s*(?:and\s+)?(?P<hm_m>\d{1,2}|` + rxNumWordRE + `)\s*-?\s*(?:minutes?|mins?)\b`,
 		// "45 minutes", "90-minute", "30 mins", "45-60 min", "sixty minutes"
@@ -146,7 +148,8 @@ var sessionRE = func() *regexp.Regexp {
 		// "half an hour", "half-hour", "a half hour"
 		`(?:\b(?P<half>half)|(?:^|[^\d/.])(?P<halfn>1/2|½))\s*-?\s*(?:an?\s+)?(?:hours?|hrs?)\b`,
 		// "1 hr", "1.5 hours", ".5 hr", "1-2 hours", "one hour", "an hour", "one-hour"
-		`(?P<hour>\b\d{1,2}(?:\.\d+)?|\.\d+|\bone|\btwo|\ban?)(?:` + rxRangeToRE + `(?P<hour2>\d{1,2}(?:\.\d+)?|two))?\s*-?\s*(?:(?:full|whole|entire|complete)\s+)?(?:hours?|hrs?)\b`,
+		// "1,0 hr": a decimal comma; "(0.5) hr": the figure bracketed.
+		`(?P<hour>\b\d{1,2}(?:[.,]\d+)?|\.\d+|\bone|\btwo|\ban?)(?:` + rxRangeToRE + `(?P<hour2>\d{1,2}(?:\.\d+)?|two))?\)?\s*-?\s*(?:(?:full|whole|entire|complete)\s+)?(?:hours?|hrs?)\b`,
 		// "1h", "1.5h"
 		`\b(?P<hshort>\d(?:\.\d+)?)\s?h\b`,
 		// "hour-long", "hour long"
@@ -316,6 +319,7 @@ func readSessionMatch(text string, m []int) (sessionMention, bool) {
 		}
 	case matched("hour"):
 		h, _ := group("hour")
+		h = strings.Replace(h, ",", ".", 1)
 		sm.minutes = hoursToMinutes(h)
 		if h2, ok := group("hour2"); ok {
 			sm.minutes, sm.rng = max(sm.minutes, hoursToMinutes(h2)), true

@@ -39,6 +39,12 @@ func TestParseSession(t *testing.T) {
 		want Session
 	}{
 		{"4 units", Session{Units: 4, Text: "4 units"}},
+		// The count after a label that says what the units are of.
+		{"units per visit: 3", Session{Units: 3, Text: "units per visit: 3"}},
+		{"Units/session 2", Session{Units: 2, Text: "Units/session 2"}},
+		// A decimal comma; a bracket OCR left after the figure.
+		{"1,0-hr each", Session{Minutes: 60, Units: 4, Text: "1,0-hr"}},
+		{"(0.5) hr", Session{Minutes: 30, Units: 2, Text: "0.5) hr"}},
 		{"4 billable units", Session{Units: 4, Text: "4 billable units"}},
 		{"3 fifteen-minute units each", Session{Units: 3, Text: "3 fifteen-minute units"}},
 		{"4 timed (15 min) units per visit", Session{Units: 4, Text: "4 timed (15 min) units"}},
