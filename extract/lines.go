@@ -4,6 +4,7 @@ import (
 	"image"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -197,6 +198,9 @@ func labels(lines []textLine) []labelled {
 			if g := matchedGroup(loc); g >= 0 {
 				field = names[g+1]
 			}
+			if qualifiedHead(l.Text, locs, i) {
+				field = "" // "Practice name:": a label of something else
+			}
 			end := len(l.Text)
 			if i+1 < len(locs) {
 				end = locs[i+1][0]
@@ -210,6 +214,38 @@ func labels(lines []textLine) []labelled {
 		}
 	}
 	return out
+}
+
+// qualifiedHead reports a bare head word taken for a label ("name:") whose
+// word before it qualifies it: "Practice name:", "Employer name:", "Carrier
+// name:" label something else than the patient the bare head stands for.
+// Labels the vocabulary knows with their qualifier ("Patient name:") are
+// matched whole, so a word left before the head is one it does not know.
+func qualifiedHead(text string, locs [][]int, i int) bool {
+	label := strings.ToLower(strings.Trim(text[locs[i][0]:locs[i][1]], " \t:;#."))
+	if label != "name" {
+		return false
+	}
+	from := 0
+	if i > 0 {
+		from = locs[i-1][1]
+	}
+	before := strings.TrimSpace(text[from:locs[i][0]])
+	if i > 0 || before == "" {
+		return false
+	}
+	words := strings.Fields(before)
+	if len(words) > 2 {
+		return false
+	}
+	for _, w := range words {
+		for _, c := range w {
+			if !unicode.IsLetter(c) && c != '\'' && c != '-' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // bareLabel reads a label without a colon at the start of text. Without

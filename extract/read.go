@@ -246,6 +246,12 @@ func (r *rxReader) patient() {
 		if blankValue(v) {
 			continue
 		}
+		// A name holds no semicolon or bar: what follows one is another
+		// field, its label perhaps misread ("Dell'Aquila, Chiamaka ;
+		// DIOIB: AUG 03").
+		if i := strings.IndexAny(v, ";|"); i > 0 {
+			v = v[:i]
+		}
 		v = dropSpecks(reCamelJoin.ReplaceAllString(reReferralFor.ReplaceAllString(v, ""), "$1 $2"))
 		if name, _, ok := personName(cutAtDOB(v)); ok {
 			p = &Patient{Name: name, Evidence: at.evidence(at.Text)}

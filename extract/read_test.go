@@ -663,3 +663,23 @@ func TestAreasNotFromDiagnosisWords(t *testing.T) {
 		}
 	}
 }
+
+// A form's "Practice name:" labels the practice, not the patient the bare
+// "Name:" stands for; the patient's own label says who was injured, and a
+// semicolon ends the name however the next label is misread.
+func TestPatientBesideQualifiedNameLabel(t *testing.T) {
+	for _, tc := range []struct {
+		lines []string
+		want  string
+	}{
+		{[]string{"Practice name: Eastchester No-Fault Medical, P.C.", "Injured person: Dell'Aquila, Chiamaka ; DIOIB: AUG 03 1995"}, "Chiamaka Dell'Aquila"},
+		{[]string{"Practice name: Queen City Orthopaedic Associates Callback #: (513)555-0199", "Name of patient: DiStefano, Mariam H  D/O/B: 10/5/1993"}, "Mariam H DiStefano"},
+		{[]string{"Employer name: Acme Freight", "Claimant: Wilfredo McGillicuddy"}, "Wilfredo McGillicuddy"},
+		{[]string{"Name: Mary Jones  DOB: 04/02/1961"}, "Mary Jones"},
+	} {
+		rx := ReadPrescription(ocrDoc(tc.lines...), readAsOf)
+		if rx.Patient == nil || rx.Patient.Name != tc.want {
+			t.Errorf("%q: patient %+v, want %s", tc.lines, rx.Patient, tc.want)
+		}
+	}
+}
