@@ -5,19 +5,16 @@ package notify
 // intake/dovecot_test.go does) and mailpit as the SMTP server the requests
 // go to (STARTTLS with the test's CA, AUTH PLAIN). Both skip the test when
 // their binary is missing, except with CI=true, where that is a failure.
-// mailpit: go install github.com/axllent/mailpit@v1.33.1.
+// mailpit: go install github.com/axllent/mailpit@v1.33.1 (make deps-test).
 
 import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -37,72 +34,6 @@ import (
 	"rxintake/internal/testserver"
 	"rxintake/validate"
 )
-
-// lookBinary finds a server binary, or skips (fails in CI) with how to
-// install it.
-func lookBinary(t *testing.T, name, install string, extra ...string) string {
-	t.Helper()
-	if p, err := exec.LookPath(name); err == nil {
-		return p
-	}
-	home, _ := os.UserHomeDir()
-	for _, p := range append(extra, filepath.Join(home, "go", "bin", name)) {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	why := name + " is not installed (" + install + ")"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
-	return ""
-}
-
-// startMailpit starts mailpit with STARTTLS (the test CA's certificate)
-// and AUTH accepting our account; it returns the SMTP and HTTP ports.
-func startMailpit(t *testing.T, ca *testserver.CA) (smtpPort, httpPort int) {
-	t.Helper()
-	bin := lookBinary(t, "mailpit", "go install github.com/axllent/mailpit@v1.33.1")
-	certFile, keyFile := ca.CertFile, ca.KeyFile
-	dir := t.TempDir()
-	authFile := filepath.Join(dir, "auth")
-	if err := os.WriteFile(authFile, []byte(testUser+":"+testPassword+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	smtpPort, httpPort = testserver.FreePort(t), testserver.FreePort(t)
-	cmd := exec.Command(bin, "--smtp", fmt.Sprintf("127.0.0.1:%d", smtpPort), "--listen", fmt.Sprintf("127.0.0.1:%d", httpPort),
-		"--database", filepath.Join(dir, "mailpit.db"), "--smtp-tls-cert", certFile, "--smtp-tls-key", keyFile,
-		"--smtp-require-starttls", "--smtp-auth-file", authFile, "--smtp-disable-rdns", "--disable-version-check")
-	testserver.Start(t, "mailpit", cmd, "[smtpd] starting on", "[http] accessible via")
-	return smtpPort, httpPort
-}
-
-// captured is a message as mailpit's API lists it.
-type captured struct {
-	ID        string `json:"ID"`
-	MessageID string `json:"MessageID"`
-	Subject   string `json:"Subject"`
-	To        []struct {
-		Address string `json:"Address"`
-	} `json:"To"`
-}
-
-func mailpitMessages(t *testing.T, httpPort int) []captured {
-	t.Helper()
-	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/api/v1/messages?limit=500", httpPort))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var list struct {
-		Messages []captured `json:"messages"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
-		t.Fatal(err)
-	}
-	return list.Messages
-}
 
 // startDovecot starts Dovecot serving IMAPS for one account, as
 // intake/dovecot_test.go does, and returns its port.
@@ -251,7 +182,7 @@ func (p *pipeline) cycle(t *testing.T) intake.Summary {
 
 func TestIntegrationDovecotMailpit(t *testing.T) {
 	ca := newTestCA(t)
-	smtpPort, httpPort := startMailpit(t, ca)
+	smtpPort, httpPort := testserver.Mailpit(t, ca, testUser, testPassword)
 	imapPort := startDovecot(t, ca, testUser)
 
 	dir := t.TempDir()
@@ -291,7 +222,7 @@ intake:
 	if sum.Fetched != 6 || sum.NeedsCorrection != 3 || sum.Complete != 1 || sum.NeedsReview != 2 {
 		t.Errorf("summary %+v, want 6 fetched: 3 needs-correction, 1 complete, 2 review (auto-reply, unknown office)", sum)
 	}
-	got := mailpitMessages(t, httpPort)
+	got := testserver.MailpitMessages(t, httpPort)
 	to := map[string][]string{}
 	for _, m := range got {
 		var addrs []string
@@ -357,11 +288,11 @@ intake:
 	if err != nil || c.Status != casefile.StatusCorrected {
 		t.Errorf("case %s: %v %v, want status %s", caseID, c, err, casefile.StatusCorrected)
 	}
-	if n := len(mailpitMessages(t, httpPort)); n != 3 {
+	if n := len(testserver.MailpitMessages(t, httpPort)); n != 3 {
 		t.Errorf("mailpit holds %d messages after the corrected Rx, want still 3", n)
 	}
 	sum = p.cycle(t)
-	if n := len(mailpitMessages(t, httpPort)); sum.Fetched != 0 || n != 3 {
+	if n := len(testserver.MailpitMessages(t, httpPort)); sum.Fetched != 0 || n != 3 {
 		t.Errorf("a third cycle fetched %d and mailpit holds %d; want nothing new", sum.Fetched, n)
 	}
 }
@@ -378,7 +309,7 @@ func authResults(results string) string {
 // and close no case; they go to review, with findings that say why.
 func TestIntegrationSpoofedSender(t *testing.T) {
 	ca := newTestCA(t)
-	smtpPort, httpPort := startMailpit(t, ca)
+	smtpPort, httpPort := testserver.Mailpit(t, ca, testUser, testPassword)
 	imapPort := startDovecot(t, ca, testUser)
 
 	dir := t.TempDir()
@@ -423,7 +354,7 @@ intake:
 
 	sum := p.cycle(t)
 	t.Logf("first cycle: %+v", sum)
-	got := mailpitMessages(t, httpPort)
+	got := testserver.MailpitMessages(t, httpPort)
 	if len(got) != 1 || len(got[0].To) != 2 || !strings.HasSuffix(got[0].To[0].Address, "@lwrortho.example") {
 		t.Errorf("mailpit holds %+v, want only the request for the fax the fax service verifiably sent (to Lakewood Ranch)", got)
 	}
@@ -467,7 +398,7 @@ intake:
 	if c := p.caseOf(t, "stranger-2@elsewhere.example"); c.Status != casefile.StatusNeedsReview || !strings.Contains(c.StatusReason, casework.RuleReplyUnverified) {
 		t.Errorf("the stranger's Rx: %+v, want needs-review for %s", c, casework.RuleReplyUnverified)
 	}
-	if n := len(mailpitMessages(t, httpPort)); n != 1 {
+	if n := len(testserver.MailpitMessages(t, httpPort)); n != 1 {
 		t.Errorf("mailpit holds %d messages, want still 1", n)
 	}
 }
