@@ -27,15 +27,15 @@ import (
 
 	"github.com/emersion/go-imap/v2/imapclient"
 
-	testdovecot "rxintake/internal/dovecot"
 	"rxintake/internal/corpus"
+	testdovecot "rxintake/internal/dovecot"
 	"rxintake/internal/testserver"
 )
 
 const (
 	liveUser     = "referrals@bayside.example"
 	livePassword = "correct-horse-battery-staple" // mailpit's auth file takes no spaces
-	liveWait     = 2 * time.Minute // for a line of the worker's log
+	liveWait     = 2 * time.Minute                // for a line of the worker's log
 )
 
 // liveWorker is `rxintake run` with its mailbox and SMTP capture server.
