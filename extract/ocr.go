@@ -1,11 +1,13 @@
 package extract
 
 import (
+	"bytes"
 	"context"
 	"encoding/gob"
 	"errors"
 	"fmt"
 	"image"
+	"image/png"
 	"io"
 	"log/slog"
 	"os"
@@ -120,6 +122,37 @@ func (p *OCRPool) Close() {
 			w.stop()
 		}
 	})
+}
+
+// Warm starts every worker process now and has each read a blank page, so
+// that Tesseract's models are loaded before the first document comes: the
+// long-running worker calls it at start, and a referral that arrives later
+// does not wait for them (docs/performance.md, "Latency"). It returns when
+// every worker is ready, with the first failure.
+func (p *OCRPool) Warm(ctx context.Context) error {
+	white := image.NewGray(image.Rect(0, 0, 200, 100))
+	for i := range white.Pix {
+		white.Pix[i] = 0xff
+	}
+	var blank bytes.Buffer
+	if err := png.Encode(&blank, white); err != nil {
+		return err
+	}
+	n := cap(p.idle)
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := p.page(ctx, &ocrRequest{Image: blank.Bytes(), TIFFPage: -1, XRes: 300, YRes: 300})
+			errs <- err
+		}()
+	}
+	var first error
+	for range n {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 func (p *OCRPool) page(ctx context.Context, req *ocrRequest) (*ocrResult, error) {

@@ -226,6 +226,13 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	var running atomic.Bool
 	var loops sync.WaitGroup
+	// The OCR workers start, and load their models, before the first
+	// referral arrives; the first cycle runs meanwhile.
+	loops.Go(func() {
+		if err := a.pool.Warm(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("OCR workers could not be started ahead: they start with the first page", "error", err)
+		}
+	})
 	loops.Go(func() {
 		for {
 			select {
