@@ -51,6 +51,7 @@ type ocrRequest struct {
 	YRes      int
 	MaxPixels int64
 	WantImage bool
+	Warm      bool // load the models and read nothing (OCRPool.Warm)
 }
 
 // ocrResult is a worker's answer for one page.
@@ -124,8 +125,9 @@ func (p *OCRPool) Close() {
 	})
 }
 
-// Warm starts every worker process now and has each read a blank page, so
-// that Tesseract's models are loaded before the first document comes: the
+// Warm starts every worker process now and has each load Tesseract's page
+// model (on a blank page), so that both are ready before the first document
+// comes: the
 // long-running worker calls it at start, and a referral that arrives later
 // does not wait for them (docs/performance.md, "Latency"). It returns when
 // every worker is ready, with the first failure.
@@ -142,7 +144,10 @@ func (p *OCRPool) Warm(ctx context.Context) error {
 	errs := make(chan error, n)
 	for range n {
 		go func() {
-			_, err := p.page(ctx, &ocrRequest{Image: blank.Bytes(), TIFFPage: -1, XRes: 300, YRes: 300})
+			res, err := p.page(ctx, &ocrRequest{Image: blank.Bytes(), TIFFPage: -1, Warm: true})
+			if err == nil && res.Err != "" {
+				err = fmt.Errorf("extract: warming an OCR worker: %s", res.Err)
+			}
 			errs <- err
 		}()
 	}
