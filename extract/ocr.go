@@ -201,7 +201,12 @@ func (p *OCRPool) start() (*ocrWorker, error) {
 	cmd := exec.Command(exe)
 	// OpenMP reads OMP_THREAD_LIMIT when libgomp loads, before main runs:
 	// only a fresh process can be made single-threaded (childEnv sets it).
-	cmd.Env = append(childEnv(), workerEnv+"=1", "RXINTAKE_OCR_LANG="+p.language)
+	// glibc gives each thread that calls into Tesseract a malloc arena of
+	// its own, and the Go runtime moves cgo calls between threads: two
+	// arenas keep a worker's peak near what one page needs (over a
+	// fifty-page fax PDF, 307 MB with the default, 211 MB with two;
+	// docs/performance.md, "Memory").
+	cmd.Env = append(childEnv(), workerEnv+"=1", "RXINTAKE_OCR_LANG="+p.language, "MALLOC_ARENA_MAX=2")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
