@@ -23,7 +23,7 @@ TEST_PACKAGES    := dovecot-imapd postgresql fonts-liberation fonts-dejavu-core 
 # OCR workers set this themselves, and so does everything make starts.
 export OMP_THREAD_LIMIT := 1
 
-.PHONY: all build test check check-docker check-container check-tidy vulncheck vulndb fuzz demo eval bench bench-go deps deps-test docker clean
+.PHONY: all build test check check-docker check-container check-tidy vulncheck vulndb fuzz demo eval bench bench-go bench-latency deps deps-test docker clean
 
 all: build
 
@@ -32,7 +32,8 @@ all: build
 deps:
 	@GO=$(GO) ./scripts/deps.sh $(RUNTIME_PACKAGES) $(BUILD_PACKAGES)
 
-# mailpit is the SMTP capture server of the integration tests; govulncheck
+# mailpit is the SMTP capture server of the integration tests (the same
+# version as internal/testserver.MailpitModule); govulncheck
 # is what `make check` reads the dependencies' and Go's known
 # vulnerabilities with.
 MAILPIT     := github.com/axllent/mailpit@v1.33.1
@@ -155,6 +156,14 @@ bench: build deps-test
 # peak memory of a ten-page fax.
 bench-go: deps-test
 	$(GO) test ./extract -run '^$$' -bench . -benchtime 5x
+
+# Arrival to correction request: `rxintake run` with IDLE against the test
+# Dovecot and mailpit, a two-page fax APPENDed LATENCY_RUNS times; prints
+# the mean seconds per request (docs/performance.md, "Latency").
+LATENCY_RUNS ?= 3
+
+bench-latency: deps-test
+	$(GO) test ./cmd/rxintake -run '^$$' -bench '^BenchmarkArrivalToRequest$$' -benchtime $(LATENCY_RUNS)x -count 1
 
 clean:
 	rm -rf bin demo-out artifacts

@@ -202,6 +202,11 @@ type Intake struct {
 	// or domains ("@fax.example"). Only a verified message from one of them
 	// has a fax number that finds an office. Default none.
 	FaxSenders []string `yaml:"fax_senders"`
+	// Idle keeps a second connection to mailbox.folder in IMAP IDLE, when
+	// the server offers it, and runs a cycle as soon as the server reports
+	// new mail; the schedule still runs its cycles (docs/architecture.md,
+	// "When a cycle runs"). Default true; false: the schedule alone.
+	Idle bool `yaml:"idle"`
 }
 
 // IsFaxSender reports whether addr (a bare address) is one of
@@ -356,6 +361,7 @@ func Default() Config {
 			BytesPerMessage:  40 << 20,
 		},
 		OCR:       OCR{Workers: 0, Language: "eng"},
+		Intake:    Intake{Idle: true},
 		Fax:       Fax{SenderPatterns: DefaultSenderPatterns},
 		Notify:    Notify{AttachOriginal: &on, AttachMaxBytes: 10 << 20, ReminderAfterDays: 3, DailyCapPerOffice: 20, DailyCap: 200},
 		Audit:     Audit{CheckpointEmailEvery: 24 * time.Hour},

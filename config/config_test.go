@@ -136,7 +136,13 @@ func TestIntakeKeys(t *testing.T) {
 		}
 	}
 	c, err := Parse([]byte("intake:\n  authserv_id: mx.clinic.example\n  fax_senders: [\"@faxmail.example\", noreply@efax.example]\n"), "")
-	if err != nil || c.Intake.AuthservID != "mx.clinic.example" || len(c.Intake.FaxSenders) != 2 {
-		t.Errorf("valid intake keys: %+v %v", c, err)
+	if err != nil || c.Intake.AuthservID != "mx.clinic.example" || len(c.Intake.FaxSenders) != 2 || !c.Intake.Idle {
+		t.Errorf("valid intake keys: %+v %v (intake.idle on when not named)", c, err)
+	}
+	if c, err := Parse([]byte("intake:\n  idle: false\n"), ""); err != nil || c.Intake.Idle {
+		t.Errorf("intake.idle: false: %+v %v, want IDLE off", c.Intake, err)
+	}
+	if _, err := Parse([]byte("intake:\n  idle: sometimes\n"), ""); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("intake.idle: sometimes: %v, want an error naming its line", err)
 	}
 }

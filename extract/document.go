@@ -502,25 +502,35 @@ func (r *Reader) ocrPages(ctx context.Context, d *Document, source string, jobs 
 // ocrBatch recognises the pages of one part as they are added, as many at
 // a time as the pool has workers, and fills them in on the document. While
 // a batch runs, whoever else changes the document holds mu.
+//
+// A batch holds at most one page more than the pool has workers: add waits
+// for a page to be read before it takes another, so that a PDF's pages are
+// rendered only as fast as they are read and the memory of a document does
+// not grow with its page count (docs/performance.md, "Memory").
 type ocrBatch struct {
-	r      *Reader
-	ctx    context.Context
-	d      *Document
-	source string
-	wg     sync.WaitGroup
-	mu     sync.Mutex
+	r        *Reader
+	ctx      context.Context
+	d        *Document
+	source   string
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	inFlight chan struct{} // a token per page added and not yet read
 }
 
 func (r *Reader) newBatch(ctx context.Context, d *Document, source string) *ocrBatch {
-	return &ocrBatch{r: r, ctx: ctx, d: d, source: source}
+	return &ocrBatch{r: r, ctx: ctx, d: d, source: source, inFlight: make(chan struct{}, cap(r.ocr.idle)+1)}
 }
 
-// add starts the recognition of one page.
+// add starts the recognition of one page, once fewer pages than the
+// batch's bound are being read.
 func (b *ocrBatch) add(j pageJob) {
 	j.req.WantImage = b.r.KeepImages
 	j.req.MaxPixels = b.r.limits.PixelsPerPage
+	b.inFlight <- struct{}{}
 	b.wg.Go(func() {
+		defer func() { <-b.inFlight }()
 		res, err := b.r.ocr.page(b.ctx, j.req)
+		j.req = nil // the page's image goes with its request
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		d := b.d

@@ -112,7 +112,11 @@ func tiffPages(t testing.TB, data []byte) []*image.Gray {
 }
 
 // tenPageFax builds a ten-page fine-mode fax from the fixture's pages.
-func tenPageFax(t testing.TB) []byte {
+func tenPageFax(t testing.TB) []byte { return longFax(t, 10, false) }
+
+// longFax builds an n-page fine-mode fax from the fixture's pages, as a
+// TIFF or, with pdf, as an image-only fax PDF.
+func longFax(t testing.TB, n int, pdf bool) []byte {
 	t.Helper()
 	data, err := os.ReadFile("../testdata/rxpad-fine.tif")
 	if err != nil {
@@ -120,8 +124,11 @@ func tenPageFax(t testing.TB) []byte {
 	}
 	src := tiffPages(t, data)
 	var pages []*image.Gray
-	for i := range 10 {
+	for i := range n {
 		pages = append(pages, src[i%len(src)])
+	}
+	if pdf {
+		return corpus.FaxPDF(pages, 204, 196)
 	}
 	out, err := corpus.FaxTIFF(pages, 204, 196)
 	if err != nil {
@@ -199,6 +206,40 @@ func BenchmarkTenPageFax(b *testing.B) {
 	}
 	pool.mu.Unlock()
 	b.ReportMetric(float64(worst)/1024, "MB-peak-rss-ocr-worker")
+}
+
+// BenchmarkFiftyPageFax reads a fifty-page fax, as a TIFF and as a fax
+// PDF, as `rxintake run` does (page images kept), and reports the peak
+// resident memory of the reading process, of the largest OCR worker, and
+// their sum: the figures docs/performance.md gives for memory. Run each on
+// its own (-bench 'FiftyPageFax/pdf'): the reader's peak is the process's.
+func BenchmarkFiftyPageFax(b *testing.B) {
+	for _, kind := range []string{"tiff", "pdf"} {
+		b.Run(kind, func(b *testing.B) {
+			fax := longFax(b, 50, kind == "pdf")
+			pool := NewOCRPool(OCROptions{})
+			defer pool.Close()
+			r := NewReader(pool, DefaultLimits)
+			r.KeepImages = true
+			start := time.Now()
+			for b.Loop() {
+				d := r.Read(context.Background(), "fifty."+kind, fax)
+				if len(d.Pages) != 50 || len(d.Problems) > 0 {
+					b.Fatalf("pages %d problems %v", len(d.Pages), d.Problems)
+				}
+			}
+			b.ReportMetric(time.Since(start).Seconds()/float64(b.N)/50, "s/page")
+			reader := peakRSS("self")
+			worst := 0
+			pool.mu.Lock()
+			for w := range pool.all {
+				worst = max(worst, peakRSS(strconv.Itoa(w.cmd.Process.Pid)))
+			}
+			pool.mu.Unlock()
+			b.ReportMetric(float64(reader)/1024, "MB-peak-rss-reader")
+			b.ReportMetric(float64(worst)/1024, "MB-peak-rss-ocr-worker")
+		})
+	}
 }
 
 // peakRSS reads VmHWM (kB) of /proc/PID/status.

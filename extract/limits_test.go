@@ -249,7 +249,7 @@ func environOf(t *testing.T, pid int) []string {
 func checkChildEnv(t *testing.T, who string, env []string, secret string) {
 	t.Helper()
 	allowed := map[string]bool{"PATH": true, "HOME": true, "TMPDIR": true, "TESSDATA_PREFIX": true,
-		"LANG": true, "LC_ALL": true, "OMP_THREAD_LIMIT": true, workerEnv: true, "RXINTAKE_OCR_LANG": true}
+		"LANG": true, "LC_ALL": true, "OMP_THREAD_LIMIT": true, workerEnv: true, "RXINTAKE_OCR_LANG": true, "MALLOC_ARENA_MAX": true}
 	for _, kv := range env {
 		k, _, _ := strings.Cut(kv, "=")
 		if strings.Contains(kv, secret) || !allowed[k] {

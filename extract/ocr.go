@@ -1,11 +1,13 @@
 package extract
 
 import (
+	"bytes"
 	"context"
 	"encoding/gob"
 	"errors"
 	"fmt"
 	"image"
+	"image/png"
 	"io"
 	"log/slog"
 	"os"
@@ -49,6 +51,7 @@ type ocrRequest struct {
 	YRes      int
 	MaxPixels int64
 	WantImage bool
+	Warm      bool // load the models and read nothing (OCRPool.Warm)
 }
 
 // ocrResult is a worker's answer for one page.
@@ -126,6 +129,41 @@ func (p *OCRPool) Close() {
 	})
 }
 
+// Warm starts every worker process now and has each load Tesseract's page
+// model (on a blank page), so that both are ready before the first document
+// comes: the
+// long-running worker calls it at start, and a referral that arrives later
+// does not wait for them (docs/performance.md, "Latency"). It returns when
+// every worker is ready, with the first failure.
+func (p *OCRPool) Warm(ctx context.Context) error {
+	white := image.NewGray(image.Rect(0, 0, 200, 100))
+	for i := range white.Pix {
+		white.Pix[i] = 0xff
+	}
+	var blank bytes.Buffer
+	if err := png.Encode(&blank, white); err != nil {
+		return err
+	}
+	n := cap(p.idle)
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			res, err := p.page(ctx, &ocrRequest{Image: blank.Bytes(), TIFFPage: -1, Warm: true})
+			if err == nil && res.Err != "" {
+				err = fmt.Errorf("extract: warming an OCR worker: %s", res.Err)
+			}
+			errs <- err
+		}()
+	}
+	var first error
+	for range n {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
 func (p *OCRPool) page(ctx context.Context, req *ocrRequest) (*ocrResult, error) {
 	var w *ocrWorker
 	select {
@@ -171,7 +209,12 @@ func (p *OCRPool) start() (*ocrWorker, error) {
 	cmd := exec.Command(exe)
 	// OpenMP reads OMP_THREAD_LIMIT when libgomp loads, before main runs:
 	// only a fresh process can be made single-threaded (childEnv sets it).
-	cmd.Env = append(childEnv(), workerEnv+"=1", "RXINTAKE_OCR_LANG="+p.language)
+	// glibc gives each thread that calls into Tesseract a malloc arena of
+	// its own, and the Go runtime moves cgo calls between threads: two
+	// arenas keep a worker's peak near what one page needs (over a
+	// fifty-page fax PDF, 307 MB with the default, 211 MB with two;
+	// docs/performance.md, "Memory").
+	cmd.Env = append(childEnv(), workerEnv+"=1", "RXINTAKE_OCR_LANG="+p.language, "MALLOC_ARENA_MAX=2")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err

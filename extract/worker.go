@@ -39,11 +39,8 @@ func serveWorker(r io.Reader, w io.Writer) int {
 	defer letters.close()
 	digits := newDigitReader(lang)
 	defer digits.close()
-	var orient *osd
-	if o, err := newOSD(""); err == nil {
-		orient = o
-		defer o.close()
-	}
+	orient := &lazyOSD{}
+	defer orient.close()
 	for {
 		var req ocrRequest
 		if err := dec.Decode(&req); err != nil {
@@ -51,6 +48,20 @@ func serveWorker(r io.Reader, w io.Writer) int {
 				return 0
 			}
 			return 1
+		}
+		if req.Warm {
+			// Loads the page model; the rereaders and the orientation
+			// model load when first needed.
+			res := &ocrResult{}
+			if err := tess.SetImageFromBytes(req.Image); err != nil {
+				res.Err = err.Error()
+			} else if _, err := tess.Text(); err != nil {
+				res.Err = err.Error()
+			}
+			if err := enc.Encode(res); err != nil {
+				return 1
+			}
+			continue
 		}
 		start := time.Now()
 		res := recognise(tess, orient, letters, digits, &req)
@@ -61,7 +72,7 @@ func serveWorker(r io.Reader, w io.Writer) int {
 	}
 }
 
-func recognise(tess *gosseract.Client, orient *osd, letters *letterReader, digits *digitReader, req *ocrRequest) *ocrResult {
+func recognise(tess *gosseract.Client, orient *lazyOSD, letters *letterReader, digits *digitReader, req *ocrRequest) *ocrResult {
 	sw := startStopwatch()
 	x, err := decodePix(req.Image, req.TIFFPage)
 	if err != nil {
@@ -216,6 +227,34 @@ func quality(words []Word) float64 {
 		}
 	}
 	return q
+}
+
+// lazyOSD loads the orientation model on the first page that needs it: it
+// is the largest model a worker holds (osd.traineddata, 10 MB on disk), and
+// most workers never need it, since most pages read well upright
+// (docs/performance.md, "Memory").
+type lazyOSD struct {
+	o     *osd
+	tried bool
+}
+
+func (l *lazyOSD) detect(x *pix) (deg int, conf float64, ok bool) {
+	if !l.tried {
+		l.tried = true
+		if o, err := newOSD(""); err == nil {
+			l.o = o
+		}
+	}
+	if l.o == nil {
+		return 0, 0, false
+	}
+	return l.o.detect(x)
+}
+
+func (l *lazyOSD) close() {
+	if l.o != nil {
+		l.o.close()
+	}
 }
 
 // weak reports a reading too poor to trust the page's orientation.

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -61,6 +62,8 @@ type memOpts struct {
 	caps     imap.CapSet // nil: IMAP4rev1 with MOVE, UIDPLUS and NAMESPACE
 	tlsMode  string      // "" is none
 	noCreate bool        // CREATE fails with NOPERM
+	conns    *connList   // when set, records the connections accepted
+	pollIdle bool        // IDLE looks at the folder every few milliseconds
 }
 
 // memServer runs go-imap's in-memory server on a loopback port. The user's
@@ -86,6 +89,9 @@ func memServer(t *testing.T, o memOpts) (server, *imapmemserver.User) {
 			if o.noCreate {
 				return &noCreateSession{user: user}, nil, nil
 			}
+			if o.pollIdle {
+				return &pollIdleSession{noCreateSession{user: user}}, nil, nil
+			}
 			return mem.NewSession(), nil, nil
 		},
 		Caps:         caps,
@@ -107,12 +113,71 @@ func memServer(t *testing.T, o memOpts) (server, *imapmemserver.User) {
 		t.Fatal(err)
 	}
 	srv.port = ln.Addr().(*net.TCPAddr).Port
+	if o.conns != nil {
+		ln = &trackingListener{Listener: ln, conns: o.conns}
+	}
 	if tlsMode == "implicit" {
 		ln = tls.NewListener(ln, tlsCfg)
 	}
 	go s.Serve(ln)
 	t.Cleanup(func() { s.Close() })
 	return srv, user
+}
+
+// pollIdleSession answers IDLE by looking at the folder every 5 ms, as
+// Dovecot does where it cannot be told of changes: go-imap's own IDLE
+// misses a message appended between its continuation and its first wait.
+type pollIdleSession struct{ noCreateSession }
+
+func (s *pollIdleSession) Create(name string, o *imap.CreateOptions) error {
+	return s.UserSession.Create(name, o)
+}
+
+func (s *pollIdleSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if err := s.Poll(w, true); err != nil {
+			return err
+		}
+		select {
+		case <-stop:
+			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+// connList is the connections a server accepted, to be cut.
+type connList struct {
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+// cut closes every connection accepted so far, as a server restart or a
+// dropped line would.
+func (l *connList) cut() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, c := range l.conns {
+		c.Close()
+	}
+	l.conns = nil
+}
+
+type trackingListener struct {
+	net.Listener
+	conns *connList
+}
+
+func (l *trackingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		l.conns.mu.Lock()
+		l.conns.conns = append(l.conns.conns, c)
+		l.conns.mu.Unlock()
+	}
+	return c, err
 }
 
 // noCreateSession is an in-memory session whose CREATE is refused.
@@ -277,7 +342,7 @@ func (h *harness) countCases(t *testing.T) int {
 func client(t *testing.T, srv server) *imapclient.Client {
 	t.Helper()
 	mb := config.Mailbox{Host: srv.host, Port: srv.port, TLS: srv.tlsMode, Username: srv.user}
-	s, err := dial(context.Background(), mb, srv.password, srv.clientTLS(t))
+	s, err := dial(context.Background(), mb, srv.password, srv.clientTLS(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,8 +75,9 @@ type session struct {
 	exists      map[string]bool // folders known to exist
 }
 
-// dial connects, secures and logs in.
-func dial(ctx context.Context, mb config.Mailbox, password string, tlsCfg *tls.Config) (*session, error) {
+// dial connects, secures and logs in. unilateral, when not nil, receives
+// what the server reports unasked (IDLE's new-mail notices).
+func dial(ctx context.Context, mb config.Mailbox, password string, tlsCfg *tls.Config, unilateral *imapclient.UnilateralDataHandler) (*session, error) {
 	addr := net.JoinHostPort(mb.Host, strconv.Itoa(mb.Port))
 	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
@@ -85,7 +86,7 @@ func dial(ctx context.Context, mb config.Mailbox, password string, tlsCfg *tls.C
 	if err != nil {
 		return nil, fmt.Errorf("intake: connect %s: %w", addr, err)
 	}
-	opts := &imapclient.Options{TLSConfig: tlsCfg}
+	opts := &imapclient.Options{TLSConfig: tlsCfg, UnilateralDataHandler: unilateral}
 	var c *imapclient.Client
 	switch mb.TLS {
 	case "implicit", "":

@@ -209,7 +209,7 @@ func (w *Worker) cycle(ctx context.Context, sum *Summary) error {
 	if err != nil {
 		return &MailboxError{err}
 	}
-	s, err := dial(ctx, w.mb, password, w.tls)
+	s, err := dial(ctx, w.mb, password, w.tls, nil)
 	if err != nil {
 		return &MailboxError{err}
 	}

@@ -5,7 +5,7 @@ package notify
 // intake/dovecot_test.go does) and mailpit as the SMTP server the requests
 // go to (STARTTLS with the test's CA, AUTH PLAIN). Both skip the test when
 // their binary is missing, except with CI=true, where that is a failure.
-// mailpit: go install github.com/axllent/mailpit@v1.33.1.
+// mailpit: go install github.com/axllent/mailpit@v1.33.1 (make deps-test).
 
 import (
 	"context"

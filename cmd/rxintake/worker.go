@@ -268,27 +268,65 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "rxintake:", err)
 		return exitErrors
 	}
-	// One cycle at a time: a cycle that outlasts its slot makes the next
-	// one wait for the following slot.
-	job := cron.NewChain(cron.SkipIfStillRunning(cron.DiscardLogger)).Then(cron.FuncJob(func() {
-		if ctx.Err() != nil {
-			return
+	// One cycle at a time, run by one loop. A schedule slot that comes
+	// while a cycle runs is skipped (the next slot will do); new mail that
+	// IDLE reports while a cycle runs starts one more cycle after it, since
+	// the running one may have listed the folder already.
+	kick := make(chan struct{}, 1)
+	wake := func() {
+		select {
+		case kick <- struct{}{}:
+		default: // a cycle is due already
 		}
-		sum, err := a.cycle(ctx, log)
-		if err == nil || !errors.Is(err, intake.ErrBusy) {
-			log.Info(summaryLine(sum))
+	}
+	var running atomic.Bool
+	var loops sync.WaitGroup
+	// The OCR workers start, and load their models, before the first
+	// referral arrives; the first cycle runs meanwhile.
+	loops.Go(func() {
+		if err := a.pool.Warm(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("OCR workers could not be started ahead: they start with the first page", "error", err)
+		}
+	})
+	loops.Go(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-kick:
+			}
+			running.Store(true)
+			sum, err := a.cycle(ctx, log)
+			running.Store(false)
+			if err == nil || !errors.Is(err, intake.ErrBusy) {
+				log.Info(summaryLine(sum))
+			}
+		}
+	})
+	c := cron.New()
+	c.Schedule(sched, cron.FuncJob(func() {
+		if !running.Load() {
+			wake()
 		}
 	}))
-	c := cron.New()
-	c.Schedule(sched, job)
-	log.Info("rxintake running", "schedule", a.cfg.Schedule, "next", sched.Next(time.Now()).Format(time.RFC3339))
-	var first sync.WaitGroup
-	first.Go(job.Run) // the first cycle at start
+	log.Info("rxintake running", "schedule", a.cfg.Schedule, "idle", a.cfg.Intake.Idle, "next", sched.Next(time.Now()).Format(time.RFC3339))
+	wake() // the first cycle at start
 	c.Start()
 	go a.mon.Serve(ctx) // systemd's READY=1 and watchdog
+	if a.cfg.Intake.Idle {
+		loops.Go(func() {
+			err := a.worker.Watch(ctx, wake)
+			switch {
+			case errors.Is(err, intake.ErrNoIdle):
+				log.Info("the mail server does not offer IDLE: cycles run on the schedule alone")
+			case err != nil && ctx.Err() == nil:
+				log.Error("IDLE watch stopped: cycles run on the schedule alone", "error", err)
+			}
+		})
+	}
 	<-ctx.Done()
 	log.Info("stopping: finishing the current message")
 	<-c.Stop().Done()
-	first.Wait()
+	loops.Wait()
 	return exitOK
 }

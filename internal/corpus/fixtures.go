@@ -277,6 +277,19 @@ func GenerateFixture(name string) (*File, error) {
 	return nil, fmt.Errorf("%w: no fixture %q", ErrSpec, name)
 }
 
+// GenerateFixtureCovered makes a named fax fixture with a cover sheet in
+// front of its pages, as a fax service delivers it.
+func GenerateFixtureCovered(name string) (*File, error) {
+	for _, f := range fixtures {
+		if f.spec.Name+f.spec.Media.Ext() == name {
+			spec := f.spec
+			spec.Cover = true
+			return generate(spec, f.order.set)
+		}
+	}
+	return nil, fmt.Errorf("%w: no fixture %q", ErrSpec, name)
+}
+
 // WriteFixtures writes the named fixture set into dir: each FILE and its
 // FILE.truth.json.
 func WriteFixtures(ctx context.Context, dir string, log *slog.Logger) error {
