@@ -49,6 +49,7 @@ type Trail interface {
 	CaseOpened(ctx context.Context, caseID, messageID string) error
 	Decision(ctx context.Context, caseID, status string) error
 	MessageFiled(ctx context.Context, caseID, messageID, folder string) error
+	CycleFailed(ctx context.Context, f audit.CycleFailure) error
 }
 
 // audited records an event; a trail that cannot be written is logged and
@@ -67,6 +68,7 @@ type Worker struct {
 	dataDir     string
 	maxBytes    int64
 	maxAttempts int
+	deadline    time.Duration // intake.cycle_timeout
 	retryAfter  time.Duration
 	retryMax    time.Duration
 	faxPatterns []*regexp.Regexp
@@ -117,6 +119,7 @@ func New(cfg *config.Config, ledger *Ledger, proc Processor, opts Options) (*Wor
 		dataDir:     cfg.DataDir,
 		maxBytes:    cfg.Limits.BytesPerMessage,
 		maxAttempts: opts.MaxAttempts,
+		deadline:    cfg.Intake.CycleTimeout,
 		retryAfter:  opts.RetryAfter,
 		retryMax:    opts.RetryMax,
 		faxPatterns: patterns,
@@ -136,6 +139,9 @@ func New(cfg *config.Config, ledger *Ledger, proc Processor, opts Options) (*Wor
 	if w.maxAttempts <= 0 {
 		w.maxAttempts = 5
 	}
+	if w.deadline <= 0 {
+		w.deadline = 15 * time.Minute
+	}
 	if w.retryAfter <= 0 {
 		w.retryAfter = 5 * time.Minute
 	}
@@ -154,12 +160,21 @@ func New(cfg *config.Config, ledger *Ledger, proc Processor, opts Options) (*Wor
 // cancelled the cycle finishes the message at hand and stops. A failure of
 // one message is counted in the summary and the cycle goes on; the error
 // return means the cycle could not run or had to stop (no connection, the
-// ledger failing).
+// ledger failing). At intake.cycle_timeout the cycle stops as it does when
+// ctx is cancelled, and the IMAP exchange in flight is cut; the trail
+// records a cycle that failed on its connection (cycle-failed).
 func (w *Worker) RunCycle(ctx context.Context) (Summary, error) {
 	start := time.Now()
 	var sum Summary
+	ctx, cancel := context.WithTimeoutCause(ctx, w.deadline, ErrCycleDeadline)
+	defer cancel()
 	err := w.cycle(ctx, &sum)
 	sum.Elapsed = time.Since(start)
+	if err != nil && !errors.Is(err, ErrBusy) && w.trail != nil {
+		if terr := w.trail.CycleFailed(context.WithoutCancel(ctx), cycleFailure(err, sum.Elapsed)); terr != nil {
+			w.log.Error("audit trail: event not recorded", "event", "cycle-failed", "error", terr)
+		}
+	}
 	attrs := []any{
 		"fetched", sum.Fetched, "complete", sum.Complete, "needs_correction", sum.NeedsCorrection,
 		"needs_review", sum.NeedsReview, "filed", sum.Filed, "retrying", sum.Retrying,
@@ -173,7 +188,7 @@ func (w *Worker) RunCycle(ctx context.Context) (Summary, error) {
 	return sum, err
 }
 
-func (w *Worker) cycle(ctx context.Context, sum *Summary) error {
+func (w *Worker) cycle(ctx context.Context, sum *Summary) (err error) {
 	lock, err := lockCycle(w.dataDir)
 	if err != nil {
 		return err
@@ -186,9 +201,17 @@ func (w *Worker) cycle(ctx context.Context, sum *Summary) error {
 	}
 	s, err := dial(ctx, w.mb, password, w.tls)
 	if err != nil {
-		return err
+		return explain(ctx, nil, err)
 	}
 	defer s.close()
+	defer func() { err = explain(ctx, s, err) }()
+	// At the deadline the exchange in flight is cut; a cancelled ctx
+	// (SIGTERM) lets it finish.
+	defer context.AfterFunc(ctx, func() {
+		if errors.Is(context.Cause(ctx), ErrCycleDeadline) {
+			s.c.Close()
+		}
+	})()
 	if err := s.selectFolder(w.mb.Folder); err != nil {
 		return err
 	}
@@ -198,7 +221,7 @@ func (w *Worker) cycle(ctx context.Context, sum *Summary) error {
 	mctx := context.WithoutCancel(ctx)
 	stopped := func() error {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("intake: cycle stopped early: %w", err)
+			return fmt.Errorf("intake: cycle stopped early: %w", context.Cause(ctx))
 		}
 		return nil
 	}

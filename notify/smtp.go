@@ -63,7 +63,7 @@ type SMTPSender struct {
 	username string
 	password string
 	hello    string        // EHLO name: the domain of smtp.from
-	Timeout  time.Duration // per command, and for the reply to the message; default 2 minutes
+	Timeout  time.Duration // smtp.timeout: connecting, the TLS handshake, each command, the reply to the message; default 2 minutes
 }
 
 // NewSMTPSender checks the smtp: section and reads the password now, so
@@ -73,7 +73,10 @@ func NewSMTPSender(c config.SMTP, hello string) (*SMTPSender, error) {
 		return nil, fmt.Errorf("%w: smtp.host: must be set", config.ErrInvalid)
 	}
 	s := &SMTPSender{addr: net.JoinHostPort(c.Host, strconv.Itoa(c.Port)), mode: c.TLS, username: c.Username,
-		hello: hello, Timeout: 2 * time.Minute}
+		hello: hello, Timeout: c.Timeout}
+	if s.Timeout <= 0 {
+		s.Timeout = 2 * time.Minute
+	}
 	switch c.TLS {
 	case "implicit", "starttls":
 	case "none":
@@ -117,6 +120,7 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
 	}
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
+	conn = boundedConn{conn, s.Timeout}
 	if s.mode == "implicit" {
 		tc := tls.Client(conn, s.tls)
 		conn.SetDeadline(time.Now().Add(s.Timeout))
@@ -171,6 +175,28 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
 	}
 	c.Quit() // the message is accepted; a failed QUIT changes nothing
 	return nil
+}
+
+// boundedConn keeps every deadline within max from now, and puts one where
+// none is asked for: go-smtp reads the greeting and runs EHLO and STARTTLS
+// before its CommandTimeout can be set, with its own default of 5 minutes,
+// and clears the deadline between commands. A server that stops answering
+// holds a send for smtp.timeout at most.
+type boundedConn struct {
+	net.Conn
+	max time.Duration
+}
+
+func (c boundedConn) SetDeadline(t time.Time) error      { return c.Conn.SetDeadline(c.bound(t)) }
+func (c boundedConn) SetReadDeadline(t time.Time) error  { return c.Conn.SetReadDeadline(c.bound(t)) }
+func (c boundedConn) SetWriteDeadline(t time.Time) error { return c.Conn.SetWriteDeadline(c.bound(t)) }
+
+func (c boundedConn) bound(t time.Time) time.Time {
+	limit := time.Now().Add(c.max)
+	if t.IsZero() || t.After(limit) {
+		return limit
+	}
+	return t
 }
 
 // classify turns a client error into a SendError. account is true for the

@@ -121,13 +121,17 @@ func (a *app) close() {
 func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, error) {
 	a.anchorMu.Lock()
 	defer a.anchorMu.Unlock()
-	sum, err := a.worker.RunCycle(ctx)
+	// intake.cycle_timeout covers the intake cycle and the delivery after
+	// it; the checkpoint is taken whatever time is left.
+	cctx, cancel := context.WithTimeout(ctx, a.cfg.Intake.CycleTimeout)
+	defer cancel()
+	sum, err := a.worker.RunCycle(cctx)
 	if errors.Is(err, intake.ErrBusy) {
 		log.Warn("skipped: " + err.Error())
 		return sum, err
 	}
 	if a.notifier != nil {
-		if nerr := a.notifier.AfterCycle(ctx); nerr != nil {
+		if nerr := a.notifier.AfterCycle(cctx); nerr != nil {
 			log.Error("after cycle", "err", nerr)
 			err = errors.Join(err, nerr)
 		}
