@@ -33,10 +33,18 @@ deps:
 # mailpit is the SMTP capture server of the integration tests.
 MAILPIT := github.com/axllent/mailpit@v1.33.1
 
+# toxiproxy puts network faults between rxintake and the test servers; its
+# command is named server, and is installed as toxiproxy-server.
+TOXIPROXY := github.com/Shopify/toxiproxy/v2/cmd/server@v2.5.0
+
 deps-test:
 	@GO=$(GO) ./scripts/deps.sh $(RUNTIME_PACKAGES) $(BUILD_PACKAGES) $(TEST_PACKAGES)
 	@command -v mailpit >/dev/null || test -x "$$($(GO) env GOPATH)/bin/mailpit" || \
 		{ echo "installing mailpit (SMTP capture server for the tests)"; GOBIN="$$($(GO) env GOPATH)/bin" $(GO) install $(MAILPIT); }
+	@command -v toxiproxy-server >/dev/null || test -x "$$($(GO) env GOPATH)/bin/toxiproxy-server" || \
+		{ echo "installing toxiproxy-server (network faults for the tests)"; bin="$$($(GO) env GOPATH)/bin"; \
+		  tmp="$$(mktemp -d)" && GOBIN="$$tmp" $(GO) install $(TOXIPROXY) && mkdir -p "$$bin" && \
+		  mv "$$tmp/server" "$$bin/toxiproxy-server" && rmdir "$$tmp"; }
 
 build: deps
 	@mkdir -p bin

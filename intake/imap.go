@@ -252,7 +252,9 @@ func (s *session) fetch(uid imap.UID, limit int64, headerOnly bool) ([]byte, err
 			}
 		}
 	}
-	if err := cmd.Close(); err != nil {
+	// A literal cut short (the connection reset or closed) says why; the
+	// command then fails only for the literal left open.
+	if err := cmd.Close(); err != nil && (rerr == nil || errors.Is(rerr, ErrTooLarge)) {
 		return nil, fmt.Errorf("intake: fetch UID %d: %w", uid, err)
 	}
 	if rerr != nil {

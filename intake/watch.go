@@ -51,6 +51,30 @@ func (c *watchedConn) progress(n int, err error) {
 	}
 }
 
+// SetDeadline, SetReadDeadline and SetWriteDeadline are go-imap's own
+// (30 s for a response, 5 minutes for a literal, none when idle): while an
+// exchange is armed, mailbox.timeout governs instead.
+func (c *watchedConn) SetDeadline(t time.Time) error {
+	return c.setDeadline(t, c.Conn.SetDeadline)
+}
+
+func (c *watchedConn) SetReadDeadline(t time.Time) error {
+	return c.setDeadline(t, c.Conn.SetReadDeadline)
+}
+
+func (c *watchedConn) SetWriteDeadline(t time.Time) error {
+	return c.setDeadline(t, c.Conn.SetWriteDeadline)
+}
+
+func (c *watchedConn) setDeadline(t time.Time, set func(time.Time) error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.armed > 0 {
+		return nil
+	}
+	return set(t)
+}
+
 // arm starts an exchange; the function it returns ends it.
 func (c *watchedConn) arm() (disarm func()) {
 	c.mu.Lock()

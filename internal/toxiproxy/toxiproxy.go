@@ -11,12 +11,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"rxintake/internal/testserver"
 )
@@ -61,7 +63,21 @@ func Start(t testing.TB) *Server {
 	}
 	port := testserver.FreePort(t)
 	testserver.Start(t, "toxiproxy", exec.Command(bin, "-host", "127.0.0.1", "-port", strconv.Itoa(port)), "Starting HTTP server")
-	return &Server{api: fmt.Sprintf("http://127.0.0.1:%d", port)}
+	// It says so just before it listens: wait for the port to take a
+	// connection.
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	for start := time.Now(); ; {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Since(start) > 30*time.Second {
+			t.Fatalf("toxiproxy does not listen on %s: %v", addr, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return &Server{api: "http://" + addr}
 }
 
 // Proxy is one proxied upstream.
@@ -91,20 +107,30 @@ type Toxic struct {
 	Name       string         `json:"name"`
 	Type       string         `json:"type"`
 	Stream     string         `json:"stream"`
-	Toxicity   float64        `json:"toxicity"`
+	Toxicity   *float64       `json:"toxicity,omitempty"` // nil: always; 0: never (see ResetOnClose)
 	Attributes map[string]any `json:"attributes"`
 }
 
 // Add puts a toxic on the proxy; it applies to open connections too.
 func (p *Proxy) Add(t testing.TB, x Toxic) {
 	t.Helper()
-	if x.Toxicity == 0 {
-		x.Toxicity = 1
-	}
 	if x.Stream == "" {
 		x.Stream = "downstream"
 	}
 	p.s.call(t, http.MethodPost, "/proxies/"+p.Name+"/toxics", x)
+}
+
+// ResetOnClose makes the connections the proxy opens from now on end with
+// an RST (SO_LINGER 0) when another toxic closes them (limit_data,
+// timeout): Toxiproxy sets it on a connection whose chain holds a
+// reset_peer toxic, and this one, of toxicity 0, never acts otherwise.
+func (p *Proxy) ResetOnClose(t testing.TB) {
+	t.Helper()
+	never := 0.0
+	for _, stream := range []string{"downstream", "upstream"} {
+		p.Add(t, Toxic{Name: "rst-" + stream, Type: "reset_peer", Stream: stream, Toxicity: &never,
+			Attributes: map[string]any{"timeout": 0}})
+	}
 }
 
 // Remove takes a toxic off the proxy.
