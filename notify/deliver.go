@@ -260,7 +260,7 @@ func (n *Notifier) failed(ctx context.Context, r *row, cause error) error {
 	if !errors.As(cause, &se) {
 		se = &SendError{Err: cause}
 	}
-	if se.Account || ctx.Err() != nil {
+	if se.Account || se.Unreachable || ctx.Err() != nil {
 		// Not this message's fault: put it back as it was.
 		resend, uncertain := 0, 0
 		if r.uncertain {

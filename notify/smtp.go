@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strconv"
@@ -33,6 +34,12 @@ type SendError struct {
 	// connection could not be secured: no message can go, whichever it is,
 	// so delivery stops and the requests stay queued.
 	Account bool
+	// Unreachable is true when the server could not be reached, or the
+	// connection failed or went silent before the transaction began
+	// (greeting, TLS, EHLO, AUTH): no message can go now, so delivery
+	// stops for this cycle and the requests stay queued as they were,
+	// instead of each waiting out smtp.timeout in turn.
+	Unreachable bool
 	// AfterData is true when the connection failed after the whole message
 	// was written, before the server's reply: the server may have accepted
 	// it.
@@ -116,7 +123,7 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
 	d := net.Dialer{Timeout: s.Timeout}
 	conn, err := d.DialContext(ctx, "tcp", s.addr)
 	if err != nil {
-		return &SendError{Err: err}
+		return &SendError{Unreachable: true, Err: err}
 	}
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
@@ -126,7 +133,7 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
 		conn.SetDeadline(time.Now().Add(s.Timeout))
 		if err := tc.HandshakeContext(ctx); err != nil {
 			conn.Close()
-			return &SendError{Account: isCertError(err), Err: err}
+			return &SendError{Account: isCertError(err), Unreachable: !isCertError(err), Err: err}
 		}
 		conn.SetDeadline(time.Time{})
 		conn = tc
@@ -137,7 +144,7 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
 		// inside it.
 		if c, err = smtp.NewClientStartTLS(conn, s.tls); err != nil {
 			conn.Close()
-			if !isCertError(err) && !errors.As(err, new(*smtp.SMTPError)) && !errors.As(err, new(net.Error)) {
+			if !isCertError(err) && !errors.As(err, new(*smtp.SMTPError)) && !errors.As(err, new(net.Error)) && !isEOF(err) {
 				return &SendError{Account: true, Err: err} // no STARTTLS offered: never send in the clear
 			}
 			return classify(err, true, false)
@@ -212,8 +219,11 @@ func classify(err error, account, afterData bool) error {
 		}
 		return e
 	}
-	return &SendError{AfterData: afterData, Account: isCertError(err), Err: err}
+	cert := isCertError(err)
+	return &SendError{AfterData: afterData, Account: cert, Unreachable: account && !cert, Err: err}
 }
+
+func isEOF(err error) bool { return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) }
 
 func isCertError(err error) bool {
 	var (
