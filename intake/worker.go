@@ -17,6 +17,7 @@ import (
 	"rxintake/casefile"
 	"rxintake/config"
 	"rxintake/extract"
+	"rxintake/internal/crashpoint"
 )
 
 var timeNow = time.Now // replaced in tests
@@ -615,6 +616,7 @@ func (w *Worker) file(ctx context.Context, s *session, e *Entry, sum *Summary) e
 		w.log.Warn("message not filed; the next cycle tries again", append(w.ids(e), "error", err)...)
 		return nil
 	}
+	w.at("moved", e.MessageKey)
 	if err := w.ledger.Filed(ctx, e.MessageKey, where, by); err != nil {
 		return err
 	}
@@ -637,4 +639,9 @@ func (w *Worker) at(point string, key MessageKey) {
 	if w.hook != nil {
 		w.hook(point, key)
 	}
+	crashpoint.At(crashPoints[point])
 }
+
+// crashPoints name the hook points where a binary built for the crash
+// tests may kill itself (internal/crashpoint).
+var crashPoints = map[string]string{"claimed": "after-claim", "committed": "after-decision", "moved": "mid-move"}

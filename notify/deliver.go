@@ -14,6 +14,7 @@ import (
 
 	"rxintake/audit"
 	"rxintake/casefile"
+	"rxintake/internal/crashpoint"
 	"rxintake/validate"
 )
 
@@ -228,6 +229,7 @@ func (n *Notifier) send(ctx context.Context, r *row) error {
 		if n.hook != nil {
 			n.hook("accepted", r.caseID)
 		}
+		crashpoint.At("after-smtp")
 		return n.sent(ctx, r)
 	}
 	return n.failed(ctx, r, err)
