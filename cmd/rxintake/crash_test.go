@@ -39,8 +39,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
-	testdovecot "rxintake/internal/dovecot"
 	"rxintake/internal/crashpoint"
+	testdovecot "rxintake/internal/dovecot"
 	"rxintake/internal/sqldb"
 	"rxintake/internal/testserver"
 )
