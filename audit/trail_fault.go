@@ -19,6 +19,7 @@ const EventCycleFailed = "cycle-failed"
 // Fault kinds, as FaultKind names them.
 const (
 	FaultDeadline = "deadline" // the cycle's own deadline (intake.cycle_timeout) passed
+	FaultStopped  = "stopped"  // the worker was told to stop (SIGTERM) between messages
 	FaultTimeout  = "timeout"  // the peer sent nothing for mailbox.timeout or smtp.timeout
 	FaultReset    = "reset"    // connection reset by the peer
 	FaultClosed   = "closed"   // the connection ended before the exchange did
@@ -40,6 +41,8 @@ func FaultKind(err error) string {
 		return ""
 	case errors.Is(err, context.DeadlineExceeded):
 		return FaultDeadline
+	case errors.Is(err, context.Canceled):
+		return FaultStopped
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return FaultTimeout
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
