@@ -139,12 +139,6 @@ func (p *Proxy) Remove(t testing.TB, name string) {
 	p.s.call(t, http.MethodDelete, "/proxies/"+p.Name+"/toxics/"+name, nil)
 }
 
-// Reset takes every toxic off every proxy and enables them.
-func (s *Server) Reset(t testing.TB) {
-	t.Helper()
-	s.call(t, http.MethodPost, "/reset", nil)
-}
-
 func (s *Server) call(t testing.TB, method, path string, body any) {
 	t.Helper()
 	var buf bytes.Buffer
