@@ -455,6 +455,16 @@ func (c *Config) Validate() error {
 			return bad("mailbox.folder", "must be set")
 		}
 	}
+	// A configuration built in code rather than loaded (the demo's) may
+	// leave the timeouts unset: they take their defaults.
+	def := Default()
+	for _, d := range []struct{ v, def *time.Duration }{
+		{&c.Mailbox.Timeout, &def.Mailbox.Timeout}, {&c.SMTP.Timeout, &def.SMTP.Timeout}, {&c.Intake.CycleTimeout, &def.Intake.CycleTimeout},
+	} {
+		if *d.v == 0 {
+			*d.v = *d.def
+		}
+	}
 	if t := c.Mailbox.Timeout; t < time.Second || t > time.Hour {
 		return bad("mailbox.timeout", "%s is not between 1s and 1h", t)
 	}

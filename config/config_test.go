@@ -50,7 +50,7 @@ func TestParseRefusesNamingTheKey(t *testing.T) {
 		{"zero page limit", "limits:\n  pages_per_document: 0\n", "limits.pages_per_document"},
 		{"bad schedule", "schedule: every five minutes\n", "schedule"},
 		{"smtp without from", "smtp:\n  host: smtp.example.com\n", "smtp.from"},
-		{"no mailbox timeout", "mailbox:\n  timeout: 0s\n", "mailbox.timeout"},
+		{"negative mailbox timeout", "mailbox:\n  timeout: -1s\n", "mailbox.timeout"},
 		{"mailbox timeout of a day", "mailbox:\n  timeout: 24h\n", "mailbox.timeout"},
 		{"smtp timeout too short", "smtp:\n  timeout: 10ms\n", "smtp.timeout"},
 		{"negative cycle timeout", "intake:\n  cycle_timeout: -1m\n", "intake.cycle_timeout"},
@@ -120,7 +120,7 @@ func TestIntakeKeys(t *testing.T) {
 			t.Errorf("%q: %v, want an error naming %s", tt.yaml, err, tt.key)
 		}
 	}
-	if c, err := Parse(nil, ""); err != nil || c.Mailbox.Timeout != 2*time.Minute || c.SMTP.Timeout != 2*time.Minute || c.Intake.CycleTimeout != 15*time.Minute {
+	if c, err := Parse([]byte("mailbox:\n  timeout: 0s\n"), ""); err != nil || c.Mailbox.Timeout != 2*time.Minute || c.SMTP.Timeout != 2*time.Minute || c.Intake.CycleTimeout != 15*time.Minute {
 		t.Errorf("timeouts by default: %v %v %v (%v), want 2m, 2m, 15m", c.Mailbox.Timeout, c.SMTP.Timeout, c.Intake.CycleTimeout, err)
 	}
 	c, err := Parse([]byte("intake:\n  authserv_id: mx.clinic.example\n  fax_senders: [\"@faxmail.example\", noreply@efax.example]\n"), "")

@@ -123,7 +123,10 @@ func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, erro
 	defer a.anchorMu.Unlock()
 	// intake.cycle_timeout covers the intake cycle and the delivery after
 	// it; the checkpoint is taken whatever time is left.
-	cctx, cancel := context.WithTimeout(ctx, a.cfg.Intake.CycleTimeout)
+	cctx, cancel := ctx, context.CancelFunc(func() {})
+	if d := a.cfg.Intake.CycleTimeout; d > 0 {
+		cctx, cancel = context.WithTimeout(ctx, d)
+	}
 	defer cancel()
 	sum, err := a.worker.RunCycle(cctx)
 	if errors.Is(err, intake.ErrBusy) {
