@@ -40,12 +40,20 @@ MAILPIT     := github.com/axllent/mailpit@v1.33.1
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 GOBIN_DIR    = $$($(GO) env GOPATH)/bin
 
+# toxiproxy puts network faults between rxintake and the test servers; its
+# command is named server, and is installed as toxiproxy-server.
+TOXIPROXY := github.com/Shopify/toxiproxy/v2/cmd/server@v2.5.0
+
 deps-test:
 	@GO=$(GO) ./scripts/deps.sh $(RUNTIME_PACKAGES) $(BUILD_PACKAGES) $(TEST_PACKAGES)
 	@command -v mailpit >/dev/null || test -x "$$($(GO) env GOPATH)/bin/mailpit" || \
 		{ echo "installing mailpit (SMTP capture server for the tests)"; GOBIN="$$($(GO) env GOPATH)/bin" $(GO) install $(MAILPIT); }
 	@command -v govulncheck >/dev/null || test -x "$(GOBIN_DIR)/govulncheck" || \
 		{ echo "installing govulncheck (for make check)"; GOBIN="$(GOBIN_DIR)" $(GO) install $(GOVULNCHECK); }
+	@command -v toxiproxy-server >/dev/null || test -x "$$($(GO) env GOPATH)/bin/toxiproxy-server" || \
+		{ echo "installing toxiproxy-server (network faults for the tests)"; bin="$$($(GO) env GOPATH)/bin"; \
+		  tmp="$$(mktemp -d)" && GOBIN="$$tmp" $(GO) install $(TOXIPROXY) && mkdir -p "$$bin" && \
+		  mv "$$tmp/server" "$$bin/toxiproxy-server" && rmdir "$$tmp"; }
 
 build: deps
 	@mkdir -p bin

@@ -58,6 +58,7 @@ type Correction struct {
 type SendFailure struct {
 	Permanent bool   // the request will not be retried
 	Code      int    // SMTP reply code, 0 when there was none (e.g. connection refused)
+	Fault     string // with no reply: the kind of network failure (FaultKind), or ""
 	Enhanced  string // enhanced status code such as "5.1.1", or ""
 }
 
@@ -223,6 +224,12 @@ func (t *Trail) CorrectionFailed(ctx context.Context, caseID string, cr Correcti
 	}
 	if f.Enhanced != "" {
 		extra["enhanced_code"] = f.Enhanced
+	}
+	if f.Fault != "" {
+		if !isToken(f.Fault, 32, "-") {
+			c.fail("fault must be a short token")
+		}
+		extra["fault"] = f.Fault
 	}
 	if c.err != nil {
 		return c.err

@@ -9,8 +9,10 @@ import (
 
 // The page images of cases opened before the cutoff go; one a newer case
 // shows too stays, and so do the newer case's own.
-func TestPurgeImages(t *testing.T) {
-	s, db := newTestStore(t)
+func TestPurgeImages(t *testing.T) { eachBackend(t, testPurgeImages) }
+
+func testPurgeImages(t *testing.T, backend string) {
+	s, db := newTestStore(t, backend)
 	ctx := t.Context()
 	put := func(b string) string {
 		t.Helper()

@@ -70,6 +70,11 @@ type Mailbox struct {
 	PasswordFile string  `yaml:"password_file"`
 	Folder       string  `yaml:"folder"`
 	Folders      Folders `yaml:"folders"`
+	// Timeout is how long one IMAP exchange may go without a byte from
+	// the server (connecting and logging in included): a server that stops
+	// answering costs the cycle this long, not forever. A slow line that
+	// keeps delivering is not cut. Default 2m.
+	Timeout time.Duration `yaml:"timeout"`
 }
 
 // Folders are where a processed message is filed, by outcome. "/" separates
@@ -91,6 +96,9 @@ type SMTP struct {
 	PasswordFile string `yaml:"password_file"`
 	From         string `yaml:"from"`
 	ReplyTo      string `yaml:"reply_to"`
+	// Timeout bounds connecting, the TLS handshake and each SMTP command,
+	// and the wait for the server's reply to the message. Default 2m.
+	Timeout time.Duration `yaml:"timeout"`
 }
 
 // Office is a physician's office: the only addresses a correction request
@@ -207,6 +215,11 @@ type Intake struct {
 	// new mail; the schedule still runs its cycles (docs/architecture.md,
 	// "When a cycle runs"). Default true; false: the schedule alone.
 	Idle bool `yaml:"idle"`
+	// CycleTimeout is a cycle's deadline: past it the cycle takes no new
+	// message, cuts the IMAP exchange in flight, and sends no further
+	// correction request; what is left waits for the next cycle. The
+	// message being read when it passes is still decided. Default 15m.
+	CycleTimeout time.Duration `yaml:"cycle_timeout"`
 }
 
 // IsFaxSender reports whether addr (a bare address) is one of
@@ -349,9 +362,10 @@ func Default() Config {
 		Mailbox: Mailbox{
 			Port: 993, TLS: "implicit", Folder: "INBOX",
 			Folders: Folders{Complete: "Rx/Complete", Correction: "Rx/Needs-Correction", Review: "Rx/Needs-Review"},
+			Timeout: 2 * time.Minute,
 		},
 		Schedule: "*/5 * * * *",
-		SMTP:     SMTP{Port: 465, TLS: "implicit"},
+		SMTP:     SMTP{Port: 465, TLS: "implicit", Timeout: 2 * time.Minute},
 		Payers:   map[string]Payer{"default": {Allow97124: false, RxValidDays: 90, UnitMethod: "cms"}},
 		Review:   Review{Listen: "127.0.0.1:8080", UsersFile: "", SessionIdle: 30 * time.Minute},
 		Limits: Limits{
@@ -361,7 +375,7 @@ func Default() Config {
 			BytesPerMessage:  40 << 20,
 		},
 		OCR:       OCR{Workers: 0, Language: "eng"},
-		Intake:    Intake{Idle: true},
+		Intake:    Intake{Idle: true, CycleTimeout: 15 * time.Minute},
 		Fax:       Fax{SenderPatterns: DefaultSenderPatterns},
 		Notify:    Notify{AttachOriginal: &on, AttachMaxBytes: 10 << 20, ReminderAfterDays: 3, DailyCapPerOffice: 20, DailyCap: 200},
 		Audit:     Audit{CheckpointEmailEvery: 24 * time.Hour},
@@ -461,6 +475,22 @@ func (c *Config) Validate() error {
 		if c.Mailbox.Folder == "" {
 			return bad("mailbox.folder", "must be set")
 		}
+	}
+	// A configuration built in code rather than loaded (the demo's) may
+	// leave the timeouts unset: they take their defaults.
+	def := Default()
+	for _, d := range []struct{ v, def *time.Duration }{
+		{&c.Mailbox.Timeout, &def.Mailbox.Timeout}, {&c.SMTP.Timeout, &def.SMTP.Timeout}, {&c.Intake.CycleTimeout, &def.Intake.CycleTimeout},
+	} {
+		if *d.v == 0 {
+			*d.v = *d.def
+		}
+	}
+	if t := c.Mailbox.Timeout; t < time.Second || t > time.Hour {
+		return bad("mailbox.timeout", "%s is not between 1s and 1h", t)
+	}
+	if t := c.SMTP.Timeout; t < time.Second || t > time.Hour {
+		return bad("smtp.timeout", "%s is not between 1s and 1h", t)
 	}
 	if c.SMTP.Host != "" {
 		if err := checkTLS("smtp", c.SMTP.TLS, c.SMTP.Host); err != nil {
@@ -754,6 +784,9 @@ func Secret(key, env, file string) (string, error) {
 }
 
 func (in Intake) validate() error {
+	if t := in.CycleTimeout; t < time.Second || t > 24*time.Hour {
+		return bad("intake.cycle_timeout", "%s is not between 1s and 24h", t)
+	}
 	if id := in.AuthservID; id != "" && (strings.ContainsAny(id, " \t;()\"=") || !strings.Contains(id, ".")) {
 		return bad("intake.authserv_id", "%q is not a host name (the authserv-id of the receiving server's Authentication-Results)", id)
 	}

@@ -69,6 +69,10 @@ func TestParseRefusesNamingTheKey(t *testing.T) {
 		{"database password in the query", "database: postgres://rx@db.example/rx?password=secret\n", "database"},
 		{"database not a URL", "database: /var/lib/rxintake/rx.db\n", "database"},
 		{"database password for SQLite", "database_password_env: P\n", "database_password_env"},
+		{"negative mailbox timeout", "mailbox:\n  timeout: -1s\n", "mailbox.timeout"},
+		{"mailbox timeout of a day", "mailbox:\n  timeout: 24h\n", "mailbox.timeout"},
+		{"smtp timeout too short", "smtp:\n  timeout: 10ms\n", "smtp.timeout"},
+		{"negative cycle timeout", "intake:\n  cycle_timeout: -1m\n", "intake.cycle_timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,6 +138,9 @@ func TestIntakeKeys(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.key) {
 			t.Errorf("%q: %v, want an error naming %s", tt.yaml, err, tt.key)
 		}
+	}
+	if c, err := Parse([]byte("mailbox:\n  timeout: 0s\n"), ""); err != nil || c.Mailbox.Timeout != 2*time.Minute || c.SMTP.Timeout != 2*time.Minute || c.Intake.CycleTimeout != 15*time.Minute {
+		t.Errorf("timeouts by default: %v %v %v (%v), want 2m, 2m, 15m", c.Mailbox.Timeout, c.SMTP.Timeout, c.Intake.CycleTimeout, err)
 	}
 	c, err := Parse([]byte("intake:\n  authserv_id: mx.clinic.example\n  fax_senders: [\"@faxmail.example\", noreply@efax.example]\n"), "")
 	if err != nil || c.Intake.AuthservID != "mx.clinic.example" || len(c.Intake.FaxSenders) != 2 || !c.Intake.Idle {

@@ -15,6 +15,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"rxintake/internal/crashpoint"
 )
 
 // Errors of the OCR stage. A timeout is temporary (the worker may retry the
@@ -271,6 +273,7 @@ func (w *ocrWorker) do(ctx context.Context, req *ocrRequest) (*ocrResult, error)
 			done <- err
 			return
 		}
+		crashpoint.At("mid-ocr") // the crash tests' (internal/crashpoint)
 		done <- w.dec.Decode(&res)
 	}()
 	select {

@@ -28,19 +28,11 @@ var ErrInsecure = errors.New("intake: plaintext IMAP is allowed only to a loopba
 // ErrTooLarge reports a message above limits.bytes_per_message.
 var ErrTooLarge = errors.New("intake: message too large")
 
-// dialTimeout bounds connecting, the TLS handshake and logging in.
-const dialTimeout = 30 * time.Second
-
-// commandTimeout bounds one IMAP exchange (long enough to fetch the largest
-// message allowed over a slow line): a server that stops answering must not
-// hold the cycle, and its lock, forever.
-var commandTimeout = 10 * time.Minute // shortened in tests
-
-// watch closes the connection when the exchange at hand outlasts
-// commandTimeout; the caller sees an error and s.broken().
+// watch arms the connection's deadline for one exchange: it is cut when
+// the server goes mailbox.timeout without a byte (watchedConn); the caller
+// sees an error and s.broken().
 func (s *session) watch() (stop func()) {
-	t := time.AfterFunc(commandTimeout, func() { s.c.Close() })
-	return func() { t.Stop() }
+	return s.conn.arm()
 }
 
 // tlsConfig verifies the server against the system roots plus caFile.
@@ -67,6 +59,7 @@ func tlsConfig(host, caFile string) (*tls.Config, error) {
 // session is one logged-in IMAP connection with the intake folder selected.
 type session struct {
 	c           *imapclient.Client
+	conn        *watchedConn
 	caps        imap.CapSet
 	delim       rune   // hierarchy delimiter of the personal namespace; 0 when flat
 	prefix      string // personal namespace prefix, e.g. "INBOX." on Courier-style servers
@@ -79,15 +72,19 @@ type session struct {
 // what the server reports unasked (IDLE's new-mail notices).
 func dial(ctx context.Context, mb config.Mailbox, password string, tlsCfg *tls.Config, unilateral *imapclient.UnilateralDataHandler) (*session, error) {
 	addr := net.JoinHostPort(mb.Host, strconv.Itoa(mb.Port))
-	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
-	defer cancel()
-	d := &net.Dialer{KeepAlive: 30 * time.Second}
-	conn, err := d.DialContext(dctx, "tcp", addr)
+	d := &net.Dialer{KeepAlive: 30 * time.Second, Timeout: mb.Timeout}
+	raw, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("intake: connect %s: %w", addr, err)
 	}
-	opts := &imapclient.Options{TLSConfig: tlsCfg, UnilateralDataHandler: unilateral}
+	// From the greeting to the namespace, every exchange is watched.
+	conn := newWatchedConn(raw, mb.Timeout)
+	disarm := conn.arm()
+	defer disarm()
+	dctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var c *imapclient.Client
+	opts := &imapclient.Options{TLSConfig: tlsCfg, UnilateralDataHandler: unilateral}
 	switch mb.TLS {
 	case "implicit", "":
 		tc := tls.Client(conn, tlsCfg)
@@ -123,7 +120,7 @@ func dial(ctx context.Context, mb config.Mailbox, password string, tlsCfg *tls.C
 		c.Close()
 		return nil, fmt.Errorf("intake: login to %s: %w", addr, err)
 	}
-	s := &session{c: c, delim: '/', exists: map[string]bool{}}
+	s := &session{c: c, conn: conn, delim: '/', exists: map[string]bool{}}
 	if s.caps, err = c.Capability().Wait(); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("intake: capabilities: %w", err)
@@ -256,7 +253,9 @@ func (s *session) fetch(uid imap.UID, limit int64, headerOnly bool) ([]byte, err
 			}
 		}
 	}
-	if err := cmd.Close(); err != nil {
+	// A literal cut short (the connection reset or closed) says why; the
+	// command then fails only for the literal left open.
+	if err := cmd.Close(); err != nil && (rerr == nil || errors.Is(rerr, ErrTooLarge)) {
 		return nil, fmt.Errorf("intake: fetch UID %d: %w", uid, err)
 	}
 	if rerr != nil {

@@ -71,3 +71,5 @@ func TestCycleMailboxError(t *testing.T) {
 		t.Errorf("cycle with a wrong password: %v (%T), want a MailboxError", err, err)
 	}
 }
+
+func (b *brokenTrail) CycleFailed(context.Context, audit.CycleFailure) error { return b.write() }

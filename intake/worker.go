@@ -18,6 +18,7 @@ import (
 	"rxintake/casefile"
 	"rxintake/config"
 	"rxintake/extract"
+	"rxintake/internal/crashpoint"
 )
 
 var timeNow = time.Now // replaced in tests
@@ -64,6 +65,7 @@ type Trail interface {
 	CaseOpened(ctx context.Context, caseID, messageID string) error
 	Decision(ctx context.Context, caseID, status string) error
 	MessageFiled(ctx context.Context, caseID, messageID, folder string) error
+	CycleFailed(ctx context.Context, f audit.CycleFailure) error
 }
 
 // audited records an event. A trail that cannot be written is logged, the
@@ -87,6 +89,7 @@ type Worker struct {
 	dataDir     string
 	maxBytes    int64
 	maxAttempts int
+	deadline    time.Duration // intake.cycle_timeout
 	retryAfter  time.Duration
 	retryMax    time.Duration
 	faxPatterns []*regexp.Regexp
@@ -138,6 +141,7 @@ func New(cfg *config.Config, ledger *Ledger, proc Processor, opts Options) (*Wor
 		dataDir:     cfg.DataDir,
 		maxBytes:    cfg.Limits.BytesPerMessage,
 		maxAttempts: opts.MaxAttempts,
+		deadline:    cfg.Intake.CycleTimeout,
 		retryAfter:  opts.RetryAfter,
 		retryMax:    opts.RetryMax,
 		faxPatterns: patterns,
@@ -157,6 +161,9 @@ func New(cfg *config.Config, ledger *Ledger, proc Processor, opts Options) (*Wor
 	if w.maxAttempts <= 0 {
 		w.maxAttempts = 5
 	}
+	if w.deadline <= 0 {
+		w.deadline = 15 * time.Minute
+	}
 	if w.retryAfter <= 0 {
 		w.retryAfter = 5 * time.Minute
 	}
@@ -175,16 +182,25 @@ func New(cfg *config.Config, ledger *Ledger, proc Processor, opts Options) (*Wor
 // cancelled the cycle finishes the message at hand and stops. A failure of
 // one message is counted in the summary and the cycle goes on; the error
 // return means the cycle could not run or had to stop (no connection, the
-// ledger failing).
+// ledger failing). At intake.cycle_timeout the cycle stops as it does when
+// ctx is cancelled, and the IMAP exchange in flight is cut; the trail
+// records a cycle that failed on its connection (cycle-failed).
 func (w *Worker) RunCycle(ctx context.Context) (Summary, error) {
 	start := time.Now()
 	var sum Summary
 	w.auditErr = nil
+	ctx, cancel := context.WithTimeoutCause(ctx, w.deadline, ErrCycleDeadline)
+	defer cancel()
 	err := w.cycle(ctx, &sum)
 	if w.auditErr != nil && !errors.Is(err, ErrAuditTrail) {
 		err = errors.Join(w.auditErr, err)
 	}
 	sum.Elapsed = time.Since(start)
+	if err != nil && !errors.Is(err, ErrBusy) && w.trail != nil {
+		if terr := w.trail.CycleFailed(context.WithoutCancel(ctx), cycleFailure(err, sum.Elapsed)); terr != nil {
+			w.log.Error("audit trail: event not recorded", "event", "cycle-failed", "error", terr)
+		}
+	}
 	attrs := []any{
 		"fetched", sum.Fetched, "complete", sum.Complete, "needs_correction", sum.NeedsCorrection,
 		"needs_review", sum.NeedsReview, "filed", sum.Filed, "retrying", sum.Retrying,
@@ -198,7 +214,7 @@ func (w *Worker) RunCycle(ctx context.Context) (Summary, error) {
 	return sum, err
 }
 
-func (w *Worker) cycle(ctx context.Context, sum *Summary) error {
+func (w *Worker) cycle(ctx context.Context, sum *Summary) (err error) {
 	lock, err := lockCycle(w.dataDir)
 	if err != nil {
 		return err
@@ -211,9 +227,17 @@ func (w *Worker) cycle(ctx context.Context, sum *Summary) error {
 	}
 	s, err := dial(ctx, w.mb, password, w.tls, nil)
 	if err != nil {
-		return &MailboxError{err}
+		return &MailboxError{explain(ctx, nil, err)}
 	}
 	defer s.close()
+	defer func() { err = explain(ctx, s, err) }()
+	// At the deadline the exchange in flight is cut; a cancelled ctx
+	// (SIGTERM) lets it finish.
+	defer context.AfterFunc(ctx, func() {
+		if errors.Is(context.Cause(ctx), ErrCycleDeadline) {
+			s.c.Close()
+		}
+	})()
 	if err := s.selectFolder(w.mb.Folder); err != nil {
 		return &MailboxError{err}
 	}
@@ -226,7 +250,7 @@ func (w *Worker) cycle(ctx context.Context, sum *Summary) error {
 			return w.auditErr
 		}
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("intake: cycle stopped early: %w", err)
+			return fmt.Errorf("intake: cycle stopped early: %w", context.Cause(ctx))
 		}
 		return nil
 	}
@@ -620,6 +644,7 @@ func (w *Worker) file(ctx context.Context, s *session, e *Entry, sum *Summary) e
 		w.log.Warn("message not filed; the next cycle tries again", append(w.ids(e), "error", err)...)
 		return nil
 	}
+	w.at("moved", e.MessageKey)
 	if err := w.ledger.Filed(ctx, e.MessageKey, where, by); err != nil {
 		return err
 	}
@@ -653,4 +678,9 @@ func (w *Worker) at(point string, key MessageKey) {
 	if w.hook != nil {
 		w.hook(point, key)
 	}
+	crashpoint.At(crashPoints[point])
 }
+
+// crashPoints name the hook points where a binary built for the crash
+// tests may kill itself (internal/crashpoint).
+var crashPoints = map[string]string{"claimed": "after-claim", "committed": "after-decision", "moved": "mid-move"}

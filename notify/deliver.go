@@ -14,6 +14,7 @@ import (
 
 	"rxintake/audit"
 	"rxintake/casefile"
+	"rxintake/internal/crashpoint"
 	"rxintake/validate"
 )
 
@@ -40,8 +41,18 @@ func (n *Notifier) AfterCycle(ctx context.Context) error {
 	errs := []error{n.flushEvents(ctx)}
 	errs = append(errs, n.recoverSending(ctx))
 	errs = append(errs, n.followUp(ctx)) // reminders due go out in this run
-	errs = append(errs, n.deliver(ctx))
-	errs = append(errs, n.flushEvents(ctx))
+	start := n.opts.Now()
+	derr := n.deliver(ctx)
+	if derr != nil {
+		// Delivery stopped: the server refused our account, went away, or
+		// the cycle's deadline passed. The requests left stay queued.
+		f := audit.CycleFailure{Stage: "delivery", Op: "send", Kind: audit.FaultKind(derr), Elapsed: n.opts.Now().Sub(start)}
+		if terr := n.trail.CycleFailed(context.WithoutCancel(ctx), f); terr != nil {
+			n.log.Error("audit: delivery stop not recorded", "err", terr)
+		}
+	}
+	errs = append(errs, derr)
+	errs = append(errs, n.flushEvents(context.WithoutCancel(ctx)))
 	return errors.Join(errs...)
 }
 
@@ -210,11 +221,15 @@ func (n *Notifier) send(ctx context.Context, r *row) error {
 		n.log.Warn("correction email sent again: an earlier attempt may have been accepted", "case", r.caseID,
 			"msgid", audit.MessageIDHash(r.messageID))
 	}
-	err = n.sender.Send(ctx, &Message{MessageID: r.messageID, From: n.settings.From.Address, To: r.to, Bytes: body})
+	// The transaction, once begun, is not cut by ctx (the cycle's
+	// deadline, SIGTERM): cut after the message was written, it could not
+	// be told whether the office got it. smtp.timeout bounds it.
+	err = n.sender.Send(context.WithoutCancel(ctx), &Message{MessageID: r.messageID, From: n.settings.From.Address, To: r.to, Bytes: body})
 	if err == nil {
 		if n.hook != nil {
 			n.hook("accepted", r.caseID)
 		}
+		crashpoint.At("after-smtp")
 		return n.sent(ctx, r)
 	}
 	return n.failed(ctx, r, err)
@@ -247,19 +262,25 @@ func (n *Notifier) failed(ctx context.Context, r *row, cause error) error {
 	if !errors.As(cause, &se) {
 		se = &SendError{Err: cause}
 	}
-	if se.Account || ctx.Err() != nil {
+	if se.Account || se.Unreachable || ctx.Err() != nil {
 		// Not this message's fault: put it back as it was.
-		resend := 0
+		resend, uncertain := 0, 0
 		if r.uncertain {
 			resend = 1
 		}
-		if _, err := n.db.ExecContext(ctx, `UPDATE notify_outbox SET state = 'queued', attempts = attempts - 1, resends = resends - ?,
-			last_error = ?, updated = ? WHERE case_id = ? AND n = ?`, resend, se.Error(), stamp(now), r.caseID, r.num); err != nil {
+		if r.uncertain || se.AfterData {
+			uncertain = 1 // the server may have the message: a resend is flagged
+		}
+		if _, err := n.db.ExecContext(context.WithoutCancel(ctx), `UPDATE notify_outbox SET state = 'queued', attempts = attempts - 1, resends = resends - ?,
+			uncertain = ?, last_error = ?, updated = ? WHERE case_id = ? AND n = ?`, resend, uncertain, se.Error(), stamp(now), r.caseID, r.num); err != nil {
 			return fmt.Errorf("notify: deliver %s: %w", r.caseID, err)
 		}
 		return fmt.Errorf("notify: delivery stopped: %w", cause)
 	}
 	fail := audit.SendFailure{Permanent: se.Permanent || r.attempts >= n.opts.MaxAttempts, Code: se.Code, Enhanced: se.Enhanced}
+	if se.Code == 0 {
+		fail.Fault = audit.FaultKind(se.Err)
+	}
 	if err := n.trail.CorrectionFailed(ctx, r.caseID, r.correction(), fail); err != nil {
 		n.log.Error("audit: correction failure not recorded", "case", r.caseID, "err", err)
 	}

@@ -136,7 +136,8 @@ type pipeline struct {
 	trail  *audit.Trail
 }
 
-func newPipeline(t *testing.T, cfg *config.Config) *pipeline {
+// opts, when given, are the notifier's (its logger is the test's).
+func newPipeline(t *testing.T, cfg *config.Config, opts ...Options) *pipeline {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
@@ -159,7 +160,12 @@ func newPipeline(t *testing.T, cfg *config.Config) *pipeline {
 	}
 	p.pool = extract.NewOCRPool(extract.OCROptions{Workers: 1})
 	t.Cleanup(p.pool.Close)
-	if p.n, err = New(ctx, cfg, db, trail, p.store, Options{Logger: log}); err != nil {
+	var nopts Options
+	if len(opts) > 0 {
+		nopts = opts[0]
+	}
+	nopts.Logger = log
+	if p.n, err = New(ctx, cfg, db, trail, p.store, nopts); err != nil {
 		t.Fatal(err)
 	}
 	proc := &casework.Processor{Reader: extract.NewReader(p.pool, extract.Limits{}), Profile: validate.DefaultProfile,

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strconv"
@@ -33,6 +34,12 @@ type SendError struct {
 	// connection could not be secured: no message can go, whichever it is,
 	// so delivery stops and the requests stay queued.
 	Account bool
+	// Unreachable is true when the server could not be reached, or the
+	// connection failed or went silent before the transaction began
+	// (greeting, TLS, EHLO, AUTH): no message can go now, so delivery
+	// stops for this cycle and the requests stay queued as they were,
+	// instead of each waiting out smtp.timeout in turn.
+	Unreachable bool
 	// AfterData is true when the connection failed after the whole message
 	// was written, before the server's reply: the server may have accepted
 	// it.
@@ -63,7 +70,7 @@ type SMTPSender struct {
 	username string
 	password string
 	hello    string        // EHLO name: the domain of smtp.from
-	Timeout  time.Duration // per command, and for the reply to the message; default 2 minutes
+	Timeout  time.Duration // smtp.timeout: connecting, the TLS handshake, each command, the reply to the message; default 2 minutes
 }
 
 // NewSMTPSender checks the smtp: section and reads the password now, so
@@ -73,7 +80,10 @@ func NewSMTPSender(c config.SMTP, hello string) (*SMTPSender, error) {
 		return nil, fmt.Errorf("%w: smtp.host: must be set", config.ErrInvalid)
 	}
 	s := &SMTPSender{addr: net.JoinHostPort(c.Host, strconv.Itoa(c.Port)), mode: c.TLS, username: c.Username,
-		hello: hello, Timeout: 2 * time.Minute}
+		hello: hello, Timeout: c.Timeout}
+	if s.Timeout <= 0 {
+		s.Timeout = 2 * time.Minute
+	}
 	switch c.TLS {
 	case "implicit", "starttls":
 	case "none":
@@ -130,19 +140,20 @@ func (s *SMTPSender) open(ctx context.Context) (c *smtp.Client, stop func() bool
 	d := net.Dialer{Timeout: s.Timeout}
 	conn, err := d.DialContext(ctx, "tcp", s.addr)
 	if err != nil {
-		return nil, nil, &SendError{Err: err}
+		return nil, nil, &SendError{Unreachable: true, Err: err}
 	}
 	stop = context.AfterFunc(ctx, func() { conn.Close() })
 	fail := func(err error) (*smtp.Client, func() bool, error) {
 		stop()
 		return nil, nil, err
 	}
+	conn = boundedConn{conn, s.Timeout}
 	if s.mode == "implicit" {
 		tc := tls.Client(conn, s.tls)
 		conn.SetDeadline(time.Now().Add(s.Timeout))
 		if err := tc.HandshakeContext(ctx); err != nil {
 			conn.Close()
-			return fail(&SendError{Account: isCertError(err), Err: err})
+			return fail(&SendError{Account: isCertError(err), Unreachable: !isCertError(err), Err: err})
 		}
 		conn.SetDeadline(time.Time{})
 		conn = tc
@@ -152,7 +163,7 @@ func (s *SMTPSender) open(ctx context.Context) (c *smtp.Client, stop func() bool
 		// inside it.
 		if c, err = smtp.NewClientStartTLS(conn, s.tls); err != nil {
 			conn.Close()
-			if !isCertError(err) && !errors.As(err, new(*smtp.SMTPError)) && !errors.As(err, new(net.Error)) {
+			if !isCertError(err) && !errors.As(err, new(*smtp.SMTPError)) && !errors.As(err, new(net.Error)) && !isEOF(err) {
 				return fail(&SendError{Account: true, Err: err}) // no STARTTLS offered: never send in the clear
 			}
 			return fail(classify(err, true, false))
@@ -204,6 +215,28 @@ func (s *SMTPSender) Send(ctx context.Context, m *Message) error {
 	return nil
 }
 
+// boundedConn keeps every deadline within max from now, and puts one where
+// none is asked for: go-smtp reads the greeting and runs EHLO and STARTTLS
+// before its CommandTimeout can be set, with its own default of 5 minutes,
+// and clears the deadline between commands. A server that stops answering
+// holds a send for smtp.timeout at most.
+type boundedConn struct {
+	net.Conn
+	max time.Duration
+}
+
+func (c boundedConn) SetDeadline(t time.Time) error      { return c.Conn.SetDeadline(c.bound(t)) }
+func (c boundedConn) SetReadDeadline(t time.Time) error  { return c.Conn.SetReadDeadline(c.bound(t)) }
+func (c boundedConn) SetWriteDeadline(t time.Time) error { return c.Conn.SetWriteDeadline(c.bound(t)) }
+
+func (c boundedConn) bound(t time.Time) time.Time {
+	limit := time.Now().Add(c.max)
+	if t.IsZero() || t.After(limit) {
+		return limit
+	}
+	return t
+}
+
 // classify turns a client error into a SendError. account is true for the
 // stages that concern our account rather than the message (TLS, EHLO, AUTH,
 // MAIL FROM): their refusal stops delivery and is never held against a
@@ -217,8 +250,11 @@ func classify(err error, account, afterData bool) error {
 		}
 		return e
 	}
-	return &SendError{AfterData: afterData, Account: isCertError(err), Err: err}
+	cert := isCertError(err)
+	return &SendError{AfterData: afterData, Account: cert, Unreachable: account && !cert, Err: err}
 }
+
+func isEOF(err error) bool { return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) }
 
 func isCertError(err error) bool {
 	var (

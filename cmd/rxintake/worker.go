@@ -165,13 +165,20 @@ func (a *app) cycle(ctx context.Context, log *slog.Logger) (intake.Summary, erro
 		log.Error("intake cycle not run", "err", err)
 		return intake.Summary{}, err
 	}
-	sum, err := a.worker.RunCycle(ctx)
+	// intake.cycle_timeout covers the intake cycle and the delivery after
+	// it; the checkpoint is taken whatever time is left.
+	cctx, cancel := ctx, context.CancelFunc(func() {})
+	if d := a.cfg.Intake.CycleTimeout; d > 0 {
+		cctx, cancel = context.WithTimeout(ctx, d)
+	}
+	defer cancel()
+	sum, err := a.worker.RunCycle(cctx)
 	if errors.Is(err, intake.ErrBusy) {
 		log.Warn("skipped: " + err.Error())
 		return sum, err
 	}
 	if a.notifier != nil {
-		if nerr := a.notifier.AfterCycle(ctx); nerr != nil {
+		if nerr := a.notifier.AfterCycle(cctx); nerr != nil {
 			log.Error("after cycle", "err", nerr)
 			err = errors.Join(err, nerr)
 		}

@@ -1,0 +1,6 @@
+//go:build !crashpoint
+
+package crashpoint
+
+// At does nothing: the binary was built without the crashpoint tag.
+func At(string) {}
