@@ -10,6 +10,9 @@
 # here, RUNTIME_PACKAGES and the libraries the -dev packages pull in below.
 
 FROM golang:1.26-bookworm AS build
+# The toolchain with the standard library's security fixes, from the module
+# proxy (the Makefile sets the same).
+ENV GOTOOLCHAIN=go1.27.3
 # Debian's security updates are what we want, not pinned versions.
 # hadolint ignore=DL3008
 RUN apt-get update \
