@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 )
@@ -176,6 +177,12 @@ func (r *rxReader) eStatement(text string) bool {
 			sign = true
 		}
 	}
+	// A signing stamped with its date and time of day is a system's record
+	// of the act ("Note finalized and signed by Ann Vu MD | 10/14/2026
+	// 14:02:00"): no hand types the minute it signed.
+	if sign && !electronic && timeStamped(text) {
+		electronic = true
+	}
 	if !sign || !electronic {
 		return false
 	}
@@ -189,6 +196,14 @@ func (r *rxReader) eStatement(text string) bool {
 		}
 	}
 	return names >= 2
+}
+
+// reClockTime is a time of day: "14:02", "14:02:00", "1504 hrs".
+var reClockTime = regexp.MustCompile(`(?i)\b(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?\b|\b(?:[01]\d|2[0-3])[0-5]\d\s*hrs\b`)
+
+// timeStamped reports a date and a time of day in text.
+func timeStamped(text string) bool {
+	return reClockTime.MatchString(text) && len(findDates(text)) > 0
 }
 
 // credentialedName reads "Name CRED" anywhere in a line: the name just

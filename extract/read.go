@@ -650,7 +650,7 @@ func eSignedName(text string) (name, creds string, ok bool) {
 	// In any word order: "Signed electronically by ... on ...", "Digitally
 	// authenticated and signed by ...".
 	low := strings.ToLower(text)
-	if !strings.Contains(low, "electronic") && !strings.Contains(low, "digital") && !strings.Contains(low, "authenticated by") {
+	if !strings.Contains(low, "electronic") && !strings.Contains(low, "digital") && !strings.Contains(low, "authenticated by") && !timeStamped(text) {
 		return "", "", false
 	}
 	for at := 0; ; {
@@ -1374,6 +1374,22 @@ func (r *rxReader) addDiagnosis(set *icd10cm.Set, code, text string, start, end 
 	// however faint the code itself was on the page.
 	if dx.Billable && desc != "" && dx.Confidence < descConfirmed && (set.DescriptionAgrees(code, desc) >= icd10cm.AgreeThreshold || set.DescriptionCovers(code, desc)) {
 		dx.Confidence = descConfirmed
+	}
+	// So is a category printed with the description of its whole family
+	// ("Low back pain (M54.5)", which several of its codes share): the
+	// physician wrote the category, and asking for a billable code of it
+	// is proven. A description that names one code of the family names
+	// that code: a digit of it was lost, and nothing is proven.
+	if !dx.Billable && set.IsHeader(code) && desc != "" && dx.Confidence < descConfirmed {
+		agree := 0
+		for _, kid := range set.Children(code) {
+			if set.DescriptionAgrees(kid.Code, desc) >= icd10cm.AgreeThreshold {
+				agree++
+			}
+		}
+		if agree >= 2 {
+			dx.Confidence = descConfirmed
+		}
 	}
 	dx.Header = !dx.Billable && set.IsHeader(code)
 	// OCR may misread a code; text from an email or a PDF's text layer is

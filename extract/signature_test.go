@@ -128,6 +128,10 @@ func TestEStatementWordings(t *testing.T) {
 		// A record is authenticated only electronically.
 		{"Authenticated by Mendel U. Rubinstein-Levy MD, FAAPMR", true},
 		{"Signed by Ann Vu, MD", false},
+		// A signing stamped with its date and time is a system's record.
+		{"Note finalized and signed by Alejandro I. Okimoto MD | 10/14/2026 14:02:00", true},
+		{"Signed by: Lokelani U. Bautista NP-C Signed on: NOV 5, 2026 13:21:00", true},
+		{"Signed by Ann Vu, MD on 11/02/2026", false},
 		{"Signature: ____________", false},
 		{"Significant improvement expected with electronic muscle stimulation", false},
 		{"Electronic signature pending", false},

@@ -391,8 +391,12 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
+// apostrophes are the shapes of one mark: an okina printed ‘ and read '
+// is the same letter of the same name.
+var apostrophes = strings.NewReplacer("‘", "'", "’", "'", "ʻ", "'", "`", "'", "´", "'")
+
 func norm(s string) string {
-	s = strings.ToLower(strings.ReplaceAll(s, ".", ""))
+	s = strings.ToLower(apostrophes.Replace(strings.ReplaceAll(s, ".", "")))
 	return strings.Join(strings.Fields(s), " ")
 }
 
