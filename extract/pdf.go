@@ -11,10 +11,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 // PDFs are read with poppler's command-line tools (pdfinfo, pdftotext,
@@ -301,9 +303,24 @@ func serveLimited() {
 			env = append(env, kv)
 		}
 	}
-	// CPU: SIGXCPU at the soft limit, SIGKILL a second later. The address
-	// space is limited last: from then on this process allocates nothing.
-	for _, l := range []struct {
+	// Everything execve needs is built before the limits are set, and the
+	// collector is stopped: once the address space is limited this process
+	// must not map memory (a span the runtime maps then fails, and the call
+	// would be reported as the tool running out of memory).
+	argv0, err := syscall.BytePtrFromString(os.Args[1])
+	if err != nil {
+		fail(err)
+	}
+	argv, err := syscall.SlicePtrFromStrings(os.Args[1:])
+	if err != nil {
+		fail(err)
+	}
+	envv, err := syscall.SlicePtrFromStrings(env)
+	if err != nil {
+		fail(err)
+	}
+	debug.SetGCPercent(-1)
+	limits := []struct {
 		res        int
 		soft, hard uint64
 	}{
@@ -311,10 +328,16 @@ func serveLimited() {
 		{syscall.RLIMIT_CPU, cpu, cpu + 1},
 		{syscall.RLIMIT_FSIZE, fsize, fsize},
 		{syscall.RLIMIT_AS, as, as},
-	} {
-		if err := syscall.Setrlimit(l.res, &syscall.Rlimit{Cur: l.soft, Max: l.hard}); err != nil {
-			fail(err)
+	}
+	// CPU: SIGXCPU at the soft limit, SIGKILL a second later. The address
+	// space is limited last.
+	for i := range limits {
+		l := &limits[i]
+		rl := syscall.Rlimit{Cur: l.soft, Max: l.hard}
+		if _, _, e := syscall.RawSyscall6(syscall.SYS_PRLIMIT64, 0, uintptr(l.res), uintptr(unsafe.Pointer(&rl)), 0, 0, 0); e != 0 {
+			fail(e)
 		}
 	}
-	fail(syscall.Exec(os.Args[1], os.Args[1:], env))
+	_, _, e := syscall.RawSyscall(syscall.SYS_EXECVE, uintptr(unsafe.Pointer(argv0)), uintptr(unsafe.Pointer(&argv[0])), uintptr(unsafe.Pointer(&envv[0])))
+	fail(e)
 }
