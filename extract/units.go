@@ -102,6 +102,15 @@ func figuresOnly(s string) string {
 	})
 }
 
+// reHourOne is a one OCR read as a bar or a letter before an hour's unit
+// ("| h per visit", "l hr"): the only figure such a mark stands for there.
+var reHourOne = regexp.MustCompile(`(?i)(^|[\s:(])[|lI](\s?(?:h|hrs?|hours?)\b)`)
+
+// mendHourOne puts the one back, keeping every offset.
+func mendHourOne(s string) string {
+	return reHourOne.ReplaceAllString(s, "${1}1${2}")
+}
+
 // Regular-expression pieces shared by the session and frequency parsers.
 const (
 	// rxNumWordRE is a number from one to ninety-nine in words.
@@ -138,6 +147,9 @@ var sessionRE = func() *regexp.Regexp {
 		`\b(?P<min>` + rxNumRE + `)(?:` + rxRangeToRE + `(?P<min2>` + rxNumRE + `))?\s*-?\s*(?:minutes?|mins?)\b`,
 		// "60'", "45′": the prime, the clinical sign for minutes
 		`\b(?P<minprime>[1-9]\d{1,2})\s?['’′](?:$|[^'’′"\w])`,
+		// "60\"": the prime read doubled, as OCR and typists do; a length
+		// of twenty minutes or more (a plan's seconds are never a session).
+		`\b(?P<minquote>[2-9]\d|1[0-8]\d)\s?["″](?:$|[^'’′"\w])`,
 		// "1 1/2 hours", "1½ hr", "1 and a half hours"
 		`\b(?P<hhalf>\d)\s*(?:½|1/2|and\s+a\s+half)\s*-?\s*(?:hours?|hrs?)\b`,
 		// "one and a half hours", "an hour and a half"
@@ -190,7 +202,7 @@ type sessionMention struct {
 // Session is Ambiguous. ok is false when text states no length at all.
 func ParseSession(text string) (Session, bool) {
 	var ms []sessionMention
-	plain := figuresOnly(text)
+	plain := mendHourOne(figuresOnly(text))
 	for _, m := range sessionRE.FindAllStringSubmatchIndex(plain, -1) {
 		if sm, ok := readSessionMatch(plain, m); ok {
 			ms = append(ms, sm)
@@ -298,6 +310,8 @@ func readSessionMatch(text string, m []int) (sessionMention, bool) {
 		if matched("min2") {
 			sm.minutes, sm.rng = max(sm.minutes, num("min2")), true
 		}
+	case matched("minquote"):
+		sm.minutes = num("minquote")
 	case matched("minprime"):
 		sm.minutes = num("minprime")
 		if sm.minutes < 10 || sm.minutes > 180 {

@@ -45,6 +45,9 @@ func TestParseSession(t *testing.T) {
 		// A decimal comma; a bracket OCR left after the figure.
 		{"1,0-hr each", Session{Minutes: 60, Units: 4, Text: "1,0-hr"}},
 		{"(0.5) hr", Session{Minutes: 30, Units: 2, Text: "0.5) hr"}},
+		// A one read as a bar before its hour; a prime read doubled.
+		{"Each appointment: | h per visit", Session{Minutes: 60, Units: 4, Text: "| h"}},
+		{"each visit 60\" ", Session{Minutes: 60, Units: 4, Text: "60\""}},
 		{"4 billable units", Session{Units: 4, Text: "4 billable units"}},
 		{"3 fifteen-minute units each", Session{Units: 3, Text: "3 fifteen-minute units"}},
 		{"4 timed (15 min) units per visit", Session{Units: 4, Text: "4 timed (15 min) units"}},
