@@ -602,7 +602,9 @@ func (r *rxReader) labelledResidue(missing, found map[string]bool) {
 			continue
 		}
 		v := strings.TrimSpace(l.Value)
-		if r.inDiagnosis(l) || blankValue(v) || alnumCount(v) < 3 {
+		// Specks after a label are no value; two capitals are ("TM]",
+		// "TMJ" with its J misread).
+		if r.inDiagnosis(l) || blankValue(v) || alnumCount(v) < 2 || alnumCount(v) == 2 && strings.ToUpper(v) != v {
 			continue
 		}
 		// Print read with confidence after "Signed:" is a typed name, not

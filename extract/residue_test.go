@@ -439,3 +439,20 @@ func TestResidueLegibleNonValue(t *testing.T) {
 		}
 	}
 }
+
+// Two capitals under a label are a value OCR garbled ("TM]" for TMJ), not
+// specks: the element is not proven absent. Specks are no value.
+func TestResidueShortLabelledValue(t *testing.T) {
+	lines := func(area string) []string {
+		out := slices.DeleteFunc(slices.Clone(completeLines), func(l string) bool { return strings.HasPrefix(l, "Rx:") })
+		return append(out, "Rx: Myofascial release (97140)", "Area(s): "+area)
+	}
+	rx := ReadPrescription(ocrDoc(lines("TM] .")...), readAsOf)
+	if !slices.ContainsFunc(rx.Ambiguities, func(a Ambiguity) bool { return a.Field == "areas" }) {
+		t.Errorf("\"TM]\" under the areas label: ambiguities %+v, want one for the areas", rx.Ambiguities)
+	}
+	rx = ReadPrescription(ocrDoc(lines("oe")...), readAsOf)
+	if slices.ContainsFunc(rx.Ambiguities, func(a Ambiguity) bool { return a.Field == "areas" }) {
+		t.Errorf("specks under the areas label: ambiguities %+v, want none for the areas", rx.Ambiguities)
+	}
+}
