@@ -274,6 +274,7 @@ func mendFrequency(s string) string {
 		return freqWordMend[strings.ToLower(m)]
 	})
 	s = mendDottedAbbreviations(s)
+	s = reGluedTimes.ReplaceAllString(s, "$1 $2")
 	s = reFreqMark.ReplaceAllStringFunc(s, func(m string) string {
 		for i := 1; i < len(m); i++ {
 			if c := m[i]; c == ':' || c == ';' || c == 'b' {
@@ -295,6 +296,10 @@ var (
 	reDottedLetters = regexp.MustCompile(`(?i)\b(?:[a-z]\.){1,3}[a-z]\b\.?`)
 	reDottedQ       = regexp.MustCompile(`(?i)\bq\.(\d)`)
 )
+
+// reGluedTimes is a rate glued to the "x" of its span ("2-3 wklyx4wks"):
+// the x becomes the space it stands for, offsets kept.
+var reGluedTimes = regexp.MustCompile(`(?i)\b(w(?:ee)?kly|wks?|weeks?)x(\d)`)
 
 func mendDottedAbbreviations(s string) string {
 	s = reDottedLetters.ReplaceAllStringFunc(s, func(m string) string {

@@ -63,6 +63,8 @@ func TestParseFrequency(t *testing.T) {
 		{"q.o.w. x 8 wks", 4, 8, false, ""},
 		{"q.2 wks x 12 wks", 6, 12, false, ""},
 		{"b.i.w. x 1 mo", 8, 4, false, ""},
+		// A rate glued to the x of its span.
+		{"2-3 wklyx4wks", 12, 4, true, ""},
 		{"TIW x 4 wks", 12, 4, false, ""},
 		{"QW x 8 weeks", 8, 8, false, ""},
 		{"1x wkly for 12 wk", 12, 12, false, ""},
