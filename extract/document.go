@@ -466,7 +466,7 @@ func (r *Reader) toolLimits() toolLimits {
 // under ctx) as that limit; a cancelled ctx stays what it is.
 func (r *Reader) pdfErr(ctx, pctx context.Context, err error) error {
 	if ctx.Err() == nil && pctx.Err() != nil && !errors.Is(err, ErrPDFLimit) {
-		return &limitError{fmt.Sprintf("reading the PDF exceeded its time limit of %s per document", r.limits.PDFTime)}
+		return &limitError{msg: fmt.Sprintf("reading the PDF exceeded its time limit of %s per document", r.limits.PDFTime)}
 	}
 	return err
 }

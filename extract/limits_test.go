@@ -310,3 +310,24 @@ func TestChildrenGetNoSecrets(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// A process that failed while it set the limits or loaded the tool says
+// nothing about the PDF and is started again; the tool's own failures are
+// the PDF's.
+func TestPopplerStartupFailure(t *testing.T) {
+	for _, tc := range []struct {
+		stderr string
+		want   bool
+	}{
+		{"fatal error: runtime: cannot allocate memory", true},
+		{"runtime: failed to create new OS thread (have 7 already; errno=12)", true},
+		{"rxintake: limits: cannot allocate memory", true},
+		{"pdfinfo: error while loading shared libraries: libpoppler.so.126: failed to map segment from shared object", true},
+		{"Syntax Error: Couldn't read xref table\nOut of memory", false},
+		{"Bogus memory allocation size", false},
+	} {
+		if got := startupFailure(tc.stderr); got != tc.want {
+			t.Errorf("startupFailure(%q) = %v, want %v", tc.stderr, got, tc.want)
+		}
+	}
+}

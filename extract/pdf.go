@@ -52,7 +52,10 @@ type toolLimits struct {
 var ErrPDFLimit = errors.New("extract: a PDF tool exceeded its limit")
 
 // limitError names the call that was stopped and the limit it hit.
-type limitError struct{ msg string }
+type limitError struct {
+	msg     string
+	startup bool // the process failed before the tool ran: nothing is known of the PDF
+}
 
 func (e *limitError) Error() string { return e.msg }
 
@@ -72,6 +75,32 @@ func popplerTask(name string) string {
 // limit kills whatever it started and a runaway cannot take the worker's
 // memory, disk or CPU.
 func poppler(ctx context.Context, lim toolLimits, name string, args ...string) ([]byte, error) {
+	// A process that failed while it set the limits or loaded the tool
+	// (the runtime of the re-executed binary, or the loader, short of
+	// address space before the tool's own image replaced it) says nothing
+	// about the PDF: it is started again, twice at most.
+	for attempt := 0; ; attempt++ {
+		out, err := popplerOnce(ctx, lim, name, args...)
+		var le *limitError
+		if attempt < 2 && errors.As(err, &le) && le.startup {
+			continue
+		}
+		return out, err
+	}
+}
+
+// startupFailure reports stderr of a process that failed before the tool
+// ran: the re-executed binary's runtime or limits, or the loader.
+func startupFailure(stderr string) bool {
+	for _, s := range []string{"fatal error: runtime", "runtime: ", "rxintake: limits:", "error while loading shared libraries", "failed to map segment"} {
+		if strings.Contains(stderr, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func popplerOnce(ctx context.Context, lim toolLimits, name string, args ...string) ([]byte, error) {
 	path, err := exec.LookPath(name)
 	if err != nil {
 		return nil, ErrPopplerMissing
@@ -98,18 +127,20 @@ func poppler(ctx context.Context, lim toolLimits, name string, args ...string) (
 	task := popplerTask(name)
 	switch {
 	case out.over:
-		return nil, &limitError{fmt.Sprintf("%s printed more than its limit of %s", task, sizeOf(lim.Output))}
+		return nil, &limitError{msg: fmt.Sprintf("%s printed more than its limit of %s", task, sizeOf(lim.Output))}
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
 	case tctx.Err() != nil:
-		return nil, &limitError{fmt.Sprintf("%s exceeded its time limit of %s", task, lim.Time)}
+		return nil, &limitError{msg: fmt.Sprintf("%s exceeded its time limit of %s", task, lim.Time)}
 	}
 	// Poppler reports a failed allocation on stderr and may still exit 0.
 	switch stderr := errb.String(); {
+	case err != nil && startupFailure(stderr):
+		return nil, &limitError{msg: task + " could not be started under its limits", startup: true}
 	case strings.Contains(stderr, "Bogus memory allocation size"):
-		return nil, &limitError{fmt.Sprintf("%s refused a page too large to hold in memory", task)}
+		return nil, &limitError{msg: fmt.Sprintf("%s refused a page too large to hold in memory", task)}
 	case outOfMemory(stderr):
-		return nil, &limitError{fmt.Sprintf("%s exceeded its memory limit of %s", task, sizeOf(lim.Memory))}
+		return nil, &limitError{msg: fmt.Sprintf("%s exceeded its memory limit of %s", task, sizeOf(lim.Memory)), startup: startupFailure(stderr)}
 	case err == nil:
 		return out.b.Bytes(), nil
 	}
@@ -117,9 +148,9 @@ func poppler(ctx context.Context, lim toolLimits, name string, args ...string) (
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 			switch ws.Signal() {
 			case syscall.SIGXCPU:
-				return nil, &limitError{fmt.Sprintf("%s exceeded its time limit of %s", task, lim.Time)}
+				return nil, &limitError{msg: fmt.Sprintf("%s exceeded its time limit of %s", task, lim.Time)}
 			case syscall.SIGXFSZ:
-				return nil, &limitError{fmt.Sprintf("%s exceeded its file size limit of %s", task, sizeOf(lim.FileSize))}
+				return nil, &limitError{msg: fmt.Sprintf("%s exceeded its file size limit of %s", task, sizeOf(lim.FileSize))}
 			}
 		}
 	}
